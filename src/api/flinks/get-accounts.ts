@@ -1,0 +1,177 @@
+import { type Static, Type } from "typebox";
+import { ApiError } from "../../errors/api-error.js";
+import type { CardData } from "../../logins/card-data-service.js";
+import { parseRequestId } from "./authorize.js";
+import { canonicalizeBody, looseKey } from "./canonical-body.js";
+import type { CallerRequest } from "./caller-auth.js";
+import type { FlinksRouteContext, FlinksServices } from "./flinks-routes.js";
+import { type AccountView, selectAccounts, wireDetailAccount, wireSummaryAccount } from "./wire-accounts.js";
+import { link, wireLogin } from "./wire-format.js";
+
+const IsoDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", examples: ["2026-01-31"] });
+const Guid = Type.String({ maxLength: 64 });
+
+export const GetAccountsDetailBody = Type.Object({
+  RequestId: Type.String({ maxLength: 64 }),
+  WithAccountIdentity: Type.Optional(Type.Boolean({ description: "Transit, institution and account numbers (default true)." })),
+  WithKYC: Type.Optional(Type.Boolean({ description: "The account holder (default true)." })),
+  WithTransactions: Type.Optional(Type.Boolean({ description: "Transactions (default true)." })),
+  WithBalance: Type.Optional(Type.Boolean({ description: "Balances (default true)." })),
+  DaysOfTransactions: Type.Optional(
+    Type.Union([Type.Literal("Days90"), Type.Literal("Days365"), Type.Literal("Days360")], { description: "History window (default Days90)." }),
+  ),
+  AccountsFilter: Type.Optional(Type.Array(Guid, { maxItems: 100, description: "Only these AccountIds." })),
+  DateFrom: Type.Optional(IsoDate),
+  DateTo: Type.Optional(IsoDate),
+  RefreshDelta: Type.Optional(
+    Type.Array(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown()), {
+      maxItems: 100,
+      description: "[{AccountId, TransactionId}]: only transactions newer than the one given.",
+    }),
+  ),
+});
+type GetAccountsDetailBody = Static<typeof GetAccountsDetailBody>;
+
+export const GetAccountsSummaryBody = Type.Object({
+  RequestId: Type.String({ maxLength: 64 }),
+  WithBalance: Type.Optional(Type.Boolean()),
+});
+type GetAccountsSummaryBody = Static<typeof GetAccountsSummaryBody>;
+
+const RequestIdParams = Type.Object({ customerId: Type.String(), requestId: Type.String({ maxLength: 64 }) });
+
+const DAYS: Readonly<Record<string, number>> = { Days90: 90, Days365: 365, Days360: 365 };
+
+/** /GetAccountsDetail, /GetAccountsSummary and their *Async polls (GET, or POST as node-flinks sends). */
+export function registerGetAccounts({ app, services, hidden }: FlinksRouteContext): void {
+  // The C# SDK sends "DaysOfTransaction" (singular).
+  const canonicalDetail = canonicalizeBody(GetAccountsDetailBody, { DaysOfTransaction: "DaysOfTransactions" });
+  const canonicalSummary = canonicalizeBody(GetAccountsSummaryBody);
+
+  app.post(
+    "/GetAccountsDetail",
+    {
+      schema: { hide: hidden, tags: ["Data"], summary: "Accounts with transactions, balances and holder", body: GetAccountsDetailBody },
+      preValidation: async (request) => {
+        request.body = canonicalDetail(request.body) as GetAccountsDetailBody;
+      },
+    },
+    async function getAccountsDetail(request) {
+      const data = await readCard(services, request, request.body.RequestId);
+      return detailPayload(services, data, detailView(request.body, data));
+    },
+  );
+
+  app.post(
+    "/GetAccountsSummary",
+    {
+      schema: { hide: hidden, tags: ["Data"], summary: "Accounts with balances, without transactions", body: GetAccountsSummaryBody },
+      preValidation: async (request) => {
+        request.body = canonicalSummary(request.body) as GetAccountsSummaryBody;
+      },
+    },
+    async function getAccountsSummary(request) {
+      const data = await readCard(services, request, request.body.RequestId);
+      return summaryPayload(services, data, request.body.WithBalance ?? true);
+    },
+  );
+
+  for (const method of ["GET", "POST"] as const) {
+    app.route({
+      method,
+      url: "/GetAccountsDetailAsync/:requestId",
+      schema: { hide: hidden || method === "POST", tags: ["Data"], summary: "Poll for /GetAccountsDetail", params: RequestIdParams },
+      handler: async function getAccountsDetailAsync(request) {
+        const data = await readCard(services, request, request.params.requestId);
+        return detailPayload(services, data, detailView({ RequestId: request.params.requestId }, data));
+      },
+    });
+    app.route({
+      method,
+      url: "/GetAccountsSummaryAsync/:requestId",
+      schema: { hide: hidden || method === "POST", tags: ["Data"], summary: "Poll for /GetAccountsSummary", params: RequestIdParams },
+      handler: async function getAccountsSummaryAsync(request) {
+        const data = await readCard(services, request, request.params.requestId);
+        return summaryPayload(services, data, true);
+      },
+    });
+  }
+}
+
+async function readCard(
+  services: FlinksServices,
+  request: CallerRequest,
+  rawRequestId: string,
+): Promise<CardData> {
+  const caller = await services.callerAuth.caller(request);
+  const requestId = parseRequestId(rawRequestId);
+  await services.callerAuth.assertTokenFor(caller, requestId);
+  return services.cardData.read(caller.customer.id, requestId);
+}
+
+function detailView(body: GetAccountsDetailBody, data: CardData): AccountView {
+  const newestDay = (data.login.lastRefreshAt ?? data.session.createdAt).toISOString().slice(0, 10);
+  const days = DAYS[body.DaysOfTransactions ?? "Days90"] ?? 90;
+  return {
+    withAccountIdentity: body.WithAccountIdentity ?? true,
+    withKyc: body.WithKYC ?? true,
+    withTransactions: body.WithTransactions ?? true,
+    withBalance: body.WithBalance ?? true,
+    dateFrom: body.DateFrom ?? shiftDays(newestDay, -days),
+    dateTo: body.DateTo ?? null,
+    accountsFilter: body.AccountsFilter ? new Set(body.AccountsFilter.map((id) => id.trim().toLowerCase())) : null,
+    refreshDelta: refreshDeltaOf(body.RefreshDelta),
+  };
+}
+
+/** The Ruby client sends the nested keys un-camelized (account_id), so they are matched loosely too. */
+function refreshDeltaOf(entries: GetAccountsDetailBody["RefreshDelta"]): Map<string, string> {
+  const delta = new Map<string, string>();
+  for (const entry of entries ?? []) {
+    const loose = new Map(Object.entries(entry).map(([key, value]) => [looseKey(key), value]));
+    const accountId = loose.get("accountid");
+    const transactionId = loose.get("transactionid");
+    if (typeof accountId !== "string" || typeof transactionId !== "string") {
+      throw new ApiError("INVALID_REQUEST", {}, "Each RefreshDelta entry needs an AccountId and a TransactionId.");
+    }
+    delta.set(accountId.trim().toLowerCase(), transactionId.trim().toLowerCase());
+  }
+  return delta;
+}
+
+function shiftDays(isoDay: string, days: number): string {
+  const at = new Date(`${isoDay}T00:00:00.000Z`);
+  at.setUTCDate(at.getUTCDate() + days);
+  return at.toISOString().slice(0, 10);
+}
+
+function envelope(services: FlinksServices, data: CardData) {
+  const institution = services.connectors.find(data.session.institution);
+  return {
+    InstitutionName: institution?.name ?? data.session.institution,
+    Login: wireLogin(data.login, data.username),
+    InstitutionId: institution?.institutionId ?? null,
+    Institution: data.session.institution,
+    RequestId: data.session.requestId,
+    ...(data.session.tag !== null ? { Tag: data.session.tag } : {}),
+  };
+}
+
+function detailPayload(services: FlinksServices, data: CardData, view: AccountView) {
+  const { snapshot } = data;
+  return {
+    HttpStatusCode: 200,
+    Accounts: selectAccounts(snapshot, view.accountsFilter).map((a) => wireDetailAccount(a, snapshot.holder, snapshot.loginType, view)),
+    ...envelope(services, data),
+  };
+}
+
+function summaryPayload(services: FlinksServices, data: CardData, withBalance: boolean) {
+  const { snapshot } = data;
+  return {
+    HttpStatusCode: 200,
+    Accounts: selectAccounts(snapshot, null).map((a) => wireSummaryAccount(a, snapshot.holder, snapshot.loginType, withBalance)),
+    Links: [link("AccountsDetail", "/GetAccountsDetail"), link("Statements", "/GetStatements")],
+    ...envelope(services, data),
+  };
+}

@@ -1,0 +1,98 @@
+import type { Holder } from "../../connectors/types.js";
+import type { Snapshot, SnapshotAccount, SnapshotTransaction } from "../../logins/snapshot.js";
+
+/** What the caller asked to see; omitted flags default to "include" (flinks-api.md §6.1). */
+export interface AccountView {
+  withAccountIdentity: boolean;
+  withKyc: boolean;
+  withTransactions: boolean;
+  withBalance: boolean;
+  /** Inclusive YYYY-MM-DD bounds of the transaction window. */
+  dateFrom: string;
+  dateTo: string | null;
+  accountsFilter: ReadonlySet<string> | null;
+  /** AccountId → the newest TransactionId the caller already has. */
+  refreshDelta: ReadonlyMap<string, string>;
+}
+
+export function selectAccounts(snapshot: Snapshot, filter: ReadonlySet<string> | null): SnapshotAccount[] {
+  return filter ? snapshot.accounts.filter((a) => filter.has(a.id)) : snapshot.accounts;
+}
+
+export function wireDetailAccount(account: SnapshotAccount, holder: Holder, loginType: string, view: AccountView) {
+  return {
+    Transactions: view.withTransactions ? transactionsInView(account, view).map(wireTransaction) : [],
+    TransitNumber: view.withAccountIdentity ? account.transitNumber : null,
+    InstitutionNumber: view.withAccountIdentity ? account.institutionNumber : null,
+    OverdraftLimit: account.overdraftLimit,
+    Title: account.title,
+    AccountNumber: view.withAccountIdentity ? account.accountNumber : null,
+    LastFourDigits: lastFourDigits(account),
+    Balance: wireBalance(account, view.withBalance),
+    Category: account.category,
+    Type: account.type,
+    Currency: account.currency,
+    Holder: view.withKyc ? wireHolder(holder) : null,
+    AccountType: loginType,
+    Id: account.id,
+  };
+}
+
+export function wireSummaryAccount(account: SnapshotAccount, holder: Holder, loginType: string, withBalance: boolean) {
+  // Operations accounts carry the numbers an EFT or e-Transfer needs; credit products do not.
+  const eftEligible = account.category === "Operations" ? 1 : 0;
+  return {
+    EftEligibleRatio: eftEligible,
+    ETransferEligibleRatio: eftEligible,
+    Title: account.title,
+    AccountNumber: account.accountNumber,
+    LastFourDigits: lastFourDigits(account),
+    Balance: wireBalance(account, withBalance),
+    Category: account.category,
+    Type: account.type,
+    Currency: account.currency,
+    Holder: wireHolder(holder),
+    AccountType: loginType,
+    Id: account.id,
+  };
+}
+
+function transactionsInView(account: SnapshotAccount, view: AccountView): SnapshotTransaction[] {
+  const knownNewest = view.refreshDelta.get(account.id);
+  const newestFirst = account.transactions.filter(
+    (t) => t.date >= view.dateFrom && (view.dateTo === null || t.date <= view.dateTo),
+  );
+  if (knownNewest === undefined) return newestFirst;
+  const known = newestFirst.findIndex((t) => t.id === knownNewest);
+  return known === -1 ? newestFirst : newestFirst.slice(0, known);
+}
+
+function wireTransaction(t: SnapshotTransaction) {
+  return { Date: t.date, Code: null, Description: t.description, Debit: t.debit, Credit: t.credit, Balance: t.balance, Id: t.id };
+}
+
+function wireBalance(account: SnapshotAccount, withBalance: boolean) {
+  if (!withBalance) return { Available: null, Current: null, Limit: null };
+  return { Available: account.balance.available, Current: account.balance.current, Limit: account.balance.limit };
+}
+
+function lastFourDigits(account: SnapshotAccount): string | null {
+  return account.category === "Credits" && account.type === "CreditCard" ? account.accountNumber.slice(-4) : null;
+}
+
+function wireHolder(holder: Holder) {
+  const { address } = holder;
+  return {
+    Name: holder.name,
+    Address: {
+      CivicAddress: address.civicAddress,
+      City: address.city,
+      Province: address.province,
+      PostalCode: address.postalCode,
+      POBox: address.poBox,
+      Country: address.country,
+    },
+    Email: holder.email,
+    PhoneNumber: holder.phoneNumber,
+  };
+}

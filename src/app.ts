@@ -1,0 +1,60 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import { registerErrorHandling } from "./api/errors.js";
+import { type FlinksApp, registerFlinksRoutes } from "./api/flinks/flinks-routes.js";
+import { registerJsonParser } from "./api/json-parser.js";
+import { loggerOptions } from "./api/logger-options.js";
+import type { Deps } from "./deps.js";
+
+/** Builds the HTTP application; never listens (tests use inject, main.ts listens). */
+export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(deps.config.logLevel),
+    bodyLimit: deps.config.bodyLimitBytes,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    rewriteUrl: (request) => stripTrailingSpaces(request.url ?? "/"),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Response schemas document; they do not filter. Bodies go out exactly as built.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerJsonParser(app);
+  registerErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "bankgate",
+        version: "0.1.0",
+        description: "A self-hostable gateway that speaks the Flinks BankingServices API.",
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: "apiKey", in: "header", name: "x-api-key" },
+          authKey: { type: "apiKey", in: "header", name: "flinks-auth-key" },
+          bearer: { type: "http", scheme: "bearer" },
+        },
+      },
+      security: [{ apiKey: [] }, { authKey: [] }, { bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/health", { schema: { hide: true } }, async () => ({ status: "ok", store: deps.storeKind }));
+
+  await registerFlinksRoutes(app as FlinksApp, deps.services);
+  await app.ready();
+  return app;
+}
+
+/**
+ * The C# SDK's GetAccountsDetail path ends in a space ("BankingServices/GetAccountsDetail ");
+ * Flinks tolerates it, so do we.
+ */
+function stripTrailingSpaces(url: string): string {
+  const queryStart = url.indexOf("?");
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  const trimmed = path.replace(/(?:%20|\s)+$/i, "");
+  return trimmed === path ? url : trimmed + (queryStart === -1 ? "" : url.slice(queryStart));
+}

@@ -1,0 +1,81 @@
+/**
+ * The one typed configuration. Every option: env var, unit in its name, default.
+ * docs/configuration.md lists them for operators.
+ */
+export interface Config {
+  /** PORT: TCP port to listen on. */
+  port: number;
+  /** HOST: interface to listen on; loopback by default so a dev box exposes nothing. */
+  host: string;
+  /** BANKGATE_DATA_DIR: where the embedded SQLite store and dev keys live. */
+  dataDir: string;
+  /** DATABASE_URL: postgres://… selects PostgreSQL instead of the embedded SQLite file. */
+  databaseUrl: string | null;
+  /** BANKGATE_MASTER_KEYS: "keyId:base64key[,keyId:base64key…]"; the first encrypts. */
+  masterKeys: string | null;
+  /** Fixed development customer (scripts, CI); generated on first start when absent. */
+  customer: { id: string | null; secretKey: string | null; apiKey: string | null };
+  /** BANKGATE_AUTH_MODE: "token" (authorize token required on /Authorize) or "open" (legacy clients that send no auth). */
+  authMode: "token" | "open";
+  /** BANKGATE_SESSION_IDLE_TTL_SECONDS: a RequestId dies after this much inactivity (Flinks: 8 min). */
+  sessionIdleTtlSeconds: number;
+  /** BANKGATE_SESSION_ABSOLUTE_TTL_SECONDS: no RequestId outlives this, whatever its activity (Flinks: 30 min processing cap). */
+  sessionAbsoluteTtlSeconds: number;
+  /** BANKGATE_SESSION_TOUCH_INTERVAL_SECONDS: activity is written at most this often per session (reads stay cheap; expiry is exact to this many seconds). */
+  sessionTouchIntervalSeconds: number;
+  /** BANKGATE_AUTHORIZE_TOKEN_TTL_SECONDS: lifetime of a /GenerateAuthorizeToken token (Flinks' Resume page: 15 min). */
+  authorizeTokenTtlSeconds: number;
+  /** BANKGATE_MFA_ATTEMPTS_PER_REQUEST: wrong MFA answers allowed per RequestId before the session ends. */
+  mfaAttemptsPerRequest: number;
+  /** BANKGATE_CONNECTOR_TIMEOUT_SECONDS: a connector step that takes longer fails with RETRY_LATER, and its claim on the session lapses. */
+  connectorTimeoutSeconds: number;
+  /** BANKGATE_BODY_LIMIT_BYTES: larger request bodies get 413 PAYLOAD_TOO_LARGE. */
+  bodyLimitBytes: number;
+  /** LOG_LEVEL: pino level. */
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  return {
+    port: readInt(env, "PORT", 3000, 0, 65535),
+    host: env.HOST || "127.0.0.1",
+    dataDir: env.BANKGATE_DATA_DIR || "./data",
+    databaseUrl: env.DATABASE_URL || null,
+    masterKeys: env.BANKGATE_MASTER_KEYS || null,
+    customer: {
+      id: env.BANKGATE_CUSTOMER_ID || null,
+      secretKey: env.BANKGATE_SECRET_KEY || null,
+      apiKey: env.BANKGATE_API_KEY || null,
+    },
+    authMode: readEnum(env, "BANKGATE_AUTH_MODE", ["token", "open"], "token"),
+    sessionIdleTtlSeconds: readInt(env, "BANKGATE_SESSION_IDLE_TTL_SECONDS", 480, 1),
+    sessionAbsoluteTtlSeconds: readInt(env, "BANKGATE_SESSION_ABSOLUTE_TTL_SECONDS", 1800, 1),
+    sessionTouchIntervalSeconds: readInt(env, "BANKGATE_SESSION_TOUCH_INTERVAL_SECONDS", 1, 0),
+    authorizeTokenTtlSeconds: readInt(env, "BANKGATE_AUTHORIZE_TOKEN_TTL_SECONDS", 900, 1),
+    mfaAttemptsPerRequest: readInt(env, "BANKGATE_MFA_ATTEMPTS_PER_REQUEST", 3, 1),
+    connectorTimeoutSeconds: readInt(env, "BANKGATE_CONNECTOR_TIMEOUT_SECONDS", 60, 1),
+    bodyLimitBytes: readInt(env, "BANKGATE_BODY_LIMIT_BYTES", 1024 * 1024, 1024),
+    logLevel: env.LOG_LEVEL || "info",
+  };
+}
+
+function readInt(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!allowed.includes(raw as T)) throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, got "${raw}"`);
+  return raw as T;
+}

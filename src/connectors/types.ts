@@ -1,0 +1,112 @@
+import type { Clock } from "../lib/clock.js";
+
+/** JSON-only values: connector state must survive a restart or another process. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export type ChallengeType =
+  | "QuestionAndAnswer"
+  | "MultipleChoice"
+  | "MultipleChoiceMultipleAnswers"
+  | "ImageSelection"
+  | "TextOrCall";
+
+export interface Challenge {
+  type: ChallengeType;
+  prompt: string;
+  /** Choices for choice-like types (phone numbers for TextOrCall, base64 images…). */
+  iterables?: string[];
+}
+
+/** Expected bank answers: reported as `failed`, never thrown (design.md §5). */
+export type ConnectorFailure =
+  | "INVALID_USERNAME"
+  | "INVALID_PASSWORD"
+  | "INVALID_LOGIN"
+  | "INVALID_SECURITY_RESPONSE"
+  | "RETRY_LATER"
+  | "DISABLED_LOGIN"
+  | "NEW_ACCOUNT"
+  | "UNAUTHORIZED"
+  | "AGGREGATION_ERROR";
+
+export type StepResult =
+  | { kind: "authorized"; connectorState: Json }
+  | { kind: "challenged"; challenges: Challenge[]; connectorState: Json }
+  | { kind: "failed"; code: ConnectorFailure };
+
+export interface Credentials {
+  username: string;
+  password: string;
+  language: "en" | "fr";
+}
+
+/** Answers keyed by the exact prompt (or chosen iterable) of a pending challenge. */
+export type SecurityAnswers = Record<string, string[]>;
+
+export interface ConnectorContext {
+  clock: Clock;
+  /** Uniform random integer in [0, max): injected so tests can pin a challenge. */
+  randomInt(max: number): number;
+}
+
+export type AccountCategory = "Operations" | "Credits" | "Products" | "Other";
+
+export interface BankTransaction {
+  /** The institution's own stable key for this transaction (never shown on the wire). */
+  key: string;
+  date: string; // YYYY-MM-DD
+  description: string;
+  debit: number | null;
+  credit: number | null;
+  /** Running balance after this transaction. */
+  balance: number;
+}
+
+export interface Holder {
+  name: string;
+  address: {
+    civicAddress: string;
+    city: string;
+    province: string;
+    postalCode: string;
+    poBox: string | null;
+    country: string;
+  };
+  email: string;
+  phoneNumber: string;
+}
+
+export interface BankAccount {
+  /** The institution's own stable key for this account (AccountIds are derived from it). */
+  key: string;
+  title: string;
+  category: AccountCategory;
+  type: string;
+  currency: "CAD" | "USD";
+  transitNumber: string | null;
+  institutionNumber: string | null;
+  accountNumber: string;
+  overdraftLimit: number | null;
+  balance: { available: number | null; current: number | null; limit: number | null };
+  /** Transactions, newest first, as the institution lists them. */
+  transactions: BankTransaction[];
+}
+
+export interface AggregatedData {
+  loginType: "Personal" | "Business";
+  holder: Holder;
+  accounts: BankAccount[];
+}
+
+export type Capability = "mfa" | "statements";
+
+export interface InstitutionConnector {
+  id: string;
+  name: string;
+  /** Flinks' numeric institution id (FlinksCapital = 14). */
+  institutionId: number;
+  capabilities: ReadonlySet<Capability>;
+  start(credentials: Credentials, ctx: ConnectorContext): Promise<StepResult>;
+  answer(answers: SecurityAnswers, connectorState: Json, ctx: ConnectorContext): Promise<StepResult>;
+  fetchData(connectorState: Json, ctx: ConnectorContext): Promise<AggregatedData>;
+}

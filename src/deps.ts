@@ -1,0 +1,89 @@
+import { randomBytes, randomInt } from "node:crypto";
+import type { FlinksServices } from "./api/flinks/flinks-routes.js";
+import { CallerAuth } from "./api/flinks/caller-auth.js";
+import type { Config } from "./config/config.js";
+import { ConnectorRegistry, createSandboxRegistry } from "./connectors/registry.js";
+import { AuthorizeTokenIssuer } from "./customers/authorize-token-issuer.js";
+import { CustomerDirectory } from "./customers/customer-directory.js";
+import { type CustomerKeys, ensureDevelopmentCustomer } from "./customers/development-customer.js";
+import { type Clock, systemClock } from "./lib/clock.js";
+import { CardDataService } from "./logins/card-data-service.js";
+import { AuthorizeService, usernameAad } from "./sessions/authorize-service.js";
+import { openDatabase, type StoreKind } from "./storage/open-database.js";
+import { Storage } from "./storage/storage.js";
+import { loadMasterKeys } from "./vault/master-keys.js";
+import { Vault } from "./vault/vault.js";
+
+export interface Deps {
+  config: Config;
+  clock: Clock;
+  storage: Storage;
+  storeKind: StoreKind;
+  vault: Vault;
+  services: FlinksServices;
+  /** Keys of the development customer to print at start, if any. */
+  developmentCustomer: CustomerKeys | null;
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+export interface DepsOverrides {
+  clock?: Clock;
+  randomInt?: (max: number) => number;
+  connectors?: ConnectorRegistry;
+}
+
+/** The composition root: the only place that picks adapters (design.md §3). */
+export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
+  const clock = overrides.clock ?? systemClock;
+  const { db, kind } = await openDatabase(config);
+  const storage = new Storage(db);
+  const masterKeys = loadMasterKeys(config);
+  const vault = new Vault(masterKeys.keys);
+  const indexKey = await loadIndexKey(storage, vault);
+  const connectors = overrides.connectors ?? createSandboxRegistry();
+  const developmentCustomer = await ensureDevelopmentCustomer(config, storage.customers, clock);
+
+  const services: FlinksServices = {
+    connectors,
+    callerAuth: new CallerAuth(new CustomerDirectory(storage.customers, clock), storage.authorizeTokens, clock),
+    tokenIssuer: new AuthorizeTokenIssuer(storage.authorizeTokens, clock, config.authorizeTokenTtlSeconds),
+    authorize: new AuthorizeService({
+      storage,
+      vault,
+      connectors,
+      clock,
+      indexKey,
+      randomInt: overrides.randomInt ?? ((max) => randomInt(max)),
+      sessionIdleTtlSeconds: config.sessionIdleTtlSeconds,
+      sessionAbsoluteTtlSeconds: config.sessionAbsoluteTtlSeconds,
+      mfaAttemptsPerRequest: config.mfaAttemptsPerRequest,
+      connectorTimeoutSeconds: config.connectorTimeoutSeconds,
+    }),
+    cardData: new CardDataService({
+      storage,
+      vault,
+      clock,
+      sessionIdleTtlSeconds: config.sessionIdleTtlSeconds,
+      sessionTouchIntervalSeconds: config.sessionTouchIntervalSeconds,
+      usernameAad,
+    }),
+  };
+
+  const warnings = [
+    ...(masterKeys.isDevelopmentKey ? ["DEVELOPMENT MASTER KEY in the data directory: set BANKGATE_MASTER_KEYS for real credentials."] : []),
+    ...(config.authMode === "open" ? ['AUTH MODE "open": /Authorize and the data endpoints accept callers without credentials.'] : []),
+  ];
+  return { config, clock, storage, storeKind: kind, vault, services, developmentCustomer, warnings, close: () => storage.close() };
+}
+
+/**
+ * The key behind LoginId lookups and AccountId/TransactionId derivation. It must never
+ * change (ids are derived from it), so it is generated once per deployment and stored
+ * wrapped by the master key; rotating the master key re-wraps it, nothing more.
+ */
+async function loadIndexKey(storage: Storage, vault: Vault): Promise<Buffer> {
+  const candidate = vault.encrypt(randomBytes(32).toString("base64"), "server:index-key");
+  const stored = await storage.settings.getOrInit("index_key", candidate);
+  return Buffer.from(vault.decrypt(stored, "server:index-key"), "base64");
+}

@@ -1,0 +1,133 @@
+/**
+ * Every error bankgate can answer with: the only place codes are defined (design.md §7).
+ * `docs/errors.md` is generated from this table (`npm run docs:errors`).
+ *
+ * Where Flinks' own pages disagree, the choice is made once here and the reason noted.
+ */
+export interface CatalogEntry {
+  httpStatus: number;
+  message: string;
+  /** Why this status/code was chosen where sources conflict; shown in docs/errors.md. */
+  note?: string;
+}
+
+export const errorCatalog = {
+  INVALID_REQUEST: {
+    httpStatus: 400,
+    message: "The request is malformed or misses a required field.",
+    note: "400 as in Flinks' help center (the newer error table says 401); a malformed request is the caller's fault, not an authentication failure.",
+  },
+  PAYLOAD_TOO_LARGE: {
+    httpStatus: 413,
+    message: "The request body is larger than this server accepts.",
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    httpStatus: 415,
+    message: "Send the request body as application/json.",
+  },
+  NOT_FOUND: {
+    httpStatus: 404,
+    message: "There is no such operation.",
+  },
+  METHOD_NOT_ALLOWED: {
+    httpStatus: 405,
+    message: "This operation does not accept that HTTP method.",
+  },
+  UNAUTHORIZED: {
+    httpStatus: 401,
+    message: "You must provide a valid auth key",
+    note: "Flinks answers a bad secret on /GenerateAuthorizeToken with UNAUTHORIZED (seen by the C# SDK's sandbox tests).",
+  },
+  ACCESS_DENIED: {
+    httpStatus: 401,
+    message: "You must provide a valid authorize token or API key",
+    note: "Used for every missing or wrong caller credential outside /GenerateAuthorizeToken: unknown customer, wrong API key, and expired, reused or foreign authorize tokens all look the same.",
+  },
+  SESSION_NONEXISTENT: {
+    httpStatus: 400,
+    message: "The RequestId does not exist.",
+    note: "Unknown, malformed, other customers' and purged RequestIds all get this exact answer so that nobody can probe which ids exist.",
+  },
+  SESSION_EXPIRED: {
+    httpStatus: 400,
+    message: "The RequestId has expired. Start a new session with /Authorize.",
+    note: "Only for this customer's own RequestIds whose idle time or absolute lifetime has passed: Flinks documents it for the 8-minute inactivity timeout, and it tells the integrator to start over rather than to look for a bug.",
+  },
+  INVALID_LOGIN: {
+    httpStatus: 401,
+    message: "The LoginId is invalid.",
+    note: "401 as in the newer Flinks error table and the Connect handled-errors page (older help said 400); unknown, deleted and other customers' LoginIds look the same.",
+  },
+  NO_SAVED_CREDENTIALS: {
+    httpStatus: 401,
+    message: "This LoginId has no saved credentials; connect it again with Save: true.",
+  },
+  INVALID_USERNAME: { httpStatus: 401, message: "The institution rejected the username." },
+  INVALID_PASSWORD: { httpStatus: 401, message: "The institution rejected the password." },
+  INVALID_SECURITY_RESPONSE: {
+    httpStatus: 401,
+    message: "The answer to the security challenge is wrong. You may try again.",
+    note: "Retry is allowed (as Connect's handled-errors page says) until the per-RequestId limit; the last wrong answer gets INVALID_SECURITY_RESPONSE_NO_RETRY.",
+  },
+  INVALID_SECURITY_RESPONSE_NO_RETRY: {
+    httpStatus: 401,
+    message: "The answer to the security challenge is wrong and no attempts are left. Start a new session.",
+  },
+  UNKNOWN_CHALLENGE_KEY: {
+    httpStatus: 401,
+    message: "SecurityResponses answers a question that was not asked.",
+  },
+  SECURITYRESPONSES_INCOMPLETE: {
+    httpStatus: 401,
+    message: "SecurityResponses must answer every pending challenge.",
+  },
+  ALREADY_AUTHORIZED: {
+    httpStatus: 400,
+    message: "This RequestId is already authorized; call the data endpoints.",
+  },
+  SESSION_BUSY: {
+    httpStatus: 409,
+    message: "Another request on this RequestId is being processed; retry in a moment.",
+    note: "The loser of two concurrent answers to one challenge: exactly one answer reaches the institution.",
+  },
+  QUESTION_NOT_FOUND: {
+    httpStatus: 401,
+    message: "The institution asked a security question that has no stored answer.",
+  },
+  RETRY_LATER: { httpStatus: 401, message: "The institution could not be reached. Retry later." },
+  DISABLED_LOGIN: { httpStatus: 401, message: "The institution has disabled this login." },
+  NEW_ACCOUNT: {
+    httpStatus: 401,
+    message: "The user must log in to online banking and complete an action there first.",
+  },
+  DISABLED_INSTITUTION: {
+    httpStatus: 405,
+    message: "The institution is not available.",
+  },
+  AGGREGATION_ERROR: { httpStatus: 500, message: "The data could not be aggregated." },
+  UNAUTHORIZED_SESSION: {
+    httpStatus: 401,
+    message: "This RequestId is not authorized yet; complete /Authorize first.",
+  },
+  INTERNAL_ERROR: {
+    httpStatus: 500,
+    message: "An unexpected error occurred.",
+  },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+/**
+ * The FlinksCode sent on the wire. Internal codes that Flinks has no name for map onto the
+ * closest documented one so that client libraries keyed on FlinksCode keep working.
+ */
+export function wireFlinksCode(code: ErrorCode): string {
+  switch (code) {
+    case "UNAUTHORIZED_SESSION":
+      return "UNAUTHORIZED";
+    case "NO_SAVED_CREDENTIALS":
+      return "INVALID_LOGIN";
+    default:
+      return code;
+  }
+}

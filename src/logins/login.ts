@@ -1,0 +1,18 @@
+import type { ErrorCode } from "../errors/catalog.js";
+
+/** A saved bank login ("card"): one per customer + institution + username + language. */
+export interface Login {
+  id: string;
+  customerId: string;
+  institution: string;
+  language: "en" | "fr";
+  usernameEnc: string;
+  credentialsEnc: string | null;
+  loginType: "Personal" | "Business";
+  isScheduledRefresh: boolean;
+  lastRefreshAt: Date | null;
+  /** The outcome of the last live refresh when it failed; cached /Authorize replays it. */
+  lastRefreshError: ErrorCode | null;
+  snapshotId: string | null;
+  createdAt: Date;
+}

@@ -1,0 +1,50 @@
+import { buildApp } from "./app.js";
+import { loadConfig } from "./config/config.js";
+import { createDeps } from "./deps.js";
+
+/** Entry: loadConfig → createDeps → buildApp → listen (design.md §3). */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const deps = await createDeps(config);
+  const app = await buildApp(deps);
+  for (const warning of deps.warnings) app.log.warn(warning);
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  printWelcome(address, deps);
+
+  const shutdown = async (signal: string) => {
+    app.log.info({ signal }, "shutting down");
+    await app.close();
+    await deps.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+/** Printed to stdout, not the log: these keys are for the person at the terminal. */
+function printWelcome(address: string, deps: Awaited<ReturnType<typeof createDeps>>): void {
+  const lines = [
+    "",
+    `bankgate is listening on ${address} (store: ${deps.storeKind})`,
+    `  API       ${address}/v3/{customerId}/BankingServices/{Operation}`,
+    `  API docs  ${address}/docs`,
+  ];
+  const keys = deps.developmentCustomer;
+  if (keys) {
+    lines.push(
+      "",
+      "Development customer:",
+      `  customerId  ${keys.customerId}`,
+      `  secret key  ${keys.secretKey}   (flinks-auth-key on /GenerateAuthorizeToken)`,
+      `  API key     ${keys.apiKey}   (x-api-key on the data endpoints)`,
+      `  try: curl -s -X POST ${address}/v3/${keys.customerId}/BankingServices/GenerateAuthorizeToken -H 'flinks-auth-key: ${keys.secretKey}'`,
+    );
+  }
+  process.stdout.write(`${lines.join("\n")}\n\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bankgate failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

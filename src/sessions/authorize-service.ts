@@ -1,0 +1,373 @@
+import type { ConnectorContext, Credentials, InstitutionConnector, Json, StepResult } from "../connectors/types.js";
+import type { ConnectorRegistry } from "../connectors/registry.js";
+import { ApiError } from "../errors/api-error.js";
+import type { ErrorCode } from "../errors/catalog.js";
+import type { Clock } from "../lib/clock.js";
+import { keyedHash, newRandomId } from "../lib/ids.js";
+import { buildSnapshot } from "../logins/build-snapshot.js";
+import type { Login } from "../logins/login.js";
+import type { Storage } from "../storage/storage.js";
+import type { Vault } from "../vault/vault.js";
+import type { Session } from "./session.js";
+import {
+  applyStepResult,
+  claimedForAnswer,
+  isBusy,
+  isExpired,
+  matchResponses,
+  recoveredFromLapsedLease,
+  type Timing,
+  touched,
+} from "./transitions.js";
+
+export interface AuthorizeServiceDeps {
+  storage: Storage;
+  vault: Vault;
+  connectors: ConnectorRegistry;
+  clock: Clock;
+  /** Keys LoginId lookups and AccountId/TransactionId derivation; never rotates. */
+  indexKey: Buffer;
+  randomInt(max: number): number;
+  sessionIdleTtlSeconds: number;
+  sessionAbsoluteTtlSeconds: number;
+  mfaAttemptsPerRequest: number;
+  connectorTimeoutSeconds: number;
+}
+
+/** Who opens the session: the RequestId is minted by the caller so a token can be bound to it first. */
+export interface SessionOpening {
+  customerId: string;
+  requestId: string;
+  authorizeTokenHash: string | null;
+  tag: string | null;
+}
+
+export interface LiveLogin {
+  institution: string;
+  username: string;
+  password: string;
+  language: "en" | "fr";
+  save: boolean;
+}
+
+export type AuthorizeOutcome =
+  | { kind: "authorized"; session: Session; login: Login; username: string }
+  /** Cached mode over a card whose last live refresh failed: the session still serves its data. */
+  | { kind: "authorizedWithError"; session: Session; login: Login; username: string; code: ErrorCode }
+  | { kind: "challenged"; session: Session };
+
+interface StoredCredentials {
+  username: string;
+  password: string;
+}
+
+/**
+ * The authorize flow: the only code with I/O around the pure transitions. Each step loads
+ * the session, asserts, calls the institution at most once, and answers only after the new
+ * state is committed (design.md §4).
+ */
+export class AuthorizeService {
+  readonly #timing: Timing;
+
+  constructor(private readonly deps: AuthorizeServiceDeps) {
+    this.#timing = { idleTtlSeconds: deps.sessionIdleTtlSeconds, leaseSeconds: deps.connectorTimeoutSeconds };
+  }
+
+  /** Live /Authorize with credentials: a new connection to the institution. */
+  async startLive(opening: SessionOpening, login: LiveLogin): Promise<AuthorizeOutcome> {
+    const connector = this.#connector(login.institution);
+    const existing = await this.deps.storage.logins.findByLookupHash(
+      this.#lookupHash(opening.customerId, connector.id, login.username, login.language),
+    );
+    const session = this.#newSession(opening, {
+      institution: connector.id,
+      loginId: existing?.id ?? null,
+      language: login.language,
+      save: login.save,
+      state: "connecting",
+      credentialsEnc: this.deps.vault.encryptJson(
+        { username: login.username, password: login.password } satisfies StoredCredentials,
+        credentialsAad("session", opening.requestId),
+      ),
+    });
+    await this.deps.storage.sessions.insert(session);
+    const credentials = { username: login.username, password: login.password, language: login.language };
+    return this.#afterStep(session, connector, await this.#call(() => connector.start(credentials, this.#ctx())));
+  }
+
+  /** Live refresh of a saved card with its stored credentials (the API half of Mid-Session Reconnect). */
+  async startRefresh(opening: SessionOpening, loginId: string): Promise<AuthorizeOutcome> {
+    const login = await this.#login(opening.customerId, loginId);
+    if (!login.credentialsEnc) throw new ApiError("NO_SAVED_CREDENTIALS");
+    const connector = this.#connector(login.institution);
+    const stored = this.deps.vault.decryptJson<StoredCredentials>(login.credentialsEnc, credentialsAad("login", login.id));
+    const session = this.#newSession(opening, {
+      institution: connector.id,
+      loginId: login.id,
+      language: login.language,
+      save: true,
+      state: "connecting",
+      credentialsEnc: null,
+    });
+    await this.deps.storage.sessions.insert(session);
+    const credentials: Credentials = { ...stored, language: login.language };
+    return this.#afterStep(session, connector, await this.#call(() => connector.start(credentials, this.#ctx())));
+  }
+
+  /**
+   * Cached /Authorize: a new RequestId over the card's last aggregation, no bank contact. If
+   * the card's last live refresh failed, that error is answered with a RequestId that still
+   * works for the data endpoints (flinks-api.md §5.2).
+   */
+  async startCached(opening: SessionOpening, loginId: string): Promise<AuthorizeOutcome> {
+    return this.#openCached(opening, await this.#login(opening.customerId, loginId));
+  }
+
+  /**
+   * Cached mode named by credentials instead of a LoginId (the C# SDK's sandbox tests do
+   * this). The password must match the saved one: a username alone opens nothing.
+   */
+  async startCachedWithCredentials(opening: SessionOpening, credentials: LiveLogin): Promise<AuthorizeOutcome> {
+    const connector = this.#connector(credentials.institution);
+    const login = await this.deps.storage.logins.findByLookupHash(
+      this.#lookupHash(opening.customerId, connector.id, credentials.username, credentials.language),
+    );
+    const saved = login?.credentialsEnc
+      ? this.deps.vault.decryptJson<StoredCredentials>(login.credentialsEnc, credentialsAad("login", login.id))
+      : null;
+    if (!login || login.customerId !== opening.customerId || saved?.password !== credentials.password) {
+      throw new ApiError("INVALID_LOGIN");
+    }
+    return this.#openCached(opening, login);
+  }
+
+  async #openCached(opening: SessionOpening, login: Login): Promise<AuthorizeOutcome> {
+    const session: Session = {
+      ...this.#newSession(opening, {
+        institution: login.institution,
+        loginId: login.id,
+        language: login.language,
+        save: false,
+        state: "authorized",
+        credentialsEnc: null,
+      }),
+      mode: "cached",
+      snapshotId: login.snapshotId,
+    };
+    await this.deps.storage.sessions.insert(session);
+    const username = this.#username(login);
+    if (login.lastRefreshError) return { kind: "authorizedWithError", session, login, username, code: login.lastRefreshError };
+    return { kind: "authorized", session, login, username };
+  }
+
+  /**
+   * A call with a RequestId: answers the pending challenges, or — with no answers — tells
+   * where the session stands (203 again while challenged, the 200 again once authorized).
+   */
+  async continue(customerId: string, requestId: string, responses: Record<string, string[]>): Promise<AuthorizeOutcome> {
+    const session = await this.#liveSession(customerId, requestId);
+    if (session.state === "authorized") {
+      const login = await this.#login(customerId, session.loginId);
+      return { kind: "authorized", session, login, username: this.#username(login) };
+    }
+    if (session.state === "failed") throw flowError(session.errorCode ?? "RETRY_LATER", session);
+    if (session.state !== "challenged") throw flowError("SESSION_BUSY", session);
+
+    const matched = matchResponses(session.challenges ?? [], responses);
+    if (matched.kind === "empty") return { kind: "challenged", session: await this.#touch(session) };
+    if (matched.kind === "rejected") throw flowError(matched.code, session);
+
+    const claimed = claimedForAnswer(session, this.deps.clock.now(), this.#timing);
+    if (!(await this.deps.storage.sessions.replace(claimed, session.version))) throw flowError("SESSION_BUSY", session);
+    const answering = { ...claimed, version: session.version + 1 };
+    const connector = this.#connector(session.institution);
+    const state = this.#decryptState(answering);
+    return this.#afterStep(answering, connector, await this.#call(() => connector.answer(matched.answers, state, this.#ctx())));
+  }
+
+  async #afterStep(session: Session, connector: InstitutionConnector, result: StepResult): Promise<AuthorizeOutcome> {
+    const now = this.deps.clock.now();
+    const encryptedState = result.kind === "challenged" ? this.#encryptState(session.requestId, result.connectorState) : null;
+    const transition = applyStepResult(session, result, encryptedState, now, this.#timing);
+    if (transition.kind === "challenged") {
+      await this.#commit(transition.next, session.version);
+      return { kind: "challenged", session: { ...transition.next, version: session.version + 1 } };
+    }
+    if (transition.kind === "failed") {
+      await this.deps.storage.transaction(async (tx) => {
+        await this.#commit(transition.next, session.version, tx);
+        if (session.loginId && transition.next.state === "failed") {
+          await tx.logins.recordRefreshError(session.loginId, transition.code);
+        }
+      });
+      throw flowError(transition.code, session);
+    }
+    return this.#completeAuthorization(session, connector, result.kind === "authorized" ? result.connectorState : null);
+  }
+
+  /** Aggregates, then stores the card, its credentials, its snapshot and the session in one commit. */
+  async #completeAuthorization(session: Session, connector: InstitutionConnector, state: Json): Promise<AuthorizeOutcome> {
+    let data: Awaited<ReturnType<InstitutionConnector["fetchData"]>>;
+    try {
+      data = await this.#withTimeout(connector.fetchData(state, this.#ctx()));
+    } catch {
+      return this.#afterStep(session, connector, { kind: "failed", code: "AGGREGATION_ERROR" });
+    }
+    const now = this.deps.clock.now();
+    const pending = session.credentialsEnc
+      ? this.deps.vault.decryptJson<StoredCredentials>(session.credentialsEnc, credentialsAad("session", session.requestId))
+      : null;
+    const { next, login } = await this.deps.storage.transaction(async (tx) => {
+      const card = session.loginId
+        ? await tx.logins.find(session.customerId, session.loginId)
+        : pending && (await this.#createCard(tx, session, pending.username, data.loginType));
+      if (!card) throw flowError("INVALID_LOGIN", session);
+      if (pending && session.save) {
+        await tx.logins.saveCredentials(card.id, this.deps.vault.encryptJson(pending, credentialsAad("login", card.id)));
+      }
+      const snapshotId = newRandomId();
+      await tx.logins.insertSnapshot(snapshotId, card.id, now, buildSnapshot(data, card.id, this.deps.indexKey));
+      await tx.logins.recordRefresh(card.id, { snapshotId, at: now, loginType: data.loginType });
+      const authorized: Session = {
+        ...touched(session, now, this.#timing),
+        state: "authorized",
+        loginId: card.id,
+        snapshotId,
+        challenges: null,
+        connectorStateEnc: null,
+        credentialsEnc: null,
+        leaseUntil: null,
+      };
+      await this.#commit(authorized, session.version, tx);
+      return { next: { ...authorized, version: session.version + 1 }, login: { ...card, lastRefreshAt: now, lastRefreshError: null, snapshotId } };
+    });
+    return { kind: "authorized", session: next, login, username: this.#username(login) };
+  }
+
+  #username(login: Login): string {
+    return this.deps.vault.decrypt(login.usernameEnc, usernameAad(login.id));
+  }
+
+  #createCard(tx: Storage, session: Session, username: string, loginType: Login["loginType"]): Promise<Login> {
+    const id = newRandomId();
+    return tx.logins.findOrCreate({
+      id,
+      customerId: session.customerId,
+      lookupHash: this.#lookupHash(session.customerId, session.institution, username, session.language),
+      institution: session.institution,
+      language: session.language,
+      usernameEnc: this.deps.vault.encrypt(username, usernameAad(id)),
+      loginType,
+      createdAt: this.deps.clock.now(),
+    });
+  }
+
+  /** The customer's unexpired session; a session whose step-holder died is recovered first. */
+  async #liveSession(customerId: string, requestId: string): Promise<Session> {
+    const session = await this.deps.storage.sessions.find(customerId, requestId);
+    if (!session) throw new ApiError("SESSION_NONEXISTENT");
+    const now = this.deps.clock.now();
+    if (isExpired(session, now)) throw new ApiError("SESSION_EXPIRED", { RequestId: requestId });
+    if (isBusy(session, now) || (session.state !== "connecting" && session.state !== "answering")) return session;
+    const recovered = recoveredFromLapsedLease(session);
+    await this.#commit(recovered, session.version);
+    return { ...recovered, version: session.version + 1 };
+  }
+
+  async #touch(session: Session): Promise<Session> {
+    const next = touched(session, this.deps.clock.now(), this.#timing);
+    await this.deps.storage.sessions.touch(next.requestId, next.lastActivityAt, next.expiresAt);
+    return next;
+  }
+
+  async #commit(next: Session, expectedVersion: number, tx: Storage = this.deps.storage): Promise<void> {
+    if (!(await tx.sessions.replace(next, expectedVersion))) throw flowError("SESSION_BUSY", next);
+  }
+
+  async #login(customerId: string, loginId: string | null): Promise<Login> {
+    const login = loginId ? await this.deps.storage.logins.find(customerId, loginId) : undefined;
+    if (!login) throw new ApiError("INVALID_LOGIN");
+    return login;
+  }
+
+  #connector(institution: string): InstitutionConnector {
+    const connector = this.deps.connectors.find(institution);
+    if (!connector) throw new ApiError("INVALID_REQUEST", {}, `Unknown institution "${institution.slice(0, 64)}".`);
+    return connector;
+  }
+
+  #newSession(
+    opening: SessionOpening,
+    fields: Pick<Session, "institution" | "loginId" | "language" | "save" | "state" | "credentialsEnc">,
+  ): Session {
+    const now = this.deps.clock.now();
+    const absoluteExpiresAt = new Date(now.getTime() + this.deps.sessionAbsoluteTtlSeconds * 1000);
+    const session: Session = {
+      ...fields,
+      requestId: opening.requestId,
+      customerId: opening.customerId,
+      mode: "live",
+      tag: opening.tag,
+      challenges: null,
+      connectorStateEnc: null,
+      attemptsLeft: this.deps.mfaAttemptsPerRequest,
+      errorCode: null,
+      snapshotId: null,
+      authorizeTokenHash: opening.authorizeTokenHash,
+      version: 1,
+      leaseUntil: fields.state === "connecting" ? new Date(now.getTime() + this.#timing.leaseSeconds * 1000) : null,
+      createdAt: now,
+      lastActivityAt: now,
+      expiresAt: now,
+      absoluteExpiresAt,
+    };
+    return touched(session, now, this.#timing);
+  }
+
+  /** Institution calls are bounded: a hanging bank answers RETRY_LATER, and a throwing connector never leaks. */
+  async #call(step: () => Promise<StepResult>): Promise<StepResult> {
+    try {
+      return await this.#withTimeout(step());
+    } catch {
+      return { kind: "failed", code: "RETRY_LATER" };
+    }
+  }
+
+  #withTimeout<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("connector timeout")), this.deps.connectorTimeoutSeconds * 1000);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  #ctx(): ConnectorContext {
+    return { clock: this.deps.clock, randomInt: this.deps.randomInt };
+  }
+
+  #encryptState(requestId: string, state: Json): string {
+    return this.deps.vault.encryptJson(state, `session:${requestId}:connector-state`);
+  }
+
+  #decryptState(session: Session): Json {
+    if (!session.connectorStateEnc) return null;
+    return this.deps.vault.decryptJson<Json>(session.connectorStateEnc, `session:${session.requestId}:connector-state`);
+  }
+
+  #lookupHash(customerId: string, institution: string, username: string, language: string): string {
+    return keyedHash(this.deps.indexKey, "login", customerId, institution.toLowerCase(), username.trim().toLowerCase(), language);
+  }
+}
+
+function credentialsAad(owner: "session" | "login", id: string): string {
+  return `${owner}:${id}:credentials`;
+}
+
+export function usernameAad(loginId: string): string {
+  return `login:${loginId}:username`;
+}
+
+/** Flow errors carry the RequestId and Institution so the caller can keep its place (flinks-api.md §8). */
+function flowError(code: ErrorCode, session: Session): ApiError {
+  return new ApiError(code, { RequestId: session.requestId, Institution: session.institution });
+}

@@ -1,0 +1,43 @@
+import type { Challenge } from "../connectors/types.js";
+import type { ErrorCode } from "../errors/catalog.js";
+
+/**
+ * - connecting: credentials sent, the institution has not answered yet
+ * - challenged: waiting for SecurityResponses (a 203 was sent)
+ * - answering:  one answer holds the lease and is at the institution
+ * - authorized: data endpoints may be called
+ * - failed:     ended; every further call answers `errorCode`
+ * Expiry is a timestamp (`expiresAt`), never a state (design.md §4).
+ */
+export type SessionState = "connecting" | "challenged" | "answering" | "authorized" | "failed";
+
+export type SessionMode = "live" | "cached";
+
+export interface Session {
+  requestId: string;
+  customerId: string;
+  /** Null until a live session with new credentials is authorized and its card is created. */
+  loginId: string | null;
+  institution: string;
+  mode: SessionMode;
+  state: SessionState;
+  language: "en" | "fr";
+  save: boolean;
+  tag: string | null;
+  challenges: Challenge[] | null;
+  connectorStateEnc: string | null;
+  /** New credentials waiting for the card to exist; cleared once saved or dropped. */
+  credentialsEnc: string | null;
+  attemptsLeft: number;
+  errorCode: ErrorCode | null;
+  snapshotId: string | null;
+  authorizeTokenHash: string | null;
+  /** Bumped by every write: compare-and-swap guards each step. */
+  version: number;
+  /** While `answering`/`connecting`: the claim lapses at this time (a crashed holder frees it). */
+  leaseUntil: Date | null;
+  createdAt: Date;
+  lastActivityAt: Date;
+  expiresAt: Date;
+  absoluteExpiresAt: Date;
+}

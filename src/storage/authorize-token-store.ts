@@ -1,0 +1,43 @@
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.js";
+
+/** Authorize tokens, stored as hashes: single use, bound to the session they open. */
+export class AuthorizeTokenStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(tokenHash: string, customerId: string, expiresAt: Date): Promise<void> {
+    await this.db
+      .insertInto("authorize_tokens")
+      .values({ token_hash: tokenHash, customer_id: customerId, expires_at: expiresAt.getTime(), request_id: null })
+      .execute();
+  }
+
+  /**
+   * Binds an unused, unexpired token to the session it opens. One atomic update: of two
+   * requests racing with the same token, exactly one wins.
+   */
+  async consume(tokenHash: string, customerId: string, requestId: string, now: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable("authorize_tokens")
+      .set({ request_id: requestId })
+      .where("token_hash", "=", tokenHash)
+      .where("customer_id", "=", customerId)
+      .where("request_id", "is", null)
+      .where("expires_at", ">", now.getTime())
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /** True when the token opened this very session and has not expired (MFA rounds reuse it). */
+  async isBoundTo(tokenHash: string, customerId: string, requestId: string, now: Date): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("authorize_tokens")
+      .select("token_hash")
+      .where("token_hash", "=", tokenHash)
+      .where("customer_id", "=", customerId)
+      .where("request_id", "=", requestId)
+      .where("expires_at", ">", now.getTime())
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+}

@@ -1,0 +1,135 @@
+import type { Kysely, Selectable } from "kysely";
+import type { ErrorCode } from "../errors/catalog.js";
+import type { Login } from "../logins/login.js";
+import type { Snapshot } from "../logins/snapshot.js";
+import type { Database, LoginRow } from "./schema.js";
+
+export interface NewLogin {
+  id: string;
+  customerId: string;
+  lookupHash: string;
+  institution: string;
+  language: "en" | "fr";
+  usernameEnc: string;
+  loginType: Login["loginType"];
+  createdAt: Date;
+}
+
+/** Saved cards and their immutable data snapshots. */
+export class LoginStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * The card with this identity hash, created from `candidate` if it does not exist yet.
+   * Two concurrent first connections of one card end with one row (the unique hash decides).
+   */
+  async findOrCreate(candidate: NewLogin): Promise<Login> {
+    await this.db
+      .insertInto("logins")
+      .values({
+        id: candidate.id,
+        customer_id: candidate.customerId,
+        lookup_hash: candidate.lookupHash,
+        institution: candidate.institution,
+        language: candidate.language,
+        username_enc: candidate.usernameEnc,
+        credentials_enc: null,
+        login_type: candidate.loginType,
+        is_scheduled_refresh: 0,
+        last_refresh_at: null,
+        last_refresh_error: null,
+        snapshot_id: null,
+        created_at: candidate.createdAt.getTime(),
+      })
+      .onConflict((oc) => oc.column("lookup_hash").doNothing())
+      .execute();
+    const row = await this.db
+      .selectFrom("logins")
+      .selectAll()
+      .where("lookup_hash", "=", candidate.lookupHash)
+      .executeTakeFirstOrThrow();
+    return fromRow(row);
+  }
+
+  async findByLookupHash(lookupHash: string): Promise<Login | undefined> {
+    const row = await this.db.selectFrom("logins").selectAll().where("lookup_hash", "=", lookupHash).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  /** The customer's card, or undefined for unknown, deleted and other customers' ids alike. */
+  async find(customerId: string, loginId: string): Promise<Login | undefined> {
+    const row = await this.db
+      .selectFrom("logins")
+      .selectAll()
+      .where("id", "=", loginId)
+      .where("customer_id", "=", customerId)
+      .executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  async saveCredentials(loginId: string, credentialsEnc: string): Promise<void> {
+    await this.db.updateTable("logins").set({ credentials_enc: credentialsEnc }).where("id", "=", loginId).execute();
+  }
+
+  /** Points the card at a fresh snapshot: the switch is one row update, so readers see old or new, never half. */
+  async recordRefresh(loginId: string, refresh: { snapshotId: string; at: Date; loginType: Login["loginType"] }): Promise<void> {
+    await this.db
+      .updateTable("logins")
+      .set({
+        snapshot_id: refresh.snapshotId,
+        last_refresh_at: refresh.at.getTime(),
+        last_refresh_error: null,
+        login_type: refresh.loginType,
+      })
+      .where("id", "=", loginId)
+      .execute();
+  }
+
+  async recordRefreshError(loginId: string, code: ErrorCode): Promise<void> {
+    await this.db.updateTable("logins").set({ last_refresh_error: code }).where("id", "=", loginId).execute();
+  }
+
+  async insertSnapshot(snapshotId: string, loginId: string, createdAt: Date, snapshot: Snapshot): Promise<void> {
+    await this.db
+      .insertInto("snapshots")
+      .values({ id: snapshotId, login_id: loginId, created_at: createdAt.getTime(), payload: JSON.stringify(snapshot) })
+      .execute();
+  }
+
+  async findSnapshot(snapshotId: string): Promise<Snapshot | undefined> {
+    const row = await this.db.selectFrom("snapshots").select("payload").where("id", "=", snapshotId).executeTakeFirst();
+    return row && (JSON.parse(row.payload) as Snapshot);
+  }
+
+  /** Removes the card and every row that refers to it; returns false if it was not the customer's. */
+  async delete(customerId: string, loginId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom("logins")
+      .where("id", "=", loginId)
+      .where("customer_id", "=", customerId)
+      .executeTakeFirst();
+    if (result.numDeletedRows !== 1n) return false;
+    const sessionIds = this.db.selectFrom("sessions").select("request_id").where("login_id", "=", loginId);
+    await this.db.deleteFrom("authorize_tokens").where("request_id", "in", sessionIds).execute();
+    await this.db.deleteFrom("sessions").where("login_id", "=", loginId).execute();
+    await this.db.deleteFrom("snapshots").where("login_id", "=", loginId).execute();
+    return true;
+  }
+}
+
+function fromRow(r: Selectable<LoginRow>): Login {
+  return {
+    id: r.id,
+    customerId: r.customer_id,
+    institution: r.institution,
+    language: r.language as Login["language"],
+    usernameEnc: r.username_enc,
+    credentialsEnc: r.credentials_enc,
+    loginType: r.login_type as Login["loginType"],
+    isScheduledRefresh: r.is_scheduled_refresh === 1,
+    lastRefreshAt: r.last_refresh_at === null ? null : new Date(r.last_refresh_at),
+    lastRefreshError: r.last_refresh_error as ErrorCode | null,
+    snapshotId: r.snapshot_id,
+    createdAt: new Date(r.created_at),
+  };
+}

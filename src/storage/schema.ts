@@ -1,0 +1,84 @@
+/**
+ * Row shapes of both stores. Timestamps are epoch milliseconds and booleans 0/1 so that the
+ * same queries run unchanged on SQLite and PostgreSQL.
+ */
+export interface Database {
+  customers: CustomerRow;
+  authorize_tokens: AuthorizeTokenRow;
+  logins: LoginRow;
+  snapshots: SnapshotRow;
+  sessions: SessionRow;
+  server_settings: ServerSettingRow;
+}
+
+export interface CustomerRow {
+  id: string;
+  name: string;
+  secret_key_hash: string;
+  api_key_hash: string;
+  auth_mode: string;
+  created_at: number;
+}
+
+export interface AuthorizeTokenRow {
+  token_hash: string;
+  customer_id: string;
+  expires_at: number;
+  /** Set when the token opens a session; it is then accepted for that RequestId only. */
+  request_id: string | null;
+}
+
+export interface LoginRow {
+  id: string;
+  customer_id: string;
+  /** Keyed hash of customer + institution + normalized username + language (the LoginId identity). */
+  lookup_hash: string;
+  institution: string;
+  language: string;
+  username_enc: string;
+  credentials_enc: string | null;
+  login_type: string;
+  is_scheduled_refresh: number;
+  last_refresh_at: number | null;
+  last_refresh_error: string | null;
+  snapshot_id: string | null;
+  created_at: number;
+}
+
+export interface SnapshotRow {
+  id: string;
+  login_id: string;
+  created_at: number;
+  payload: string;
+}
+
+export interface SessionRow {
+  request_id: string;
+  customer_id: string;
+  login_id: string | null;
+  institution: string;
+  mode: string;
+  state: string;
+  language: string;
+  save: number;
+  tag: string | null;
+  challenges: string | null;
+  connector_state_enc: string | null;
+  credentials_enc: string | null;
+  attempts_left: number;
+  error_code: string | null;
+  snapshot_id: string | null;
+  authorize_token_hash: string | null;
+  version: number;
+  lease_until: number | null;
+  created_at: number;
+  last_activity_at: number;
+  expires_at: number;
+  absolute_expires_at: number;
+}
+
+export interface ServerSettingRow {
+  name: string;
+  value: string;
+}
+

@@ -1,0 +1,108 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Challenge } from "../connectors/types.js";
+import type { ErrorCode } from "../errors/catalog.js";
+import type { Session } from "../sessions/session.js";
+import type { Database, SessionRow } from "./schema.js";
+
+/** Authorize-flow sessions. Every bit of flow state lives here, never in process memory. */
+export class SessionStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Inserts a new session; fails if the RequestId exists. */
+  async insert(session: Session): Promise<void> {
+    await this.db.insertInto("sessions").values(toRow(session)).execute();
+  }
+
+  /** The customer's session, or undefined for unknown ids and other customers' ids alike. */
+  async find(customerId: string, requestId: string): Promise<Session | undefined> {
+    const row = await this.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("request_id", "=", requestId)
+      .where("customer_id", "=", customerId)
+      .executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  /**
+   * Compare-and-swap: writes `next` (with version expectedVersion + 1) only if the stored
+   * version is still `expectedVersion`. Returns false when another writer got there first.
+   */
+  async replace(next: Session, expectedVersion: number): Promise<boolean> {
+    const { request_id, customer_id, created_at, ...mutable } = toRow(next);
+    const result = await this.db
+      .updateTable("sessions")
+      .set({ ...mutable, version: expectedVersion + 1 })
+      .where("request_id", "=", request_id)
+      .where("version", "=", expectedVersion)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /**
+   * Records activity without a version bump: a touch never conflicts with a step, and a step
+   * that lands after it writes an expiry at least as late.
+   */
+  async touch(requestId: string, lastActivityAt: Date, expiresAt: Date): Promise<void> {
+    await this.db
+      .updateTable("sessions")
+      .set({ last_activity_at: lastActivityAt.getTime(), expires_at: expiresAt.getTime() })
+      .where("request_id", "=", requestId)
+      .where("expires_at", "<", expiresAt.getTime())
+      .execute();
+  }
+}
+
+function toRow(s: Session): SessionRow {
+  return {
+    request_id: s.requestId,
+    customer_id: s.customerId,
+    login_id: s.loginId,
+    institution: s.institution,
+    mode: s.mode,
+    state: s.state,
+    language: s.language,
+    save: s.save ? 1 : 0,
+    tag: s.tag,
+    challenges: s.challenges && JSON.stringify(s.challenges),
+    connector_state_enc: s.connectorStateEnc,
+    credentials_enc: s.credentialsEnc,
+    attempts_left: s.attemptsLeft,
+    error_code: s.errorCode,
+    snapshot_id: s.snapshotId,
+    authorize_token_hash: s.authorizeTokenHash,
+    version: s.version,
+    lease_until: s.leaseUntil?.getTime() ?? null,
+    created_at: s.createdAt.getTime(),
+    last_activity_at: s.lastActivityAt.getTime(),
+    expires_at: s.expiresAt.getTime(),
+    absolute_expires_at: s.absoluteExpiresAt.getTime(),
+  };
+}
+
+function fromRow(r: Selectable<SessionRow>): Session {
+  return {
+    requestId: r.request_id,
+    customerId: r.customer_id,
+    loginId: r.login_id,
+    institution: r.institution,
+    mode: r.mode as Session["mode"],
+    state: r.state as Session["state"],
+    language: r.language as Session["language"],
+    save: r.save === 1,
+    tag: r.tag,
+    challenges: r.challenges === null ? null : (JSON.parse(r.challenges) as Challenge[]),
+    connectorStateEnc: r.connector_state_enc,
+    credentialsEnc: r.credentials_enc,
+    attemptsLeft: r.attempts_left,
+    errorCode: r.error_code as ErrorCode | null,
+    snapshotId: r.snapshot_id,
+    authorizeTokenHash: r.authorize_token_hash,
+    version: r.version,
+    leaseUntil: r.lease_until === null ? null : new Date(r.lease_until),
+    createdAt: new Date(r.created_at),
+    lastActivityAt: new Date(r.last_activity_at),
+    expiresAt: new Date(r.expires_at),
+    absoluteExpiresAt: new Date(r.absolute_expires_at),
+  };
+}

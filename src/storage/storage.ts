@@ -1,0 +1,33 @@
+import type { Kysely } from "kysely";
+import { AuthorizeTokenStore } from "./authorize-token-store.js";
+import { CustomerStore } from "./customer-store.js";
+import { LoginStore } from "./login-store.js";
+import type { Database } from "./schema.js";
+import { ServerSettingStore } from "./server-setting-store.js";
+import { SessionStore } from "./session-store.js";
+
+/** The stores over one connection or one transaction. */
+export class Storage {
+  readonly sessions: SessionStore;
+  readonly logins: LoginStore;
+  readonly customers: CustomerStore;
+  readonly authorizeTokens: AuthorizeTokenStore;
+  readonly settings: ServerSettingStore;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.sessions = new SessionStore(db);
+    this.logins = new LoginStore(db);
+    this.customers = new CustomerStore(db);
+    this.authorizeTokens = new AuthorizeTokenStore(db);
+    this.settings = new ServerSettingStore(db);
+  }
+
+  /** Runs `work` in one transaction: all of its writes commit together or none do. */
+  transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new Storage(trx)));
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}
