@@ -55,7 +55,7 @@ export const errorCatalog = {
   },
   INVALID_LOGIN: {
     httpStatus: 401,
-    message: "The LoginId is invalid.",
+    message: "Invalid LoginId: it is unknown or was deleted.",
     note: "401 as in the newer Flinks error table and the Connect handled-errors page (older help said 400); unknown, deleted and other customers' LoginIds look the same.",
   },
   NO_SAVED_CREDENTIALS: {

@@ -1,0 +1,413 @@
+// bankgate benchmarks, each against a baseline measured in the same run (quality.md §1).
+//
+//   npm run build && node bench/run.js
+//
+// Environment (all optional):
+//   BENCH_SECONDS          measured duration of each run, seconds (default 10)
+//   BENCH_WARMUP_SECONDS   warm-up before each measured run, seconds (default 2)
+//   BENCH_CONNECTIONS      concurrent connections (default 50)
+//   BENCH_COLD_RUNS        cold starts to take the median of (default 5)
+//   BENCH_SCENARIOS        comma-separated subset of: authorize,accounts,cold (default all)
+//
+// What it does:
+//   1. starts the compiled server (`node dist/main.js`) as a child process on 127.0.0.1,
+//      with a temporary data dir, fixed customer keys, a fixed master key and LOG_LEVEL=warn;
+//   2. sets up one card: GenerateAuthorizeToken → live Authorize (greatday_nomfa, no MFA);
+//   3. for each scenario captures one real bankgate response, starts bench/bare-server.js
+//      (bare node:http, another child process) serving exactly those bytes with the same
+//      Content-Type, checks that both answer the benchmark request with a 200, then runs
+//      autocannon against the baseline and against bankgate (warm-up, then measured run);
+//   4. measures cold start: spawn `node dist/main.js` on an empty data dir → first 200 on
+//      GET /health, median of BENCH_COLD_RUNS;
+//   5. kills every child it started and removes its temporary directories (also on error
+//      and on Ctrl-C).
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+
+const HOST = "127.0.0.1";
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const MAIN = join(ROOT, "dist", "main.js");
+const BARE = join(ROOT, "bench", "bare-server.js");
+
+const SECONDS = positiveNumber("BENCH_SECONDS", 10);
+const WARMUP_SECONDS = positiveNumber("BENCH_WARMUP_SECONDS", 2);
+const CONNECTIONS = positiveNumber("BENCH_CONNECTIONS", 50);
+const COLD_RUNS = positiveNumber("BENCH_COLD_RUNS", 5);
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS || "authorize,accounts,cold").split(",").map((s) => s.trim()));
+
+const CUSTOMER_ID = "0b5e7c1a-6d2f-4c8e-9a3b-1f2e3d4c5b6a";
+const SECRET_KEY = "bench-secret-key-0123456789";
+const API_KEY = "bench-api-key-0123456789";
+const MASTER_KEYS = `bench:${Buffer.alloc(32, 7).toString("base64")}`;
+const STARTUP_TIMEOUT_MS = 20_000;
+
+/** Every child process and temporary directory this run created, to clean up at the end. */
+const children = new Set();
+const tempDirs = new Set();
+
+function positiveNumber(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function makeTempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+// ---------------------------------------------------------------- child processes
+
+/** Spawns a child whose output is kept (last 8 KB) for error messages. */
+function spawnChild(args, env) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  child.output = "";
+  const keep = (chunk) => {
+    child.output = (child.output + chunk.toString()).slice(-8192);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  child.exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  children.add(child);
+  child.exited.then(() => children.delete(child));
+  return child;
+}
+
+async function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+function killAllNow() {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+}
+
+function removeTempDirs() {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+process.on("exit", () => {
+  killAllNow();
+  removeTempDirs();
+});
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    process.stderr.write(`\n${signal}: stopping children\n`);
+    process.exit(130);
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, HOST, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Environment for bankgate: the parent's, minus any bankgate settings, plus `extra`. */
+function bankgateEnv(extra) {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name.startsWith("BANKGATE_") || name === "DATABASE_URL" || name === "PORT" || name === "HOST" || name === "LOG_LEVEL") {
+      delete env[name];
+    }
+  }
+  return { ...env, HOST, ...extra };
+}
+
+/** One GET /health; resolves with the status code, rejects on a connection error. */
+function getHealth(port) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: HOST, port, path: "/health", method: "GET", agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode));
+    });
+    req.on("error", reject);
+    req.setTimeout(2000, () => req.destroy(new Error("timeout")));
+    req.end();
+  });
+}
+
+/** Polls GET /health every 2 ms until a 200; returns ms since `startedAt`. */
+async function waitForHealth(child, port, startedAt) {
+  const deadline = startedAt + STARTUP_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`bankgate exited (${child.exitCode ?? child.signalCode}) before answering /health:\n${child.output}`);
+    }
+    try {
+      if ((await getHealth(port)) === 200) return performance.now() - startedAt;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error(`bankgate did not answer /health within ${STARTUP_TIMEOUT_MS} ms:\n${child.output}`);
+}
+
+async function startBankgate(dataDir, extraEnv = {}) {
+  const port = await freePort();
+  const env = bankgateEnv({ PORT: String(port), BANKGATE_DATA_DIR: dataDir, ...extraEnv });
+  const startedAt = performance.now();
+  const child = spawnChild([MAIN], env);
+  const startupMs = await waitForHealth(child, port, startedAt);
+  return { child, port, base: `http://${HOST}:${port}`, startupMs };
+}
+
+async function startBare(bodyFile, contentType) {
+  const child = spawnChild([BARE, bodyFile, contentType], { ...process.env });
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bare server did not start:\n${child.output}`)), STARTUP_TIMEOUT_MS);
+    child.stdout.on("data", () => {
+      const match = /listening (\d+)/.exec(child.output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    child.exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`bare server exited (${code ?? signal}):\n${child.output}`));
+    });
+  });
+  return { child, port, base: `http://${HOST}:${port}` };
+}
+
+// ---------------------------------------------------------------- the Flinks flow
+
+const api = (base) => `${base}/v3/${CUSTOMER_ID}/BankingServices`;
+
+async function post(url, headers, body) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  return { status: response.status, contentType: response.headers.get("content-type"), bytes };
+}
+
+function jsonOf(response, what) {
+  if (response.status !== 200) {
+    throw new Error(`${what}: expected 200, got ${response.status}: ${response.bytes.toString().slice(0, 500)}`);
+  }
+  return JSON.parse(response.bytes.toString());
+}
+
+/** GenerateAuthorizeToken → live Authorize of the no-MFA sandbox user: one saved card. */
+async function setUpCard(base) {
+  const tokenResponse = await post(`${api(base)}/GenerateAuthorizeToken`, { "flinks-auth-key": SECRET_KEY });
+  const { Token } = jsonOf(tokenResponse, "GenerateAuthorizeToken");
+  const live = await post(
+    `${api(base)}/Authorize`,
+    { "flinks-auth-key": Token },
+    { Institution: "FlinksCapital", Username: "greatday_nomfa", Password: "Everyday", MostRecentCached: false, Save: true },
+  );
+  const loginId = jsonOf(live, "live Authorize").Login?.Id;
+  if (typeof loginId !== "string") throw new Error(`live Authorize: no Login.Id in ${live.bytes.toString().slice(0, 500)}`);
+  return loginId;
+}
+
+// ---------------------------------------------------------------- load
+
+/** One autocannon run; resolves with its raw result. */
+function cannon(options) {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+/**
+ * Checks that `target` answers this exact request with a 200 (so the load below measures
+ * the real thing, not an error page), then warms up and measures.
+ */
+async function measure(label, target, request) {
+  const url = `${target.base}${request.path}`;
+  const sample = await post(url, request.headers, JSON.parse(request.body));
+  if (sample.status !== 200) {
+    throw new Error(`${label}: sample request answered ${sample.status}, not 200: ${sample.bytes.toString().slice(0, 500)}`);
+  }
+  const options = {
+    url,
+    method: "POST",
+    headers: { "content-type": "application/json", ...request.headers },
+    body: request.body,
+    connections: CONNECTIONS,
+    pipelining: 1,
+  };
+  const warm = await cannon({ ...options, duration: WARMUP_SECONDS });
+  const result = await cannon({ ...options, duration: SECONDS });
+  const codes = Object.entries(result.statusCodeStats ?? {})
+    .filter(([code]) => !code.startsWith("2"))
+    .map(([code, { count }]) => `${code}×${count}`);
+  return {
+    label,
+    sampleBytes: sample.bytes.length,
+    rps: result.requests.average,
+    total: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    warmupNon2xx: warm.non2xx + warm.errors,
+    otherCodes: codes.join(" "),
+    // 2xx bytes per 2xx response, headers included: the two servers must send the same size.
+    bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total - result.non2xx),
+  };
+}
+
+async function runScenario(name, bankgate, request, capture) {
+  const dir = makeTempDir("bankgate-bench-bare-");
+  const bodyFile = join(dir, "body");
+  writeFileSync(bodyFile, capture.bytes);
+  const bare = await startBare(bodyFile, capture.contentType);
+  try {
+    const baseline = await measure(`${name} — baseline`, bare, request);
+    const server = await measure(`${name} — bankgate`, bankgate, request);
+    return { name, bodyBytes: capture.bytes.length, contentType: capture.contentType, baseline, server };
+  } finally {
+    await stopChild(bare.child);
+  }
+}
+
+// ---------------------------------------------------------------- cold start
+
+async function coldStarts() {
+  const times = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const dataDir = join(makeTempDir("bankgate-bench-cold-"), "data"); // does not exist yet: truly empty
+    // The defaults of a fresh clone: no keys configured, so the first start generates them.
+    const started = await startBankgate(dataDir, {});
+    times.push(started.startupMs);
+    await stopChild(started.child);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  return { times, median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+// ---------------------------------------------------------------- output
+
+const fmt = (n, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function printScenario({ name, bodyBytes, contentType, baseline, server }) {
+  const ratio = server.rps / baseline.rps;
+  const lines = [
+    "",
+    `== ${name}  (response ${fmt(bodyBytes)} bytes, ${contentType}; ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP_SECONDS} s warm-up)`,
+    `   ${"".padEnd(10)} ${"req/s".padStart(9)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"non-2xx".padStart(8)} ${"errors".padStart(7)} ${"B/resp".padStart(8)}`,
+  ];
+  for (const [who, r] of [
+    ["baseline", baseline],
+    ["bankgate", server],
+  ]) {
+    lines.push(
+      `   ${who.padEnd(10)} ${fmt(r.rps).padStart(9)} ${fmt(r.p50).padStart(7)} ${fmt(r.p99).padStart(7)} ${fmt(r.non2xx).padStart(8)} ${fmt(r.errors + r.timeouts).padStart(7)} ${fmt(r.bytesPerResponse).padStart(8)}${r.otherCodes ? `  (${r.otherCodes})` : ""}${r.warmupNon2xx ? `  (warm-up non-2xx/errors: ${r.warmupNon2xx})` : ""}`,
+    );
+  }
+  lines.push(`   ratio bankgate/baseline: ${fmt(ratio * 100, 1)}%`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} not found: run \`npm run build\` first`);
+  process.stdout.write(
+    `bankgate bench — node ${process.version}, ${new Date().toISOString()}, ` +
+      `${SECONDS} s runs, ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections\n`,
+  );
+
+  const results = [];
+  if (SCENARIOS.has("authorize") || SCENARIOS.has("accounts")) {
+    const dataDir = makeTempDir("bankgate-bench-data-");
+    const bankgate = await startBankgate(dataDir, {
+      BANKGATE_CUSTOMER_ID: CUSTOMER_ID,
+      BANKGATE_SECRET_KEY: SECRET_KEY,
+      BANKGATE_API_KEY: API_KEY,
+      BANKGATE_MASTER_KEYS: MASTER_KEYS,
+      LOG_LEVEL: "warn",
+    });
+    try {
+      const loginId = await setUpCard(bankgate.base);
+      const prefix = `/v3/${CUSTOMER_ID}/BankingServices`;
+
+      if (SCENARIOS.has("authorize")) {
+        // Cached /Authorize: every call opens (and durably stores) a new session.
+        const request = {
+          path: `${prefix}/Authorize`,
+          headers: { authorization: `Bearer ${API_KEY}` },
+          body: JSON.stringify({ LoginId: loginId, MostRecentCached: true }),
+        };
+        const capture = await post(`${bankgate.base}${request.path}`, request.headers, JSON.parse(request.body));
+        jsonOf(capture, "cached Authorize");
+        const result = await runScenario("cached /Authorize", bankgate, request, capture);
+        printScenario(result);
+        results.push(result);
+      }
+
+      if (SCENARIOS.has("accounts")) {
+        // /GetAccountsDetail on a ready snapshot: one RequestId from a cached Authorize.
+        const opened = await post(`${api(bankgate.base)}/Authorize`, { "x-api-key": API_KEY }, { LoginId: loginId, MostRecentCached: true });
+        const requestId = jsonOf(opened, "cached Authorize").RequestId;
+        const request = {
+          path: `${prefix}/GetAccountsDetail`,
+          headers: { "x-api-key": API_KEY },
+          body: JSON.stringify({ RequestId: requestId }),
+        };
+        const capture = await post(`${bankgate.base}${request.path}`, request.headers, JSON.parse(request.body));
+        jsonOf(capture, "GetAccountsDetail");
+        const result = await runScenario("/GetAccountsDetail on a ready snapshot", bankgate, request, capture);
+        printScenario(result);
+        results.push(result);
+      }
+    } finally {
+      await stopChild(bankgate.child);
+    }
+  }
+
+  if (SCENARIOS.has("cold")) {
+    const cold = await coldStarts();
+    process.stdout.write(
+      `\n== cold start: spawn \`node dist/main.js\` on an empty data dir → first 200 on GET /health\n` +
+        `   median ${fmt(cold.median)} ms over ${cold.times.length} runs (min ${fmt(cold.min)}, max ${fmt(cold.max)}; ` +
+        `each: ${cold.times.map((t) => fmt(t)).join(", ")} ms)\n`,
+    );
+  }
+
+  const failures = results.filter((r) => r.baseline.non2xx + r.server.non2xx + r.baseline.errors + r.server.errors > 0);
+  if (failures.length > 0) {
+    process.stdout.write(`\nWARNING: non-2xx responses or errors in: ${failures.map((r) => r.name).join(", ")}\n`);
+    process.exitCode = 1;
+  }
+}
+
+main()
+  .catch((error) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await Promise.all([...children].map((child) => stopChild(child)));
+    removeTempDirs();
+  });

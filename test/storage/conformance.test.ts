@@ -1,0 +1,571 @@
+/**
+ * The storage guarantees of design.md §6, proven once against both stores.
+ *
+ * Each store kind gets its own database for the whole file: a temp directory for SQLite,
+ * a fresh `conf_<random>` database on the test PostgreSQL (dropped in afterAll). Tests use
+ * fresh random ids, so they do not depend on each other's rows.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Kysely } from "kysely";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Customer } from "../../src/customers/customer.js";
+import { newRandomId } from "../../src/lib/ids.js";
+import type { Snapshot } from "../../src/logins/snapshot.js";
+import type { Session } from "../../src/sessions/session.js";
+import type { NewLogin } from "../../src/storage/login-store.js";
+import { type OpenedDatabase, openDatabase, type StoreKind } from "../../src/storage/open-database.js";
+import type { Database } from "../../src/storage/schema.js";
+import { Storage } from "../../src/storage/storage.js";
+
+const databaseUrl = inject("databaseUrl");
+/** In CI PostgreSQL is mandatory: never skip there (the global setup already fails without it). */
+const skipPostgres = databaseUrl === "" && process.env.CI !== "true";
+
+const T0 = new Date("2026-01-15T15:00:00.123Z");
+const at = (offsetMs: number) => new Date(T0.getTime() + offsetMs);
+
+interface Harness {
+  storage: Storage;
+  db: Kysely<Database>;
+  /** Opens the same store again (a second process starting against it). */
+  reopen(): Promise<OpenedDatabase>;
+  dispose(): Promise<void>;
+}
+
+async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A new empty PostgreSQL database on the test cluster; returns its URL and a dropper. */
+async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `conf_${randomBytes(6).toString("hex")}`;
+  await withAdmin((admin) => admin.query(`create database ${name}`));
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+  };
+}
+
+async function openHarness(store: StoreKind): Promise<Harness> {
+  const dataDir = await mkdtemp(join(tmpdir(), "bankgate-conformance-"));
+  const postgres = store === "postgres" ? await createPostgresDatabase() : null;
+  const options = { databaseUrl: postgres?.url ?? null, dataDir };
+  const opened = await openDatabase(options);
+  expect(opened.kind).toBe(store);
+  const storage = new Storage(opened.db);
+  return {
+    storage,
+    db: opened.db,
+    reopen: () => openDatabase(options),
+    async dispose() {
+      await storage.close();
+      await postgres?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function sessionFixture(overrides: Partial<Session> = {}): Session {
+  return {
+    requestId: newRandomId(),
+    customerId: newRandomId(),
+    loginId: newRandomId(),
+    institution: "FlinksCapital",
+    mode: "live",
+    state: "challenged",
+    language: "fr",
+    save: true,
+    tag: "user=42; é ✓ \"quoted\"",
+    challenges: [
+      { type: "QuestionAndAnswer", prompt: "Quelle forme les gens aiment-ils le plus?" },
+      { type: "TextOrCall", prompt: "Where should we send the code?", iterables: ["(514) 555-0100", "(438) 555-0199"] },
+    ],
+    connectorStateEnc: "v1:key:iv:cipher-connector",
+    credentialsEnc: "v1:key:iv:cipher-credentials",
+    attemptsLeft: 3,
+    errorCode: "INVALID_SECURITY_RESPONSE",
+    snapshotId: newRandomId(),
+    authorizeTokenHash: "a".repeat(64),
+    version: 1,
+    leaseUntil: at(30_001),
+    createdAt: T0,
+    lastActivityAt: at(1_999),
+    expiresAt: at(480_007),
+    absoluteExpiresAt: at(1_800_009),
+    ...overrides,
+  };
+}
+
+function loginCandidate(overrides: Partial<NewLogin> = {}): NewLogin {
+  return {
+    id: newRandomId(),
+    customerId: newRandomId(),
+    lookupHash: randomBytes(32).toString("hex"),
+    institution: "FlinksCapital",
+    language: "en",
+    usernameEnc: "v1:key:iv:cipher-username",
+    loginType: "Personal",
+    createdAt: at(5),
+    ...overrides,
+  };
+}
+
+function snapshotFixture(): Snapshot {
+  return {
+    loginType: "Business",
+    holder: {
+      name: "Jöhn \"Greatday\" Doe",
+      address: { civicAddress: "1 Main St", city: "Montréal", province: "QC", postalCode: "H0H 0H0", poBox: null, country: "CA" },
+      email: "john@example.com",
+      phoneNumber: "(514) 555-0100",
+    },
+    accounts: [
+      {
+        id: newRandomId(),
+        key: "chq-001",
+        title: "Chequing",
+        category: "Operations",
+        type: "Chequing",
+        currency: "CAD",
+        transitNumber: "77777",
+        institutionNumber: "777",
+        accountNumber: "1111000",
+        overdraftLimit: null,
+        balance: { available: 1234.56, current: -0.01, limit: null },
+        transactions: [
+          { id: newRandomId(), key: "t2", date: "2026-01-14", description: "Café ☕", debit: 4.35, credit: null, balance: 1234.56 },
+          { id: newRandomId(), key: "t1", date: "2026-01-13", description: "Payroll", debit: null, credit: 2000, balance: 1238.91 },
+        ],
+      },
+    ],
+  };
+}
+
+function customerFixture(overrides: Partial<Customer> = {}): Customer {
+  return {
+    id: newRandomId(),
+    name: "Acme",
+    secretKeyHash: "1".repeat(64),
+    apiKeyHash: "2".repeat(64),
+    authMode: "token",
+    ...overrides,
+  };
+}
+
+async function tokenExists(db: Kysely<Database>, tokenHash: string): Promise<boolean> {
+  return (await db.selectFrom("authorize_tokens").select("token_hash").where("token_hash", "=", tokenHash).executeTakeFirst()) !== undefined;
+}
+
+const tokenHash = () => randomBytes(32).toString("hex");
+
+describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store) => {
+  describe.skipIf(store === "postgres" && skipPostgres)(`${store} store`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await openHarness(store);
+    });
+    afterAll(async () => {
+      await h?.dispose();
+    });
+
+    describe("migrations", () => {
+      it("are idempotent: opening the same store again migrates nothing and keeps the data", async () => {
+        const marker = `conformance-${newRandomId()}`;
+        await h.storage.settings.getOrInit(marker, "first");
+        const again = await h.reopen();
+        try {
+          expect(await new Storage(again.db).settings.getOrInit(marker, "second")).toBe("first");
+          const applied = await again.db
+            // biome-ignore lint/suspicious/noExplicitAny: Kysely's own bookkeeping table is not in the typed schema
+            .selectFrom("kysely_migration" as any)
+            .select("name")
+            .execute();
+          expect(applied.map((r) => (r as { name: string }).name)).toEqual(["001-initial"]);
+        } finally {
+          await again.db.destroy();
+        }
+      });
+
+      it.skipIf(store === "sqlite")("let several nodes start at once against an empty database", async () => {
+        const fresh = await createPostgresDatabase();
+        const dataDir = await mkdtemp(join(tmpdir(), "bankgate-conformance-"));
+        try {
+          const opened = await Promise.all([1, 2, 3].map(() => openDatabase({ databaseUrl: fresh.url, dataDir })));
+          await Promise.all(opened.map((o) => o.db.destroy()));
+        } finally {
+          await fresh.drop();
+          await rm(dataDir, { recursive: true, force: true });
+        }
+      });
+    });
+
+    describe("SessionStore", () => {
+      it("insert then find round-trips every field exactly (Dates to the ms, challenges JSON, nulls)", async () => {
+        const full = sessionFixture();
+        const empty = sessionFixture({
+          loginId: null,
+          mode: "cached",
+          state: "connecting",
+          language: "en",
+          save: false,
+          tag: null,
+          challenges: null,
+          connectorStateEnc: null,
+          credentialsEnc: null,
+          attemptsLeft: 0,
+          errorCode: null,
+          snapshotId: null,
+          authorizeTokenHash: null,
+          version: 0,
+          leaseUntil: null,
+        });
+        await h.storage.sessions.insert(full);
+        await h.storage.sessions.insert(empty);
+        expect(await h.storage.sessions.find(full.customerId, full.requestId)).toStrictEqual(full);
+        expect(await h.storage.sessions.find(empty.customerId, empty.requestId)).toStrictEqual(empty);
+      });
+
+      it("find answers undefined for another customer's RequestId and for unknown ids", async () => {
+        const session = sessionFixture();
+        await h.storage.sessions.insert(session);
+        expect(await h.storage.sessions.find(newRandomId(), session.requestId)).toBeUndefined();
+        expect(await h.storage.sessions.find(session.customerId, newRandomId())).toBeUndefined();
+      });
+
+      it("insert of a duplicate RequestId fails and leaves the first row as it was", async () => {
+        const session = sessionFixture();
+        await h.storage.sessions.insert(session);
+        await expect(h.storage.sessions.insert({ ...session, state: "failed", tag: "intruder" })).rejects.toThrow();
+        expect(await h.storage.sessions.find(session.customerId, session.requestId)).toStrictEqual(session);
+      });
+
+      it("replace is compare-and-swap: the right version wins and bumps it, a stale one changes nothing", async () => {
+        const session = sessionFixture({ version: 4 });
+        await h.storage.sessions.insert(session);
+
+        const next: Session = { ...session, state: "authorized", challenges: null, attemptsLeft: 2, tag: "next" };
+        expect(await h.storage.sessions.replace(next, 4)).toBe(true);
+        const stored = await h.storage.sessions.find(session.customerId, session.requestId);
+        expect(stored).toStrictEqual({ ...next, version: 5 });
+
+        const stale: Session = { ...session, state: "failed", errorCode: "SESSION_EXPIRED", tag: "stale" };
+        expect(await h.storage.sessions.replace(stale, 4)).toBe(false);
+        expect(await h.storage.sessions.find(session.customerId, session.requestId)).toStrictEqual(stored);
+      });
+
+      it("of 20 concurrent replaces with the same expectedVersion exactly one wins", async () => {
+        const session = sessionFixture({ version: 7 });
+        await h.storage.sessions.insert(session);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => h.storage.sessions.replace({ ...session, tag: `writer-${i}`, attemptsLeft: i }, 7)),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = results.indexOf(true);
+        const stored = await h.storage.sessions.find(session.customerId, session.requestId);
+        expect(stored).toMatchObject({ version: 8, tag: `writer-${winner}`, attemptsLeft: winner });
+      });
+
+      it("touch only moves expires_at forward and never bumps the version", async () => {
+        const session = sessionFixture({ version: 3 });
+        await h.storage.sessions.insert(session);
+        const find = () => h.storage.sessions.find(session.customerId, session.requestId);
+
+        await h.storage.sessions.touch(session.requestId, at(60_001), at(540_001));
+        expect(await find()).toStrictEqual({ ...session, lastActivityAt: at(60_001), expiresAt: at(540_001), version: 3 });
+
+        // An earlier expiry (a touch that lost a race with a later one) is ignored entirely.
+        await h.storage.sessions.touch(session.requestId, at(30_000), at(510_000));
+        expect(await find()).toStrictEqual({ ...session, lastActivityAt: at(60_001), expiresAt: at(540_001), version: 3 });
+
+        // The same expiry changes nothing either.
+        await h.storage.sessions.touch(session.requestId, at(70_000), at(540_001));
+        expect((await find())?.lastActivityAt).toStrictEqual(at(60_001));
+
+        // A step after a touch still goes through with the version it read.
+        expect(await h.storage.sessions.replace({ ...session, state: "authorized" }, 3)).toBe(true);
+      });
+    });
+
+    describe("LoginStore", () => {
+      it("findOrCreate creates once, then returns the same row for the same lookup hash", async () => {
+        const first = loginCandidate({ language: "fr", loginType: "Business" });
+        const created = await h.storage.logins.findOrCreate(first);
+        expect(created).toStrictEqual({
+          id: first.id,
+          customerId: first.customerId,
+          institution: "FlinksCapital",
+          language: "fr",
+          usernameEnc: first.usernameEnc,
+          credentialsEnc: null,
+          loginType: "Business",
+          isScheduledRefresh: false,
+          lastRefreshAt: null,
+          lastRefreshError: null,
+          snapshotId: null,
+          createdAt: first.createdAt,
+        });
+        const again = await h.storage.logins.findOrCreate({ ...first, id: newRandomId(), usernameEnc: "other", createdAt: at(99_999) });
+        expect(again).toStrictEqual(created);
+      });
+
+      it("findOrCreate under 10 concurrent calls with different candidate ids ends with one row", async () => {
+        const lookupHash = randomBytes(32).toString("hex");
+        const customerId = newRandomId();
+        const candidates = Array.from({ length: 10 }, () => loginCandidate({ customerId, lookupHash }));
+        const logins = await Promise.all(candidates.map((c) => h.storage.logins.findOrCreate(c)));
+        const ids = new Set(logins.map((l) => l.id));
+        expect(ids.size).toBe(1);
+        expect(candidates.map((c) => c.id)).toContain([...ids][0]);
+        const rows = await h.db.selectFrom("logins").select("id").where("lookup_hash", "=", lookupHash).execute();
+        expect(rows).toEqual([{ id: [...ids][0] }]);
+      });
+
+      it("find answers the customer's card, and undefined for another customer or an unknown id", async () => {
+        const candidate = loginCandidate();
+        const login = await h.storage.logins.findOrCreate(candidate);
+        expect(await h.storage.logins.find(candidate.customerId, candidate.id)).toStrictEqual(login);
+        expect(await h.storage.logins.find(newRandomId(), candidate.id)).toBeUndefined();
+        expect(await h.storage.logins.find(candidate.customerId, newRandomId())).toBeUndefined();
+        expect(await h.storage.logins.findByLookupHash(candidate.lookupHash)).toStrictEqual(login);
+      });
+
+      it("saveCredentials, recordRefreshError and recordRefresh persist", async () => {
+        const candidate = loginCandidate();
+        const login = await h.storage.logins.findOrCreate(candidate);
+        const find = () => h.storage.logins.find(candidate.customerId, candidate.id);
+
+        await h.storage.logins.saveCredentials(login.id, "v1:key:iv:cipher-password");
+        expect(await find()).toStrictEqual({ ...login, credentialsEnc: "v1:key:iv:cipher-password" });
+
+        await h.storage.logins.recordRefreshError(login.id, "INVALID_PASSWORD");
+        expect((await find())?.lastRefreshError).toBe("INVALID_PASSWORD");
+
+        const snapshotId = newRandomId();
+        await h.storage.logins.recordRefresh(login.id, { snapshotId, at: at(3_600_042), loginType: "Business" });
+        expect(await find()).toStrictEqual({
+          ...login,
+          credentialsEnc: "v1:key:iv:cipher-password",
+          snapshotId,
+          lastRefreshAt: at(3_600_042),
+          lastRefreshError: null,
+          loginType: "Business",
+        });
+      });
+
+      it("insertSnapshot then findSnapshot round-trips the snapshot; unknown ids are undefined", async () => {
+        const login = await h.storage.logins.findOrCreate(loginCandidate());
+        const snapshot = snapshotFixture();
+        const snapshotId = newRandomId();
+        await h.storage.logins.insertSnapshot(snapshotId, login.id, at(1), snapshot);
+        expect(await h.storage.logins.findSnapshot(snapshotId)).toStrictEqual(snapshot);
+        expect(await h.storage.logins.findSnapshot(newRandomId())).toBeUndefined();
+      });
+
+      it("delete removes the card, its sessions, snapshots and the tokens bound to its sessions — nothing else", async () => {
+        const customerId = newRandomId();
+        const doomed = await h.storage.logins.findOrCreate(loginCandidate({ customerId }));
+        const kept = await h.storage.logins.findOrCreate(loginCandidate({ customerId }));
+
+        async function furnish(loginId: string) {
+          const sessions = [sessionFixture({ customerId, loginId }), sessionFixture({ customerId, loginId, mode: "cached" })];
+          const tokens: string[] = [];
+          const snapshots = [newRandomId(), newRandomId()];
+          for (const session of sessions) {
+            const hash = tokenHash();
+            tokens.push(hash);
+            await h.storage.authorizeTokens.insert(hash, customerId, at(900_000));
+            expect(await h.storage.authorizeTokens.consume(hash, customerId, session.requestId, T0)).toBe(true);
+            await h.storage.sessions.insert({ ...session, authorizeTokenHash: hash });
+          }
+          for (const id of snapshots) await h.storage.logins.insertSnapshot(id, loginId, T0, snapshotFixture());
+          return { sessions, tokens, snapshots };
+        }
+        const doomedRows = await furnish(doomed.id);
+        const keptRows = await furnish(kept.id);
+        const unboundToken = tokenHash();
+        await h.storage.authorizeTokens.insert(unboundToken, customerId, at(900_000));
+
+        async function present(rows: Awaited<ReturnType<typeof furnish>>, loginId: string) {
+          return {
+            login: (await h.storage.logins.find(customerId, loginId)) !== undefined,
+            sessions: await Promise.all(rows.sessions.map(async (s) => (await h.storage.sessions.find(customerId, s.requestId)) !== undefined)),
+            snapshots: await Promise.all(rows.snapshots.map(async (id) => (await h.storage.logins.findSnapshot(id)) !== undefined)),
+            tokens: await Promise.all(rows.tokens.map((t) => tokenExists(h.db, t))),
+          };
+        }
+        const all = { login: true, sessions: [true, true], snapshots: [true, true], tokens: [true, true] };
+        const none = { login: false, sessions: [false, false], snapshots: [false, false], tokens: [false, false] };
+
+        // Another customer's delete removes nothing.
+        expect(await h.storage.logins.delete(newRandomId(), doomed.id)).toBe(false);
+        expect(await present(doomedRows, doomed.id)).toEqual(all);
+
+        expect(await h.storage.logins.delete(customerId, doomed.id)).toBe(true);
+        expect(await present(doomedRows, doomed.id)).toEqual(none);
+        expect(await present(keptRows, kept.id)).toEqual(all);
+        expect(await tokenExists(h.db, unboundToken)).toBe(true);
+
+        // Already gone: false again.
+        expect(await h.storage.logins.delete(customerId, doomed.id)).toBe(false);
+      });
+    });
+
+    describe("Storage.transaction", () => {
+      it("rolls back every write when the callback throws", async () => {
+        const existing = sessionFixture({ version: 1 });
+        await h.storage.sessions.insert(existing);
+        const session = sessionFixture();
+        const candidate = loginCandidate();
+        const snapshotId = newRandomId();
+        const token = tokenHash();
+        const customer = customerFixture();
+        const setting = `conformance-${newRandomId()}`;
+        const failure = new Error("boom after every write");
+
+        await expect(
+          h.storage.transaction(async (tx) => {
+            await tx.sessions.insert(session);
+            expect(await tx.sessions.replace({ ...existing, state: "authorized" }, 1)).toBe(true);
+            await tx.sessions.touch(existing.requestId, at(600_000), at(9_000_000));
+            await tx.logins.findOrCreate(candidate);
+            await tx.logins.insertSnapshot(snapshotId, candidate.id, T0, snapshotFixture());
+            await tx.authorizeTokens.insert(token, customer.id, at(900_000));
+            await tx.customers.upsert(customer, T0);
+            await tx.settings.getOrInit(setting, "inside");
+            // Visible inside the transaction…
+            expect(await tx.sessions.find(session.customerId, session.requestId)).toBeDefined();
+            throw failure;
+          }),
+        ).rejects.toBe(failure);
+
+        // …and gone after it.
+        expect(await h.storage.sessions.find(session.customerId, session.requestId)).toBeUndefined();
+        expect(await h.storage.sessions.find(existing.customerId, existing.requestId)).toStrictEqual(existing);
+        expect(await h.storage.logins.findByLookupHash(candidate.lookupHash)).toBeUndefined();
+        expect(await h.storage.logins.findSnapshot(snapshotId)).toBeUndefined();
+        expect(await tokenExists(h.db, token)).toBe(false);
+        expect(await h.storage.customers.find(customer.id)).toBeUndefined();
+        expect(await h.storage.settings.getOrInit(setting, "outside")).toBe("outside");
+      });
+
+      it("commits every write together when the callback returns", async () => {
+        const session = sessionFixture();
+        const candidate = loginCandidate();
+        const result = await h.storage.transaction(async (tx) => {
+          await tx.sessions.insert(session);
+          return tx.logins.findOrCreate(candidate);
+        });
+        expect(result.id).toBe(candidate.id);
+        expect(await h.storage.sessions.find(session.customerId, session.requestId)).toStrictEqual(session);
+        expect(await h.storage.logins.find(candidate.customerId, candidate.id)).toStrictEqual(result);
+      });
+    });
+
+    describe("AuthorizeTokenStore", () => {
+      it("consume is single use: of 10 concurrent consumes exactly one wins", async () => {
+        const customerId = newRandomId();
+        const hash = tokenHash();
+        await h.storage.authorizeTokens.insert(hash, customerId, at(900_000));
+        const requestIds = Array.from({ length: 10 }, () => newRandomId());
+        const results = await Promise.all(requestIds.map((id) => h.storage.authorizeTokens.consume(hash, customerId, id, T0)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = requestIds[results.indexOf(true)] as string;
+        const bound = await Promise.all(requestIds.map((id) => h.storage.authorizeTokens.isBoundTo(hash, customerId, id, T0)));
+        expect(bound).toEqual(requestIds.map((id) => id === winner));
+        // Not even the winner's RequestId may consume it again.
+        expect(await h.storage.authorizeTokens.consume(hash, customerId, winner, T0)).toBe(false);
+      });
+
+      it("consume refuses a token at exactly expires_at (and accepts it 1 ms before)", async () => {
+        const customerId = newRandomId();
+        const hash = tokenHash();
+        const expiresAt = at(900_000);
+        await h.storage.authorizeTokens.insert(hash, customerId, expiresAt);
+        expect(await h.storage.authorizeTokens.consume(hash, customerId, newRandomId(), expiresAt)).toBe(false);
+        expect(await h.storage.authorizeTokens.consume(hash, customerId, newRandomId(), at(900_001))).toBe(false);
+        expect(await h.storage.authorizeTokens.consume(hash, customerId, newRandomId(), at(899_999))).toBe(true);
+      });
+
+      it("consume refuses other customers and unknown tokens", async () => {
+        const customerId = newRandomId();
+        const hash = tokenHash();
+        await h.storage.authorizeTokens.insert(hash, customerId, at(900_000));
+        expect(await h.storage.authorizeTokens.consume(hash, newRandomId(), newRandomId(), T0)).toBe(false);
+        expect(await h.storage.authorizeTokens.consume(tokenHash(), customerId, newRandomId(), T0)).toBe(false);
+        // The refused attempt did not use it up.
+        expect(await h.storage.authorizeTokens.consume(hash, customerId, newRandomId(), T0)).toBe(true);
+      });
+
+      it("isBoundTo holds only for the bound RequestId, its customer, and before expiry", async () => {
+        const customerId = newRandomId();
+        const hash = tokenHash();
+        const requestId = newRandomId();
+        const expiresAt = at(900_000);
+        await h.storage.authorizeTokens.insert(hash, customerId, expiresAt);
+        expect(await h.storage.authorizeTokens.isBoundTo(hash, customerId, requestId, T0)).toBe(false); // not consumed yet
+        expect(await h.storage.authorizeTokens.consume(hash, customerId, requestId, T0)).toBe(true);
+
+        expect(await h.storage.authorizeTokens.isBoundTo(hash, customerId, requestId, T0)).toBe(true);
+        expect(await h.storage.authorizeTokens.isBoundTo(hash, customerId, requestId, at(899_999))).toBe(true);
+        expect(await h.storage.authorizeTokens.isBoundTo(hash, customerId, requestId, expiresAt)).toBe(false);
+        expect(await h.storage.authorizeTokens.isBoundTo(hash, customerId, newRandomId(), T0)).toBe(false);
+        expect(await h.storage.authorizeTokens.isBoundTo(hash, newRandomId(), requestId, T0)).toBe(false);
+      });
+
+      it("insert of a duplicate token hash fails", async () => {
+        const hash = tokenHash();
+        await h.storage.authorizeTokens.insert(hash, newRandomId(), at(900_000));
+        await expect(h.storage.authorizeTokens.insert(hash, newRandomId(), at(900_000))).rejects.toThrow();
+      });
+    });
+
+    describe("ServerSettingStore", () => {
+      it("getOrInit keeps the first value", async () => {
+        const name = `conformance-${newRandomId()}`;
+        expect(await h.storage.settings.getOrInit(name, "first")).toBe("first");
+        expect(await h.storage.settings.getOrInit(name, "second")).toBe("first");
+      });
+
+      it("getOrInit agrees on one value under 10 concurrent first calls", async () => {
+        const name = `conformance-${newRandomId()}`;
+        const values = await Promise.all(Array.from({ length: 10 }, (_, i) => h.storage.settings.getOrInit(name, `candidate-${i}`)));
+        expect(new Set(values).size).toBe(1);
+        expect(values[0]).toMatch(/^candidate-\d$/);
+      });
+    });
+
+    describe("CustomerStore", () => {
+      it("upsert creates, then replaces name, keys and auth mode; count counts customers", async () => {
+        const before = await h.storage.customers.count();
+        const customer = customerFixture();
+        await h.storage.customers.upsert(customer, T0);
+        expect(await h.storage.customers.find(customer.id)).toStrictEqual(customer);
+        expect(await h.storage.customers.count()).toBe(before + 1);
+
+        const rotated = { ...customer, name: "Acme 2", secretKeyHash: "3".repeat(64), apiKeyHash: "4".repeat(64), authMode: "open" as const };
+        await h.storage.customers.upsert(rotated, at(86_400_000));
+        expect(await h.storage.customers.find(customer.id)).toStrictEqual(rotated);
+        expect(await h.storage.customers.count()).toBe(before + 1);
+
+        const row = await h.db.selectFrom("customers").select("created_at").where("id", "=", customer.id).executeTakeFirstOrThrow();
+        expect(Number(row.created_at)).toBe(T0.getTime()); // creation time is kept
+
+        expect(await h.storage.customers.find(newRandomId())).toBeUndefined();
+        await h.storage.customers.upsert(customerFixture(), T0);
+        expect(await h.storage.customers.count()).toBe(before + 2);
+      });
+    });
+  });
+});
