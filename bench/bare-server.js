@@ -15,7 +15,10 @@ if (!bodyFile || !contentType) {
 }
 
 const body = readFileSync(bodyFile);
-const headers = { "content-type": contentType, "content-length": String(body.length) };
+const headers = {
+  "content-type": contentType,
+  "content-length": String(body.length),
+};
 
 const server = createServer((request, response) => {
   request.on("data", () => {});

@@ -7,7 +7,11 @@
 //   BENCH_WARMUP_SECONDS   warm-up before each measured run, seconds (default 2)
 //   BENCH_CONNECTIONS      concurrent connections (default 50)
 //   BENCH_COLD_RUNS        cold starts to take the median of (default 5)
+//   BENCH_ROUNDS           baseline/bankgate pairs per scenario, alternated; the median
+//                          round (by ratio) is reported (default 1)
 //   BENCH_SCENARIOS        comma-separated subset of: authorize,accounts,cold (default all)
+//   BENCH_NODE_ARGS        extra node flags for the measured bankgate, e.g. "--cpu-prof
+//                          --cpu-prof-dir=/tmp/prof" to see where its time goes
 //
 // What it does:
 //   1. starts the compiled server (`node dist/main.js`) as a child process on 127.0.0.1,
@@ -25,7 +29,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -40,6 +44,8 @@ const SECONDS = positiveNumber("BENCH_SECONDS", 10);
 const WARMUP_SECONDS = positiveNumber("BENCH_WARMUP_SECONDS", 2);
 const CONNECTIONS = positiveNumber("BENCH_CONNECTIONS", 50);
 const COLD_RUNS = positiveNumber("BENCH_COLD_RUNS", 5);
+const ROUNDS = positiveNumber("BENCH_ROUNDS", 1);
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS || "").split(" ").filter(Boolean);
 const SCENARIOS = new Set((process.env.BENCH_SCENARIOS || "authorize,accounts,cold").split(",").map((s) => s.trim()));
 
 const CUSTOMER_ID = "0b5e7c1a-6d2f-4c8e-9a3b-1f2e3d4c5b6a";
@@ -70,7 +76,11 @@ function makeTempDir(prefix) {
 
 /** Spawns a child whose output is kept (last 8 KB) for error messages. */
 function spawnChild(args, env) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.output = "";
   const keep = (chunk) => {
     child.output = (child.output + chunk.toString()).slice(-8192);
@@ -165,11 +175,15 @@ async function waitForHealth(child, port, startedAt) {
   throw new Error(`bankgate did not answer /health within ${STARTUP_TIMEOUT_MS} ms:\n${child.output}`);
 }
 
-async function startBankgate(dataDir, extraEnv = {}) {
+async function startBankgate(dataDir, extraEnv = {}, nodeArgs = []) {
   const port = await freePort();
-  const env = bankgateEnv({ PORT: String(port), BANKGATE_DATA_DIR: dataDir, ...extraEnv });
+  const env = bankgateEnv({
+    PORT: String(port),
+    BANKGATE_DATA_DIR: dataDir,
+    ...extraEnv,
+  });
   const startedAt = performance.now();
-  const child = spawnChild([MAIN], env);
+  const child = spawnChild([...nodeArgs, MAIN], env);
   const startupMs = await waitForHealth(child, port, startedAt);
   return { child, port, base: `http://${HOST}:${port}`, startupMs };
 }
@@ -204,7 +218,11 @@ async function post(url, headers, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const bytes = Buffer.from(await response.arrayBuffer());
-  return { status: response.status, contentType: response.headers.get("content-type"), bytes };
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    bytes,
+  };
 }
 
 function jsonOf(response, what) {
@@ -216,12 +234,20 @@ function jsonOf(response, what) {
 
 /** GenerateAuthorizeToken → live Authorize of the no-MFA sandbox user: one saved card. */
 async function setUpCard(base) {
-  const tokenResponse = await post(`${api(base)}/GenerateAuthorizeToken`, { "flinks-auth-key": SECRET_KEY });
+  const tokenResponse = await post(`${api(base)}/GenerateAuthorizeToken`, {
+    "flinks-auth-key": SECRET_KEY,
+  });
   const { Token } = jsonOf(tokenResponse, "GenerateAuthorizeToken");
   const live = await post(
     `${api(base)}/Authorize`,
     { "flinks-auth-key": Token },
-    { Institution: "FlinksCapital", Username: "greatday_nomfa", Password: "Everyday", MostRecentCached: false, Save: true },
+    {
+      Institution: "FlinksCapital",
+      Username: "greatday_nomfa",
+      Password: "Everyday",
+      MostRecentCached: false,
+      Save: true,
+    },
   );
   const loginId = jsonOf(live, "live Authorize").Login?.Id;
   if (typeof loginId !== "string") throw new Error(`live Authorize: no Login.Id in ${live.bytes.toString().slice(0, 500)}`);
@@ -283,9 +309,26 @@ async function runScenario(name, bankgate, request, capture) {
   writeFileSync(bodyFile, capture.bytes);
   const bare = await startBare(bodyFile, capture.contentType);
   try {
-    const baseline = await measure(`${name} — baseline`, bare, request);
-    const server = await measure(`${name} — bankgate`, bankgate, request);
-    return { name, bodyBytes: capture.bytes.length, contentType: capture.contentType, baseline, server };
+    const rounds = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const loadBefore = loadavg()[0];
+      const baseline = await measure(`${name} — baseline`, bare, request);
+      const server = await measure(`${name} — bankgate`, bankgate, request);
+      rounds.push({
+        baseline,
+        server,
+        ratio: server.rps / baseline.rps,
+        loadBefore,
+      });
+    }
+    const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
+    return {
+      name,
+      bodyBytes: capture.bytes.length,
+      contentType: capture.contentType,
+      ...median,
+      rounds,
+    };
   } finally {
     await stopChild(bare.child);
   }
@@ -303,15 +346,23 @@ async function coldStarts() {
     await stopChild(started.child);
   }
   const sorted = [...times].sort((a, b) => a - b);
-  return { times, median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+  return {
+    times,
+    median: sorted[Math.floor(sorted.length / 2)],
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+  };
 }
 
 // ---------------------------------------------------------------- output
 
-const fmt = (n, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n, digits = 0) =>
+  n.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
 
-function printScenario({ name, bodyBytes, contentType, baseline, server }) {
-  const ratio = server.rps / baseline.rps;
+function printScenario({ name, bodyBytes, contentType, baseline, server, ratio, loadBefore, rounds }) {
   const lines = [
     "",
     `== ${name}  (response ${fmt(bodyBytes)} bytes, ${contentType}; ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP_SECONDS} s warm-up)`,
@@ -325,7 +376,12 @@ function printScenario({ name, bodyBytes, contentType, baseline, server }) {
       `   ${who.padEnd(10)} ${fmt(r.rps).padStart(9)} ${fmt(r.p50).padStart(7)} ${fmt(r.p99).padStart(7)} ${fmt(r.non2xx).padStart(8)} ${fmt(r.errors + r.timeouts).padStart(7)} ${fmt(r.bytesPerResponse).padStart(8)}${r.otherCodes ? `  (${r.otherCodes})` : ""}${r.warmupNon2xx ? `  (warm-up non-2xx/errors: ${r.warmupNon2xx})` : ""}`,
     );
   }
-  lines.push(`   ratio bankgate/baseline: ${fmt(ratio * 100, 1)}%`);
+  lines.push(`   ratio bankgate/baseline: ${fmt(ratio * 100, 1)}%   (1-min load average before: ${fmt(loadBefore, 2)})`);
+  if (rounds.length > 1) {
+    lines.push(
+      `   rounds (baseline → bankgate req/s): ${rounds.map((r) => `${fmt(r.baseline.rps)} → ${fmt(r.server.rps)} (${fmt(r.ratio * 100, 1)}%)`).join("; ")}; median round shown`,
+    );
+  }
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
@@ -334,20 +390,24 @@ function printScenario({ name, bodyBytes, contentType, baseline, server }) {
 async function main() {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} not found: run \`npm run build\` first`);
   process.stdout.write(
-    `bankgate bench — node ${process.version}, ${new Date().toISOString()}, ` +
-      `${SECONDS} s runs, ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections\n`,
+    `bankgate bench — node ${process.version}, ${cpus().length} CPUs, ${new Date().toISOString()}, ` +
+      `${SECONDS} s runs, ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, ${ROUNDS} round(s)\n`,
   );
 
   const results = [];
   if (SCENARIOS.has("authorize") || SCENARIOS.has("accounts")) {
     const dataDir = makeTempDir("bankgate-bench-data-");
-    const bankgate = await startBankgate(dataDir, {
-      BANKGATE_CUSTOMER_ID: CUSTOMER_ID,
-      BANKGATE_SECRET_KEY: SECRET_KEY,
-      BANKGATE_API_KEY: API_KEY,
-      BANKGATE_MASTER_KEYS: MASTER_KEYS,
-      LOG_LEVEL: "warn",
-    });
+    const bankgate = await startBankgate(
+      dataDir,
+      {
+        BANKGATE_CUSTOMER_ID: CUSTOMER_ID,
+        BANKGATE_SECRET_KEY: SECRET_KEY,
+        BANKGATE_API_KEY: API_KEY,
+        BANKGATE_MASTER_KEYS: MASTER_KEYS,
+        LOG_LEVEL: "warn",
+      },
+      NODE_ARGS,
+    );
     try {
       const loginId = await setUpCard(bankgate.base);
       const prefix = `/v3/${CUSTOMER_ID}/BankingServices`;
@@ -368,7 +428,11 @@ async function main() {
 
       if (SCENARIOS.has("accounts")) {
         // /GetAccountsDetail on a ready snapshot: one RequestId from a cached Authorize.
-        const opened = await post(`${api(bankgate.base)}/Authorize`, { "x-api-key": API_KEY }, { LoginId: loginId, MostRecentCached: true });
+        const opened = await post(
+          `${api(bankgate.base)}/Authorize`,
+          { "x-api-key": API_KEY },
+          { LoginId: loginId, MostRecentCached: true },
+        );
         const requestId = jsonOf(opened, "cached Authorize").RequestId;
         const request = {
           path: `${prefix}/GetAccountsDetail`,
