@@ -26,7 +26,7 @@
 //   5. kills every child it started and removes its temporary directories (also on error
 //      and on Ctrl-C).
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -53,6 +53,8 @@ const SECRET_KEY = "bench-secret-key-0123456789";
 const API_KEY = "bench-api-key-0123456789";
 const MASTER_KEYS = `bench:${Buffer.alloc(32, 7).toString("base64")}`;
 const STARTUP_TIMEOUT_MS = 20_000;
+/** USER_HZ of /proc/<pid>/stat: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
 
 /** Every child process and temporary directory this run created, to clean up at the end. */
 const children = new Set();
@@ -256,6 +258,17 @@ async function setUpCard(base) {
 
 // ---------------------------------------------------------------- load
 
+/** User + system CPU seconds a process has used so far (Linux /proc), or null elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
 /** One autocannon run; resolves with its raw result. */
 function cannon(options) {
   return new Promise((resolve, reject) => {
@@ -282,7 +295,9 @@ async function measure(label, target, request) {
     pipelining: 1,
   };
   const warm = await cannon({ ...options, duration: WARMUP_SECONDS });
+  const cpuBefore = cpuSeconds(target.child.pid);
   const result = await cannon({ ...options, duration: SECONDS });
+  const cpuAfter = cpuSeconds(target.child.pid);
   const codes = Object.entries(result.statusCodeStats ?? {})
     .filter(([code]) => !code.startsWith("2"))
     .map(([code, { count }]) => `${code}×${count}`);
@@ -300,6 +315,8 @@ async function measure(label, target, request) {
     otherCodes: codes.join(" "),
     // 2xx bytes per 2xx response, headers included: the two servers must send the same size.
     bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total - result.non2xx),
+    // CPU the server process used per answered request: less sensitive to a busy machine than req/s.
+    cpuUsPerRequest: cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1e6) / Math.max(1, result.requests.total),
   };
 }
 
@@ -366,14 +383,14 @@ function printScenario({ name, bodyBytes, contentType, baseline, server, ratio, 
   const lines = [
     "",
     `== ${name}  (response ${fmt(bodyBytes)} bytes, ${contentType}; ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP_SECONDS} s warm-up)`,
-    `   ${"".padEnd(10)} ${"req/s".padStart(9)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"non-2xx".padStart(8)} ${"errors".padStart(7)} ${"B/resp".padStart(8)}`,
+    `   ${"".padEnd(10)} ${"req/s".padStart(9)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"non-2xx".padStart(8)} ${"errors".padStart(7)} ${"B/resp".padStart(8)} ${"CPU µs/req".padStart(11)}`,
   ];
   for (const [who, r] of [
     ["baseline", baseline],
     ["bankgate", server],
   ]) {
     lines.push(
-      `   ${who.padEnd(10)} ${fmt(r.rps).padStart(9)} ${fmt(r.p50).padStart(7)} ${fmt(r.p99).padStart(7)} ${fmt(r.non2xx).padStart(8)} ${fmt(r.errors + r.timeouts).padStart(7)} ${fmt(r.bytesPerResponse).padStart(8)}${r.otherCodes ? `  (${r.otherCodes})` : ""}${r.warmupNon2xx ? `  (warm-up non-2xx/errors: ${r.warmupNon2xx})` : ""}`,
+      `   ${who.padEnd(10)} ${fmt(r.rps).padStart(9)} ${fmt(r.p50).padStart(7)} ${fmt(r.p99).padStart(7)} ${fmt(r.non2xx).padStart(8)} ${fmt(r.errors + r.timeouts).padStart(7)} ${fmt(r.bytesPerResponse).padStart(8)} ${(r.cpuUsPerRequest === null ? "n/a" : fmt(r.cpuUsPerRequest)).padStart(11)}${r.otherCodes ? `  (${r.otherCodes})` : ""}${r.warmupNon2xx ? `  (warm-up non-2xx/errors: ${r.warmupNon2xx})` : ""}`,
     );
   }
   lines.push(`   ratio bankgate/baseline: ${fmt(ratio * 100, 1)}%   (1-min load average before: ${fmt(loadBefore, 2)})`);

@@ -1,8 +1,8 @@
 import { randomBytes, randomInt } from "node:crypto";
-import type { FlinksServices } from "./api/flinks/flinks-routes.js";
 import { CallerAuth } from "./api/flinks/caller-auth.js";
+import type { FlinksServices } from "./api/flinks/flinks-routes.js";
 import type { Config } from "./config/config.js";
-import { ConnectorRegistry, createSandboxRegistry } from "./connectors/registry.js";
+import { type ConnectorRegistry, createSandboxRegistry } from "./connectors/registry.js";
 import { AuthorizeTokenIssuer } from "./customers/authorize-token-issuer.js";
 import { CustomerDirectory } from "./customers/customer-directory.js";
 import { type CustomerKeys, ensureDevelopmentCustomer } from "./customers/development-customer.js";
@@ -71,7 +71,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   };
 
   const warnings = [
-    ...(masterKeys.isDevelopmentKey ? ["DEVELOPMENT MASTER KEY in the data directory: set BANKGATE_MASTER_KEYS for real credentials."] : []),
+    ...(masterKeys.isDevelopmentKey
+      ? ["DEVELOPMENT MASTER KEY in the data directory: set BANKGATE_MASTER_KEYS for real credentials."]
+      : []),
     ...(config.authMode === "open" ? ['AUTH MODE "open": /Authorize and the data endpoints accept callers without credentials.'] : []),
   ];
   return { config, clock, storage, storeKind: kind, vault, services, developmentCustomer, warnings, close: () => storage.close() };

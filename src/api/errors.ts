@@ -39,7 +39,11 @@ const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
 function fromFastifyError(error: FastifyError): ApiError {
   if (error.validation) {
     const field = error.validation[0]?.instancePath?.replace(/^\//, "").replace(/\//g, ".") || "body";
-    return new ApiError("INVALID_REQUEST", { ValidationDetails: validationDetails(error) }, `Invalid request: ${field} ${error.validation[0]?.message ?? "is invalid"}.`);
+    return new ApiError(
+      "INVALID_REQUEST",
+      { ValidationDetails: validationDetails(error) },
+      `Invalid request: ${field} ${error.validation[0]?.message ?? "is invalid"}.`,
+    );
   }
   const mapped = FASTIFY_CODES[error.code];
   if (mapped) return new ApiError(mapped);

@@ -3,12 +3,7 @@ import type { Clock } from "../lib/clock.js";
 /** JSON-only values: connector state must survive a restart or another process. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-export type ChallengeType =
-  | "QuestionAndAnswer"
-  | "MultipleChoice"
-  | "MultipleChoiceMultipleAnswers"
-  | "ImageSelection"
-  | "TextOrCall";
+export type ChallengeType = "QuestionAndAnswer" | "MultipleChoice" | "MultipleChoiceMultipleAnswers" | "ImageSelection" | "TextOrCall";
 
 export interface Challenge {
   type: ChallengeType;

@@ -18,11 +18,7 @@ export interface CustomerKeys {
  * the data directory (mode 0600) so each start can print them again. Returns the keys to
  * print, or null when there is nothing to print (an existing deployment's customers).
  */
-export async function ensureDevelopmentCustomer(
-  config: Config,
-  store: CustomerStore,
-  clock: Clock,
-): Promise<CustomerKeys | null> {
+export async function ensureDevelopmentCustomer(config: Config, store: CustomerStore, clock: Clock): Promise<CustomerKeys | null> {
   const fixed = fixedKeys(config);
   const keys = fixed ?? (await generatedKeys(config, store));
   if (!keys) return null;

@@ -29,10 +29,6 @@ export const errorCatalog = {
     httpStatus: 404,
     message: "There is no such operation.",
   },
-  METHOD_NOT_ALLOWED: {
-    httpStatus: 405,
-    message: "This operation does not accept that HTTP method.",
-  },
   UNAUTHORIZED: {
     httpStatus: 401,
     message: "You must provide a valid auth key",
@@ -80,10 +76,6 @@ export const errorCatalog = {
   SECURITYRESPONSES_INCOMPLETE: {
     httpStatus: 401,
     message: "SecurityResponses must answer every pending challenge.",
-  },
-  ALREADY_AUTHORIZED: {
-    httpStatus: 400,
-    message: "This RequestId is already authorized; call the data endpoints.",
   },
   SESSION_BUSY: {
     httpStatus: 409,

@@ -1,5 +1,5 @@
-import type { ConnectorContext, Credentials, InstitutionConnector, Json, StepResult } from "../connectors/types.js";
 import type { ConnectorRegistry } from "../connectors/registry.js";
+import type { ConnectorContext, Credentials, InstitutionConnector, Json, StepResult } from "../connectors/types.js";
 import { ApiError } from "../errors/api-error.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Clock } from "../lib/clock.js";
@@ -239,7 +239,10 @@ export class AuthorizeService {
         leaseUntil: null,
       };
       await this.#commit(authorized, session.version, tx);
-      return { next: { ...authorized, version: session.version + 1 }, login: { ...card, lastRefreshAt: now, lastRefreshError: null, snapshotId } };
+      return {
+        next: { ...authorized, version: session.version + 1 },
+        login: { ...card, lastRefreshAt: now, lastRefreshError: null, snapshotId },
+      };
     });
     return { kind: "authorized", session: next, login, username: this.#username(login) };
   }

@@ -43,11 +43,7 @@ export class LoginStore {
       })
       .onConflict((oc) => oc.column("lookup_hash").doNothing())
       .execute();
-    const row = await this.db
-      .selectFrom("logins")
-      .selectAll()
-      .where("lookup_hash", "=", candidate.lookupHash)
-      .executeTakeFirstOrThrow();
+    const row = await this.db.selectFrom("logins").selectAll().where("lookup_hash", "=", candidate.lookupHash).executeTakeFirstOrThrow();
     return fromRow(row);
   }
 
@@ -103,11 +99,7 @@ export class LoginStore {
 
   /** Removes the card and every row that refers to it; returns false if it was not the customer's. */
   async delete(customerId: string, loginId: string): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom("logins")
-      .where("id", "=", loginId)
-      .where("customer_id", "=", customerId)
-      .executeTakeFirst();
+    const result = await this.db.deleteFrom("logins").where("id", "=", loginId).where("customer_id", "=", customerId).executeTakeFirst();
     if (result.numDeletedRows !== 1n) return false;
     const sessionIds = this.db.selectFrom("sessions").select("request_id").where("login_id", "=", loginId);
     await this.db.deleteFrom("authorize_tokens").where("request_id", "in", sessionIds).execute();

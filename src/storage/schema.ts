@@ -81,4 +81,3 @@ export interface ServerSettingRow {
   name: string;
   value: string;
 }
-

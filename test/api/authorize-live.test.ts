@@ -52,7 +52,11 @@ describe("live /Authorize against FlinksCapital", () => {
       prompts.add(response.json().SecurityChallenges[0].Prompt);
       await app.close();
     }
-    expect([...prompts].sort()).toEqual(["What city were you born in?", "What is the best country on earth?", "What shape do people like most?"]);
+    expect([...prompts].sort()).toEqual([
+      "What city were you born in?",
+      "What is the best country on earth?",
+      "What shape do people like most?",
+    ]);
   });
 
   it("asks in French with Language fr", async () => {
@@ -106,9 +110,17 @@ describe("live /Authorize against FlinksCapital", () => {
   it("succeeds after a wrong answer while attempts remain", async () => {
     const token = await t.generateToken();
     const { RequestId } = (await t.post("Authorize", GREATDAY, { "flinks-auth-key": token })).json();
-    const wrong = await t.post("Authorize", { RequestId, SecurityResponses: { "What shape do people like most?": "Square" } }, { "flinks-auth-key": token });
+    const wrong = await t.post(
+      "Authorize",
+      { RequestId, SecurityResponses: { "What shape do people like most?": "Square" } },
+      { "flinks-auth-key": token },
+    );
     expect(wrong.json()).toMatchObject({ HttpStatusCode: 401, FlinksCode: "INVALID_SECURITY_RESPONSE", RequestId });
-    const right = await t.post("Authorize", { RequestId, SecurityResponses: { "What shape do people like most?": "triangle" } }, { "flinks-auth-key": token });
+    const right = await t.post(
+      "Authorize",
+      { RequestId, SecurityResponses: { "What shape do people like most?": "triangle" } },
+      { "flinks-auth-key": token },
+    );
     expect(right.statusCode).toBe(200);
   });
 
@@ -134,7 +146,11 @@ describe("live /Authorize against FlinksCapital", () => {
   it("refuses answers to questions never asked", async () => {
     const token = await t.generateToken();
     const { RequestId } = (await t.post("Authorize", GREATDAY, { "flinks-auth-key": token })).json();
-    const response = await t.post("Authorize", { RequestId, SecurityResponses: { "What is your pet's name?": ["Rex"] } }, { "flinks-auth-key": token });
+    const response = await t.post(
+      "Authorize",
+      { RequestId, SecurityResponses: { "What is your pet's name?": ["Rex"] } },
+      { "flinks-auth-key": token },
+    );
     expect(response.statusCode).toBe(401);
     expect(response.json().FlinksCode).toBe("UNKNOWN_CHALLENGE_KEY");
   });

@@ -94,11 +94,19 @@ describe("cached /Authorize, live refresh of a saved card, LoginId semantics and
   it("live-refreshes a saved card with its stored credentials: 203, then 200 with the same LoginId", async () => {
     const live = await t.connect();
     const token = await t.generateToken();
-    const refresh = await t.post("Authorize", { LoginId: live.Login.Id, MostRecentCached: false, Save: true }, { "flinks-auth-key": token });
+    const refresh = await t.post(
+      "Authorize",
+      { LoginId: live.Login.Id, MostRecentCached: false, Save: true },
+      { "flinks-auth-key": token },
+    );
     expect(refresh.statusCode).toBe(203);
     const { RequestId, SecurityChallenges } = refresh.json();
     const prompt = SecurityChallenges[0].Prompt;
-    const answered = await t.post("Authorize", { RequestId, SecurityResponses: { [prompt]: [SANDBOX_ANSWERS[prompt]] } }, { "flinks-auth-key": token });
+    const answered = await t.post(
+      "Authorize",
+      { RequestId, SecurityResponses: { [prompt]: [SANDBOX_ANSWERS[prompt]] } },
+      { "flinks-auth-key": token },
+    );
     expect(answered.statusCode).toBe(200);
     expect(answered.json().Login.Id).toBe(live.Login.Id);
   });
@@ -113,9 +121,15 @@ describe("cached /Authorize, live refresh of a saved card, LoginId semantics and
   it("replays a failed live refresh on cached calls, with a RequestId that still serves data", async () => {
     const live = await t.connect();
     const token = await t.generateToken();
-    const { RequestId } = (await t.post("Authorize", { LoginId: live.Login.Id, MostRecentCached: false }, { "flinks-auth-key": token })).json();
+    const { RequestId } = (
+      await t.post("Authorize", { LoginId: live.Login.Id, MostRecentCached: false }, { "flinks-auth-key": token })
+    ).json();
     for (let i = 0; i < 3; i++) {
-      await t.post("Authorize", { RequestId, SecurityResponses: { "What city were you born in?": ["Paris"] } }, { "flinks-auth-key": token });
+      await t.post(
+        "Authorize",
+        { RequestId, SecurityResponses: { "What city were you born in?": ["Paris"] } },
+        { "flinks-auth-key": token },
+      );
     }
     const response = await cached(live.Login.Id);
     expect(response.statusCode).toBe(401);
@@ -141,7 +155,10 @@ describe("cached /Authorize, live refresh of a saved card, LoginId semantics and
     const live = await t.connect();
     const response = await t.app.inject({ method: "DELETE", url: t.path(`DeleteCard/${live.Login.Id}`), headers: t.apiKeyHeaders() });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ HttpStatusCode: 200, Message: `All of the information about LoginId ${live.Login.Id} has been removed` });
+    expect(response.json()).toEqual({
+      HttpStatusCode: 200,
+      Message: `All of the information about LoginId ${live.Login.Id} has been removed`,
+    });
     const unknown = await cached("0b5c2f7e-6a2e-4f2e-9a51-1d2f3c4b5a69");
     const deleted = await cached(live.Login.Id);
     expect(deleted.statusCode).toBe(401);
@@ -166,7 +183,11 @@ describe("cached /Authorize, live refresh of a saved card, LoginId semantics and
   it("DeleteCard needs the API key; an authorize token is not enough", async () => {
     const live = await t.connect();
     const token = await t.generateToken();
-    const response = await t.app.inject({ method: "DELETE", url: t.path(`DeleteCard/${live.Login.Id}`), headers: { "flinks-auth-key": token } });
+    const response = await t.app.inject({
+      method: "DELETE",
+      url: t.path(`DeleteCard/${live.Login.Id}`),
+      headers: { "flinks-auth-key": token },
+    });
     expect(response.statusCode).toBe(401);
     expect(response.json().FlinksCode).toBe("ACCESS_DENIED");
   });

@@ -44,10 +44,28 @@ describe("/GetAccountsDetail and /GetAccountsSummary", () => {
       "Credits/LineOfCredit",
     ]);
     expect(Object.keys(body.Accounts[0] ?? {})).toEqual([
-      "Transactions", "TransitNumber", "InstitutionNumber", "OverdraftLimit", "Title", "AccountNumber",
-      "LastFourDigits", "Balance", "Category", "Type", "Currency", "Holder", "AccountType", "Id",
+      "Transactions",
+      "TransitNumber",
+      "InstitutionNumber",
+      "OverdraftLimit",
+      "Title",
+      "AccountNumber",
+      "LastFourDigits",
+      "Balance",
+      "Category",
+      "Type",
+      "Currency",
+      "Holder",
+      "AccountType",
+      "Id",
     ]);
-    expect(body).toMatchObject({ HttpStatusCode: 200, Institution: "FlinksCapital", InstitutionId: 14, RequestId: requestId, Tag: "order-7" });
+    expect(body).toMatchObject({
+      HttpStatusCode: 200,
+      Institution: "FlinksCapital",
+      InstitutionId: 14,
+      RequestId: requestId,
+      Tag: "order-7",
+    });
     expect(body.Accounts[0]?.Holder).toMatchObject({ Name: expect.any(String), Address: { Country: "CA" } });
   });
 

@@ -104,7 +104,11 @@ describe("caller authentication", () => {
   afterEach(() => t.close());
 
   it("GenerateAuthorizeToken needs the secret key", async () => {
-    const ok = await t.app.inject({ method: "POST", url: t.path("GenerateAuthorizeToken"), headers: { "flinks-auth-key": t.customer.secretKey } });
+    const ok = await t.app.inject({
+      method: "POST",
+      url: t.path("GenerateAuthorizeToken"),
+      headers: { "flinks-auth-key": t.customer.secretKey },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toEqual({ HttpStatusCode: 200, Token: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     const bad = await t.app.inject({ method: "POST", url: t.path("GenerateAuthorizeToken"), headers: { "flinks-auth-key": "nope" } });
@@ -127,9 +131,17 @@ describe("caller authentication", () => {
     const reuse = await t.post("Authorize", GREATDAY, { "flinks-auth-key": token });
     expect(reuse.json().FlinksCode).toBe("ACCESS_DENIED");
     const other = await t.authorize(GREATDAY);
-    const foreignRound = await t.post("Authorize", { RequestId: other.json().RequestId, SecurityResponses: ANSWER }, { "flinks-auth-key": token });
+    const foreignRound = await t.post(
+      "Authorize",
+      { RequestId: other.json().RequestId, SecurityResponses: ANSWER },
+      { "flinks-auth-key": token },
+    );
     expect(foreignRound.json().FlinksCode).toBe("ACCESS_DENIED");
-    const ownRound = await t.post("Authorize", { RequestId: first.json().RequestId, SecurityResponses: ANSWER }, { "flinks-auth-key": token });
+    const ownRound = await t.post(
+      "Authorize",
+      { RequestId: first.json().RequestId, SecurityResponses: ANSWER },
+      { "flinks-auth-key": token },
+    );
     expect(ownRound.statusCode).toBe(200);
   });
 

@@ -25,7 +25,12 @@ describe("the documented Flinks examples, pinned", () => {
   afterAll(() => t.close());
 
   it("the 203 of /Authorize has the documented shape and prompt", async () => {
-    const response = await t.authorize({ Institution: "FlinksCapital", Username: "Greatday", Password: "Everyday", MostRecentCached: false });
+    const response = await t.authorize({
+      Institution: "FlinksCapital",
+      Username: "Greatday",
+      Password: "Everyday",
+      MostRecentCached: false,
+    });
     expect(response.statusCode).toBe(203);
     const body = response.json();
     expect(body).toEqual({ ...authorize203, RequestId: body.RequestId });
@@ -35,7 +40,11 @@ describe("the documented Flinks examples, pinned", () => {
   it("the 200 of /Authorize has the documented shape, key order included", async () => {
     const body = await t.connect("Greatday", { Tag: "userId=42" });
     expect(shape(body)).toEqual(shape(authorize200));
-    expect(body).toEqual({ ...authorize200, Login: { ...authorize200.Login, LastRefresh: body.Login.LastRefresh, Id: body.Login.Id }, RequestId: body.RequestId });
+    expect(body).toEqual({
+      ...authorize200,
+      Login: { ...authorize200.Login, LastRefresh: body.Login.LastRefresh, Id: body.Login.Id },
+      RequestId: body.RequestId,
+    });
     expect(body.Login.LastRefresh).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}$/);
   });
 
@@ -43,7 +52,14 @@ describe("the documented Flinks examples, pinned", () => {
     const { RequestId } = await t.connect();
     const account = (await t.post("GetAccountsDetail", { RequestId }, t.apiKeyHeaders())).json().Accounts[0];
     // AccountType is null in the example and "Personal" here: both are documented values.
-    const nullable = new Set(["AccountType", "LastFourDigits", "Transactions[].Debit", "Transactions[].Credit", "Balance.Limit", "OverdraftLimit"]);
+    const nullable = new Set([
+      "AccountType",
+      "LastFourDigits",
+      "Transactions[].Debit",
+      "Transactions[].Credit",
+      "Balance.Limit",
+      "OverdraftLimit",
+    ]);
     expect(shape(account, nullable)).toEqual(shape(detailAccount, nullable));
     expect(account.Id).toMatch(GUID);
     expect(account.Transactions[0].Id).toMatch(GUID);
@@ -66,7 +82,13 @@ describe("wire tolerance for the public clients (flinks-api.md §10)", () => {
   afterAll(() => t.close());
 
   it("binds keys case-insensitively and coerces string booleans (C# and Python clients)", async () => {
-    const response = await t.authorize({ institution: "FlinksCapital", UserName: "greatday_nomfa", password: "Everyday", MostRecentCached: "False", save: "True" });
+    const response = await t.authorize({
+      institution: "FlinksCapital",
+      UserName: "greatday_nomfa",
+      password: "Everyday",
+      MostRecentCached: "False",
+      save: "True",
+    });
     expect(response.statusCode).toBe(200);
     const cached = await t.authorize({ loginid: response.json().Login.Id, mostrecentcached: "True" });
     expect(cached.statusCode).toBe(200);
@@ -103,7 +125,11 @@ describe("wire tolerance for the public clients (flinks-api.md §10)", () => {
 
   it("accepts node-flinks' body: PascalCased prompt keys, WithKyc, MostRecentCached and AccessToken", async () => {
     const token = await t.generateToken();
-    const first = await t.post("Authorize", { Institution: "FlinksCapital", Username: "Greatday", Password: "Everyday", MostRecentCached: false }, { "flinks-auth-key": token });
+    const first = await t.post(
+      "Authorize",
+      { Institution: "FlinksCapital", Username: "Greatday", Password: "Everyday", MostRecentCached: false },
+      { "flinks-auth-key": token },
+    );
     const answered = await t.post(
       "Authorize",
       { RequestId: first.json().RequestId, SecurityResponses: { WhatCityWereYouBornIn: ["Montreal"] }, AccessToken: "x" },
@@ -121,8 +147,16 @@ describe("wire tolerance for the public clients (flinks-api.md §10)", () => {
 
   it("accepts the C# SDK's authorize token on data calls of the session it opened", async () => {
     const token = await t.generateToken();
-    const opened = await t.post("Authorize", { Institution: "FlinksCapital", UserName: "greatday_nomfa", Password: "Everyday", MostRecentCached: "false" }, { "flinks-auth-key": token });
-    const response = await t.post("GetAccountsDetail", { RequestId: opened.json().RequestId, DaysOfTransaction: "Days365" }, { "flinks-auth-key": token });
+    const opened = await t.post(
+      "Authorize",
+      { Institution: "FlinksCapital", UserName: "greatday_nomfa", Password: "Everyday", MostRecentCached: "false" },
+      { "flinks-auth-key": token },
+    );
+    const response = await t.post(
+      "GetAccountsDetail",
+      { RequestId: opened.json().RequestId, DaysOfTransaction: "Days365" },
+      { "flinks-auth-key": token },
+    );
     expect(response.statusCode).toBe(200);
   });
 });

@@ -132,9 +132,7 @@ function describeExecError(err: unknown): string {
 
 /** Run a PostgreSQL binary, as the postgres OS user when we are root. */
 async function runPg(runAs: RunAs, file: string, args: string[], cwd: string): Promise<void> {
-  const [cmd, cmdArgs] = runAs.runuser
-    ? [runAs.runuser, ["-u", SUPERUSER, "--", file, ...args]]
-    : [file, args];
+  const [cmd, cmdArgs] = runAs.runuser ? [runAs.runuser, ["-u", SUPERUSER, "--", file, ...args]] : [file, args];
   // Drop libpq/server env vars that could redirect pg_ctl or initdb elsewhere.
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
@@ -186,9 +184,7 @@ async function resolveRunAs(): Promise<{
     ((await isExecutable("/usr/sbin/runuser")) ? "/usr/sbin/runuser" : null) ??
     ((await isExecutable("/sbin/runuser")) ? "/sbin/runuser" : null);
   if (!runuser) {
-    throw new Error(
-      "Running as root, but `runuser` was not found; cannot start PostgreSQL as the postgres user.",
-    );
+    throw new Error("Running as root, but `runuser` was not found; cannot start PostgreSQL as the postgres user.");
   }
   return { runAs: { runuser }, owner: { uid, gid } };
 }
@@ -209,8 +205,7 @@ export async function startEphemeralPostgres(): Promise<EphemeralPostgres> {
   let started = false;
   let postmasterPid: number | null = null;
 
-  const removeBaseDir = () =>
-    rm(baseDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  const removeBaseDir = () => rm(baseDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 
   // Safety net: if the test process exits without calling stop() (crash,
   // process.exit), kill the postmaster and remove the directory synchronously.
@@ -231,12 +226,7 @@ export async function startEphemeralPostgres(): Promise<EphemeralPostgres> {
   process.once("exit", onExit);
 
   const pgCtlStop = async () => {
-    await runPg(
-      runAs,
-      bins.pgCtl,
-      ["stop", "-D", dataDir, "-m", "immediate", "-w", "-t", "60"],
-      baseDir,
-    );
+    await runPg(runAs, bins.pgCtl, ["stop", "-D", dataDir, "-m", "immediate", "-w", "-t", "60"], baseDir);
   };
 
   try {
@@ -246,24 +236,11 @@ export async function startEphemeralPostgres(): Promise<EphemeralPostgres> {
       await runPg(
         runAs,
         bins.initdb,
-        [
-          "-D",
-          dataDir,
-          "-U",
-          SUPERUSER,
-          "-A",
-          "trust",
-          "--locale=C",
-          "--encoding=UTF8",
-          "--no-sync",
-          "--no-instructions",
-        ],
+        ["-D", dataDir, "-U", SUPERUSER, "-A", "trust", "--locale=C", "--encoding=UTF8", "--no-sync", "--no-instructions"],
         baseDir,
       );
     } catch (err) {
-      const hint = owner
-        ? `\n(hint: initdb runs as the "${SUPERUSER}" OS user, which must be able to access ${os.tmpdir()})`
-        : "";
+      const hint = owner ? `\n(hint: initdb runs as the "${SUPERUSER}" OS user, which must be able to access ${os.tmpdir()})` : "";
       throw new Error(`initdb failed:\n${describeExecError(err)}${hint}`);
     }
 
@@ -282,12 +259,7 @@ export async function startEphemeralPostgres(): Promise<EphemeralPostgres> {
         "-c max_connections=100",
       ].join(" ");
       try {
-        await runPg(
-          runAs,
-          bins.pgCtl,
-          ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", serverOptions],
-          baseDir,
-        );
+        await runPg(runAs, bins.pgCtl, ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", serverOptions], baseDir);
         started = true;
       } catch (err) {
         // Most likely the port was grabbed between probing and binding; retry.

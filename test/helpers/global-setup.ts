@@ -21,9 +21,7 @@ function isCi(): boolean {
   return value !== "" && value !== "0" && value !== "false";
 }
 
-export default async function setup(
-  project: TestProject,
-): Promise<(() => Promise<void>) | undefined> {
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const existing = process.env.TEST_DATABASE_URL;
   if (existing) {
     project.provide("databaseUrl", existing);
@@ -40,9 +38,7 @@ export default async function setup(
         cause: err,
       });
     }
-    console.warn(
-      `[global-setup] PostgreSQL unavailable, PostgreSQL tests will be skipped: ${reason.split("\n")[0]}`,
-    );
+    console.warn(`[global-setup] PostgreSQL unavailable, PostgreSQL tests will be skipped: ${reason.split("\n")[0]}`);
     project.provide("databaseUrl", "");
     return undefined;
   }

@@ -42,7 +42,10 @@ export interface TestApp {
   /** POST /Authorize with a fresh authorize token (or the given headers). */
   authorize(body: Record<string, unknown>, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** Live Greatday-style login answered correctly: returns the 200 body. */
-  connect(username?: string, extra?: Record<string, unknown>): Promise<{ RequestId: string; Login: { Id: string } } & Record<string, unknown>>;
+  connect(
+    username?: string,
+    extra?: Record<string, unknown>,
+  ): Promise<{ RequestId: string; Login: { Id: string } } & Record<string, unknown>>;
   apiKeyHeaders(customer?: TestCustomer): Record<string, string>;
   addCustomer(authMode?: "token" | "open"): Promise<TestCustomer>;
   close(): Promise<void>;

@@ -95,29 +95,22 @@ describe("generateBankData", () => {
     );
     expect(savings?.balance.available).toBe(savings?.balance.current);
     for (const credit of [creditCard, lineOfCredit]) {
-      expect(toCents(credit?.balance.available ?? 0)).toBe(
-        toCents(credit?.balance.limit ?? 0) - toCents(credit?.balance.current ?? 0),
-      );
+      expect(toCents(credit?.balance.available ?? 0)).toBe(toCents(credit?.balance.limit ?? 0) - toCents(credit?.balance.current ?? 0));
     }
   });
 
-  it.each([0, 90, 365])(
-    "lists only transactions from the %i days before asOf's UTC day, newest first",
-    (daysOfHistory) => {
-      const oldestDay = utcDay(addDays(AS_OF, -daysOfHistory));
-      for (const account of generateBankData("greatday", AS_OF, { daysOfHistory }).accounts) {
-        account.transactions.forEach((transaction, position) => {
-          expect(transaction.date >= oldestDay && transaction.date <= utcDay(AS_OF), transaction.key).toBe(true);
-          const older = account.transactions[position + 1];
-          if (!older) return;
-          const isNewer =
-            transaction.date > older.date ||
-            (transaction.date === older.date && indexInDay(transaction) > indexInDay(older));
-          expect(isNewer, `${transaction.key} before ${older.key}`).toBe(true);
-        });
-      }
-    },
-  );
+  it.each([0, 90, 365])("lists only transactions from the %i days before asOf's UTC day, newest first", (daysOfHistory) => {
+    const oldestDay = utcDay(addDays(AS_OF, -daysOfHistory));
+    for (const account of generateBankData("greatday", AS_OF, { daysOfHistory }).accounts) {
+      account.transactions.forEach((transaction, position) => {
+        expect(transaction.date >= oldestDay && transaction.date <= utcDay(AS_OF), transaction.key).toBe(true);
+        const older = account.transactions[position + 1];
+        if (!older) return;
+        const isNewer = transaction.date > older.date || (transaction.date === older.date && indexInDay(transaction) > indexInDay(older));
+        expect(isNewer, `${transaction.key} before ${older.key}`).toBe(true);
+      });
+    }
+  });
 
   it("opens a chequing, a savings, a credit card and a line of credit account in CAD", () => {
     const { accounts } = generateBankData("greatday", AS_OF);
@@ -140,9 +133,7 @@ describe("generateBankData", () => {
     const chequing = generateBankData("greatday", AS_OF).accounts[0];
     expect(chequing?.transactions.length).toBeGreaterThanOrEqual(250);
     const descriptions = chequing?.transactions.map((transaction) => transaction.description) ?? [];
-    expect(
-      descriptions.filter((description) => description.startsWith("PAYROLL DEPOSIT - ")).length,
-    ).toBeGreaterThanOrEqual(26);
+    expect(descriptions.filter((description) => description.startsWith("PAYROLL DEPOSIT - ")).length).toBeGreaterThanOrEqual(26);
   });
 
   it("describes a Canadian holder for KYC", () => {

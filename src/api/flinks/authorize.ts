@@ -4,19 +4,18 @@ import { ApiError } from "../../errors/api-error.js";
 import { isUuid, newRandomId } from "../../lib/ids.js";
 import type { AuthorizeOutcome, LiveLogin, SessionOpening } from "../../sessions/authorize-service.js";
 import { sendError } from "../errors.js";
-import { canonicalizeBody } from "./canonical-body.js";
 import type { Caller } from "./caller-auth.js";
+import { canonicalizeBody } from "./canonical-body.js";
 import type { FlinksRouteContext, FlinksServices } from "./flinks-routes.js";
 import { DATA_LINKS, link, wireLogin } from "./wire-format.js";
 
-const SecurityAnswer = Type.Union([
-  Type.String({ maxLength: 4096 }),
-  Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 10 }),
-]);
+const SecurityAnswer = Type.Union([Type.String({ maxLength: 4096 }), Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 10 })]);
 
 export const AuthorizeBody = Type.Object(
   {
-    LoginId: Type.Optional(Type.String({ maxLength: 64, description: "Saved card: cached mode, or a live refresh with its stored credentials." })),
+    LoginId: Type.Optional(
+      Type.String({ maxLength: 64, description: "Saved card: cached mode, or a live refresh with its stored credentials." }),
+    ),
     MostRecentCached: Type.Optional(Type.Boolean({ description: "true: last aggregated data, no bank contact; false: live connection." })),
     Institution: Type.Optional(Type.String({ minLength: 1, maxLength: 64, examples: ["FlinksCapital"] })),
     Username: Type.Optional(Type.String({ minLength: 1, maxLength: 256, examples: ["Greatday"] })),
@@ -51,9 +50,7 @@ export function registerAuthorize({ app, services, hidden }: FlinksRouteContext)
     async function authorize(request, reply) {
       const caller = await services.callerAuth.caller(request);
       const body = request.body;
-      const outcome = await (body.RequestId !== undefined
-        ? continueSession(caller, body, services)
-        : openSession(caller, body, services));
+      const outcome = await (body.RequestId !== undefined ? continueSession(caller, body, services) : openSession(caller, body, services));
       return respond(reply, outcome, services);
     },
   );

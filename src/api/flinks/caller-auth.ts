@@ -12,10 +12,7 @@ import type { AuthorizeTokenStore } from "../../storage/authorize-token-store.js
  * - token:  `flinks-auth-key: <authorize token>` from /GenerateAuthorizeToken (browser-facing flows)
  * - open:   the customer allows legacy clients that send nothing (Python and Ruby clients)
  */
-export type CallerProof =
-  | { kind: "apiKey" }
-  | { kind: "token"; tokenHash: string }
-  | { kind: "open" };
+export type CallerProof = { kind: "apiKey" } | { kind: "token"; tokenHash: string } | { kind: "open" };
 
 /** The parts of a request that identify its caller (the customerId comes from the route prefix). */
 export interface CallerRequest {

@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyBaseLogger, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
 import type { ConnectorRegistry } from "../../connectors/registry.js";
 import type { AuthorizeTokenIssuer } from "../../customers/authorize-token-issuer.js";
 import type { CardDataService } from "../../logins/card-data-service.js";

@@ -2,8 +2,8 @@ import { type Static, Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
 import type { CardData } from "../../logins/card-data-service.js";
 import { parseRequestId } from "./authorize.js";
-import { canonicalizeBody, looseKey } from "./canonical-body.js";
 import type { CallerRequest } from "./caller-auth.js";
+import { canonicalizeBody, looseKey } from "./canonical-body.js";
 import type { FlinksRouteContext, FlinksServices } from "./flinks-routes.js";
 import { type AccountView, selectAccounts, wireDetailAccount, wireSummaryAccount } from "./wire-accounts.js";
 import { link, wireLogin } from "./wire-format.js";
@@ -18,7 +18,9 @@ export const GetAccountsDetailBody = Type.Object({
   WithTransactions: Type.Optional(Type.Boolean({ description: "Transactions (default true)." })),
   WithBalance: Type.Optional(Type.Boolean({ description: "Balances (default true)." })),
   DaysOfTransactions: Type.Optional(
-    Type.Union([Type.Literal("Days90"), Type.Literal("Days365"), Type.Literal("Days360")], { description: "History window (default Days90)." }),
+    Type.Union([Type.Literal("Days90"), Type.Literal("Days365"), Type.Literal("Days360")], {
+      description: "History window (default Days90).",
+    }),
   ),
   AccountsFilter: Type.Optional(Type.Array(Guid, { maxItems: 100, description: "Only these AccountIds." })),
   DateFrom: Type.Optional(IsoDate),
@@ -98,11 +100,7 @@ export function registerGetAccounts({ app, services, hidden }: FlinksRouteContex
   }
 }
 
-async function readCard(
-  services: FlinksServices,
-  request: CallerRequest,
-  rawRequestId: string,
-): Promise<CardData> {
+async function readCard(services: FlinksServices, request: CallerRequest, rawRequestId: string): Promise<CardData> {
   const caller = await services.callerAuth.caller(request);
   const requestId = parseRequestId(rawRequestId);
   await services.callerAuth.assertTokenFor(caller, requestId);

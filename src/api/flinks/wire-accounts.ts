@@ -59,9 +59,7 @@ export function wireSummaryAccount(account: SnapshotAccount, holder: Holder, log
 
 function transactionsInView(account: SnapshotAccount, view: AccountView): SnapshotTransaction[] {
   const knownNewest = view.refreshDelta.get(account.id);
-  const newestFirst = account.transactions.filter(
-    (t) => t.date >= view.dateFrom && (view.dateTo === null || t.date <= view.dateTo),
-  );
+  const newestFirst = account.transactions.filter((t) => t.date >= view.dateFrom && (view.dateTo === null || t.date <= view.dateTo));
   if (knownNewest === undefined) return newestFirst;
   const known = newestFirst.findIndex((t) => t.id === knownNewest);
   return known === -1 ? newestFirst : newestFirst.slice(0, known);

@@ -65,14 +65,7 @@ const ONLINE: SpendingCategory = {
 };
 
 /** Interac debit purchases on the chequing account: everyday, mostly small. */
-export const DEBIT_CARD_SPENDING: readonly SpendingCategory[] = [
-  GROCERIES,
-  COFFEE,
-  GAS,
-  RESTAURANTS,
-  PHARMACIES,
-  RETAIL,
-];
+export const DEBIT_CARD_SPENDING: readonly SpendingCategory[] = [GROCERIES, COFFEE, GAS, RESTAURANTS, PHARMACIES, RETAIL];
 
 /** The credit card carries the bigger and the online purchases. */
 export const CREDIT_CARD_SPENDING: readonly SpendingCategory[] = [
@@ -107,13 +100,7 @@ export const PHONE_PROVIDERS = ["BELL CANADA", "ROGERS", "TELUS", "FIDO", "VIDEO
 
 export const INTERNET_PROVIDERS = ["BELL CANADA", "ROGERS", "VIDEOTRON", "TELUS", "COGECO"] as const;
 
-export const HOME_INSURERS = [
-  "INTACT INSURANCE",
-  "DESJARDINS GENERAL INS",
-  "BELAIRDIRECT",
-  "TD INSURANCE",
-  "AVIVA CANADA",
-] as const;
+export const HOME_INSURERS = ["INTACT INSURANCE", "DESJARDINS GENERAL INS", "BELAIRDIRECT", "TD INSURANCE", "AVIVA CANADA"] as const;
 
 export const FIRST_NAMES = [
   "Marie",
@@ -154,13 +141,7 @@ export const LAST_NAMES = [
 ] as const;
 
 /** Business logins carry the business name (D-CHANGELOG 2024-11: KYB). */
-export const BUSINESS_NAME_SUFFIXES = [
-  "Consulting Inc.",
-  "Renovations Ltd.",
-  "Design Inc.",
-  "Services Ltée",
-  "Technologies Inc.",
-] as const;
+export const BUSINESS_NAME_SUFFIXES = ["Consulting Inc.", "Renovations Ltd.", "Design Inc.", "Services Ltée", "Technologies Inc."] as const;
 
 export interface CanadianCity {
   city: string;
@@ -244,11 +225,4 @@ export const CANADIAN_CITIES: readonly CanadianCity[] = [
 /** Canada Post never uses D, F, I, O, Q or U in postal codes. */
 export const POSTAL_CODE_LETTERS = "ABCEGHJKLMNPRSTVWXYZ";
 
-export const EMAIL_DOMAINS = [
-  "gmail.com",
-  "outlook.com",
-  "hotmail.com",
-  "yahoo.ca",
-  "videotron.ca",
-  "sympatico.ca",
-] as const;
+export const EMAIL_DOMAINS = ["gmail.com", "outlook.com", "hotmail.com", "yahoo.ca", "videotron.ca", "sympatico.ca"] as const;

@@ -1,12 +1,4 @@
-import type {
-  Challenge,
-  ConnectorContext,
-  Credentials,
-  InstitutionConnector,
-  Json,
-  SecurityAnswers,
-  StepResult,
-} from "../types.js";
+import type { Challenge, ConnectorContext, Credentials, InstitutionConnector, Json, SecurityAnswers, StepResult } from "../types.js";
 import { generateBankData } from "./generate-bank-data.js";
 
 /**
@@ -90,7 +82,11 @@ function authorized(state: FlinksCapitalState): StepResult {
 
 /** Banks compare answers loosely: case, accents and surrounding spaces do not matter. */
 function normalizeAnswer(answer: string): string {
-  return answer.normalize("NFD").replace(/\p{Diacritic}/gu, "").trim().toLowerCase();
+  return answer
+    .normalize("NFD")
+    .replace(/\p{Diacritic}/gu, "")
+    .trim()
+    .toLowerCase();
 }
 
 function toJson(state: FlinksCapitalState): Json {

@@ -89,15 +89,7 @@ export function generateBankData(seed: string, asOf: Date, options: GenerateBank
         balance: { current: toDollars(savings.closingCents), available: toDollars(savings.closingCents), limit: null },
         transactions: savings.transactions,
       },
-      creditAccount(
-        "cc",
-        "Visa Infinite",
-        "CreditCard",
-        profile.cardNumber,
-        profile.creditCardLimitCents,
-        creditCard,
-        identity,
-      ),
+      creditAccount("cc", "Visa Infinite", "CreditCard", profile.cardNumber, profile.creditCardLimitCents, creditCard, identity),
       creditAccount(
         "loc",
         "Line of Credit",
@@ -147,8 +139,7 @@ interface DayWindow {
 function dayWindow(asOf: Date, daysOfHistory: number): DayWindow {
   const lastEpochDay = Math.floor(asOf.getTime() / MS_PER_DAY);
   if (!Number.isFinite(lastEpochDay)) throw new RangeError("asOf must be a valid Date");
-  if (!Number.isInteger(daysOfHistory) || daysOfHistory < 0)
-    throw new RangeError("daysOfHistory must be a non-negative integer");
+  if (!Number.isInteger(daysOfHistory) || daysOfHistory < 0) throw new RangeError("daysOfHistory must be a non-negative integer");
   return { firstEpochDay: lastEpochDay - daysOfHistory, lastEpochDay };
 }
 
@@ -268,8 +259,7 @@ function chequingSpec(profile: Profile, creditLedgers: readonly Ledger[]): Ledge
         drafts.push({ description: `PAYROLL DEPOSIT - ${profile.employer}`, amountCents: profile.payrollCents });
       }
       pushBillsDue(drafts, profile.chequingBills, day, random);
-      for (let count = random.pick(CHEQUING_PURCHASES_PER_DAY); count > 0; count--)
-        drafts.push(everydayChequingDraft(profile, random));
+      for (let count = random.pick(CHEQUING_PURCHASES_PER_DAY); count > 0; count--) drafts.push(everydayChequingDraft(profile, random));
       if (day.epochDay === day.month.lastEpochDay) {
         for (const ledger of creditLedgers) {
           const counterpart = ledger.chequingCounterpartByMonth.get(day.month.index);
@@ -292,9 +282,7 @@ function savingsSpec(profile: Profile): LedgerSpec {
     openingCents: noisyAnchor(profile.seedHash, "sav", profile.savingsOpeningBaseCents, 0.08),
     draftsForDay(day, _random, openingCents) {
       if (day.epochDay !== day.month.lastEpochDay) return [];
-      return [
-        { description: "INTEREST", amountCents: monthlyInterestCents(openingCents, SAVINGS_INTEREST_RATE_PER_YEAR) },
-      ];
+      return [{ description: "INTEREST", amountCents: monthlyInterestCents(openingCents, SAVINGS_INTEREST_RATE_PER_YEAR) }];
     },
     describeSettlement: (amountCents) => ({
       description: amountCents > 0 ? "TRANSFER FROM CHEQUING" : "TRANSFER TO CHEQUING",
@@ -333,8 +321,7 @@ function lineOfCreditSpec(profile: Profile): LedgerSpec {
     balanceIsOwed: true,
     openingCents: (monthIndex) =>
       profile.lineOfCreditFloorCents +
-      profile.lineOfCreditPaydownCents *
-        (cycleMonths - 1 - positiveModulo(monthIndex + profile.lineOfCreditCyclePhase, cycleMonths)),
+      profile.lineOfCreditPaydownCents * (cycleMonths - 1 - positiveModulo(monthIndex + profile.lineOfCreditCyclePhase, cycleMonths)),
     draftsForDay(day, _random, openingCents) {
       if (day.epochDay !== day.month.lastEpochDay) return [];
       return [
@@ -352,15 +339,9 @@ function lineOfCreditSpec(profile: Profile): LedgerSpec {
 }
 
 /** B(M) = base ± spread, drawn per (seed, account, month) so no other month moves it. */
-function noisyAnchor(
-  seedHash: number,
-  accountKey: string,
-  baseCents: number,
-  spread: number,
-): (monthIndex: number) => number {
+function noisyAnchor(seedHash: number, accountKey: string, baseCents: number, spread: number): (monthIndex: number) => number {
   const anchorSeed = mix32(seedHash, hashText(`${accountKey}/opening`));
-  return (monthIndex) =>
-    Math.round(baseCents * (1 + spread * (2 * new Random(mix32(anchorSeed, monthIndex)).fraction() - 1)));
+  return (monthIndex) => Math.round(baseCents * (1 + spread * (2 * new Random(mix32(anchorSeed, monthIndex)).fraction() - 1)));
 }
 
 function monthlyInterestCents(balanceCents: number, ratePerYear: number): number {
@@ -415,9 +396,7 @@ function purchaseDraft(profile: Profile, categories: readonly SpendingCategory[]
   // Squaring skews amounts towards the small end, as real receipts are.
   const amountCents = category.minCents + Math.floor((category.maxCents - category.minCents) * random.fraction() ** 2);
   // One store number per merchant per customer: people keep going back to the same store.
-  const description = category.hasStoreNumber
-    ? `${merchant} #${1_000 + (mix32(profile.seedHash, hashText(merchant)) % 9_000)}`
-    : merchant;
+  const description = category.hasStoreNumber ? `${merchant} #${1_000 + (mix32(profile.seedHash, hashText(merchant)) % 9_000)}` : merchant;
   return { description, amountCents: -amountCents };
 }
 
