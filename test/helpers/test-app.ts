@@ -45,7 +45,7 @@ export interface TestApp {
   connect(
     username?: string,
     extra?: Record<string, unknown>,
-  ): Promise<{ RequestId: string; Login: { Id: string } } & Record<string, unknown>>;
+  ): Promise<{ RequestId: string; Login: { Id: string; LastRefresh: string } } & Record<string, unknown>>;
   apiKeyHeaders(customer?: TestCustomer): Record<string, string>;
   addCustomer(authMode?: "token" | "open"): Promise<TestCustomer>;
   close(): Promise<void>;

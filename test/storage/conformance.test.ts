@@ -87,7 +87,7 @@ function sessionFixture(overrides: Partial<Session> = {}): Session {
     state: "challenged",
     language: "fr",
     save: true,
-    tag: "user=42; é ✓ \"quoted\"",
+    tag: 'user=42; é ✓ "quoted"',
     challenges: [
       { type: "QuestionAndAnswer", prompt: "Quelle forme les gens aiment-ils le plus?" },
       { type: "TextOrCall", prompt: "Where should we send the code?", iterables: ["(514) 555-0100", "(438) 555-0199"] },
@@ -126,7 +126,7 @@ function snapshotFixture(): Snapshot {
   return {
     loginType: "Business",
     holder: {
-      name: "Jöhn \"Greatday\" Doe",
+      name: 'Jöhn "Greatday" Doe',
       address: { civicAddress: "1 Main St", city: "Montréal", province: "QC", postalCode: "H0H 0H0", poBox: null, country: "CA" },
       email: "john@example.com",
       phoneNumber: "(514) 555-0100",
@@ -165,7 +165,9 @@ function customerFixture(overrides: Partial<Customer> = {}): Customer {
 }
 
 async function tokenExists(db: Kysely<Database>, tokenHash: string): Promise<boolean> {
-  return (await db.selectFrom("authorize_tokens").select("token_hash").where("token_hash", "=", tokenHash).executeTakeFirst()) !== undefined;
+  return (
+    (await db.selectFrom("authorize_tokens").select("token_hash").where("token_hash", "=", tokenHash).executeTakeFirst()) !== undefined
+  );
 }
 
 const tokenHash = () => randomBytes(32).toString("hex");
@@ -400,7 +402,9 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         async function present(rows: Awaited<ReturnType<typeof furnish>>, loginId: string) {
           return {
             login: (await h.storage.logins.find(customerId, loginId)) !== undefined,
-            sessions: await Promise.all(rows.sessions.map(async (s) => (await h.storage.sessions.find(customerId, s.requestId)) !== undefined)),
+            sessions: await Promise.all(
+              rows.sessions.map(async (s) => (await h.storage.sessions.find(customerId, s.requestId)) !== undefined),
+            ),
             snapshots: await Promise.all(rows.snapshots.map(async (id) => (await h.storage.logins.findSnapshot(id)) !== undefined)),
             tokens: await Promise.all(rows.tokens.map((t) => tokenExists(h.db, t))),
           };
@@ -554,7 +558,13 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         expect(await h.storage.customers.find(customer.id)).toStrictEqual(customer);
         expect(await h.storage.customers.count()).toBe(before + 1);
 
-        const rotated = { ...customer, name: "Acme 2", secretKeyHash: "3".repeat(64), apiKeyHash: "4".repeat(64), authMode: "open" as const };
+        const rotated = {
+          ...customer,
+          name: "Acme 2",
+          secretKeyHash: "3".repeat(64),
+          apiKeyHash: "4".repeat(64),
+          authMode: "open" as const,
+        };
         await h.storage.customers.upsert(rotated, at(86_400_000));
         expect(await h.storage.customers.find(customer.id)).toStrictEqual(rotated);
         expect(await h.storage.customers.count()).toBe(before + 1);
