@@ -8,7 +8,8 @@ import { CustomerDirectory } from "./customers/customer-directory.js";
 import { type CustomerKeys, ensureDevelopmentCustomer } from "./customers/development-customer.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { CardDataService } from "./logins/card-data-service.js";
-import { AuthorizeService, usernameAad } from "./sessions/authorize-service.js";
+import { CardSecrets } from "./logins/card-secrets.js";
+import { AuthorizeService } from "./sessions/authorize-service.js";
 import { openDatabase, type StoreKind } from "./storage/open-database.js";
 import { Storage } from "./storage/storage.js";
 import { loadMasterKeys } from "./vault/master-keys.js";
@@ -43,6 +44,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const indexKey = await loadIndexKey(storage, vault);
   const connectors = overrides.connectors ?? createSandboxRegistry();
   const developmentCustomer = await ensureDevelopmentCustomer(config, storage.customers, clock);
+  const secrets = new CardSecrets(vault, indexKey);
 
   const services: FlinksServices = {
     connectors,
@@ -50,7 +52,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     tokenIssuer: new AuthorizeTokenIssuer(storage.authorizeTokens, clock, config.authorizeTokenTtlSeconds),
     authorize: new AuthorizeService({
       storage,
-      vault,
+      secrets,
       connectors,
       clock,
       indexKey,
@@ -62,11 +64,10 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     }),
     cardData: new CardDataService({
       storage,
-      vault,
+      secrets,
       clock,
       sessionIdleTtlSeconds: config.sessionIdleTtlSeconds,
       sessionTouchIntervalSeconds: config.sessionTouchIntervalSeconds,
-      usernameAad,
     }),
   };
 

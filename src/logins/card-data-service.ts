@@ -4,18 +4,17 @@ import { LruCache } from "../lib/lru-cache.js";
 import type { Session } from "../sessions/session.js";
 import { isExpired, touched } from "../sessions/transitions.js";
 import type { Storage } from "../storage/storage.js";
-import type { Vault } from "../vault/vault.js";
+import type { CardSecrets } from "./card-secrets.js";
 import type { Login } from "./login.js";
 import type { Snapshot } from "./snapshot.js";
 
 export interface CardDataServiceDeps {
   storage: Storage;
-  vault: Vault;
+  secrets: CardSecrets;
   clock: Clock;
   sessionIdleTtlSeconds: number;
   /** Activity is written at most this often per session: reads stay cheap, expiry stays exact to it. */
   sessionTouchIntervalSeconds: number;
-  usernameAad(loginId: string): string;
 }
 
 export interface CardData {
@@ -43,7 +42,7 @@ export class CardDataService {
     const snapshot = await this.#snapshot(session.snapshotId);
     if (!login || !snapshot) throw new ApiError("SESSION_NONEXISTENT");
     await this.#touch(session, now);
-    return { session, login, username: this.deps.vault.decrypt(login.usernameEnc, this.deps.usernameAad(login.id)), snapshot };
+    return { session, login, username: this.deps.secrets.username(login), snapshot };
   }
 
   /** Removes the card and everything that refers to it; false when it is not this customer's. */

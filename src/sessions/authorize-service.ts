@@ -1,13 +1,13 @@
+import { boundedStep, withTimeout } from "../connectors/bounded-call.js";
 import type { ConnectorRegistry } from "../connectors/registry.js";
-import type { ConnectorContext, Credentials, InstitutionConnector, Json, StepResult } from "../connectors/types.js";
+import type { AggregatedData, ConnectorContext, Credentials, InstitutionConnector, Json, StepResult } from "../connectors/types.js";
 import { ApiError } from "../errors/api-error.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Clock } from "../lib/clock.js";
-import { keyedHash, newRandomId } from "../lib/ids.js";
-import { buildSnapshot } from "../logins/build-snapshot.js";
+import type { CardSecrets } from "../logins/card-secrets.js";
 import type { Login } from "../logins/login.js";
 import type { Storage } from "../storage/storage.js";
-import type { Vault } from "../vault/vault.js";
+import { commitAuthorization } from "./commit-authorization.js";
 import type { Session } from "./session.js";
 import {
   applyStepResult,
@@ -22,7 +22,7 @@ import {
 
 export interface AuthorizeServiceDeps {
   storage: Storage;
-  vault: Vault;
+  secrets: CardSecrets;
   connectors: ConnectorRegistry;
   clock: Clock;
   /** Keys LoginId lookups and AccountId/TransactionId derivation; never rotates. */
@@ -56,11 +56,6 @@ export type AuthorizeOutcome =
   | { kind: "authorizedWithError"; session: Session; login: Login; username: string; code: ErrorCode }
   | { kind: "challenged"; session: Session };
 
-interface StoredCredentials {
-  username: string;
-  password: string;
-}
-
 /**
  * The authorize flow: the only code with I/O around the pure transitions. Each step loads
  * the session, asserts, calls the institution at most once, and answers only after the new
@@ -77,7 +72,7 @@ export class AuthorizeService {
   async startLive(opening: SessionOpening, login: LiveLogin): Promise<AuthorizeOutcome> {
     const connector = this.#connector(login.institution);
     const existing = await this.deps.storage.logins.findByLookupHash(
-      this.#lookupHash(opening.customerId, connector.id, login.username, login.language),
+      this.deps.secrets.lookupHash(opening.customerId, connector.id, login.username, login.language),
     );
     const session = this.#newSession(opening, {
       institution: connector.id,
@@ -85,22 +80,23 @@ export class AuthorizeService {
       language: login.language,
       save: login.save,
       state: "connecting",
-      credentialsEnc: this.deps.vault.encryptJson(
-        { username: login.username, password: login.password } satisfies StoredCredentials,
-        credentialsAad("session", opening.requestId),
-      ),
+      credentialsEnc: this.deps.secrets.sealSessionCredentials(opening.requestId, { username: login.username, password: login.password }),
     });
     await this.deps.storage.sessions.insert(session);
     const credentials = { username: login.username, password: login.password, language: login.language };
-    return this.#afterStep(session, connector, await this.#call(() => connector.start(credentials, this.#ctx())));
+    return this.#afterStep(
+      session,
+      connector,
+      await boundedStep(() => connector.start(credentials, this.#ctx()), this.deps.connectorTimeoutSeconds),
+    );
   }
 
   /** Live refresh of a saved card with its stored credentials (the API half of Mid-Session Reconnect). */
   async startRefresh(opening: SessionOpening, loginId: string): Promise<AuthorizeOutcome> {
     const login = await this.#login(opening.customerId, loginId);
-    if (!login.credentialsEnc) throw new ApiError("NO_SAVED_CREDENTIALS");
+    const stored = this.deps.secrets.openCardCredentials(login);
+    if (!stored) throw new ApiError("NO_SAVED_CREDENTIALS");
     const connector = this.#connector(login.institution);
-    const stored = this.deps.vault.decryptJson<StoredCredentials>(login.credentialsEnc, credentialsAad("login", login.id));
     const session = this.#newSession(opening, {
       institution: connector.id,
       loginId: login.id,
@@ -111,7 +107,11 @@ export class AuthorizeService {
     });
     await this.deps.storage.sessions.insert(session);
     const credentials: Credentials = { ...stored, language: login.language };
-    return this.#afterStep(session, connector, await this.#call(() => connector.start(credentials, this.#ctx())));
+    return this.#afterStep(
+      session,
+      connector,
+      await boundedStep(() => connector.start(credentials, this.#ctx()), this.deps.connectorTimeoutSeconds),
+    );
   }
 
   /**
@@ -130,11 +130,9 @@ export class AuthorizeService {
   async startCachedWithCredentials(opening: SessionOpening, credentials: LiveLogin): Promise<AuthorizeOutcome> {
     const connector = this.#connector(credentials.institution);
     const login = await this.deps.storage.logins.findByLookupHash(
-      this.#lookupHash(opening.customerId, connector.id, credentials.username, credentials.language),
+      this.deps.secrets.lookupHash(opening.customerId, connector.id, credentials.username, credentials.language),
     );
-    const saved = login?.credentialsEnc
-      ? this.deps.vault.decryptJson<StoredCredentials>(login.credentialsEnc, credentialsAad("login", login.id))
-      : null;
+    const saved = login ? this.deps.secrets.openCardCredentials(login) : null;
     if (!login || login.customerId !== opening.customerId || saved?.password !== credentials.password) {
       throw new ApiError("INVALID_LOGIN");
     }
@@ -155,7 +153,7 @@ export class AuthorizeService {
       snapshotId: login.snapshotId,
     };
     await this.deps.storage.sessions.insert(session);
-    const username = this.#username(login);
+    const username = this.deps.secrets.username(login);
     if (login.lastRefreshError) return { kind: "authorizedWithError", session, login, username, code: login.lastRefreshError };
     return { kind: "authorized", session, login, username };
   }
@@ -168,7 +166,7 @@ export class AuthorizeService {
     const session = await this.#liveSession(customerId, requestId);
     if (session.state === "authorized") {
       const login = await this.#login(customerId, session.loginId);
-      return { kind: "authorized", session, login, username: this.#username(login) };
+      return { kind: "authorized", session, login, username: this.deps.secrets.username(login) };
     }
     if (session.state === "failed") throw flowError(session.errorCode ?? "RETRY_LATER", session);
     if (session.state !== "challenged") throw flowError("SESSION_BUSY", session);
@@ -181,13 +179,18 @@ export class AuthorizeService {
     if (!(await this.deps.storage.sessions.replace(claimed, session.version))) throw flowError("SESSION_BUSY", session);
     const answering = { ...claimed, version: session.version + 1 };
     const connector = this.#connector(session.institution);
-    const state = this.#decryptState(answering);
-    return this.#afterStep(answering, connector, await this.#call(() => connector.answer(matched.answers, state, this.#ctx())));
+    const state = this.deps.secrets.openConnectorState(answering);
+    return this.#afterStep(
+      answering,
+      connector,
+      await boundedStep(() => connector.answer(matched.answers, state, this.#ctx()), this.deps.connectorTimeoutSeconds),
+    );
   }
 
   async #afterStep(session: Session, connector: InstitutionConnector, result: StepResult): Promise<AuthorizeOutcome> {
     const now = this.deps.clock.now();
-    const encryptedState = result.kind === "challenged" ? this.#encryptState(session.requestId, result.connectorState) : null;
+    const encryptedState =
+      result.kind === "challenged" ? this.deps.secrets.sealConnectorState(session.requestId, result.connectorState) : null;
     const transition = applyStepResult(session, result, encryptedState, now, this.#timing);
     if (transition.kind === "challenged") {
       await this.#commit(transition.next, session.version);
@@ -207,62 +210,24 @@ export class AuthorizeService {
 
   /** Aggregates, then stores the card, its credentials, its snapshot and the session in one commit. */
   async #completeAuthorization(session: Session, connector: InstitutionConnector, state: Json): Promise<AuthorizeOutcome> {
-    let data: Awaited<ReturnType<InstitutionConnector["fetchData"]>>;
+    let data: AggregatedData;
     try {
-      data = await this.#withTimeout(connector.fetchData(state, this.#ctx()));
+      data = await withTimeout(connector.fetchData(state, this.#ctx()), this.deps.connectorTimeoutSeconds);
     } catch {
       return this.#afterStep(session, connector, { kind: "failed", code: "AGGREGATION_ERROR" });
     }
-    const now = this.deps.clock.now();
-    const pending = session.credentialsEnc
-      ? this.deps.vault.decryptJson<StoredCredentials>(session.credentialsEnc, credentialsAad("session", session.requestId))
-      : null;
-    const { next, login } = await this.deps.storage.transaction(async (tx) => {
-      const card = session.loginId
-        ? await tx.logins.find(session.customerId, session.loginId)
-        : pending && (await this.#createCard(tx, session, pending.username, data.loginType));
-      if (!card) throw flowError("INVALID_LOGIN", session);
-      if (pending && session.save) {
-        await tx.logins.saveCredentials(card.id, this.deps.vault.encryptJson(pending, credentialsAad("login", card.id)));
-      }
-      const snapshotId = newRandomId();
-      await tx.logins.insertSnapshot(snapshotId, card.id, now, buildSnapshot(data, card.id, this.deps.indexKey));
-      await tx.logins.recordRefresh(card.id, { snapshotId, at: now, loginType: data.loginType });
-      const authorized: Session = {
-        ...touched(session, now, this.#timing),
-        state: "authorized",
-        loginId: card.id,
-        snapshotId,
-        challenges: null,
-        connectorStateEnc: null,
-        credentialsEnc: null,
-        leaseUntil: null,
-      };
-      await this.#commit(authorized, session.version, tx);
-      return {
-        next: { ...authorized, version: session.version + 1 },
-        login: { ...card, lastRefreshAt: now, lastRefreshError: null, snapshotId },
-      };
-    });
-    return { kind: "authorized", session: next, login, username: this.#username(login) };
-  }
-
-  #username(login: Login): string {
-    return this.deps.vault.decrypt(login.usernameEnc, usernameAad(login.id));
-  }
-
-  #createCard(tx: Storage, session: Session, username: string, loginType: Login["loginType"]): Promise<Login> {
-    const id = newRandomId();
-    return tx.logins.findOrCreate({
-      id,
-      customerId: session.customerId,
-      lookupHash: this.#lookupHash(session.customerId, session.institution, username, session.language),
-      institution: session.institution,
-      language: session.language,
-      usernameEnc: this.deps.vault.encrypt(username, usernameAad(id)),
-      loginType,
-      createdAt: this.deps.clock.now(),
-    });
+    const committed = await commitAuthorization(
+      {
+        storage: this.deps.storage,
+        secrets: this.deps.secrets,
+        clock: this.deps.clock,
+        indexKey: this.deps.indexKey,
+        timing: this.#timing,
+      },
+      session,
+      data,
+    );
+    return { kind: "authorized", ...committed, username: this.deps.secrets.username(committed.login) };
   }
 
   /** The customer's unexpired session; a session whose step-holder died is recovered first. */
@@ -327,47 +292,9 @@ export class AuthorizeService {
     return touched(session, now, this.#timing);
   }
 
-  /** Institution calls are bounded: a hanging bank answers RETRY_LATER, and a throwing connector never leaks. */
-  async #call(step: () => Promise<StepResult>): Promise<StepResult> {
-    try {
-      return await this.#withTimeout(step());
-    } catch {
-      return { kind: "failed", code: "RETRY_LATER" };
-    }
-  }
-
-  #withTimeout<T>(work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("connector timeout")), this.deps.connectorTimeoutSeconds * 1000);
-    });
-    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-  }
-
   #ctx(): ConnectorContext {
     return { clock: this.deps.clock, randomInt: this.deps.randomInt };
   }
-
-  #encryptState(requestId: string, state: Json): string {
-    return this.deps.vault.encryptJson(state, `session:${requestId}:connector-state`);
-  }
-
-  #decryptState(session: Session): Json {
-    if (!session.connectorStateEnc) return null;
-    return this.deps.vault.decryptJson<Json>(session.connectorStateEnc, `session:${session.requestId}:connector-state`);
-  }
-
-  #lookupHash(customerId: string, institution: string, username: string, language: string): string {
-    return keyedHash(this.deps.indexKey, "login", customerId, institution.toLowerCase(), username.trim().toLowerCase(), language);
-  }
-}
-
-function credentialsAad(owner: "session" | "login", id: string): string {
-  return `${owner}:${id}:credentials`;
-}
-
-export function usernameAad(loginId: string): string {
-  return `login:${loginId}:username`;
 }
 
 /** Flow errors carry the RequestId and Institution so the caller can keep its place (flinks-api.md §8). */

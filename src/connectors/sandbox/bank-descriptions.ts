@@ -1,7 +1,7 @@
 /**
  * What a Canadian bank statement looks like: the payees, merchants and places the
  * sandbox generator draws from. Data only — the rules that pick from it live in
- * generate-bank-data.ts.
+ * bank-data/ (profile.ts, statement-lines.ts).
  */
 
 export interface SpendingCategory {

@@ -1,0 +1,62 @@
+import type { Json } from "../connectors/types.js";
+import { keyedHash } from "../lib/ids.js";
+import type { Session } from "../sessions/session.js";
+import type { Vault } from "../vault/vault.js";
+import type { Login } from "./login.js";
+
+export interface StoredCredentials {
+  username: string;
+  password: string;
+}
+
+/**
+ * Every secret a card or session holds, sealed with a purpose-and-row AAD: a ciphertext
+ * copied into another row or field fails to open instead of leaking into the wrong card.
+ */
+export class CardSecrets {
+  constructor(
+    private readonly vault: Vault,
+    /** Keys LoginId lookups; generated once per deployment, never rotated. */
+    private readonly indexKey: Buffer,
+  ) {}
+
+  sealSessionCredentials(requestId: string, credentials: StoredCredentials): string {
+    return this.vault.encryptJson(credentials, `session:${requestId}:credentials`);
+  }
+
+  openSessionCredentials(session: Session): StoredCredentials | null {
+    if (!session.credentialsEnc) return null;
+    return this.vault.decryptJson(session.credentialsEnc, `session:${session.requestId}:credentials`);
+  }
+
+  sealCardCredentials(loginId: string, credentials: StoredCredentials): string {
+    return this.vault.encryptJson(credentials, `login:${loginId}:credentials`);
+  }
+
+  openCardCredentials(login: Login): StoredCredentials | null {
+    if (!login.credentialsEnc) return null;
+    return this.vault.decryptJson(login.credentialsEnc, `login:${login.id}:credentials`);
+  }
+
+  sealUsername(loginId: string, username: string): string {
+    return this.vault.encrypt(username, `login:${loginId}:username`);
+  }
+
+  username(login: Login): string {
+    return this.vault.decrypt(login.usernameEnc, `login:${login.id}:username`);
+  }
+
+  sealConnectorState(requestId: string, state: Json): string {
+    return this.vault.encryptJson(state, `session:${requestId}:connector-state`);
+  }
+
+  openConnectorState(session: Session): Json {
+    if (!session.connectorStateEnc) return null;
+    return this.vault.decryptJson<Json>(session.connectorStateEnc, `session:${session.requestId}:connector-state`);
+  }
+
+  /** The LoginId identity: customer + institution + username (trimmed, case-folded) + language. */
+  lookupHash(customerId: string, institution: string, username: string, language: string): string {
+    return keyedHash(this.indexKey, "login", customerId, institution.toLowerCase(), username.trim().toLowerCase(), language);
+  }
+}
