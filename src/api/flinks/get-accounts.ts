@@ -1,5 +1,6 @@
 import { type Static, Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
+import { LruCache } from "../../lib/lru-cache.js";
 import type { CardData } from "../../logins/card-data-service.js";
 import { parseRequestId } from "./authorize.js";
 import type { CallerRequest } from "./caller-auth.js";
@@ -42,6 +43,8 @@ type GetAccountsSummaryBody = Static<typeof GetAccountsSummaryBody>;
 
 const RequestIdParams = Type.Object({ customerId: Type.String(), requestId: Type.String({ maxLength: 64 }) });
 
+const JSON_TYPE = "application/json; charset=utf-8";
+
 const DAYS: Readonly<Record<string, number>> = { Days90: 90, Days365: 365, Days360: 365 };
 
 /** /GetAccountsDetail, /GetAccountsSummary and their *Async polls (GET, or POST as node-flinks sends). */
@@ -49,6 +52,9 @@ export function registerGetAccounts({ app, services, hidden }: FlinksRouteContex
   // The C# SDK sends "DaysOfTransaction" (singular).
   const canonicalDetail = canonicalizeBody(GetAccountsDetailBody, { DaysOfTransaction: "DaysOfTransactions" });
   const canonicalSummary = canonicalizeBody(GetAccountsSummaryBody);
+  // Snapshots never change once written, so each (snapshot, view) is serialized once.
+  const accountsJson = new LruCache<string, string>(256);
+  const detail = (data: CardData, view: AccountView) => detailPayload(services, data, view, accountsJson);
 
   app.post(
     "/GetAccountsDetail",
@@ -58,9 +64,9 @@ export function registerGetAccounts({ app, services, hidden }: FlinksRouteContex
         request.body = canonicalDetail(request.body) as GetAccountsDetailBody;
       },
     },
-    async function getAccountsDetail(request) {
+    async function getAccountsDetail(request, reply) {
       const data = await readCard(services, request, request.body.RequestId);
-      return detailPayload(services, data, detailView(request.body, data));
+      return reply.type(JSON_TYPE).send(detail(data, detailView(request.body, data)));
     },
   );
 
@@ -83,9 +89,9 @@ export function registerGetAccounts({ app, services, hidden }: FlinksRouteContex
       method,
       url: "/GetAccountsDetailAsync/:requestId",
       schema: { hide: hidden || method === "POST", tags: ["Data"], summary: "Poll for /GetAccountsDetail", params: RequestIdParams },
-      handler: async function getAccountsDetailAsync(request) {
+      handler: async function getAccountsDetailAsync(request, reply) {
         const data = await readCard(services, request, request.params.requestId);
-        return detailPayload(services, data, detailView({ RequestId: request.params.requestId }, data));
+        return reply.type(JSON_TYPE).send(detail(data, detailView({ RequestId: request.params.requestId }, data)));
       },
     });
     app.route({
@@ -155,13 +161,31 @@ function envelope(services: FlinksServices, data: CardData) {
   };
 }
 
-function detailPayload(services: FlinksServices, data: CardData, view: AccountView) {
+/** The 200 body as text: the cached accounts JSON spliced between the small per-session parts. */
+function detailPayload(services: FlinksServices, data: CardData, view: AccountView, cache: LruCache<string, string>): string {
   const { snapshot } = data;
-  return {
-    HttpStatusCode: 200,
-    Accounts: selectAccounts(snapshot, view.accountsFilter).map((a) => wireDetailAccount(a, snapshot.holder, snapshot.loginType, view)),
-    ...envelope(services, data),
-  };
+  const key = `${data.session.snapshotId}|${viewKey(view)}`;
+  let accounts = cache.get(key);
+  if (accounts === undefined) {
+    accounts = JSON.stringify(
+      selectAccounts(snapshot, view.accountsFilter).map((a) => wireDetailAccount(a, snapshot.holder, snapshot.loginType, view)),
+    );
+    cache.set(key, accounts);
+  }
+  return `{"HttpStatusCode":200,"Accounts":${accounts},${JSON.stringify(envelope(services, data)).slice(1)}`;
+}
+
+function viewKey(view: AccountView): string {
+  return JSON.stringify([
+    view.withAccountIdentity,
+    view.withKyc,
+    view.withTransactions,
+    view.withBalance,
+    view.dateFrom,
+    view.dateTo,
+    view.accountsFilter && [...view.accountsFilter].sort(),
+    [...view.refreshDelta].sort(),
+  ]);
 }
 
 function summaryPayload(services: FlinksServices, data: CardData, withBalance: boolean) {

@@ -1,9 +1,7 @@
-import type { SpendingCategory } from "../bank-descriptions.js";
-import { DEBIT_CARD_SPENDING, FIRST_NAMES, LAST_NAMES } from "../bank-descriptions.js";
+import { DEBIT_CARD_SPENDING, FIRST_NAMES, LAST_NAMES, type SpendingCategory } from "../bank-descriptions.js";
 import type { CalendarDay } from "./calendar.js";
 import type { Bill, Profile } from "./profile.js";
-import type { Random } from "./seeded-random.js";
-import { hashText, mix32 } from "./seeded-random.js";
+import { hashText, mix32, type Random } from "./seeded-random.js";
 import type { Draft } from "./walk-ledger.js";
 
 export function pushBillsDue(drafts: Draft[], bills: readonly Bill[], day: CalendarDay, random: Random): void {

@@ -1,6 +1,5 @@
 import type { BankTransaction } from "../../types.js";
-import type { CalendarDay, CalendarMonth, DayWindow } from "./calendar.js";
-import { pad2 } from "./calendar.js";
+import { type CalendarDay, type CalendarMonth, type DayWindow, pad2 } from "./calendar.js";
 import { toDollars } from "./cents.js";
 import { hashText, mix32, Random } from "./seeded-random.js";
 
