@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { generateBankData } from "../../src/connectors/sandbox/generate-bank-data.js";
 import type { BankAccount, BankTransaction } from "../../src/connectors/types.js";
@@ -153,6 +154,15 @@ describe("generateBankData", () => {
     expect(business.loginType).toBe("Business");
     expect(business.holder.name).not.toBe(personal.holder.name);
     expect(business.accounts).toEqual(personal.accounts);
+  });
+
+  // The sandbox's data is a contract with every stored seed: a refactor must not change a single byte of it.
+  it.each([
+    ["greatday", "2026-01-15T15:00:00.000Z", "c9c416cd44419206b4261f4d93a640eeea5a0424112dda2584cac24af48802cd"],
+    ["someone@example.com", "2028-02-29T00:00:00.000Z", "2ad17d03971f291c6768c745deb087ddd1041c8970a31d7cd52f72bc32210393"],
+  ])("generates exactly the pinned data for %s as of %s", (seed, asOf, sha256) => {
+    const json = JSON.stringify(generateBankData(seed, new Date(asOf)));
+    expect(createHash("sha256").update(json).digest("hex")).toBe(sha256);
   });
 
   it("rejects an invalid asOf or history length", () => {
