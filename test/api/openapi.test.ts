@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../helpers/test-app.js";
+
+describe("API documentation", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it("serves an OpenAPI document built from the route schemas, once per route", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/openapi.json" });
+    expect(response.statusCode).toBe(200);
+    const doc = response.json();
+    expect(doc.openapi).toMatch(/^3\./);
+    const base = "/v3/{customerId}/BankingServices";
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      [
+        "/Authorize",
+        "/DeleteCard/{loginId}",
+        "/GenerateAuthorizeToken",
+        "/GetAccountsDetail",
+        "/GetAccountsDetailAsync/{requestId}",
+        "/GetAccountsSummary",
+        "/GetAccountsSummaryAsync/{requestId}",
+      ].map((p) => base + p),
+    );
+    const authorizeBody = doc.paths[`${base}/Authorize`].post.requestBody.content["application/json"].schema;
+    expect(Object.keys(authorizeBody.properties)).toEqual(expect.arrayContaining(["LoginId", "MostRecentCached", "SecurityResponses"]));
+  });
+
+  it("serves a docs UI at /docs", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/docs/" });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toContain("text/html");
+  });
+});
