@@ -7,6 +7,8 @@ export default defineConfig({
     // API tests run a whole app each; two workers fit the 2-core machines.
     maxWorkers: 2,
     testTimeout: 30_000,
+    // CI also writes a JSON report so .ci/run can print a plain "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", ["json", { outputFile: "test-results/vitest.json" }]] : ["default"],
     hookTimeout: 60_000,
   },
 });
