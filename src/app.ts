@@ -2,18 +2,25 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
-import { registerErrorHandling } from "./api/errors.js";
+import { registerErrorHandling, sendError } from "./api/errors.js";
 import { type FlinksApp, registerFlinksRoutes } from "./api/flinks/flinks-routes.js";
 import { registerJsonParser } from "./api/json-parser.js";
 import { loggerOptions } from "./api/logger-options.js";
 import type { Deps } from "./deps.js";
+import { ApiError } from "./errors/api-error.js";
 
 /** Builds the HTTP application; never listens (tests use inject, main.ts listens). */
 export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(deps.config.logLevel),
     bodyLimit: deps.config.bodyLimitBytes,
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    // Long path ids reach the handlers, which answer them like any unknown id.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Fastify's own URL errors (bad percent-escapes…) get the Flinks error body too.
+    frameworkErrors: (_error, _request, reply) => sendError(reply, new ApiError("INVALID_REQUEST")),
+    // No type coercion: ["id"] is not "id". Booleans sent as strings ("True") are the one
+    // tolerance clients need, and canonicalizeBody grants exactly that.
+    ajv: { customOptions: { coerceTypes: false } },
     rewriteUrl: (request) => stripTrailingSpaces(request.url ?? "/"),
   }).withTypeProvider<TypeBoxTypeProvider>();
 

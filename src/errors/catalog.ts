@@ -77,6 +77,11 @@ export const errorCatalog = {
     httpStatus: 401,
     message: "SecurityResponses must answer every pending challenge.",
   },
+  ALREADY_AUTHORIZED: {
+    httpStatus: 400,
+    message: "This RequestId is already authorized; there is nothing to answer. Call the data endpoints.",
+    note: "Answers sent to an authorized session (a replay, or a cached session that was never challenged). A RequestId alone still replays the 200.",
+  },
   SESSION_BUSY: {
     httpStatus: 409,
     message: "Another request on this RequestId is being processed; retry in a moment.",

@@ -160,11 +160,14 @@ export class AuthorizeService {
 
   /**
    * A call with a RequestId: answers the pending challenges, or — with no answers — tells
-   * where the session stands (203 again while challenged, the 200 again once authorized).
+   * where the session stands (203 again while challenged, the 200 again once authorized,
+   * so a client whose response was lost can ask again). Answers to an authorized session
+   * are refused: there is nothing left to answer.
    */
   async continue(customerId: string, requestId: string, responses: Record<string, string[]>): Promise<AuthorizeOutcome> {
     const session = await this.#liveSession(customerId, requestId);
     if (session.state === "authorized") {
+      if (Object.keys(responses).length > 0) throw flowError("ALREADY_AUTHORIZED", session);
       const login = await this.#login(customerId, session.loginId);
       return { kind: "authorized", session, login, username: this.deps.secrets.username(login) };
     }

@@ -13,9 +13,7 @@ const SecurityAnswer = Type.Union([Type.String({ maxLength: 4096 }), Type.Array(
 
 export const AuthorizeBody = Type.Object(
   {
-    LoginId: Type.Optional(
-      Type.String({ maxLength: 64, description: "Saved card: cached mode, or a live refresh with its stored credentials." }),
-    ),
+    LoginId: Type.Optional(Type.String({ description: "Saved card: cached mode, or a live refresh with its stored credentials." })),
     MostRecentCached: Type.Optional(Type.Boolean({ description: "true: last aggregated data, no bank contact; false: live connection." })),
     Institution: Type.Optional(Type.String({ minLength: 1, maxLength: 64, examples: ["FlinksCapital"] })),
     Username: Type.Optional(Type.String({ minLength: 1, maxLength: 256, examples: ["Greatday"] })),
@@ -23,7 +21,7 @@ export const AuthorizeBody = Type.Object(
     Language: Type.Optional(Type.String({ maxLength: 8, description: "en or fr; part of the LoginId identity." })),
     Save: Type.Optional(Type.Boolean({ description: "Store the credentials (encrypted) for later live refreshes." })),
     Tag: Type.Optional(Type.String({ maxLength: 512 })),
-    RequestId: Type.Optional(Type.String({ maxLength: 64, description: "The session to continue (from the 203)." })),
+    RequestId: Type.Optional(Type.String({ description: "The session to continue (from the 203)." })),
     SecurityResponses: Type.Optional(
       Type.Record(Type.String({ maxLength: 1024 }), SecurityAnswer, {
         maxProperties: 10,

@@ -3,7 +3,7 @@ import { ApiError } from "../../errors/api-error.js";
 import { parseLoginId } from "./authorize.js";
 import type { FlinksRouteContext } from "./flinks-routes.js";
 
-const Params = Type.Object({ customerId: Type.String(), loginId: Type.String({ maxLength: 64 }) });
+const Params = Type.Object({ customerId: Type.String(), loginId: Type.String() });
 
 /** DELETE /DeleteCard/{loginId}: credentials, sessions and data of the card, all gone. */
 export function registerDeleteCard({ app, services, hidden }: FlinksRouteContext): void {

@@ -11,9 +11,11 @@ import { link, wireLogin } from "./wire-format.js";
 
 const IsoDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", examples: ["2026-01-31"] });
 const Guid = Type.String({ maxLength: 64 });
+// Ids have no length limit of their own: an overlong id is answered like any unknown id (S5).
+const AnyId = Type.String();
 
 export const GetAccountsDetailBody = Type.Object({
-  RequestId: Type.String({ maxLength: 64 }),
+  RequestId: AnyId,
   WithAccountIdentity: Type.Optional(Type.Boolean({ description: "Transit, institution and account numbers (default true)." })),
   WithKYC: Type.Optional(Type.Boolean({ description: "The account holder (default true)." })),
   WithTransactions: Type.Optional(Type.Boolean({ description: "Transactions (default true)." })),
@@ -36,12 +38,12 @@ export const GetAccountsDetailBody = Type.Object({
 type GetAccountsDetailBody = Static<typeof GetAccountsDetailBody>;
 
 export const GetAccountsSummaryBody = Type.Object({
-  RequestId: Type.String({ maxLength: 64 }),
+  RequestId: AnyId,
   WithBalance: Type.Optional(Type.Boolean()),
 });
 type GetAccountsSummaryBody = Static<typeof GetAccountsSummaryBody>;
 
-const RequestIdParams = Type.Object({ customerId: Type.String(), requestId: Type.String({ maxLength: 64 }) });
+const RequestIdParams = Type.Object({ customerId: Type.String(), requestId: AnyId });
 
 const JSON_TYPE = "application/json; charset=utf-8";
 

@@ -1,0 +1,350 @@
+/**
+ * quality.md §3 S2: planted canary credentials and MFA answers must appear nowhere outside
+ * ciphertext — not in the logs (at trace level), not in any API response, not in the raw
+ * SQLite files (main file, -wal, -shm), neither in clear nor base64, hex or UTF-16.
+ *
+ * Usernames are not secret (Login.Username echoes them), so the canaries are passwords and
+ * MFA answers. The sandbox's real password "Everyday" and username "Greatday", saved with
+ * Save: true, must not be in the database files in clear either (both are stored encrypted).
+ *
+ * The app is the real one (createDeps + buildApp with its logger on); only the pino
+ * destination is redirected into memory, so the real serializers of logger-options.ts run.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { buildApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config/config.js";
+import { createDeps, type Deps } from "../../src/deps.js";
+import { ManualClock } from "../../src/lib/clock.js";
+import { TEST_MASTER_KEYS } from "../helpers/test-app.js";
+
+const { logChunks, logSink } = vi.hoisted(() => {
+  const chunks: string[] = [];
+  return { logChunks: chunks, logSink: { write: (chunk: string) => void chunks.push(String(chunk)) } };
+});
+
+// Same options (level, serializers) as production; only the destination changes.
+vi.mock("../../src/api/logger-options.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../src/api/logger-options.js")>();
+  return { ...actual, loggerOptions: (level: string) => ({ ...(actual.loggerOptions(level) as object), stream: logSink }) };
+});
+
+const PROMPT = "What shape do people like most?";
+const RIGHT = "Triangle";
+const run = randomUUID();
+
+/** Every planted secret, by where it was planted. */
+const CANARY = {
+  wrongPassword: `canary-pass-wrong-${run}`,
+  wrongPasswordNoMfa: `canary-pass-nomfa-${run}`,
+  wrongPasswordUnknownUser: `canary-pass-nobody-${run}`,
+  cachedPassword: `canary-pass-cached-${run}`,
+  malformedJsonPassword: `canary-pass-malformed-${run}`,
+  oversizePassword: `canary-pass-oversize-${run}`,
+  textPlainPassword: `canary-pass-textplain-${run}`,
+  tooLongPassword: `canary-pass-toolong-${run}`,
+  wrongAnswer: `canary-answer-wrong-${run}`,
+  wrongAnswerList: `canary-answer-list-${run}`,
+  exhaustingAnswer: `canary-answer-exhaust-${run}`,
+  unaskedAnswer: `canary-answer-unasked-${run}`,
+  refreshAnswer: `canary-answer-refresh-${run}`,
+  tooLongAnswer: `canary-answer-toolong-${run}`,
+  nestedAnswer: `canary-answer-nested-${run}`,
+  frenchAnswer: `canary-réponse-${run}`,
+} as const;
+
+interface Form {
+  label: string;
+  bytes: Buffer;
+  caseSensitive: boolean;
+}
+
+/** Encodings a careless store or log could use; each must be absent too. */
+function encodings(secret: string): Form[] {
+  const utf8 = Buffer.from(secret, "utf8");
+  const forms: Form[] = [
+    { label: "utf8", bytes: utf8, caseSensitive: false },
+    { label: "utf16le", bytes: Buffer.from(secret, "utf16le"), caseSensitive: false },
+    { label: "hex", bytes: Buffer.from(utf8.toString("hex")), caseSensitive: false },
+    { label: "url-encoded", bytes: Buffer.from(encodeURIComponent(secret)), caseSensitive: false },
+  ];
+  // base64 of the secret at each of the three alignments it can have inside a longer value:
+  // only the characters that depend on the secret's bytes alone are searched.
+  for (const shift of [0, 1, 2]) {
+    const encoded = Buffer.concat([Buffer.alloc(shift), utf8]).toString("base64");
+    const stable = encoded.slice(Math.ceil(shift / 3) * 4, Math.floor((shift + utf8.length) / 3) * 4);
+    if (stable.length < 8) continue;
+    forms.push({ label: `base64+${shift}`, bytes: Buffer.from(stable), caseSensitive: true });
+    forms.push({ label: `base64url+${shift}`, bytes: Buffer.from(stable.replace(/\+/g, "-").replace(/\//g, "_")), caseSensitive: true });
+  }
+  return forms;
+}
+
+/** Where, if anywhere, `secret` occurs in `haystack` (case-insensitively where the encoding allows). */
+function findSecret(haystack: Buffer, secret: string): string[] {
+  const exact = haystack.toString("latin1");
+  const folded = exact.toLowerCase();
+  const hits: string[] = [];
+  for (const form of encodings(secret)) {
+    const needle = form.bytes.toString("latin1");
+    const at = form.caseSensitive ? exact.indexOf(needle) : folded.indexOf(needle.toLowerCase());
+    if (at !== -1) hits.push(`${form.label} at ${at}: …${JSON.stringify(exact.slice(Math.max(0, at - 60), at + needle.length + 60))}…`);
+  }
+  return hits;
+}
+
+describe("S2: canary credentials and MFA answers leak nowhere", () => {
+  let app: FastifyInstance;
+  let deps: Deps;
+  let dataDir: string;
+  const customer = { customerId: randomUUID(), secretKey: `secret-${randomUUID()}`, apiKey: `key-${randomUUID()}` };
+  const responses: LightMyRequestResponse[] = [];
+  const issuedTokens: string[] = [];
+  const consoleOutput: string[] = [];
+  const forgedLogMarker = `FORGED-${run}`;
+  /** Not secret: a Tag is stored and echoed in clear, so the same search must find it (positive control). */
+  const tagMarker = `canary-tag-${run}`;
+  let databaseWhileOpen: Buffer;
+  let databaseAfterClose: Buffer;
+
+  function path(operation: string): string {
+    return `/v3/${customer.customerId}/BankingServices/${operation}`;
+  }
+
+  async function call(
+    method: "GET" | "POST" | "DELETE",
+    operation: string,
+    payload?: unknown,
+    headers: Record<string, string> = { "x-api-key": customer.apiKey },
+  ): Promise<LightMyRequestResponse> {
+    const response = await app.inject({
+      method,
+      url: path(operation),
+      headers,
+      ...(payload === undefined ? {} : { payload: payload as string }),
+    });
+    expect(response.statusCode, response.body).toBeLessThan(500);
+    responses.push(response);
+    return response;
+  }
+
+  async function token(): Promise<string> {
+    const response = await app.inject({
+      method: "POST",
+      url: path("GenerateAuthorizeToken"),
+      headers: { "flinks-auth-key": customer.secretKey },
+    });
+    const value = response.json().Token as string;
+    issuedTokens.push(value);
+    return value;
+  }
+
+  async function login(username: string, password: string, extra: Record<string, unknown> = {}) {
+    const headers = { "flinks-auth-key": await token() };
+    const body = { Institution: "FlinksCapital", Username: username, Password: password, MostRecentCached: false, Save: true, ...extra };
+    return { response: await call("POST", "Authorize", body, headers), headers };
+  }
+
+  async function answer(requestId: string, responsesByPrompt: unknown, headers: Record<string, string>) {
+    return call("POST", "Authorize", { RequestId: requestId, SecurityResponses: responsesByPrompt }, headers);
+  }
+
+  /** Reads every file of the data directory (bankgate.sqlite, -wal, -shm…) as one buffer. */
+  function readDataDir(): Buffer {
+    const parts: Buffer[] = [];
+    for (const name of readdirSync(dataDir)) {
+      const file = join(dataDir, name);
+      if (statSync(file).isFile()) parts.push(Buffer.from(`\n== ${name} ==\n`), readFileSync(file));
+    }
+    return Buffer.concat(parts);
+  }
+
+  beforeAll(async () => {
+    const capture = (stream: NodeJS.WriteStream) => {
+      const original = stream.write.bind(stream);
+      vi.spyOn(stream, "write").mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
+        consoleOutput.push(String(chunk));
+        return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+      }) as typeof stream.write);
+    };
+    capture(process.stdout);
+    capture(process.stderr);
+    for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleOutput.push(args.map(String).join(" ")));
+    }
+
+    dataDir = mkdtempSync(join(tmpdir(), "bankgate-canary-"));
+    const config = loadConfig({
+      BANKGATE_DATA_DIR: dataDir,
+      BANKGATE_MASTER_KEYS: TEST_MASTER_KEYS,
+      BANKGATE_CUSTOMER_ID: customer.customerId,
+      BANKGATE_SECRET_KEY: customer.secretKey,
+      BANKGATE_API_KEY: customer.apiKey,
+      LOG_LEVEL: "trace",
+    });
+    deps = await createDeps(config, { clock: new ManualClock(), randomInt: () => 2 });
+    app = await buildApp(deps);
+
+    // --- wrong passwords -------------------------------------------------------------
+    expect((await login("Greatday+canary1", CANARY.wrongPassword)).response.json().FlinksCode).toBe("INVALID_PASSWORD");
+    expect((await login("greatday_nomfa+canary", CANARY.wrongPasswordNoMfa)).response.json().FlinksCode).toBe("INVALID_PASSWORD");
+    expect((await login("nobody-here", CANARY.wrongPasswordUnknownUser)).response.json().FlinksCode).toBe("INVALID_USERNAME");
+    expect((await login("Greatday+canary1", CANARY.tooLongPassword.repeat(10))).response.statusCode).toBe(400);
+
+    // --- a full successful flow with Save: true, after wrong answers --------------------
+    const first = await login("Greatday+canary1", "Everyday");
+    expect(first.response.statusCode).toBe(203);
+    const requestId = first.response.json().RequestId as string;
+    expect((await answer(requestId, { [PROMPT]: CANARY.wrongAnswer }, first.headers)).json().FlinksCode).toBe("INVALID_SECURITY_RESPONSE");
+    expect((await answer(requestId, { [PROMPT]: [CANARY.wrongAnswerList] }, first.headers)).json().FlinksCode).toBe(
+      "INVALID_SECURITY_RESPONSE",
+    );
+    expect((await answer(requestId, { [PROMPT]: CANARY.tooLongAnswer.repeat(100) }, first.headers)).statusCode).toBe(400);
+    expect((await answer(requestId, { "What is your pet's name?": [CANARY.unaskedAnswer] }, first.headers)).json().FlinksCode).toBe(
+      "UNKNOWN_CHALLENGE_KEY",
+    );
+    const authorized = await answer(requestId, { [PROMPT]: [RIGHT] }, first.headers);
+    expect(authorized.statusCode).toBe(200);
+    const loginId = authorized.json().Login.Id as string;
+    expect((await call("POST", "GetAccountsDetail", { RequestId: requestId })).statusCode).toBe(200);
+    expect((await call("POST", "GetAccountsSummary", { RequestId: requestId })).statusCode).toBe(200);
+    expect((await call("GET", `GetAccountsDetailAsync/${requestId}`)).statusCode).toBe(200);
+
+    // --- a session ended by wrong answers ---------------------------------------------
+    const exhausted = await login("Greatday+canary2", "Everyday");
+    for (let i = 0; i < config.mfaAttemptsPerRequest + 1; i++) {
+      expect(
+        (await answer(exhausted.response.json().RequestId, { [PROMPT]: [CANARY.exhaustingAnswer] }, exhausted.headers)).statusCode,
+      ).toBe(401);
+    }
+
+    // --- French, and a nested-array answer (refused by validation) -----------------------
+    const french = await login("Greatday+canary3", "Everyday", { Language: "fr" });
+    const frenchPrompt = french.response.json().SecurityChallenges[0].Prompt as string;
+    expect((await answer(french.response.json().RequestId, { [frenchPrompt]: CANARY.frenchAnswer }, french.headers)).statusCode).toBe(401);
+    const nested = await login("Greatday+canary4", "Everyday");
+    expect((await answer(nested.response.json().RequestId, { [PROMPT]: [[CANARY.nestedAnswer]] }, nested.headers)).statusCode).toBe(400);
+
+    // --- a live refresh of the saved card with its stored credentials ------------------
+    const refresh = await call("POST", "Authorize", { LoginId: loginId, MostRecentCached: false });
+    expect(refresh.statusCode).toBe(203);
+    const refreshHeaders = { "x-api-key": customer.apiKey };
+    expect((await answer(refresh.json().RequestId, { [PROMPT]: CANARY.refreshAnswer }, refreshHeaders)).statusCode).toBe(401);
+    expect((await answer(refresh.json().RequestId, { [PROMPT]: RIGHT }, refreshHeaders)).statusCode).toBe(200);
+
+    // --- cached mode by credentials: a wrong password, then the right one ------------
+    const cachedBody = { Institution: "FlinksCapital", Username: "Greatday+canary1", MostRecentCached: true };
+    expect((await call("POST", "Authorize", { ...cachedBody, Password: CANARY.cachedPassword })).json().FlinksCode).toBe("INVALID_LOGIN");
+    expect((await call("POST", "Authorize", { ...cachedBody, Password: "Everyday" })).statusCode).toBe(200);
+    expect((await call("POST", "Authorize", { LoginId: loginId, MostRecentCached: true, Tag: tagMarker })).statusCode).toBe(200);
+
+    // --- secrets inside bodies that never parse ---------------------------------------
+    const json = { "content-type": "application/json", "x-api-key": customer.apiKey };
+    await call(
+      "POST",
+      "Authorize",
+      `{"Institution":"FlinksCapital","Username":"Greatday","Password":"${CANARY.malformedJsonPassword}",`,
+      json,
+    );
+    await call("POST", "Authorize", `{"Password":"${CANARY.malformedJsonPassword}" "Username": x}`, json);
+    await call("POST", "Authorize", `{"Password":"${CANARY.malformedJsonPassword}\u0001"}`, json);
+    const oversize = JSON.stringify({
+      Institution: "FlinksCapital",
+      Username: "Greatday",
+      Password: CANARY.oversizePassword,
+      Pad: "x".repeat(2 * 1024 * 1024),
+    });
+    expect((await call("POST", "Authorize", oversize, json)).statusCode).toBe(413);
+    const plain = JSON.stringify({ Institution: "FlinksCapital", Username: "Greatday", Password: CANARY.textPlainPassword });
+    expect(
+      (await call("POST", "Authorize", plain, { "content-type": "text/plain", "x-api-key": customer.apiKey })).statusCode,
+    ).toBeGreaterThanOrEqual(400);
+
+    // --- a username that tries to forge a log line; then a deleted card ---------------
+    const forged = await login(`greatday_nomfa+\r\n{"level":60,"msg":"${forgedLogMarker}"}\n`, "Everyday");
+    expect(forged.response.statusCode).toBe(200);
+    expect((await call("DELETE", `DeleteCard/${forged.response.json().Login.Id}`)).statusCode).toBe(200);
+
+    databaseWhileOpen = readDataDir();
+    await app.close();
+    await deps.close();
+    databaseAfterClose = readDataDir();
+  });
+
+  afterAll(() => {
+    vi.restoreAllMocks();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const logs = () => Buffer.from(logChunks.join(""), "utf8");
+
+  it("the logger really ran at trace level through the production serializers", () => {
+    expect(logChunks.length).toBeGreaterThan(50);
+    const lines = logChunks.join("").split("\n").filter(Boolean);
+    for (const line of lines) {
+      const entry = JSON.parse(line) as { req?: Record<string, unknown> };
+      if (entry.req) expect(Object.keys(entry.req).sort()).toEqual(["id", "method", "path"]);
+    }
+    expect(lines.some((line) => line.includes("incoming request"))).toBe(true);
+  });
+
+  it.each(Object.entries(CANARY))("canary %s is not in the logs", (_name, canary) => {
+    expect(findSecret(logs(), canary)).toEqual([]);
+    expect(findSecret(Buffer.from(consoleOutput.join("\n")), canary)).toEqual([]);
+  });
+
+  it.each(Object.entries(CANARY))("canary %s is in no API response (body or headers)", (_name, canary) => {
+    for (const response of responses) {
+      const text = Buffer.from(`${JSON.stringify(response.headers)}\n${response.body}`);
+      expect(findSecret(text, canary), `${response.statusCode} ${response.body.slice(0, 300)}`).toEqual([]);
+    }
+  });
+
+  it.each(Object.entries(CANARY))("canary %s is not in the raw database files", (_name, canary) => {
+    expect(findSecret(databaseWhileOpen, canary)).toEqual([]);
+    expect(findSecret(databaseAfterClose, canary)).toEqual([]);
+  });
+
+  it("the database files were actually read (WAL included while open)", () => {
+    expect(databaseWhileOpen.toString("latin1")).toContain("== bankgate.sqlite ==");
+    expect(databaseWhileOpen.toString("latin1")).toContain("== bankgate.sqlite-wal ==");
+    expect(databaseAfterClose.length).toBeGreaterThan(4096);
+    // Positive control: what the server stores and echoes in clear is found by the same search.
+    expect(findSecret(databaseWhileOpen, tagMarker)).not.toEqual([]);
+    expect(findSecret(databaseAfterClose, tagMarker)).not.toEqual([]);
+    expect(findSecret(Buffer.from(responses.map((r) => r.body).join("\n")), tagMarker)).not.toEqual([]);
+    expect(findSecret(Buffer.from(Buffer.from(`x${tagMarker}`).toString("base64")), tagMarker)).not.toEqual([]);
+    expect(findSecret(Buffer.from(tagMarker.toUpperCase()), tagMarker)).not.toEqual([]);
+  });
+
+  it.each(["Everyday", "Greatday"])("the saved sandbox credential %s is not in the database files in clear", (secret) => {
+    expect(findSecret(databaseWhileOpen, secret)).toEqual([]);
+    expect(findSecret(databaseAfterClose, secret)).toEqual([]);
+  });
+
+  it("the password Everyday is in no log and no response; usernames are not logged", () => {
+    expect(findSecret(logs(), "Everyday")).toEqual([]);
+    expect(findSecret(logs(), "Greatday")).toEqual([]);
+    for (const response of responses) expect(findSecret(Buffer.from(response.body), "Everyday")).toEqual([]);
+  });
+
+  it("API keys, the secret key and authorize tokens are in no log and not in the database in clear", () => {
+    const secrets = [customer.apiKey, customer.secretKey, ...issuedTokens];
+    expect(issuedTokens.length).toBeGreaterThan(5);
+    for (const secret of secrets) {
+      expect(findSecret(logs(), secret), secret).toEqual([]);
+      expect(findSecret(Buffer.from(consoleOutput.join("\n")), secret), secret).toEqual([]);
+      expect(findSecret(databaseWhileOpen, secret), secret).toEqual([]);
+      expect(findSecret(databaseAfterClose, secret), secret).toEqual([]);
+    }
+  });
+
+  it("a username cannot forge a log line", () => {
+    expect(logs().toString("utf8")).not.toContain(forgedLogMarker);
+    for (const line of logChunks.join("").split("\n").filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
