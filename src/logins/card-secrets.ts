@@ -1,5 +1,6 @@
 import type { Json } from "../connectors/types.js";
 import { keyedHash } from "../lib/ids.js";
+import { LruCache } from "../lib/lru-cache.js";
 import type { Session } from "../sessions/session.js";
 import type { Vault } from "../vault/vault.js";
 import type { Login } from "./login.js";
@@ -14,6 +15,9 @@ export interface StoredCredentials {
  * copied into another row or field fails to open instead of leaking into the wrong card.
  */
 export class CardSecrets {
+  /** Usernames by card and ciphertext: decrypting one costs ~28 µs on every data call otherwise. */
+  readonly #usernames = new LruCache<string, string>(10_000);
+
   constructor(
     private readonly vault: Vault,
     /** Keys LoginId lookups; generated once per deployment, never rotated. */
@@ -43,7 +47,13 @@ export class CardSecrets {
   }
 
   username(login: Login): string {
-    return this.vault.decrypt(login.usernameEnc, `login:${login.id}:username`);
+    const key = `${login.id}:${login.usernameEnc}`;
+    let username = this.#usernames.get(key);
+    if (username === undefined) {
+      username = this.vault.decrypt(login.usernameEnc, `login:${login.id}:username`);
+      this.#usernames.set(key, username);
+    }
+    return username;
   }
 
   sealConnectorState(requestId: string, state: Json): string {
