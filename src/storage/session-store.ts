@@ -2,14 +2,32 @@ import type { Kysely, Selectable } from "kysely";
 import type { Challenge } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Session } from "../sessions/session.js";
+import { GroupedWriter } from "./grouped-writer.js";
 import type { Database, SessionRow } from "./schema.js";
 
 /** Authorize-flow sessions. Every bit of flow state lives here, never in process memory. */
 export class SessionStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly #inserts: GroupedWriter<SessionRow> | null;
 
-  /** Inserts a new session; fails if the RequestId exists. */
+  /** `groupInserts`: outside a transaction, concurrent inserts share one commit. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    options: { groupInserts: boolean } = { groupInserts: false },
+  ) {
+    this.#inserts = options.groupInserts
+      ? new GroupedWriter((rows) =>
+          this.db
+            .insertInto("sessions")
+            .values(rows)
+            .execute()
+            .then(() => undefined),
+        )
+      : null;
+  }
+
+  /** Inserts a new session and resolves once it is committed; fails if the RequestId exists. */
   async insert(session: Session): Promise<void> {
+    if (this.#inserts) return this.#inserts.write(toRow(session));
     await this.db.insertInto("sessions").values(toRow(session)).execute();
   }
 

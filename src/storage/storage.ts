@@ -14,8 +14,11 @@ export class Storage {
   readonly authorizeTokens: AuthorizeTokenStore;
   readonly settings: ServerSettingStore;
 
-  constructor(private readonly db: Kysely<Database>) {
-    this.sessions = new SessionStore(db);
+  constructor(
+    private readonly db: Kysely<Database>,
+    options: { inTransaction: boolean } = { inTransaction: false },
+  ) {
+    this.sessions = new SessionStore(db, { groupInserts: !options.inTransaction });
     this.logins = new LoginStore(db);
     this.customers = new CustomerStore(db);
     this.authorizeTokens = new AuthorizeTokenStore(db);
@@ -24,7 +27,7 @@ export class Storage {
 
   /** Runs `work` in one transaction: all of its writes commit together or none do. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new Storage(trx)));
+    return this.db.transaction().execute((trx) => work(new Storage(trx, { inTransaction: true })));
   }
 
   close(): Promise<void> {

@@ -1,0 +1,54 @@
+interface PendingRow<Row> {
+  row: Row;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit: rows queued by concurrent requests in one event-loop turn are written by
+ * one statement (one transaction), and each caller's promise settles only after that
+ * commit, so every answer still follows its own durable write. Measured on cached
+ * /Authorize: +75% throughput at 50 connections (docs/performance.md).
+ */
+export class GroupedWriter<Row> {
+  #pending: PendingRow<Row>[] = [];
+  #flushScheduled = false;
+
+  constructor(
+    private readonly writeRows: (rows: Row[]) => Promise<void>,
+    private readonly maxRowsPerWrite = 64,
+  ) {}
+
+  write(row: Row): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ row, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => void this.#flush());
+      }
+    });
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushScheduled = false;
+    const pending = this.#pending;
+    this.#pending = [];
+    for (let start = 0; start < pending.length; start += this.maxRowsPerWrite) {
+      await this.#writeBatch(pending.slice(start, start + this.maxRowsPerWrite));
+    }
+  }
+
+  async #writeBatch(batch: PendingRow<Row>[]): Promise<void> {
+    try {
+      await this.writeRows(batch.map((p) => p.row));
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      // One bad row must not fail its neighbours: retry each on its own.
+      for (const p of batch) await this.#writeBatch([p]);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { GroupedWriter } from "../../src/storage/grouped-writer.js";
+
+describe("GroupedWriter (group commit)", () => {
+  it("writes the rows of one event-loop turn together and settles each only after the write", async () => {
+    const writes: number[][] = [];
+    let finishWrite: () => void = () => {};
+    const writer = new GroupedWriter<number>(
+      (rows) =>
+        new Promise((resolve) => {
+          writes.push(rows);
+          finishWrite = resolve;
+        }),
+    );
+    const settled: number[] = [];
+    const all = [1, 2, 3].map((n) => writer.write(n).then(() => settled.push(n)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual([[1, 2, 3]]);
+    expect(settled).toEqual([]);
+    finishWrite();
+    await Promise.all(all);
+    expect(settled).toEqual([1, 2, 3]);
+  });
+
+  it("caps a write at maxRowsPerWrite rows", async () => {
+    const writes: number[][] = [];
+    const writer = new GroupedWriter<number>(async (rows) => void writes.push(rows), 2);
+    await Promise.all([1, 2, 3, 4, 5].map((n) => writer.write(n)));
+    expect(writes).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it("fails only the bad row of a batch", async () => {
+    const writer = new GroupedWriter<number>(async (rows) => {
+      if (rows.includes(2)) throw new Error("duplicate");
+    });
+    const results = await Promise.allSettled([1, 2, 3].map((n) => writer.write(n)));
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+  });
+});
