@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
+import type { FastifyBaseLogger } from "fastify";
 import { CallerAuth } from "./api/flinks/caller-auth.js";
 import type { FlinksServices } from "./api/flinks/flinks-routes.js";
 import type { Config } from "./config/config.js";
@@ -6,9 +7,12 @@ import { type ConnectorRegistry, createSandboxRegistry } from "./connectors/regi
 import { AuthorizeTokenIssuer } from "./customers/authorize-token-issuer.js";
 import { CustomerDirectory } from "./customers/customer-directory.js";
 import { type CustomerKeys, ensureDevelopmentCustomer } from "./customers/development-customer.js";
+import { JobQueue } from "./jobs/job-queue.js";
+import { JobRunner } from "./jobs/job-runner.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { CardDataService } from "./logins/card-data-service.js";
 import { CardSecrets } from "./logins/card-secrets.js";
+import { aggregationJob, createAggregationHandler } from "./sessions/aggregation-job.js";
 import { AuthorizeService } from "./sessions/authorize-service.js";
 import { openDatabase, type StoreKind } from "./storage/open-database.js";
 import { Storage } from "./storage/storage.js";
@@ -22,6 +26,9 @@ export interface Deps {
   storeKind: StoreKind;
   vault: Vault;
   services: FlinksServices;
+  jobs: JobQueue;
+  /** Started by main.ts for the "all" and "worker" roles; tests drive it directly. */
+  runner: JobRunner;
   /** Keys of the development customer to print at start, if any. */
   developmentCustomer: CustomerKeys | null;
   warnings: string[];
@@ -32,7 +39,11 @@ export interface DepsOverrides {
   clock?: Clock;
   randomInt?: (max: number) => number;
   connectors?: ConnectorRegistry;
+  /** Where the job runner reports failures (the app's logger once it exists). */
+  log?: Pick<FastifyBaseLogger, "warn" | "error">;
 }
+
+const silentLog = { warn: () => {}, error: () => {} };
 
 /** The composition root: the only place that picks adapters (design.md §3). */
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -42,9 +53,35 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const masterKeys = loadMasterKeys(config);
   const vault = new Vault(masterKeys.keys);
   const indexKey = await loadIndexKey(storage, vault);
-  const connectors = overrides.connectors ?? createSandboxRegistry();
+  const connectors =
+    overrides.connectors ??
+    createSandboxRegistry({ pendingSeconds: config.sandboxPendingSeconds, dispatchedSeconds: config.sandboxDispatchedSeconds });
   const developmentCustomer = await ensureDevelopmentCustomer(config, storage.customers, clock);
   const secrets = new CardSecrets(vault, indexKey);
+  const drawInt = overrides.randomInt ?? ((max: number) => randomInt(max));
+  const connectorContext = () => ({ clock, randomInt: drawInt });
+  const jobs = new JobQueue(storage, vault, clock, {
+    claimSeconds: config.jobClaimSeconds,
+    retryBaseSeconds: config.jobRetryBaseSeconds,
+    defaultMaxAttempts: config.jobMaxAttempts,
+  });
+  const runner = new JobRunner(
+    jobs,
+    {
+      [aggregationJob.kind]: createAggregationHandler({
+        storage,
+        secrets,
+        connectors,
+        clock,
+        indexKey,
+        idleTtlSeconds: config.sessionIdleTtlSeconds,
+        connectorTimeoutSeconds: config.connectorTimeoutSeconds,
+        connectorContext,
+      }),
+    },
+    { concurrency: config.jobConcurrency, pollIntervalMs: config.jobPollIntervalMs },
+    overrides.log ?? silentLog,
+  );
 
   const services: FlinksServices = {
     connectors,
@@ -55,8 +92,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       secrets,
       connectors,
       clock,
-      indexKey,
-      randomInt: overrides.randomInt ?? ((max) => randomInt(max)),
+      jobs,
+      randomInt: drawInt,
       sessionIdleTtlSeconds: config.sessionIdleTtlSeconds,
       sessionAbsoluteTtlSeconds: config.sessionAbsoluteTtlSeconds,
       mfaAttemptsPerRequest: config.mfaAttemptsPerRequest,
@@ -68,6 +105,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       clock,
       sessionIdleTtlSeconds: config.sessionIdleTtlSeconds,
       sessionTouchIntervalSeconds: config.sessionTouchIntervalSeconds,
+      jobs,
+      pollIntervalMs: config.jobPollIntervalMs,
+      dataSyncWaitSeconds: config.dataSyncWaitSeconds,
     }),
   };
 
@@ -77,7 +117,22 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       : []),
     ...(config.authMode === "open" ? ['AUTH MODE "open": /Authorize and the data endpoints accept callers without credentials.'] : []),
   ];
-  return { config, clock, storage, storeKind: kind, vault, services, developmentCustomer, warnings, close: () => storage.close() };
+  return {
+    config,
+    clock,
+    storage,
+    storeKind: kind,
+    vault,
+    services,
+    jobs,
+    runner,
+    developmentCustomer,
+    warnings,
+    async close() {
+      await runner.stop();
+      await storage.close();
+    },
+  };
 }
 
 /**

@@ -1,3 +1,5 @@
+import pino, { type LoggerOptions } from "pino";
+import { loggerOptions } from "./api/logger-options.js";
 import { buildApp } from "./app.js";
 import { loadConfig } from "./config/config.js";
 import { createDeps } from "./deps.js";
@@ -5,16 +7,19 @@ import { createDeps } from "./deps.js";
 /** Entry: loadConfig → createDeps → buildApp → listen (design.md §3). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const deps = await createDeps(config);
-  const app = await buildApp(deps);
-  for (const warning of deps.warnings) app.log.warn(warning);
+  const log = pino(loggerOptions(config.logLevel) as LoggerOptions);
+  const deps = await createDeps(config, { log });
+  for (const warning of deps.warnings) log.warn(warning);
+  // Roles (design.md §2): "all" is the embedded mode; "api" and "worker" share one PostgreSQL.
+  if (config.role !== "api") deps.runner.start();
+  const app = config.role === "worker" ? null : await buildApp(deps);
 
-  const address = await app.listen({ port: config.port, host: config.host });
-  printWelcome(address, deps);
+  if (app) printWelcome(await app.listen({ port: config.port, host: config.host }), deps);
+  else log.info("worker started: running jobs, serving no HTTP");
 
   const shutdown = async (signal: string) => {
-    app.log.info({ signal }, "shutting down");
-    await app.close();
+    log.info({ signal }, "shutting down");
+    await app?.close();
     await deps.close();
     process.exit(0);
   };

@@ -29,6 +29,24 @@ export interface Config {
   mfaAttemptsPerRequest: number;
   /** BANKGATE_CONNECTOR_TIMEOUT_SECONDS: a connector step that takes longer fails with RETRY_LATER, and its claim on the session lapses. */
   connectorTimeoutSeconds: number;
+  /** BANKGATE_ROLE: "all" (API + job runner, the embedded mode), "api" (no runner) or "worker" (runner only). */
+  role: "all" | "api" | "worker";
+  /** BANKGATE_DATA_SYNC_WAIT_SECONDS: a synchronous data call waits this long for a running aggregation, then answers 202 OPERATION_DISPATCHED (Flinks: 210 s). */
+  dataSyncWaitSeconds: number;
+  /** BANKGATE_JOB_CONCURRENCY: jobs one process runs at once. */
+  jobConcurrency: number;
+  /** BANKGATE_JOB_POLL_INTERVAL_MS: how often idle runners and waiting data calls look for work settled by other processes. */
+  jobPollIntervalMs: number;
+  /** BANKGATE_JOB_CLAIM_SECONDS: a claimed job not finished within this time is run again elsewhere (a dead worker's). */
+  jobClaimSeconds: number;
+  /** BANKGATE_JOB_RETRY_BASE_SECONDS: first retry delay of a failed job; doubles with each attempt. */
+  jobRetryBaseSeconds: number;
+  /** BANKGATE_JOB_MAX_ATTEMPTS: attempts before a job fails for good. */
+  jobMaxAttempts: number;
+  /** BANKGATE_SANDBOX_PENDING_SECONDS: sandbox user test_pending's bank starts aggregating this late (data calls answer OPERATION_PENDING meanwhile). */
+  sandboxPendingSeconds: number;
+  /** BANKGATE_SANDBOX_DISPATCHED_SECONDS: sandbox user test_dispatched's aggregation takes this long (past the sync wait: OPERATION_DISPATCHED). */
+  sandboxDispatchedSeconds: number;
   /** BANKGATE_BODY_LIMIT_BYTES: larger request bodies get 413 PAYLOAD_TOO_LARGE. */
   bodyLimitBytes: number;
   /** LOG_LEVEL: pino level. */
@@ -58,6 +76,15 @@ export function loadConfig(env: Env = process.env): Config {
     authorizeTokenTtlSeconds: readInt(env, "BANKGATE_AUTHORIZE_TOKEN_TTL_SECONDS", 900, 1),
     mfaAttemptsPerRequest: readInt(env, "BANKGATE_MFA_ATTEMPTS_PER_REQUEST", 3, 1),
     connectorTimeoutSeconds: readInt(env, "BANKGATE_CONNECTOR_TIMEOUT_SECONDS", 60, 1),
+    role: readEnum(env, "BANKGATE_ROLE", ["all", "api", "worker"], "all"),
+    dataSyncWaitSeconds: readInt(env, "BANKGATE_DATA_SYNC_WAIT_SECONDS", 210, 0),
+    jobConcurrency: readInt(env, "BANKGATE_JOB_CONCURRENCY", 4, 1),
+    jobPollIntervalMs: readInt(env, "BANKGATE_JOB_POLL_INTERVAL_MS", 250, 1),
+    jobClaimSeconds: readInt(env, "BANKGATE_JOB_CLAIM_SECONDS", 600, 1),
+    jobRetryBaseSeconds: readInt(env, "BANKGATE_JOB_RETRY_BASE_SECONDS", 5, 0),
+    jobMaxAttempts: readInt(env, "BANKGATE_JOB_MAX_ATTEMPTS", 5, 1),
+    sandboxPendingSeconds: readInt(env, "BANKGATE_SANDBOX_PENDING_SECONDS", 30, 0),
+    sandboxDispatchedSeconds: readInt(env, "BANKGATE_SANDBOX_DISPATCHED_SECONDS", 240, 0),
     bodyLimitBytes: readInt(env, "BANKGATE_BODY_LIMIT_BYTES", 1024 * 1024, 1024),
     logLevel: env.LOG_LEVEL || "info",
   };

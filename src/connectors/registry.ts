@@ -1,4 +1,4 @@
-import { createFlinksCapital } from "./sandbox/flinks-capital.js";
+import { createFlinksCapital, type SandboxTiming } from "./sandbox/flinks-capital.js";
 import type { InstitutionConnector } from "./types.js";
 
 /** The institutions this server can reach, looked up by Flinks institution code (case-insensitive). */
@@ -18,6 +18,6 @@ export class ConnectorRegistry {
   }
 }
 
-export function createSandboxRegistry(): ConnectorRegistry {
-  return new ConnectorRegistry([createFlinksCapital()]);
+export function createSandboxRegistry(timing: SandboxTiming): ConnectorRegistry {
+  return new ConnectorRegistry([createFlinksCapital(timing)]);
 }

@@ -104,4 +104,6 @@ export interface InstitutionConnector {
   start(credentials: Credentials, ctx: ConnectorContext): Promise<StepResult>;
   answer(answers: SecurityAnswers, connectorState: Json, ctx: ConnectorContext): Promise<StepResult>;
   fetchData(connectorState: Json, ctx: ConnectorContext): Promise<AggregatedData>;
+  /** Seconds before the institution starts aggregating after a login (sandbox `test_pending`); 0 when absent. */
+  aggregationDelaySeconds?(connectorState: Json): number;
 }

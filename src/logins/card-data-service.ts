@@ -1,6 +1,9 @@
 import { ApiError } from "../errors/api-error.js";
-import type { Clock } from "../lib/clock.js";
+import type { Job } from "../jobs/job.js";
+import type { JobQueue } from "../jobs/job-queue.js";
+import { type Clock, secondsAfter } from "../lib/clock.js";
 import { LruCache } from "../lib/lru-cache.js";
+import { aggregationJob } from "../sessions/aggregation-job.js";
 import type { Session } from "../sessions/session.js";
 import { isExpired, touched } from "../sessions/transitions.js";
 import type { Storage } from "../storage/storage.js";
@@ -15,14 +18,23 @@ export interface CardDataServiceDeps {
   sessionIdleTtlSeconds: number;
   /** Activity is written at most this often per session: reads stay cheap, expiry stays exact to it. */
   sessionTouchIntervalSeconds: number;
+  jobs: JobQueue;
+  /** How often a waiting data call re-reads the store for a job settled by another process. */
+  pollIntervalMs: number;
+  /** How long a synchronous data call waits for a running aggregation (Flinks: 210 s). */
+  dataSyncWaitSeconds: number;
 }
 
 export interface CardData {
   session: Session;
   login: Login;
   username: string;
+  snapshotId: string;
   snapshot: Snapshot;
 }
+
+/** Ready data, or an aggregation still to finish (answered 202 by the data endpoints). */
+export type CardRead = { kind: "ready"; data: CardData } | { kind: "pending"; session: Session; job: Job; dispatched: boolean };
 
 /** Reads a card's data through an authorized session, and deletes cards. */
 export class CardDataService {
@@ -30,19 +42,63 @@ export class CardDataService {
 
   constructor(private readonly deps: CardDataServiceDeps) {}
 
-  async read(customerId: string, requestId: string): Promise<CardData> {
+  /**
+   * The session's data now. A session whose card is still being aggregated is `pending`;
+   * one opened over a card whose aggregation has finished since reads the card's newest
+   * snapshot; a card whose last refresh failed answers that failure.
+   */
+  async read(customerId: string, requestId: string): Promise<CardRead> {
     const session = await this.deps.storage.sessions.find(customerId, requestId);
     if (!session) throw new ApiError("SESSION_NONEXISTENT");
     const now = this.deps.clock.now();
     if (isExpired(session, now)) throw new ApiError("SESSION_EXPIRED", { RequestId: requestId });
-    if (session.state !== "authorized" || !session.loginId || !session.snapshotId) {
-      throw new ApiError("UNAUTHORIZED_SESSION", { RequestId: requestId });
-    }
+    if (session.state !== "authorized" || !session.loginId) throw new ApiError("UNAUTHORIZED_SESSION", { RequestId: requestId });
     const login = await this.deps.storage.logins.find(customerId, session.loginId);
-    const snapshot = await this.#snapshot(session.snapshotId);
-    if (!login || !snapshot) throw new ApiError("SESSION_NONEXISTENT");
+    if (!login) throw new ApiError("SESSION_NONEXISTENT");
     await this.#touch(session, now);
-    return { session, login, username: this.deps.secrets.username(login), snapshot };
+    let snapshotId = session.snapshotId;
+    if (!snapshotId) {
+      const job = await this.deps.jobs.findActive(aggregationJob.singletonKey(login.id));
+      if (job) return { kind: "pending", session, job, dispatched: false };
+      if (login.lastRefreshError) throw new ApiError(login.lastRefreshError, { RequestId: requestId });
+      snapshotId = login.snapshotId;
+    }
+    const snapshot = snapshotId ? await this.#snapshot(snapshotId) : undefined;
+    if (!snapshotId || !snapshot) throw new ApiError("AGGREGATION_ERROR", { RequestId: requestId });
+    return { kind: "ready", data: { session, login, username: this.deps.secrets.username(login), snapshotId, snapshot } };
+  }
+
+  /**
+   * A synchronous data call: waits for a running aggregation up to `dataSyncWaitSeconds`, then
+   * reports it dispatched (Flinks' 210-second OPERATION_DISPATCHED). An aggregation that
+   * has not started yet (scheduled later) is reported at once instead of blocking.
+   */
+  async readWaiting(customerId: string, requestId: string): Promise<CardRead> {
+    const deadline = secondsAfter(this.deps.clock.now(), this.deps.dataSyncWaitSeconds);
+    for (;;) {
+      const read = await this.read(customerId, requestId);
+      if (read.kind === "ready") return read;
+      const now = this.deps.clock.now();
+      if (read.job.state === "queued" && read.job.runAt > now) return read;
+      if (now >= deadline) return { ...read, dispatched: true };
+      await this.#nextChance(read.job.id, deadline);
+    }
+  }
+
+  /** Wakes on this job settling here, on the deadline, or after a poll interval (another process may settle it). */
+  async #nextChance(jobId: string, deadline: Date): Promise<void> {
+    const abort = new AbortController();
+    const settledHere = new Promise<void>((resolve) => {
+      const onSettled = (id: string) => id === jobId && resolve();
+      this.deps.jobs.events.on("settled", onSettled);
+      abort.signal.addEventListener("abort", () => this.deps.jobs.events.off("settled", onSettled));
+    });
+    const polled = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.deps.pollIntervalMs);
+      abort.signal.addEventListener("abort", () => clearTimeout(timer));
+    });
+    await Promise.race([settledHere, polled, this.deps.clock.sleepUntil(deadline)]);
+    abort.abort();
   }
 
   /** Removes the card and everything that refers to it; false when it is not this customer's. */

@@ -1,12 +1,14 @@
-import { boundedStep, withTimeout } from "../connectors/bounded-call.js";
+import { boundedStep } from "../connectors/bounded-call.js";
 import type { ConnectorRegistry } from "../connectors/registry.js";
-import type { AggregatedData, ConnectorContext, Credentials, InstitutionConnector, Json, StepResult } from "../connectors/types.js";
+import type { ConnectorContext, Credentials, InstitutionConnector, Json, StepResult } from "../connectors/types.js";
 import { ApiError } from "../errors/api-error.js";
 import type { ErrorCode } from "../errors/catalog.js";
+import type { JobQueue } from "../jobs/job-queue.js";
 import type { Clock } from "../lib/clock.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
 import type { Login } from "../logins/login.js";
 import type { Storage } from "../storage/storage.js";
+import { aggregationJob } from "./aggregation-job.js";
 import { commitAuthorization } from "./commit-authorization.js";
 import type { Session } from "./session.js";
 import {
@@ -23,10 +25,9 @@ import {
 export interface AuthorizeServiceDeps {
   storage: Storage;
   secrets: CardSecrets;
+  jobs: JobQueue;
   connectors: ConnectorRegistry;
   clock: Clock;
-  /** Keys LoginId lookups and AccountId/TransactionId derivation; never rotates. */
-  indexKey: Buffer;
   randomInt(max: number): number;
   sessionIdleTtlSeconds: number;
   sessionAbsoluteTtlSeconds: number;
@@ -150,7 +151,8 @@ export class AuthorizeService {
         credentialsEnc: null,
       }),
       mode: "cached",
-      snapshotId: login.snapshotId,
+      // While the card is being aggregated the session waits for the new data (202 meanwhile).
+      snapshotId: (await this.deps.jobs.findActive(aggregationJob.singletonKey(login.id))) ? null : login.snapshotId,
     };
     await this.deps.storage.sessions.insert(session);
     const username = this.deps.secrets.username(login);
@@ -211,24 +213,15 @@ export class AuthorizeService {
     return this.#completeAuthorization(session, connector, result.kind === "authorized" ? result.connectorState : null);
   }
 
-  /** Aggregates, then stores the card, its credentials, its snapshot and the session in one commit. */
+  /** Stores the card, its credentials and the session, and queues the aggregation, in one commit. */
   async #completeAuthorization(session: Session, connector: InstitutionConnector, state: Json): Promise<AuthorizeOutcome> {
-    let data: AggregatedData;
-    try {
-      data = await withTimeout(connector.fetchData(state, this.#ctx()), this.deps.connectorTimeoutSeconds);
-    } catch {
-      return this.#afterStep(session, connector, { kind: "failed", code: "AGGREGATION_ERROR" });
-    }
     const committed = await commitAuthorization(
-      {
-        storage: this.deps.storage,
-        secrets: this.deps.secrets,
-        clock: this.deps.clock,
-        indexKey: this.deps.indexKey,
-        timing: this.#timing,
-      },
+      { storage: this.deps.storage, secrets: this.deps.secrets, clock: this.deps.clock, jobs: this.deps.jobs, timing: this.#timing },
       session,
-      data,
+      {
+        connectorStateEnc: this.deps.secrets.sealConnectorState(session.requestId, state),
+        delaySeconds: connector.aggregationDelaySeconds?.(state) ?? 0,
+      },
     );
     return { kind: "authorized", ...committed, username: this.deps.secrets.username(committed.login) };
   }

@@ -1,11 +1,10 @@
-import type { AggregatedData } from "../connectors/types.js";
-import { ApiError } from "../errors/api-error.js";
+import type { JobQueue } from "../jobs/job-queue.js";
 import type { Clock } from "../lib/clock.js";
 import { newRandomId } from "../lib/ids.js";
-import { buildSnapshot } from "../logins/build-snapshot.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
 import type { Login } from "../logins/login.js";
 import type { Storage } from "../storage/storage.js";
+import { type AggregationPayload, aggregationJob } from "./aggregation-job.js";
 import type { Session } from "./session.js";
 import { type Timing, touched } from "./transitions.js";
 
@@ -13,52 +12,53 @@ export interface CommitAuthorizationDeps {
   storage: Storage;
   secrets: CardSecrets;
   clock: Clock;
-  indexKey: Buffer;
+  jobs: JobQueue;
   timing: Timing;
 }
 
 /**
  * The end of a successful login, in one transaction: the card (found or created), its
- * credentials when `Save`, the new immutable snapshot, the card's pointer to it, and the
- * session's move to `authorized` (compare-and-swap). Readers see all of it or none of it.
+ * credentials when `Save`, the session's move to `authorized`, and the aggregation job.
+ * The job is enqueued in the same commit, so a crash can lose neither without the other.
+ * While it runs the session lives to its absolute cap (Flinks' 30-minute processing time).
  */
 export async function commitAuthorization(
   deps: CommitAuthorizationDeps,
   session: Session,
-  data: AggregatedData,
+  aggregation: { connectorStateEnc: string; delaySeconds: number },
 ): Promise<{ session: Session; login: Login }> {
   const now = deps.clock.now();
   const pending = deps.secrets.openSessionCredentials(session);
   return deps.storage.transaction(async (tx) => {
     const card = session.loginId
       ? await tx.logins.find(session.customerId, session.loginId)
-      : pending && (await createCard(deps, tx, session, pending.username, data.loginType));
-    if (!card) throw new ApiError("INVALID_LOGIN", { RequestId: session.requestId });
+      : pending && (await createCard(deps, tx, session, pending.username));
+    if (!card) throw new Error("the card of an authorized session is gone");
     if (pending && session.save) await tx.logins.saveCredentials(card.id, deps.secrets.sealCardCredentials(card.id, pending));
-    const snapshotId = newRandomId();
-    await tx.logins.insertSnapshot(snapshotId, card.id, now, buildSnapshot(data, card.id, deps.indexKey));
-    await tx.logins.recordRefresh(card.id, { snapshotId, at: now, loginType: data.loginType });
     const authorized: Session = {
       ...touched(session, now, deps.timing),
       state: "authorized",
       loginId: card.id,
-      snapshotId,
+      snapshotId: null,
+      connectorStateEnc: aggregation.connectorStateEnc,
       challenges: null,
-      connectorStateEnc: null,
       credentialsEnc: null,
       leaseUntil: null,
+      expiresAt: session.absoluteExpiresAt,
     };
-    if (!(await tx.sessions.replace(authorized, session.version))) {
-      throw new ApiError("SESSION_BUSY", { RequestId: session.requestId });
-    }
-    return {
-      session: { ...authorized, version: session.version + 1 },
-      login: { ...card, loginType: data.loginType, lastRefreshAt: now, lastRefreshError: null, snapshotId },
-    };
+    if (!(await tx.sessions.replace(authorized, session.version))) throw new Error("session changed during authorization");
+    const payload: AggregationPayload = { customerId: session.customerId, requestId: session.requestId, connectedAtMs: now.getTime() };
+    await deps.jobs.enqueue(
+      aggregationJob.kind,
+      payload,
+      { singletonKey: aggregationJob.singletonKey(card.id), runAt: new Date(now.getTime() + aggregation.delaySeconds * 1000) },
+      tx,
+    );
+    return { session: { ...authorized, version: session.version + 1 }, login: { ...card, lastRefreshAt: now, lastRefreshError: null } };
   });
 }
 
-function createCard(deps: CommitAuthorizationDeps, tx: Storage, session: Session, username: string, loginType: Login["loginType"]) {
+function createCard(deps: CommitAuthorizationDeps, tx: Storage, session: Session, username: string) {
   const id = newRandomId();
   return tx.logins.findOrCreate({
     id,
@@ -67,7 +67,7 @@ function createCard(deps: CommitAuthorizationDeps, tx: Storage, session: Session
     institution: session.institution,
     language: session.language,
     usernameEnc: deps.secrets.sealUsername(id, username),
-    loginType,
+    loginType: "Personal",
     createdAt: deps.clock.now(),
   });
 }

@@ -1,15 +1,19 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import * as initial from "./migrations/001-initial.js";
+import * as attemptLimits from "./migrations/002-attempt-limits.js";
+import * as jobs from "./migrations/003-jobs.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled into the program: no file-system scanning at start. */
 const migrations: Record<string, Migration> = {
   "001-initial": initial,
+  "002-attempt-limits": attemptLimits,
+  "003-jobs": jobs,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  const { error } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }

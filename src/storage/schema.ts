@@ -9,6 +9,8 @@ export interface Database {
   snapshots: SnapshotRow;
   sessions: SessionRow;
   server_settings: ServerSettingRow;
+  attempt_counters: AttemptCounterRow;
+  jobs: JobRow;
 }
 
 export interface CustomerRow {
@@ -80,4 +82,33 @@ export interface SessionRow {
 export interface ServerSettingRow {
   name: string;
   value: string;
+}
+
+/** Brute-force counter of one subject (quality.md S1). Lists are comma-separated: epoch ms, and `id@expiresAtMs`. */
+export interface AttemptCounterRow {
+  subject_key: string;
+  failures_at: string;
+  pending: string;
+  locked_until: number | null;
+  lock_count: number;
+  version: number;
+  retain_until: number;
+}
+
+export interface JobRow {
+  id: string;
+  kind: string;
+  /** Encrypted: a payload may carry MFA answers. Emptied once the job is done. */
+  payload_enc: string;
+  singleton_key: string | null;
+  /** queued | running | done | failed */
+  state: string;
+  attempts: number;
+  max_attempts: number;
+  run_at: number;
+  /** While running: the claim lapses at this time (a crashed worker frees it). */
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
 }

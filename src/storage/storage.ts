@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
+import { AttemptStore } from "./attempt-store.js";
 import { AuthorizeTokenStore } from "./authorize-token-store.js";
 import { CustomerStore } from "./customer-store.js";
+import { JobStore } from "./job-store.js";
 import { LoginStore } from "./login-store.js";
 import type { Database } from "./schema.js";
 import { ServerSettingStore } from "./server-setting-store.js";
@@ -13,6 +15,8 @@ export class Storage {
   readonly customers: CustomerStore;
   readonly authorizeTokens: AuthorizeTokenStore;
   readonly settings: ServerSettingStore;
+  readonly attempts: AttemptStore;
+  readonly jobs: JobStore;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -23,6 +27,8 @@ export class Storage {
     this.customers = new CustomerStore(db);
     this.authorizeTokens = new AuthorizeTokenStore(db);
     this.settings = new ServerSettingStore(db);
+    this.attempts = new AttemptStore(db);
+    this.jobs = new JobStore(db);
   }
 
   /** Runs `work` in one transaction: all of its writes commit together or none do. */

@@ -188,6 +188,7 @@ describe("S2: canary credentials and MFA answers leak nowhere", () => {
     });
     deps = await createDeps(config, { clock: new ManualClock(), randomInt: () => 2 });
     app = await buildApp(deps);
+    deps.runner.start();
 
     // --- wrong passwords -------------------------------------------------------------
     expect((await login("Greatday+canary1", CANARY.wrongPassword)).response.json().FlinksCode).toBe("INVALID_PASSWORD");

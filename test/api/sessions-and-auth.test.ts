@@ -64,7 +64,7 @@ describe("session lifetime", () => {
   });
 
   it("lets exactly one of two concurrent answers reach the institution", async () => {
-    const bank = createFlinksCapital();
+    const bank = createFlinksCapital({ pendingSeconds: 0, dispatchedSeconds: 0 });
     let release: () => void = () => {};
     const bankIsAnswering = new Promise<void>((resolve) => {
       release = resolve;

@@ -58,6 +58,8 @@ export interface TestAppOptions {
   clock?: ManualClock;
   randomInt?: (max: number) => number;
   connectors?: ConnectorRegistry;
+  /** false: no background job runner (the test drives deps.runner itself). */
+  runJobs?: boolean;
 }
 
 /** A whole bankgate (real stores, real routes) on a temp SQLite file or the test PostgreSQL. */
@@ -72,12 +74,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     BANKGATE_SECRET_KEY: customer.secretKey,
     BANKGATE_API_KEY: customer.apiKey,
     LOG_LEVEL: "silent",
+    BANKGATE_JOB_POLL_INTERVAL_MS: "20",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });
   const clock = options.clock ?? new ManualClock();
   const deps = await createDeps(config, { clock, randomInt: options.randomInt, connectors: options.connectors });
   const app = await buildApp(deps, { logger: false });
+  if (options.runJobs !== false) deps.runner.start();
 
   const path = (operation: string, customerId = customer.customerId) => `/v3/${customerId}/BankingServices/${operation}`;
   const post = (operation: string, body: unknown, headers: Record<string, string> = {}) =>

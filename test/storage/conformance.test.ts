@@ -194,7 +194,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             .selectFrom("kysely_migration" as any)
             .select("name")
             .execute();
-          expect(applied.map((r) => (r as { name: string }).name)).toEqual(["001-initial"]);
+          expect(applied.map((r) => (r as { name: string }).name)).toEqual(["001-initial", "002-attempt-limits", "003-jobs"]);
         } finally {
           await again.db.destroy();
         }

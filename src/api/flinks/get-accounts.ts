@@ -1,7 +1,8 @@
+import type { FastifyReply } from "fastify";
 import { type Static, Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
 import { LruCache } from "../../lib/lru-cache.js";
-import type { CardData } from "../../logins/card-data-service.js";
+import type { CardData, CardRead } from "../../logins/card-data-service.js";
 import { parseRequestId } from "./authorize.js";
 import type { CallerRequest } from "./caller-auth.js";
 import { canonicalizeBody, looseKey } from "./canonical-body.js";
@@ -67,8 +68,9 @@ export function registerGetAccounts({ app, services, hidden }: FlinksRouteContex
       },
     },
     async function getAccountsDetail(request, reply) {
-      const data = await readCard(services, request, request.body.RequestId);
-      return reply.type(JSON_TYPE).send(detail(data, detailView(request.body, data)));
+      const read = await readCard(services, request, request.body.RequestId, "sync");
+      if (read.kind === "pending") return pendingReply(reply, read, "GetAccountsDetailAsync");
+      return reply.type(JSON_TYPE).send(detail(read.data, detailView(request.body, read.data)));
     },
   );
 
@@ -80,9 +82,10 @@ export function registerGetAccounts({ app, services, hidden }: FlinksRouteContex
         request.body = canonicalSummary(request.body) as GetAccountsSummaryBody;
       },
     },
-    async function getAccountsSummary(request) {
-      const data = await readCard(services, request, request.body.RequestId);
-      return summaryPayload(services, data, request.body.WithBalance ?? true);
+    async function getAccountsSummary(request, reply) {
+      const read = await readCard(services, request, request.body.RequestId, "sync");
+      if (read.kind === "pending") return pendingReply(reply, read, "GetAccountsSummaryAsync");
+      return summaryPayload(services, read.data, request.body.WithBalance ?? true);
     },
   );
 
@@ -92,27 +95,49 @@ export function registerGetAccounts({ app, services, hidden }: FlinksRouteContex
       url: "/GetAccountsDetailAsync/:requestId",
       schema: { hide: hidden || method === "POST", tags: ["Data"], summary: "Poll for /GetAccountsDetail", params: RequestIdParams },
       handler: async function getAccountsDetailAsync(request, reply) {
-        const data = await readCard(services, request, request.params.requestId);
-        return reply.type(JSON_TYPE).send(detail(data, detailView({ RequestId: request.params.requestId }, data)));
+        const read = await readCard(services, request, request.params.requestId, "poll");
+        if (read.kind === "pending") return pendingReply(reply, read, "GetAccountsDetailAsync");
+        return reply.type(JSON_TYPE).send(detail(read.data, detailView({ RequestId: request.params.requestId }, read.data)));
       },
     });
     app.route({
       method,
       url: "/GetAccountsSummaryAsync/:requestId",
       schema: { hide: hidden || method === "POST", tags: ["Data"], summary: "Poll for /GetAccountsSummary", params: RequestIdParams },
-      handler: async function getAccountsSummaryAsync(request) {
-        const data = await readCard(services, request, request.params.requestId);
-        return summaryPayload(services, data, true);
+      handler: async function getAccountsSummaryAsync(request, reply) {
+        const read = await readCard(services, request, request.params.requestId, "poll");
+        if (read.kind === "pending") return pendingReply(reply, read, "GetAccountsSummaryAsync");
+        return summaryPayload(services, read.data, true);
       },
     });
   }
 }
 
-async function readCard(services: FlinksServices, request: CallerRequest, rawRequestId: string): Promise<CardData> {
+/** Authenticates, then reads: waiting for a running aggregation on the synchronous endpoints. */
+async function readCard(services: FlinksServices, request: CallerRequest, rawRequestId: string, mode: "sync" | "poll"): Promise<CardRead> {
   const caller = await services.callerAuth.caller(request);
   const requestId = parseRequestId(rawRequestId);
   await services.callerAuth.assertTokenFor(caller, requestId);
-  return services.cardData.read(caller.customer.id, requestId);
+  return mode === "sync"
+    ? services.cardData.readWaiting(caller.customer.id, requestId)
+    : services.cardData.read(caller.customer.id, requestId);
+}
+
+/**
+ * 202 while the aggregation runs, pointing at the *Async endpoint to poll (flinks-api.md
+ * §6.2). A result, not an error: the data is on its way.
+ */
+function pendingReply(reply: FastifyReply, read: Extract<CardRead, { kind: "pending" }>, asyncOperation: string) {
+  const requestId = read.session.requestId;
+  return reply.code(202).send({
+    FlinksCode: read.dispatched ? "OPERATION_DISPATCHED" : "OPERATION_PENDING",
+    Links: [link(asyncOperation, `/${asyncOperation}`, `/${asyncOperation}/${requestId}`)],
+    HttpStatusCode: 202,
+    Message: read.dispatched
+      ? "Your operation was dispatched to a background process; poll the link for its result."
+      : "Your operation is still processing.",
+    RequestId: requestId,
+  });
 }
 
 function detailView(body: GetAccountsDetailBody, data: CardData): AccountView {
@@ -166,7 +191,7 @@ function envelope(services: FlinksServices, data: CardData) {
 /** The 200 body as text: the cached accounts JSON spliced between the small per-session parts. */
 function detailPayload(services: FlinksServices, data: CardData, view: AccountView, cache: LruCache<string, string>): string {
   const { snapshot } = data;
-  const key = `${data.session.snapshotId}|${viewKey(view)}`;
+  const key = `${data.snapshotId}|${viewKey(view)}`;
   let accounts = cache.get(key);
   if (accounts === undefined) {
     accounts = JSON.stringify(

@@ -14,16 +14,16 @@ const QUESTIONS: ReadonlyArray<{ en: string; fr: string; answers: string[] }> = 
   { en: "What shape do people like most?", fr: "Quelle forme les gens aiment-ils le plus?", answers: ["triangle"] },
 ];
 
-type Scenario = "mfa" | "no_mfa" | "disabled" | "unavailable";
+type Scenario = "mfa" | "no_mfa" | "disabled" | "unavailable" | "pending" | "dispatched";
 
 const SCENARIOS: Readonly<Record<string, Scenario>> = {
   greatday: "mfa",
   greatday_nomfa: "no_mfa",
   test_disabled_account: "disabled",
   test_service_unavailable: "unavailable",
-  // test_pending / test_dispatched are about aggregation timing; their login is Greatday's.
-  test_pending: "mfa",
-  test_dispatched: "mfa",
+  // Greatday's login, then a slow aggregation (flinks-api.md §12).
+  test_pending: "pending",
+  test_dispatched: "dispatched",
 };
 
 interface FlinksCapitalState {
@@ -33,7 +33,15 @@ interface FlinksCapitalState {
   questionIndex: number | null;
 }
 
-export function createFlinksCapital(): InstitutionConnector {
+/** Aggregation timing of the slow sandbox users, configurable so tests need not wait minutes. */
+export interface SandboxTiming {
+  /** test_pending: the bank starts aggregating this many seconds after the login. */
+  pendingSeconds: number;
+  /** test_dispatched: the aggregation itself takes this long (past the 210 s sync wait by default). */
+  dispatchedSeconds: number;
+}
+
+export function createFlinksCapital(timing: SandboxTiming): InstitutionConnector {
   return {
     id: "FlinksCapital",
     name: "FlinksCapital",
@@ -42,7 +50,7 @@ export function createFlinksCapital(): InstitutionConnector {
 
     async start(credentials: Credentials, ctx: ConnectorContext): Promise<StepResult> {
       const seed = credentials.username.trim().toLowerCase();
-      const scenario = SCENARIOS[seed.split("+")[0] ?? ""];
+      const scenario = scenarioOf(seed);
       if (!scenario) return { kind: "failed", code: "INVALID_USERNAME" };
       if (credentials.password.toLowerCase() !== PASSWORD) return { kind: "failed", code: "INVALID_PASSWORD" };
       if (scenario === "disabled") return { kind: "failed", code: "DISABLED_LOGIN" };
@@ -66,9 +74,21 @@ export function createFlinksCapital(): InstitutionConnector {
     },
 
     async fetchData(connectorState: Json, ctx: ConnectorContext) {
-      return generateBankData(fromJson(connectorState).seed, ctx.clock.now());
+      const { seed } = fromJson(connectorState);
+      if (scenarioOf(seed) === "dispatched")
+        await ctx.clock.sleepUntil(new Date(ctx.clock.now().getTime() + timing.dispatchedSeconds * 1000));
+      return generateBankData(seed, ctx.clock.now());
+    },
+
+    aggregationDelaySeconds(connectorState: Json): number {
+      return scenarioOf(fromJson(connectorState).seed) === "pending" ? timing.pendingSeconds : 0;
     },
   };
+}
+
+/** The user's behaviour; `Greatday+anything` behaves like `Greatday` on a card of its own. */
+function scenarioOf(seed: string): Scenario | undefined {
+  return SCENARIOS[seed.split("+")[0] ?? ""];
 }
 
 function challengeOf(state: FlinksCapitalState): Challenge {

@@ -1,0 +1,119 @@
+import { EventEmitter } from "node:events";
+import type { Selectable } from "kysely";
+import { type Clock, secondsAfter } from "../lib/clock.js";
+import { newRandomId } from "../lib/ids.js";
+import type { JobRow } from "../storage/schema.js";
+import type { Storage } from "../storage/storage.js";
+import type { Vault } from "../vault/vault.js";
+import type { EnqueueOptions, Job } from "./job.js";
+
+export interface JobQueueOptions {
+  /** A claimed job not settled within this time is taken by another worker. */
+  claimSeconds: number;
+  /** Delay before retry n (1-based): retryBaseSeconds × 2^(n−1). */
+  retryBaseSeconds: number;
+  defaultMaxAttempts: number;
+}
+
+/**
+ * The JobQueue port (design.md §6) over the job table of either store. Guarantees:
+ * - enqueue inside a transaction commits with it (or not at all);
+ * - a singleton key admits one queued-or-running job at a time;
+ * - a job is run by one worker at a time; a worker that dies loses its claim after
+ *   `claimSeconds` and the job runs again (at least once, never twice at once);
+ * - failures are retried with exponential backoff up to `maxAttempts`.
+ * `settled` events let waiters in this process wake at once; other processes poll.
+ */
+export class JobQueue {
+  readonly events = new EventEmitter();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly vault: Vault,
+    private readonly clock: Clock,
+    private readonly options: JobQueueOptions,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  /** Returns the job id, or null when the singleton key is held by an active job. */
+  async enqueue(kind: string, payload: unknown, options: EnqueueOptions = {}, tx: Storage = this.storage): Promise<string | null> {
+    const now = this.clock.now().getTime();
+    const id = newRandomId();
+    const inserted = await tx.jobs.insert({
+      id,
+      kind,
+      payload_enc: this.vault.encryptJson(payload, payloadAad(id)),
+      singleton_key: options.singletonKey ?? null,
+      state: "queued",
+      attempts: 0,
+      max_attempts: options.maxAttempts ?? this.options.defaultMaxAttempts,
+      run_at: options.runAt?.getTime() ?? now,
+      locked_until: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+    });
+    if (inserted) this.events.emit("enqueued", kind);
+    return inserted ? id : null;
+  }
+
+  /** Claims up to `limit` due jobs of these kinds for this worker. */
+  async claim(kinds: readonly string[], limit: number): Promise<Job[]> {
+    const now = this.clock.now();
+    const lockedUntil = secondsAfter(now, this.options.claimSeconds).getTime();
+    const claimed: Job[] = [];
+    for (const row of await this.storage.jobs.findClaimable(now.getTime(), kinds, limit)) {
+      if (await this.storage.jobs.claim(row.id, row.attempts, lockedUntil, now.getTime())) {
+        claimed.push(this.#toJob({ ...row, state: "running", attempts: row.attempts + 1 }));
+      }
+    }
+    return claimed;
+  }
+
+  async complete(job: Job): Promise<void> {
+    await this.storage.jobs.settle(job.id, job.attempts, { state: "done", nowMs: this.clock.now().getTime() });
+    this.events.emit("settled", job.id);
+  }
+
+  /** Schedules a retry with backoff, or fails the job for good after its last attempt. */
+  async fail(job: Job, reason: string): Promise<void> {
+    const now = this.clock.now();
+    const lastError = reason.slice(0, 256);
+    const retryAt = secondsAfter(now, this.options.retryBaseSeconds * 2 ** (job.attempts - 1));
+    const next =
+      job.attempts >= job.maxAttempts
+        ? ({ state: "failed", lastError, nowMs: now.getTime() } as const)
+        : ({ state: "queued", runAtMs: retryAt.getTime(), lastError, nowMs: now.getTime() } as const);
+    await this.storage.jobs.settle(job.id, job.attempts, next);
+    this.events.emit("settled", job.id);
+  }
+
+  async find(id: string): Promise<Job | undefined> {
+    const row = await this.storage.jobs.find(id);
+    return row && this.#toJob(row);
+  }
+
+  async findActive(singletonKey: string): Promise<Job | undefined> {
+    const row = await this.storage.jobs.findActive(singletonKey);
+    return row && this.#toJob(row);
+  }
+
+  #toJob(row: Selectable<JobRow>): Job {
+    return {
+      id: row.id,
+      kind: row.kind,
+      payload: row.payload_enc === "" ? null : this.vault.decryptJson(row.payload_enc, payloadAad(row.id)),
+      singletonKey: row.singleton_key,
+      state: row.state as Job["state"],
+      attempts: row.attempts,
+      maxAttempts: row.max_attempts,
+      runAt: new Date(row.run_at),
+      lastError: row.last_error,
+    };
+  }
+}
+
+function payloadAad(jobId: string): string {
+  return `job:${jobId}:payload`;
+}

@@ -1,0 +1,107 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Job } from "./job.js";
+import type { JobQueue } from "./job-queue.js";
+
+export type JobHandler = (job: Job) => Promise<void>;
+
+export interface JobRunnerOptions {
+  /** Jobs run at once by this process. */
+  concurrency: number;
+  /** How often an idle runner looks for work enqueued by other processes (real time). */
+  pollIntervalMs: number;
+}
+
+/**
+ * Runs claimed jobs with their handlers: success completes the job, a thrown error retries
+ * it with backoff. The embedded mode runs one in the API process; the worker role runs one
+ * against PostgreSQL for every API node.
+ */
+export class JobRunner {
+  #running = false;
+  #inFlight = new Set<Promise<void>>();
+  #wake: (() => void) | null = null;
+  #loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly handlers: Readonly<Record<string, JobHandler>>,
+    private readonly options: JobRunnerOptions,
+    private readonly log: Pick<FastifyBaseLogger, "warn" | "error">,
+  ) {}
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.queue.events.on("enqueued", this.#onEnqueued);
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.queue.events.off("enqueued", this.#onEnqueued);
+    this.#wake?.();
+    await this.#loop;
+    await Promise.all(this.#inFlight);
+  }
+
+  /** Runs due jobs until none is left (tests and one-shot commands). */
+  async runUntilIdle(): Promise<void> {
+    for (;;) {
+      const jobs = await this.queue.claim(Object.keys(this.handlers), this.options.concurrency);
+      if (jobs.length === 0 && this.#inFlight.size === 0) return;
+      await Promise.all([...jobs.map((job) => this.#execute(job)), ...this.#inFlight]);
+    }
+  }
+
+  readonly #onEnqueued = () => this.#wake?.();
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      const free = this.options.concurrency - this.#inFlight.size;
+      const jobs = free > 0 ? await this.#claimSafely(free) : [];
+      for (const job of jobs) this.#track(this.#execute(job));
+      if (jobs.length === 0) await this.#idle();
+    }
+  }
+
+  async #claimSafely(limit: number): Promise<Job[]> {
+    try {
+      return await this.queue.claim(Object.keys(this.handlers), limit);
+    } catch (error) {
+      this.log.error({ err: error }, "claiming jobs failed");
+      return [];
+    }
+  }
+
+  #track(work: Promise<void>): void {
+    this.#inFlight.add(work);
+    void work.finally(() => {
+      this.#inFlight.delete(work);
+      this.#wake?.();
+    });
+  }
+
+  #idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.pollIntervalMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+
+  async #execute(job: Job): Promise<void> {
+    const handler = this.handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+      await handler(job);
+      await this.queue.complete(job);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, reason }, "job failed");
+      await this.queue.fail(job, reason).catch((settleError: unknown) => this.log.error({ err: settleError }, "failing a job failed"));
+    }
+  }
+}

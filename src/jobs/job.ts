@@ -1,0 +1,21 @@
+/** A unit of background work: aggregation, an authorize step, a webhook delivery… */
+export interface Job {
+  id: string;
+  kind: string;
+  /** Decrypted payload (JSON). */
+  payload: unknown;
+  singletonKey: string | null;
+  state: "queued" | "running" | "done" | "failed";
+  /** Claims so far, the current one included: a claim is the compare-and-swap token. */
+  attempts: number;
+  maxAttempts: number;
+  runAt: Date;
+  lastError: string | null;
+}
+
+export interface EnqueueOptions {
+  runAt?: Date;
+  /** While a queued or running job holds this key, another enqueue with it is skipped. */
+  singletonKey?: string;
+  maxAttempts?: number;
+}

@@ -1,0 +1,74 @@
+import { withTimeout } from "../connectors/bounded-call.js";
+import type { ConnectorRegistry } from "../connectors/registry.js";
+import type { ConnectorContext } from "../connectors/types.js";
+import type { Job } from "../jobs/job.js";
+import type { Clock } from "../lib/clock.js";
+import { newRandomId } from "../lib/ids.js";
+import { buildSnapshot } from "../logins/build-snapshot.js";
+import type { CardSecrets } from "../logins/card-secrets.js";
+import type { Storage } from "../storage/storage.js";
+import { touched } from "./transitions.js";
+
+export interface AggregationPayload {
+  customerId: string;
+  requestId: string;
+  /** When the live connection succeeded: the card's LastRefresh once its data is in. */
+  connectedAtMs: number;
+}
+
+export const aggregationJob = {
+  kind: "aggregate",
+  /** One aggregation per card at a time. */
+  singletonKey: (loginId: string) => `aggregate:${loginId}`,
+};
+
+export interface AggregationDeps {
+  storage: Storage;
+  secrets: CardSecrets;
+  connectors: ConnectorRegistry;
+  clock: Clock;
+  indexKey: Buffer;
+  idleTtlSeconds: number;
+  connectorTimeoutSeconds: number;
+  connectorContext(): ConnectorContext;
+}
+
+/**
+ * Fetches the card's accounts and transactions after a live login and publishes them as a
+ * new immutable snapshot, in one transaction with the session and the card. Idempotent: a
+ * rerun after a crash finds the session already served and does nothing.
+ */
+export function createAggregationHandler(deps: AggregationDeps): (job: Job) => Promise<void> {
+  return async (job) => {
+    const payload = job.payload as AggregationPayload;
+    const session = await deps.storage.sessions.find(payload.customerId, payload.requestId);
+    if (!session?.loginId || session.state !== "authorized" || session.snapshotId) return;
+    const connector = deps.connectors.find(session.institution);
+    if (!connector) throw new Error(`institution ${session.institution} is not configured`);
+    let data: Awaited<ReturnType<typeof connector.fetchData>>;
+    try {
+      data = await withTimeout(
+        connector.fetchData(deps.secrets.openConnectorState(session), deps.connectorContext()),
+        deps.connectorTimeoutSeconds,
+      );
+    } catch (error) {
+      // The last attempt tells the card: cached calls then answer AGGREGATION_ERROR.
+      if (job.attempts >= job.maxAttempts) await deps.storage.logins.recordRefreshError(session.loginId, "AGGREGATION_ERROR");
+      throw error;
+    }
+    const now = deps.clock.now();
+    await deps.storage.transaction(async (tx) => {
+      const card = session.loginId ? await tx.logins.find(session.customerId, session.loginId) : undefined;
+      if (!card) return; // deleted meanwhile: nothing to publish
+      const snapshotId = newRandomId();
+      await tx.logins.insertSnapshot(snapshotId, card.id, now, buildSnapshot(data, card.id, deps.indexKey));
+      await tx.logins.recordRefresh(card.id, { snapshotId, at: new Date(payload.connectedAtMs), loginType: data.loginType });
+      const served = {
+        ...touched(session, now, { idleTtlSeconds: deps.idleTtlSeconds, leaseSeconds: 0 }),
+        snapshotId,
+        connectorStateEnc: null,
+      };
+      if (!(await tx.sessions.replace(served, session.version))) throw new Error("session changed during aggregation; retrying");
+    });
+  };
+}

@@ -1,0 +1,98 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Database, JobRow } from "./schema.js";
+
+/**
+ * The job table. One implementation for both stores: a job is enqueued in the same
+ * transaction as the state change that needs it, so a crash can never leave one without
+ * the other (docs/decisions.md, "Jobs").
+ */
+export class JobStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Inserts the job; returns false (and inserts nothing) when its singleton key is taken. */
+  async insert(row: JobRow): Promise<boolean> {
+    // The partial unique index decides, atomically; DO NOTHING keeps a PostgreSQL
+    // transaction usable when it says no.
+    const result = await this.db
+      .insertInto("jobs")
+      .values(row)
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return result.numInsertedOrUpdatedRows === 1n;
+  }
+
+  /** Jobs that may be claimed now: queued and due, or running with a lapsed claim (a dead worker's). */
+  async findClaimable(nowMs: number, kinds: readonly string[], limit: number): Promise<Selectable<JobRow>[]> {
+    if (kinds.length === 0) return [];
+    return this.db
+      .selectFrom("jobs")
+      .selectAll()
+      .where("kind", "in", kinds)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb("state", "=", "queued"), eb("run_at", "<=", nowMs)]),
+          eb.and([eb("state", "=", "running"), eb("locked_until", "<=", nowMs)]),
+        ]),
+      )
+      .orderBy("run_at")
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Compare-and-swap claim: succeeds only if nobody claimed the job since it was read
+   * (`attempts` is bumped by every claim). Of two workers racing for a job, one wins.
+   */
+  async claim(id: string, observedAttempts: number, lockedUntilMs: number, nowMs: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("jobs")
+      .set({ state: "running", attempts: observedAttempts + 1, locked_until: lockedUntilMs, updated_at: nowMs })
+      .where("id", "=", id)
+      .where("attempts", "=", observedAttempts)
+      .where("state", "in", ["queued", "running"])
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /** Settles a claimed job; false when the claim was lost meanwhile (the job ran too long). */
+  async settle(
+    id: string,
+    claimAttempts: number,
+    next: { state: "done" | "failed" | "queued"; runAtMs?: number; lastError?: string | null; nowMs: number },
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable("jobs")
+      .set({
+        state: next.state,
+        locked_until: null,
+        updated_at: next.nowMs,
+        last_error: next.lastError ?? null,
+        ...(next.runAtMs !== undefined ? { run_at: next.runAtMs } : {}),
+        // A finished job keeps no payload: it may have carried MFA answers.
+        ...(next.state === "queued" ? {} : { payload_enc: "" }),
+      })
+      .where("id", "=", id)
+      .where("attempts", "=", claimAttempts)
+      .where("state", "=", "running")
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async find(id: string): Promise<Selectable<JobRow> | undefined> {
+    return this.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  /** The queued or running job holding a singleton key, if any. */
+  async findActive(singletonKey: string): Promise<Selectable<JobRow> | undefined> {
+    return this.db
+      .selectFrom("jobs")
+      .selectAll()
+      .where("singleton_key", "=", singletonKey)
+      .where("state", "in", ["queued", "running"])
+      .executeTakeFirst();
+  }
+
+  async deleteBySingletonKey(singletonKey: string): Promise<void> {
+    await this.db.deleteFrom("jobs").where("singleton_key", "=", singletonKey).execute();
+  }
+}
