@@ -13,7 +13,7 @@ import { type Clock, systemClock } from "./lib/clock.js";
 import { CardDataService } from "./logins/card-data-service.js";
 import { CardSecrets } from "./logins/card-secrets.js";
 import { aggregationJob, createAggregationHandler } from "./sessions/aggregation-job.js";
-import { AuthorizeService } from "./sessions/authorize-service.js";
+import { AuthorizeService, type AuthorizeStepPayload, authorizeStepJob } from "./sessions/authorize-service.js";
 import { openDatabase, type StoreKind } from "./storage/open-database.js";
 import { Storage } from "./storage/storage.js";
 import { loadMasterKeys } from "./vault/master-keys.js";
@@ -65,24 +65,6 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     retryBaseSeconds: config.jobRetryBaseSeconds,
     defaultMaxAttempts: config.jobMaxAttempts,
   });
-  const runner = new JobRunner(
-    jobs,
-    {
-      [aggregationJob.kind]: createAggregationHandler({
-        storage,
-        secrets,
-        connectors,
-        clock,
-        indexKey,
-        idleTtlSeconds: config.sessionIdleTtlSeconds,
-        connectorTimeoutSeconds: config.connectorTimeoutSeconds,
-        connectorContext,
-      }),
-    },
-    { concurrency: config.jobConcurrency, pollIntervalMs: config.jobPollIntervalMs },
-    overrides.log ?? silentLog,
-  );
-
   const services: FlinksServices = {
     connectors,
     callerAuth: new CallerAuth(new CustomerDirectory(storage.customers, clock), storage.authorizeTokens, clock),
@@ -98,6 +80,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       sessionAbsoluteTtlSeconds: config.sessionAbsoluteTtlSeconds,
       mfaAttemptsPerRequest: config.mfaAttemptsPerRequest,
       connectorTimeoutSeconds: config.connectorTimeoutSeconds,
+      jobClaimSeconds: config.jobClaimSeconds,
     }),
     cardData: new CardDataService({
       storage,
@@ -110,6 +93,25 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       dataSyncWaitSeconds: config.dataSyncWaitSeconds,
     }),
   };
+
+  const runner = new JobRunner(
+    jobs,
+    {
+      [authorizeStepJob.kind]: (job) => services.authorize.runQueuedStep(job.payload as AuthorizeStepPayload),
+      [aggregationJob.kind]: createAggregationHandler({
+        storage,
+        secrets,
+        connectors,
+        clock,
+        indexKey,
+        idleTtlSeconds: config.sessionIdleTtlSeconds,
+        connectorTimeoutSeconds: config.connectorTimeoutSeconds,
+        connectorContext,
+      }),
+    },
+    { concurrency: config.jobConcurrency, pollIntervalMs: config.jobPollIntervalMs },
+    overrides.log ?? silentLog,
+  );
 
   const warnings = [
     ...(masterKeys.isDevelopmentKey

@@ -80,7 +80,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataSyncWaitSeconds: readInt(env, "BANKGATE_DATA_SYNC_WAIT_SECONDS", 210, 0),
     jobConcurrency: readInt(env, "BANKGATE_JOB_CONCURRENCY", 4, 1),
     jobPollIntervalMs: readInt(env, "BANKGATE_JOB_POLL_INTERVAL_MS", 250, 1),
-    jobClaimSeconds: readInt(env, "BANKGATE_JOB_CLAIM_SECONDS", 600, 1),
+    jobClaimSeconds: readInt(env, "BANKGATE_JOB_CLAIM_SECONDS", 120, 1),
     jobRetryBaseSeconds: readInt(env, "BANKGATE_JOB_RETRY_BASE_SECONDS", 5, 0),
     jobMaxAttempts: readInt(env, "BANKGATE_JOB_MAX_ATTEMPTS", 5, 1),
     sandboxPendingSeconds: readInt(env, "BANKGATE_SANDBOX_PENDING_SECONDS", 30, 0),

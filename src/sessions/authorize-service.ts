@@ -33,6 +33,7 @@ export interface AuthorizeServiceDeps {
   sessionAbsoluteTtlSeconds: number;
   mfaAttemptsPerRequest: number;
   connectorTimeoutSeconds: number;
+  jobClaimSeconds: number;
 }
 
 /** Who opens the session: the RequestId is minted by the caller so a token can be bound to it first. */
@@ -51,7 +52,18 @@ export interface LiveLogin {
   save: boolean;
 }
 
+/** "sync": /Authorize calls the institution inline; "async": /AuthorizeAsync queues the call and answers 202. */
+export type FlowMode = "sync" | "async";
+
+type StepRequest = { step: "start" } | { step: "answer"; answers: Record<string, string[]> };
+
+export type AuthorizeStepPayload = { customerId: string; requestId: string } & StepRequest;
+
+export const authorizeStepJob = { kind: "authorize-step" };
+
 export type AuthorizeOutcome =
+  /** /AuthorizeAsync: the institution step is queued or running (202). */
+  | { kind: "pending"; session: Session }
   | { kind: "authorized"; session: Session; login: Login; username: string }
   /** Cached mode over a card whose last live refresh failed: the session still serves its data. */
   | { kind: "authorizedWithError"; session: Session; login: Login; username: string; code: ErrorCode }
@@ -70,49 +82,46 @@ export class AuthorizeService {
   }
 
   /** Live /Authorize with credentials: a new connection to the institution. */
-  async startLive(opening: SessionOpening, login: LiveLogin): Promise<AuthorizeOutcome> {
+  async startLive(opening: SessionOpening, login: LiveLogin, mode: FlowMode = "sync"): Promise<AuthorizeOutcome> {
     const connector = this.#connector(login.institution);
     const existing = await this.deps.storage.logins.findByLookupHash(
       this.deps.secrets.lookupHash(opening.customerId, connector.id, login.username, login.language),
     );
-    const session = this.#newSession(opening, {
-      institution: connector.id,
-      loginId: existing?.id ?? null,
-      language: login.language,
-      save: login.save,
-      state: "connecting",
-      credentialsEnc: this.deps.secrets.sealSessionCredentials(opening.requestId, { username: login.username, password: login.password }),
-    });
-    await this.deps.storage.sessions.insert(session);
-    const credentials = { username: login.username, password: login.password, language: login.language };
-    return this.#afterStep(
-      session,
-      connector,
-      await boundedStep(() => connector.start(credentials, this.#ctx()), this.deps.connectorTimeoutSeconds),
+    const session = this.#newSession(
+      opening,
+      {
+        institution: connector.id,
+        loginId: existing?.id ?? null,
+        language: login.language,
+        save: login.save,
+        state: "connecting",
+        credentialsEnc: this.deps.secrets.sealSessionCredentials(opening.requestId, { username: login.username, password: login.password }),
+      },
+      mode,
     );
+    await this.deps.storage.sessions.insert(session);
+    return this.#runOrQueue(session, { step: "start" }, mode);
   }
 
   /** Live refresh of a saved card with its stored credentials (the API half of Mid-Session Reconnect). */
-  async startRefresh(opening: SessionOpening, loginId: string): Promise<AuthorizeOutcome> {
+  async startRefresh(opening: SessionOpening, loginId: string, mode: FlowMode = "sync"): Promise<AuthorizeOutcome> {
     const login = await this.#login(opening.customerId, loginId);
-    const stored = this.deps.secrets.openCardCredentials(login);
-    if (!stored) throw new ApiError("NO_SAVED_CREDENTIALS");
+    if (!login.credentialsEnc) throw new ApiError("NO_SAVED_CREDENTIALS");
     const connector = this.#connector(login.institution);
-    const session = this.#newSession(opening, {
-      institution: connector.id,
-      loginId: login.id,
-      language: login.language,
-      save: true,
-      state: "connecting",
-      credentialsEnc: null,
-    });
-    await this.deps.storage.sessions.insert(session);
-    const credentials: Credentials = { ...stored, language: login.language };
-    return this.#afterStep(
-      session,
-      connector,
-      await boundedStep(() => connector.start(credentials, this.#ctx()), this.deps.connectorTimeoutSeconds),
+    const session = this.#newSession(
+      opening,
+      {
+        institution: connector.id,
+        loginId: login.id,
+        language: login.language,
+        save: true,
+        state: "connecting",
+        credentialsEnc: null,
+      },
+      mode,
     );
+    await this.deps.storage.sessions.insert(session);
+    return this.#runOrQueue(session, { step: "start" }, mode);
   }
 
   /**
@@ -166,7 +175,12 @@ export class AuthorizeService {
    * so a client whose response was lost can ask again). Answers to an authorized session
    * are refused: there is nothing left to answer.
    */
-  async continue(customerId: string, requestId: string, responses: Record<string, string[]>): Promise<AuthorizeOutcome> {
+  async continue(
+    customerId: string,
+    requestId: string,
+    responses: Record<string, string[]>,
+    mode: FlowMode = "sync",
+  ): Promise<AuthorizeOutcome> {
     const session = await this.#liveSession(customerId, requestId);
     if (session.state === "authorized") {
       if (Object.keys(responses).length > 0) throw flowError("ALREADY_AUTHORIZED", session);
@@ -174,22 +188,68 @@ export class AuthorizeService {
       return { kind: "authorized", session, login, username: this.deps.secrets.username(login) };
     }
     if (session.state === "failed") throw flowError(session.errorCode ?? "RETRY_LATER", session);
-    if (session.state !== "challenged") throw flowError("SESSION_BUSY", session);
+    if (session.state !== "challenged") {
+      if (mode === "async") return { kind: "pending", session };
+      throw flowError("SESSION_BUSY", session);
+    }
 
     const matched = matchResponses(session.challenges ?? [], responses);
-    if (matched.kind === "empty") return { kind: "challenged", session: await this.#touch(session) };
+    if (matched.kind === "empty") {
+      // An /AuthorizeAsync poller learns that its last answer was wrong before seeing the 203 again.
+      if (mode === "async" && session.errorCode) throw flowError(session.errorCode, session);
+      return { kind: "challenged", session: await this.#touch(session) };
+    }
     if (matched.kind === "rejected") throw flowError(matched.code, session);
 
-    const claimed = claimedForAnswer(session, this.deps.clock.now(), this.#timing);
+    const claimed = claimedForAnswer(session, this.deps.clock.now(), this.#timingFor(mode));
     if (!(await this.deps.storage.sessions.replace(claimed, session.version))) throw flowError("SESSION_BUSY", session);
-    const answering = { ...claimed, version: session.version + 1 };
+    return this.#runOrQueue({ ...claimed, version: session.version + 1 }, { step: "answer", answers: matched.answers }, mode);
+  }
+
+  /**
+   * The job half of /AuthorizeAsync: runs a queued step if its session still waits for it.
+   * A rerun after a crash finds the step done (or recovered) and does nothing.
+   */
+  async runQueuedStep(payload: AuthorizeStepPayload): Promise<void> {
+    const session = await this.deps.storage.sessions.find(payload.customerId, payload.requestId);
+    const waiting = payload.step === "start" ? "connecting" : "answering";
+    if (!session || session.state !== waiting) return;
+    try {
+      await this.#runStep(session, payload);
+    } catch (error) {
+      // A flow error is the step's outcome, already committed on the session for the poller.
+      if (!(error instanceof ApiError)) throw error;
+    }
+  }
+
+  async #runOrQueue(session: Session, step: StepRequest, mode: FlowMode): Promise<AuthorizeOutcome> {
+    if (mode === "sync") return this.#runStep(session, step);
+    const payload: AuthorizeStepPayload = { customerId: session.customerId, requestId: session.requestId, ...step };
+    await this.deps.jobs.enqueue(authorizeStepJob.kind, payload, { maxAttempts: 1 });
+    return { kind: "pending", session };
+  }
+
+  /** One call to the institution: the login with the session's (or the card's) credentials, or the answers. */
+  async #runStep(session: Session, step: StepRequest): Promise<AuthorizeOutcome> {
     const connector = this.#connector(session.institution);
-    const state = this.deps.secrets.openConnectorState(answering);
-    return this.#afterStep(
-      answering,
-      connector,
-      await boundedStep(() => connector.answer(matched.answers, state, this.#ctx()), this.deps.connectorTimeoutSeconds),
-    );
+    const ctx = this.#ctx();
+    const call =
+      step.step === "start"
+        ? async () => connector.start(await this.#credentialsOf(session), ctx)
+        : async () => connector.answer(step.answers, this.deps.secrets.openConnectorState(session), ctx);
+    return this.#afterStep(session, connector, await boundedStep(call, this.deps.connectorTimeoutSeconds));
+  }
+
+  async #credentialsOf(session: Session): Promise<Credentials> {
+    const pending = this.deps.secrets.openSessionCredentials(session);
+    const stored = pending ?? this.deps.secrets.openCardCredentials(await this.#login(session.customerId, session.loginId));
+    if (!stored) throw flowError("NO_SAVED_CREDENTIALS", session);
+    return { username: stored.username, password: stored.password, language: session.language };
+  }
+
+  /** Queued steps hold the session for the queue's claim time too: a busy worker is not a dead one. */
+  #timingFor(mode: FlowMode): Timing {
+    return mode === "sync" ? this.#timing : { ...this.#timing, leaseSeconds: this.#timing.leaseSeconds + this.deps.jobClaimSeconds };
   }
 
   async #afterStep(session: Session, connector: InstitutionConnector, result: StepResult): Promise<AuthorizeOutcome> {
@@ -263,6 +323,7 @@ export class AuthorizeService {
   #newSession(
     opening: SessionOpening,
     fields: Pick<Session, "institution" | "loginId" | "language" | "save" | "state" | "credentialsEnc">,
+    mode: FlowMode = "sync",
   ): Session {
     const now = this.deps.clock.now();
     const absoluteExpiresAt = new Date(now.getTime() + this.deps.sessionAbsoluteTtlSeconds * 1000);
@@ -279,7 +340,7 @@ export class AuthorizeService {
       snapshotId: null,
       authorizeTokenHash: opening.authorizeTokenHash,
       version: 1,
-      leaseUntil: fields.state === "connecting" ? new Date(now.getTime() + this.#timing.leaseSeconds * 1000) : null,
+      leaseUntil: fields.state === "connecting" ? new Date(now.getTime() + this.#timingFor(mode).leaseSeconds * 1000) : null,
       createdAt: now,
       lastActivityAt: now,
       expiresAt: now,

@@ -46,7 +46,12 @@ export function recoveredFromLapsedLease(session: Session): Session {
 
 /** Takes the session for one answer: the compare-and-swap on this write lets exactly one through. */
 export function claimedForAnswer(session: Session, now: Date, timing: Timing): Session {
-  return { ...touched(session, now, timing), state: "answering", leaseUntil: new Date(now.getTime() + timing.leaseSeconds * 1000) };
+  return {
+    ...touched(session, now, timing),
+    state: "answering",
+    errorCode: null,
+    leaseUntil: new Date(now.getTime() + timing.leaseSeconds * 1000),
+  };
 }
 
 export type StepTransition =
@@ -84,7 +89,8 @@ function failedStep(session: Session, code: ConnectorFailure): StepTransition {
   if (code === "INVALID_SECURITY_RESPONSE" && session.state === "answering") {
     const attemptsLeft = session.attemptsLeft - 1;
     if (attemptsLeft > 0) {
-      return { kind: "failed", code, next: { ...session, state: "challenged", attemptsLeft, leaseUntil: null } };
+      // errorCode remembers the wrong answer for /AuthorizeAsync pollers until the next answer.
+      return { kind: "failed", code, next: { ...session, state: "challenged", attemptsLeft, errorCode: code, leaseUntil: null } };
     }
     const next = failed({ ...session, attemptsLeft: 0 }, "INVALID_SECURITY_RESPONSE_NO_RETRY");
     return { kind: "failed", code: "INVALID_SECURITY_RESPONSE_NO_RETRY", next };

@@ -17,6 +17,7 @@ describe("API documentation", () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         "/Authorize",
+        "/AuthorizeAsync",
         "/DeleteCard/{loginId}",
         "/GenerateAuthorizeToken",
         "/GetAccountsDetail",

@@ -2,7 +2,7 @@ import type { FastifyReply } from "fastify";
 import { type Static, Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
 import { isUuid, newRandomId } from "../../lib/ids.js";
-import type { AuthorizeOutcome, LiveLogin, SessionOpening } from "../../sessions/authorize-service.js";
+import type { AuthorizeOutcome, FlowMode, LiveLogin, SessionOpening } from "../../sessions/authorize-service.js";
 import { sendError } from "../errors.js";
 import type { Caller } from "./caller-auth.js";
 import { canonicalizeBody } from "./canonical-body.js";
@@ -34,33 +34,50 @@ export const AuthorizeBody = Type.Object(
 );
 type AuthorizeBody = Static<typeof AuthorizeBody>;
 
-/** POST /Authorize: live login, MFA answers, cached sessions and live refreshes of saved cards. */
+/**
+ * POST /Authorize: live login, MFA answers, cached sessions and live refreshes of saved
+ * cards, each institution call made inline. POST /AuthorizeAsync: the same calls, queued:
+ * 202 with the RequestId at once, then the same body with only the RequestId polls for
+ * 202 / 203 / 200 (flinks-api.md §5.5).
+ */
 export function registerAuthorize({ app, services, hidden }: FlinksRouteContext): void {
   const canonicalize = canonicalizeBody(AuthorizeBody);
-  app.post(
-    "/Authorize",
+  const routes = [
+    { url: "/Authorize", mode: "sync", summary: "Open or continue a session" },
     {
-      schema: { hide: hidden, tags: ["Authorize"], summary: "Open or continue a session", body: AuthorizeBody },
-      preValidation: async (request) => {
-        request.body = canonicalize(request.body) as AuthorizeBody;
+      url: "/AuthorizeAsync",
+      mode: "async",
+      summary: "Open or continue a session; the institution is called in the background (202, then poll)",
+    },
+  ] as const;
+  for (const { url, mode, summary } of routes) {
+    app.post(
+      url,
+      {
+        schema: { hide: hidden, tags: ["Authorize"], summary, body: AuthorizeBody },
+        preValidation: async (request) => {
+          request.body = canonicalize(request.body) as AuthorizeBody;
+        },
       },
-    },
-    async function authorize(request, reply) {
-      const caller = await services.callerAuth.caller(request);
-      const body = request.body;
-      const outcome = await (body.RequestId !== undefined ? continueSession(caller, body, services) : openSession(caller, body, services));
-      return respond(reply, outcome, services);
-    },
-  );
+      async function authorize(request, reply) {
+        const caller = await services.callerAuth.caller(request);
+        const body = request.body;
+        const outcome = await (body.RequestId !== undefined
+          ? continueSession(caller, body, services, mode)
+          : openSession(caller, body, services, mode));
+        return respond(reply, outcome, services);
+      },
+    );
+  }
 }
 
-async function continueSession(caller: Caller, body: AuthorizeBody, services: FlinksServices) {
+async function continueSession(caller: Caller, body: AuthorizeBody, services: FlinksServices, mode: FlowMode) {
   const requestId = parseRequestId(body.RequestId ?? "");
   await services.callerAuth.assertTokenFor(caller, requestId);
-  return services.authorize.continue(caller.customer.id, requestId, answersOf(body.SecurityResponses));
+  return services.authorize.continue(caller.customer.id, requestId, answersOf(body.SecurityResponses), mode);
 }
 
-async function openSession(caller: Caller, body: AuthorizeBody, services: FlinksServices) {
+async function openSession(caller: Caller, body: AuthorizeBody, services: FlinksServices, mode: FlowMode) {
   const credentials = liveLoginOf(body);
   if (body.LoginId === undefined && !credentials) {
     throw new ApiError("INVALID_REQUEST", {}, "Send a RequestId, a LoginId, or Institution, Username and Password.");
@@ -77,18 +94,28 @@ async function openSession(caller: Caller, body: AuthorizeBody, services: Flinks
     const loginId = parseLoginId(body.LoginId);
     // Omitted MostRecentCached with a LoginId means cached: never a billable bank call by accident.
     return body.MostRecentCached === false
-      ? services.authorize.startRefresh(opening, loginId)
+      ? services.authorize.startRefresh(opening, loginId, mode)
       : services.authorize.startCached(opening, loginId);
   }
   if (!credentials) throw new ApiError("INVALID_REQUEST");
   return body.MostRecentCached === true
     ? services.authorize.startCachedWithCredentials(opening, credentials)
-    : services.authorize.startLive(opening, credentials);
+    : services.authorize.startLive(opening, credentials, mode);
 }
 
 function respond(reply: FastifyReply, outcome: AuthorizeOutcome, services: FlinksServices) {
   const { session } = outcome;
   const institution = services.connectors.find(session.institution);
+  if (outcome.kind === "pending") {
+    return reply.code(202).send({
+      Links: [link("AuthorizeAsync", "/AuthorizeAsync")],
+      HttpStatusCode: 202,
+      FlinksCode: "OPERATION_PENDING",
+      Message: "The institution is being contacted; poll /AuthorizeAsync with this RequestId.",
+      Institution: session.institution,
+      RequestId: session.requestId,
+    });
+  }
   if (outcome.kind === "challenged") {
     return reply.code(203).send({
       Links: [link("Authorization", "/Authorize")],
