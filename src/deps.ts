@@ -12,6 +12,7 @@ import { JobRunner } from "./jobs/job-runner.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { CardDataService } from "./logins/card-data-service.js";
 import { CardSecrets } from "./logins/card-secrets.js";
+import { AttemptLimiter, defaultAttemptLimits } from "./security/attempt-limiter.js";
 import { aggregationJob, createAggregationHandler } from "./sessions/aggregation-job.js";
 import { AuthorizeService, type AuthorizeStepPayload, authorizeStepJob } from "./sessions/authorize-service.js";
 import { openDatabase, type StoreKind } from "./storage/open-database.js";
@@ -75,6 +76,19 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       connectors,
       clock,
       jobs,
+      attempts: new AttemptLimiter({
+        store: storage.attempts,
+        clock,
+        limits: {
+          ...defaultAttemptLimits,
+          maxFailuresPerWindow: config.attemptFailuresPerWindow,
+          windowSeconds: config.attemptWindowSeconds,
+          lockSeconds: config.attemptLockSeconds,
+          maxLockSeconds: Math.max(defaultAttemptLimits.maxLockSeconds, config.attemptLockSeconds),
+          reservationTtlSeconds: config.connectorTimeoutSeconds + 60,
+        },
+      }),
+      indexKey,
       randomInt: drawInt,
       sessionIdleTtlSeconds: config.sessionIdleTtlSeconds,
       sessionAbsoluteTtlSeconds: config.sessionAbsoluteTtlSeconds,

@@ -27,6 +27,12 @@ export interface Config {
   authorizeTokenTtlSeconds: number;
   /** BANKGATE_MFA_ATTEMPTS_PER_REQUEST: wrong MFA answers allowed per RequestId before the session ends. */
   mfaAttemptsPerRequest: number;
+  /** BANKGATE_ATTEMPT_FAILURES_PER_WINDOW: wrong MFA answers per card (and wrong passwords per institution + username) before a lock (S1: 5). */
+  attemptFailuresPerWindow: number;
+  /** BANKGATE_ATTEMPT_WINDOW_SECONDS: the sliding window those failures are counted in (S1: 24 h). */
+  attemptWindowSeconds: number;
+  /** BANKGATE_ATTEMPT_LOCK_SECONDS: the first lock; each further lock doubles (S1: ≥ 30 min). */
+  attemptLockSeconds: number;
   /** BANKGATE_CONNECTOR_TIMEOUT_SECONDS: a connector step that takes longer fails with RETRY_LATER, and its claim on the session lapses. */
   connectorTimeoutSeconds: number;
   /** BANKGATE_ROLE: "all" (API + job runner, the embedded mode), "api" (no runner) or "worker" (runner only). */
@@ -75,6 +81,9 @@ export function loadConfig(env: Env = process.env): Config {
     sessionTouchIntervalSeconds: readInt(env, "BANKGATE_SESSION_TOUCH_INTERVAL_SECONDS", 1, 0),
     authorizeTokenTtlSeconds: readInt(env, "BANKGATE_AUTHORIZE_TOKEN_TTL_SECONDS", 900, 1),
     mfaAttemptsPerRequest: readInt(env, "BANKGATE_MFA_ATTEMPTS_PER_REQUEST", 3, 1),
+    attemptFailuresPerWindow: readInt(env, "BANKGATE_ATTEMPT_FAILURES_PER_WINDOW", 5, 1),
+    attemptWindowSeconds: readInt(env, "BANKGATE_ATTEMPT_WINDOW_SECONDS", 86_400, 1),
+    attemptLockSeconds: readInt(env, "BANKGATE_ATTEMPT_LOCK_SECONDS", 1_800, 1),
     connectorTimeoutSeconds: readInt(env, "BANKGATE_CONNECTOR_TIMEOUT_SECONDS", 60, 1),
     role: readEnum(env, "BANKGATE_ROLE", ["all", "api", "worker"], "all"),
     dataSyncWaitSeconds: readInt(env, "BANKGATE_DATA_SYNC_WAIT_SECONDS", 210, 0),

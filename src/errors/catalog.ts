@@ -82,6 +82,19 @@ export const errorCatalog = {
     message: "This RequestId is already authorized; there is nothing to answer. Call the data endpoints.",
     note: "Answers sent to an authorized session (a replay, or a cached session that was never challenged). A RequestId alone still replays the 200.",
   },
+  ATTEMPTS_LOCKED: {
+    httpStatus: 401,
+    message: "Too many wrong answers or passwords for this login: it is locked for a while. Try again later.",
+    note: "The brute-force lock of quality.md S1 (per card for MFA answers, per institution + username for passwords). On the wire it is Flinks' TOO_MANY_REQUESTS (401 in the docs).",
+  },
+  CONCURRENT_SESSION: {
+    httpStatus: 409,
+    message: "Another live session is open on this card. Finish it or let it expire, then try again.",
+  },
+  CARD_IN_USE: {
+    httpStatus: 400,
+    message: "The card has a session or an aggregation in progress. Try again when it is done.",
+  },
   SESSION_BUSY: {
     httpStatus: 409,
     message: "Another request on this RequestId is being processed; retry in a moment.",
@@ -124,6 +137,8 @@ export function wireFlinksCode(code: ErrorCode): string {
       return "UNAUTHORIZED";
     case "NO_SAVED_CREDENTIALS":
       return "INVALID_LOGIN";
+    case "ATTEMPTS_LOCKED":
+      return "TOO_MANY_REQUESTS";
     default:
       return code;
   }

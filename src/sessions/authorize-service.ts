@@ -7,6 +7,7 @@ import type { JobQueue } from "../jobs/job-queue.js";
 import type { Clock } from "../lib/clock.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
 import type { Login } from "../logins/login.js";
+import { type AttemptLimiter, type AttemptOutcome, cardAttemptSubject, credentialsAttemptSubject } from "../security/attempt-limiter.js";
 import type { Storage } from "../storage/storage.js";
 import { aggregationJob } from "./aggregation-job.js";
 import { commitAuthorization } from "./commit-authorization.js";
@@ -26,6 +27,9 @@ export interface AuthorizeServiceDeps {
   storage: Storage;
   secrets: CardSecrets;
   jobs: JobQueue;
+  attempts: AttemptLimiter;
+  /** Keys the credentials subject of the brute-force limiter (never a clear username). */
+  indexKey: Buffer;
   connectors: ConnectorRegistry;
   clock: Clock;
   randomInt(max: number): number;
@@ -229,15 +233,29 @@ export class AuthorizeService {
     return { kind: "pending", session };
   }
 
-  /** One call to the institution: the login with the session's (or the card's) credentials, or the answers. */
+  /**
+   * One call to the institution: the login with the session's (or the card's) credentials,
+   * or the answers. Each call first reserves an attempt with the brute-force limiter (per
+   * card for answers, per institution + username for passwords), so parallel sessions can
+   * never send more wrong guesses to the bank than the limit (quality.md S1).
+   */
   async #runStep(session: Session, step: StepRequest): Promise<AuthorizeOutcome> {
     const connector = this.#connector(session.institution);
     const ctx = this.#ctx();
+    const credentials = await this.#credentialsOf(session);
+    const reserved = await this.deps.attempts.reserve(
+      step.step === "answer" && session.loginId
+        ? cardAttemptSubject(session.loginId)
+        : credentialsAttemptSubject(this.deps.indexKey, session.customerId, session.institution, credentials.username),
+    );
+    if (!reserved.ok) return this.#afterStep(session, connector, { kind: "failed", code: "ATTEMPTS_LOCKED" });
     const call =
       step.step === "start"
-        ? async () => connector.start(await this.#credentialsOf(session), ctx)
-        : async () => connector.answer(step.answers, this.deps.secrets.openConnectorState(session), ctx);
-    return this.#afterStep(session, connector, await boundedStep(call, this.deps.connectorTimeoutSeconds));
+        ? () => connector.start(credentials, ctx)
+        : () => connector.answer(step.answers, this.deps.secrets.openConnectorState(session), ctx);
+    const result = await boundedStep(call, this.deps.connectorTimeoutSeconds);
+    await this.deps.attempts.settle(reserved.reservation, attemptOutcomeOf(result));
+    return this.#afterStep(session, connector, result);
   }
 
   async #credentialsOf(session: Session): Promise<Credentials> {
@@ -252,7 +270,11 @@ export class AuthorizeService {
     return mode === "sync" ? this.#timing : { ...this.#timing, leaseSeconds: this.#timing.leaseSeconds + this.deps.jobClaimSeconds };
   }
 
-  async #afterStep(session: Session, connector: InstitutionConnector, result: StepResult): Promise<AuthorizeOutcome> {
+  async #afterStep(
+    session: Session,
+    connector: InstitutionConnector,
+    result: StepResult | { kind: "failed"; code: "ATTEMPTS_LOCKED" },
+  ): Promise<AuthorizeOutcome> {
     const now = this.deps.clock.now();
     const encryptedState =
       result.kind === "challenged" ? this.deps.secrets.sealConnectorState(session.requestId, result.connectorState) : null;
@@ -352,6 +374,13 @@ export class AuthorizeService {
   #ctx(): ConnectorContext {
     return { clock: this.deps.clock, randomInt: this.deps.randomInt };
   }
+}
+
+/** What the institution's answer means to the brute-force limiter. */
+function attemptOutcomeOf(result: StepResult): AttemptOutcome {
+  if (result.kind !== "failed") return "right";
+  const rejected = ["INVALID_SECURITY_RESPONSE", "INVALID_PASSWORD", "INVALID_USERNAME", "INVALID_LOGIN"];
+  return rejected.includes(result.code) ? "wrong" : "other";
 }
 
 /** Flow errors carry the RequestId and Institution so the caller can keep its place (flinks-api.md §8). */

@@ -65,7 +65,7 @@ export type StepTransition =
  */
 export function applyStepResult(
   session: Session,
-  result: StepResult,
+  result: StepResult | { kind: "failed"; code: "ATTEMPTS_LOCKED" },
   encryptedState: string | null,
   now: Date,
   timing: Timing,
@@ -84,7 +84,7 @@ export function applyStepResult(
   }
 }
 
-function failedStep(session: Session, code: ConnectorFailure): StepTransition {
+function failedStep(session: Session, code: ConnectorFailure | "ATTEMPTS_LOCKED"): StepTransition {
   // A wrong answer keeps the challenge (and the bank's state) while attempts remain.
   if (code === "INVALID_SECURITY_RESPONSE" && session.state === "answering") {
     const attemptsLeft = session.attemptsLeft - 1;
