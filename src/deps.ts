@@ -66,6 +66,19 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     retryBaseSeconds: config.jobRetryBaseSeconds,
     defaultMaxAttempts: config.jobMaxAttempts,
   });
+  const attempts = new AttemptLimiter({
+    store: storage.attempts,
+    clock,
+    limits: {
+      ...defaultAttemptLimits,
+      maxFailuresPerWindow: config.attemptFailuresPerWindow,
+      windowSeconds: config.attemptWindowSeconds,
+      lockSeconds: config.attemptLockSeconds,
+      maxLockSeconds: Math.max(defaultAttemptLimits.maxLockSeconds, config.attemptLockSeconds),
+      reservationTtlSeconds: config.connectorTimeoutSeconds + 60,
+    },
+  });
+
   const services: FlinksServices = {
     connectors,
     callerAuth: new CallerAuth(new CustomerDirectory(storage.customers, clock), storage.authorizeTokens, clock),
@@ -76,18 +89,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       connectors,
       clock,
       jobs,
-      attempts: new AttemptLimiter({
-        store: storage.attempts,
-        clock,
-        limits: {
-          ...defaultAttemptLimits,
-          maxFailuresPerWindow: config.attemptFailuresPerWindow,
-          windowSeconds: config.attemptWindowSeconds,
-          lockSeconds: config.attemptLockSeconds,
-          maxLockSeconds: Math.max(defaultAttemptLimits.maxLockSeconds, config.attemptLockSeconds),
-          reservationTtlSeconds: config.connectorTimeoutSeconds + 60,
-        },
-      }),
+      attempts,
       indexKey,
       randomInt: drawInt,
       sessionIdleTtlSeconds: config.sessionIdleTtlSeconds,
@@ -103,6 +105,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       sessionIdleTtlSeconds: config.sessionIdleTtlSeconds,
       sessionTouchIntervalSeconds: config.sessionTouchIntervalSeconds,
       jobs,
+      attempts,
       pollIntervalMs: config.jobPollIntervalMs,
       dataSyncWaitSeconds: config.dataSyncWaitSeconds,
     }),

@@ -3,9 +3,10 @@ import type { Job } from "../jobs/job.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import { type Clock, secondsAfter } from "../lib/clock.js";
 import { LruCache } from "../lib/lru-cache.js";
+import { type AttemptLimiter, cardAttemptSubject } from "../security/attempt-limiter.js";
 import { aggregationJob } from "../sessions/aggregation-job.js";
 import type { Session } from "../sessions/session.js";
-import { isExpired, touched } from "../sessions/transitions.js";
+import { isExpired, isLiveStep, touched } from "../sessions/transitions.js";
 import type { Storage } from "../storage/storage.js";
 import type { CardSecrets } from "./card-secrets.js";
 import type { Login } from "./login.js";
@@ -19,6 +20,7 @@ export interface CardDataServiceDeps {
   /** Activity is written at most this often per session: reads stay cheap, expiry stays exact to it. */
   sessionTouchIntervalSeconds: number;
   jobs: JobQueue;
+  attempts: AttemptLimiter;
   /** How often a waiting data call re-reads the store for a job settled by another process. */
   pollIntervalMs: number;
   /** How long a synchronous data call waits for a running aggregation (Flinks: 210 s). */
@@ -101,9 +103,25 @@ export class CardDataService {
     abort.abort();
   }
 
-  /** Removes the card and everything that refers to it; false when it is not this customer's. */
-  deleteCard(customerId: string, loginId: string): Promise<boolean> {
-    return this.deps.storage.transaction((tx) => tx.logins.delete(customerId, loginId));
+  /**
+   * Removes the card and everything that refers to it (credentials, sessions, snapshots,
+   * jobs, attempt counters); false when it is not this customer's. A card with a live
+   * session or a running aggregation answers CARD_IN_USE: deleting under them would let
+   * them write the card back.
+   */
+  async deleteCard(customerId: string, loginId: string): Promise<boolean> {
+    const card = await this.deps.storage.logins.find(customerId, loginId);
+    if (!card) return false;
+    const aggregationKey = aggregationJob.singletonKey(card.id);
+    if (await this.deps.jobs.findActive(aggregationKey)) throw new ApiError("CARD_IN_USE");
+    const holder = card.liveRequestId && (await this.deps.storage.sessions.find(customerId, card.liveRequestId));
+    if (holder && isLiveStep(holder, this.deps.clock.now())) throw new ApiError("CARD_IN_USE");
+    const deleted = await this.deps.storage.transaction(async (tx) => {
+      await tx.jobs.deleteBySingletonKey(aggregationKey);
+      return tx.logins.delete(customerId, loginId);
+    });
+    await this.deps.attempts.forget(cardAttemptSubject(card.id));
+    return deleted;
   }
 
   async #snapshot(snapshotId: string): Promise<Snapshot | undefined> {

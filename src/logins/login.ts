@@ -14,5 +14,7 @@ export interface Login {
   /** The outcome of the last live refresh when it failed; cached /Authorize replays it. */
   lastRefreshError: ErrorCode | null;
   snapshotId: string | null;
+  /** The live session that holds the card, if it is still live (one at a time). */
+  liveRequestId: string | null;
   createdAt: Date;
 }

@@ -17,6 +17,7 @@ import {
   claimedForAnswer,
   isBusy,
   isExpired,
+  isLiveStep,
   matchResponses,
   recoveredFromLapsedLease,
   type Timing,
@@ -104,6 +105,7 @@ export class AuthorizeService {
       mode,
     );
     await this.deps.storage.sessions.insert(session);
+    if (existing) await this.#claimCard(existing, session);
     return this.#runOrQueue(session, { step: "start" }, mode);
   }
 
@@ -125,6 +127,7 @@ export class AuthorizeService {
       mode,
     );
     await this.deps.storage.sessions.insert(session);
+    await this.#claimCard(login, session);
     return this.#runOrQueue(session, { step: "start" }, mode);
   }
 
@@ -256,6 +259,24 @@ export class AuthorizeService {
     const result = await boundedStep(call, this.deps.connectorTimeoutSeconds);
     await this.deps.attempts.settle(reserved.reservation, attemptOutcomeOf(result));
     return this.#afterStep(session, connector, result);
+  }
+
+  /**
+   * One live session per card (quality.md R3): the card row names its live session and is
+   * taken by compare-and-swap; a holder that is no longer live (authorized, failed, expired)
+   * is replaced, a live one refuses the newcomer. The newcomer's session is stored before
+   * it claims, so a holder is never mistaken for dead just because it is not written yet.
+   */
+  async #claimCard(card: Login, session: Session): Promise<void> {
+    const holder = card.liveRequestId;
+    const holding = holder ? await this.deps.storage.sessions.find(card.customerId, holder) : undefined;
+    const taken = holding !== undefined && isLiveStep(holding, this.deps.clock.now());
+    if (!taken && (await this.deps.storage.logins.claimLive(card.id, session.requestId, holder))) return;
+    await this.#commit(
+      { ...session, state: "failed", errorCode: "CONCURRENT_SESSION", credentialsEnc: null, leaseUntil: null },
+      session.version,
+    );
+    throw new ApiError("CONCURRENT_SESSION", taken && holder ? { RequestId: holder } : {});
   }
 
   async #credentialsOf(session: Session): Promise<Credentials> {

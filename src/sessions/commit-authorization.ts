@@ -1,3 +1,4 @@
+import { ApiError } from "../errors/api-error.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import type { Clock } from "../lib/clock.js";
 import { newRandomId } from "../lib/ids.js";
@@ -33,7 +34,8 @@ export async function commitAuthorization(
     const card = session.loginId
       ? await tx.logins.find(session.customerId, session.loginId)
       : pending && (await createCard(deps, tx, session, pending.username));
-    if (!card) throw new Error("the card of an authorized session is gone");
+    // Deleted while the login ran: the session ends like any other unknown card.
+    if (!card) throw new ApiError("INVALID_LOGIN", { RequestId: session.requestId });
     if (pending && session.save) await tx.logins.saveCredentials(card.id, deps.secrets.sealCardCredentials(card.id, pending));
     const authorized: Session = {
       ...touched(session, now, deps.timing),

@@ -27,6 +27,12 @@ export function touched(session: Session, now: Date, timing: Timing): Session {
   };
 }
 
+/** A session still on its way to authorization: it holds its card against other live sessions. */
+export function isLiveStep(session: Session, now: Date): boolean {
+  const inFlow = session.state === "connecting" || session.state === "challenged" || session.state === "answering";
+  return inFlow && !isExpired(session, now);
+}
+
 /** True while a step holds the session (its lease has not lapsed). */
 export function isBusy(session: Session, now: Date): boolean {
   const inFlight = session.state === "connecting" || session.state === "answering";

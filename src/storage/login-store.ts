@@ -40,6 +40,7 @@ export class LoginStore {
         last_refresh_error: null,
         snapshot_id: null,
         created_at: candidate.createdAt.getTime(),
+        live_request_id: null,
       })
       .onConflict((oc) => oc.column("lookup_hash").doNothing())
       .execute();
@@ -61,6 +62,20 @@ export class LoginStore {
       .where("customer_id", "=", customerId)
       .executeTakeFirst();
     return row && fromRow(row);
+  }
+
+  /**
+   * Compare-and-swap of the card's live session: succeeds only if the holder is still the
+   * one the caller saw (null, or a session the caller found no longer live).
+   */
+  async claimLive(loginId: string, requestId: string, observedHolder: string | null): Promise<boolean> {
+    const result = await this.db
+      .updateTable("logins")
+      .set({ live_request_id: requestId })
+      .where("id", "=", loginId)
+      .where((eb) => (observedHolder === null ? eb("live_request_id", "is", null) : eb("live_request_id", "=", observedHolder)))
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 
   async saveCredentials(loginId: string, credentialsEnc: string): Promise<void> {
@@ -122,6 +137,7 @@ function fromRow(r: Selectable<LoginRow>): Login {
     lastRefreshAt: r.last_refresh_at === null ? null : new Date(r.last_refresh_at),
     lastRefreshError: r.last_refresh_error as ErrorCode | null,
     snapshotId: r.snapshot_id,
+    liveRequestId: r.live_request_id,
     createdAt: new Date(r.created_at),
   };
 }

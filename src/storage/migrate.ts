@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from "k
 import * as initial from "./migrations/001-initial.js";
 import * as attemptLimits from "./migrations/002-attempt-limits.js";
 import * as jobs from "./migrations/003-jobs.js";
+import * as cardLiveSession from "./migrations/004-card-live-session.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled into the program: no file-system scanning at start. */
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   "001-initial": initial,
   "002-attempt-limits": attemptLimits,
   "003-jobs": jobs,
+  "004-card-live-session": cardLiveSession,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -45,6 +45,7 @@ export interface LoginRow {
   last_refresh_error: string | null;
   snapshot_id: string | null;
   created_at: number;
+  live_request_id: string | null;
 }
 
 export interface SnapshotRow {

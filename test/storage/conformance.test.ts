@@ -194,7 +194,12 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             .selectFrom("kysely_migration" as any)
             .select("name")
             .execute();
-          expect(applied.map((r) => (r as { name: string }).name)).toEqual(["001-initial", "002-attempt-limits", "003-jobs"]);
+          expect(applied.map((r) => (r as { name: string }).name)).toEqual([
+            "001-initial",
+            "002-attempt-limits",
+            "003-jobs",
+            "004-card-live-session",
+          ]);
         } finally {
           await again.db.destroy();
         }
@@ -316,6 +321,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
           lastRefreshAt: null,
           lastRefreshError: null,
           snapshotId: null,
+          liveRequestId: null,
           createdAt: first.createdAt,
         });
         const again = await h.storage.logins.findOrCreate({ ...first, id: newRandomId(), usernameEnc: "other", createdAt: at(99_999) });
