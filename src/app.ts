@@ -6,6 +6,7 @@ import { registerErrorHandling, sendError } from "./api/errors.js";
 import { type FlinksApp, registerFlinksRoutes } from "./api/flinks/flinks-routes.js";
 import { registerJsonParser } from "./api/json-parser.js";
 import { loggerOptions } from "./api/logger-options.js";
+import { registerSessionIntrospection } from "./api/operator/session-introspection.js";
 import type { Deps } from "./deps.js";
 import { ApiError } from "./errors/api-error.js";
 
@@ -51,6 +52,12 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
   app.get("/health", { schema: { hide: true } }, async () => ({ status: "ok", store: deps.storeKind }));
 
   await registerFlinksRoutes(app as FlinksApp, deps.services);
+  registerSessionIntrospection(app as FlinksApp, {
+    callerAuth: deps.services.callerAuth,
+    storage: deps.storage,
+    jobs: deps.jobs,
+    now: () => deps.clock.now(),
+  });
   await app.ready();
   return app;
 }

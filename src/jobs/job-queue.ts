@@ -99,6 +99,11 @@ export class JobQueue {
     return row && this.#toJob(row);
   }
 
+  async findLatest(singletonKey: string): Promise<Job | undefined> {
+    const row = await this.storage.jobs.findLatest(singletonKey);
+    return row && this.#toJob(row);
+  }
+
   #toJob(row: Selectable<JobRow>): Job {
     return {
       id: row.id,

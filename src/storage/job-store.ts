@@ -92,6 +92,17 @@ export class JobStore {
       .executeTakeFirst();
   }
 
+  /** The newest job with this singleton key, whatever its state. */
+  async findLatest(singletonKey: string): Promise<Selectable<JobRow> | undefined> {
+    return this.db
+      .selectFrom("jobs")
+      .selectAll()
+      .where("singleton_key", "=", singletonKey)
+      .orderBy("created_at", "desc")
+      .limit(1)
+      .executeTakeFirst();
+  }
+
   async deleteBySingletonKey(singletonKey: string): Promise<void> {
     await this.db.deleteFrom("jobs").where("singleton_key", "=", singletonKey).execute();
   }

@@ -16,15 +16,18 @@ describe("API documentation", () => {
     const base = "/v3/{customerId}/BankingServices";
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
-        "/Authorize",
-        "/AuthorizeAsync",
-        "/DeleteCard/{loginId}",
-        "/GenerateAuthorizeToken",
-        "/GetAccountsDetail",
-        "/GetAccountsDetailAsync/{requestId}",
-        "/GetAccountsSummary",
-        "/GetAccountsSummaryAsync/{requestId}",
-      ].map((p) => base + p),
+        "/bankgate/v1/{customerId}/sessions/{requestId}",
+        ...[
+          "/Authorize",
+          "/AuthorizeAsync",
+          "/DeleteCard/{loginId}",
+          "/GenerateAuthorizeToken",
+          "/GetAccountsDetail",
+          "/GetAccountsDetailAsync/{requestId}",
+          "/GetAccountsSummary",
+          "/GetAccountsSummaryAsync/{requestId}",
+        ].map((p) => base + p),
+      ].sort(),
     );
     const authorizeBody = doc.paths[`${base}/Authorize`].post.requestBody.content["application/json"].schema;
     expect(Object.keys(authorizeBody.properties)).toEqual(expect.arrayContaining(["LoginId", "MostRecentCached", "SecurityResponses"]));
