@@ -10,6 +10,7 @@ import { type CustomerKeys, ensureDevelopmentCustomer } from "./customers/develo
 import { JobQueue } from "./jobs/job-queue.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { type Clock, systemClock } from "./lib/clock.js";
+import { createFaultPoints } from "./lib/fault-points.js";
 import { CardDataService } from "./logins/card-data-service.js";
 import { CardSecrets } from "./logins/card-secrets.js";
 import { AttemptLimiter, defaultAttemptLimits } from "./security/attempt-limiter.js";
@@ -61,6 +62,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const secrets = new CardSecrets(vault, indexKey);
   const drawInt = overrides.randomInt ?? ((max: number) => randomInt(max));
   const connectorContext = () => ({ clock, randomInt: drawInt });
+  const faults = createFaultPoints(config);
   const jobs = new JobQueue(storage, vault, clock, {
     claimSeconds: config.jobClaimSeconds,
     retryBaseSeconds: config.jobRetryBaseSeconds,
@@ -97,6 +99,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       mfaAttemptsPerRequest: config.mfaAttemptsPerRequest,
       connectorTimeoutSeconds: config.connectorTimeoutSeconds,
       jobClaimSeconds: config.jobClaimSeconds,
+      faults,
     }),
     cardData: new CardDataService({
       storage,
@@ -124,6 +127,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         idleTtlSeconds: config.sessionIdleTtlSeconds,
         connectorTimeoutSeconds: config.connectorTimeoutSeconds,
         connectorContext,
+        faults,
       }),
     },
     { concurrency: config.jobConcurrency, pollIntervalMs: config.jobPollIntervalMs },

@@ -1,3 +1,5 @@
+import { type FaultPoint, isFaultPoint } from "../lib/fault-points.js";
+
 /**
  * The one typed configuration. Every option: env var, unit in its name, default.
  * docs/configuration.md lists them for operators.
@@ -57,6 +59,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** LOG_LEVEL: pino level. */
   logLevel: string;
+  /** BANKGATE_FAULT_POINT: TEST ONLY (kill-restart harness): the process kills itself with SIGKILL at this step (src/lib/fault-points.ts); refused when NODE_ENV=production. */
+  faultPoint: FaultPoint | null;
 }
 
 export class ConfigError extends Error {}
@@ -96,7 +100,16 @@ export function loadConfig(env: Env = process.env): Config {
     sandboxDispatchedSeconds: readInt(env, "BANKGATE_SANDBOX_DISPATCHED_SECONDS", 240, 0),
     bodyLimitBytes: readInt(env, "BANKGATE_BODY_LIMIT_BYTES", 1024 * 1024, 1024),
     logLevel: env.LOG_LEVEL || "info",
+    faultPoint: readFaultPoint(env),
   };
+}
+
+function readFaultPoint(env: Env): FaultPoint | null {
+  const raw = env.BANKGATE_FAULT_POINT;
+  if (raw === undefined || raw === "") return null;
+  if (env.NODE_ENV === "production") throw new ConfigError("BANKGATE_FAULT_POINT is a test-only setting, refused with NODE_ENV=production");
+  if (!isFaultPoint(raw)) throw new ConfigError(`BANKGATE_FAULT_POINT names no fault point, got "${raw.slice(0, 64)}"`);
+  return raw;
 }
 
 function readInt(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

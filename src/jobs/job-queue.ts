@@ -63,7 +63,9 @@ export class JobQueue {
     const now = this.clock.now();
     const lockedUntil = secondsAfter(now, this.options.claimSeconds).getTime();
     const claimed: Job[] = [];
-    for (const row of await this.storage.jobs.findClaimable(now.getTime(), kinds, limit)) {
+    // Read a few more candidates than wanted: other workers race for the same first rows.
+    for (const row of await this.storage.jobs.findClaimable(now.getTime(), kinds, limit * 4)) {
+      if (claimed.length === limit) break;
       if (await this.storage.jobs.claim(row.id, row.attempts, lockedUntil, now.getTime())) {
         claimed.push(this.#toJob({ ...row, state: "running", attempts: row.attempts + 1 }));
       }

@@ -3,6 +3,7 @@ import type { ConnectorRegistry } from "../connectors/registry.js";
 import type { ConnectorContext } from "../connectors/types.js";
 import type { Job } from "../jobs/job.js";
 import type { Clock } from "../lib/clock.js";
+import type { FaultPoints } from "../lib/fault-points.js";
 import { newRandomId } from "../lib/ids.js";
 import { buildSnapshot } from "../logins/build-snapshot.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
@@ -31,6 +32,7 @@ export interface AggregationDeps {
   idleTtlSeconds: number;
   connectorTimeoutSeconds: number;
   connectorContext(): ConnectorContext;
+  faults: FaultPoints;
 }
 
 /**
@@ -69,6 +71,8 @@ export function createAggregationHandler(deps: AggregationDeps): (job: Job) => P
         connectorStateEnc: null,
       };
       if (!(await tx.sessions.replace(served, session.version))) throw new Error("session changed during aggregation; retrying");
+      deps.faults.hit("aggregation:before-commit");
     });
+    deps.faults.hit("aggregation:after-commit");
   };
 }

@@ -5,6 +5,7 @@ import { ApiError } from "../errors/api-error.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import type { Clock } from "../lib/clock.js";
+import type { FaultPoints } from "../lib/fault-points.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
 import type { Login } from "../logins/login.js";
 import { type AttemptLimiter, type AttemptOutcome, cardAttemptSubject, credentialsAttemptSubject } from "../security/attempt-limiter.js";
@@ -39,6 +40,8 @@ export interface AuthorizeServiceDeps {
   mfaAttemptsPerRequest: number;
   connectorTimeoutSeconds: number;
   jobClaimSeconds: number;
+  /** Test-only kill points (quality.md R2); inert unless BANKGATE_FAULT_POINT is set. */
+  faults: FaultPoints;
 }
 
 /** Who opens the session: the RequestId is minted by the caller so a token can be bound to it first. */
@@ -192,7 +195,8 @@ export class AuthorizeService {
     if (session.state === "authorized") {
       if (Object.keys(responses).length > 0) throw flowError("ALREADY_AUTHORIZED", session);
       const login = await this.#login(customerId, session.loginId);
-      return { kind: "authorized", session, login, username: this.deps.secrets.username(login) };
+      // Asking again is activity, like a data call: the RequestId's idle timer restarts.
+      return { kind: "authorized", session: await this.#touch(session), login, username: this.deps.secrets.username(login) };
     }
     if (session.state === "failed") throw flowError(session.errorCode ?? "RETRY_LATER", session);
     if (session.state !== "challenged") {
@@ -256,7 +260,9 @@ export class AuthorizeService {
       step.step === "start"
         ? () => connector.start(credentials, ctx)
         : () => connector.answer(step.answers, this.deps.secrets.openConnectorState(session), ctx);
+    this.deps.faults.hit(`authorize-${step.step}:before-connector`);
     const result = await boundedStep(call, this.deps.connectorTimeoutSeconds);
+    this.deps.faults.hit(`authorize-${step.step}:after-connector`);
     await this.deps.attempts.settle(reserved.reservation, attemptOutcomeOf(result));
     return this.#afterStep(session, connector, result);
   }
@@ -319,7 +325,14 @@ export class AuthorizeService {
   /** Stores the card, its credentials and the session, and queues the aggregation, in one commit. */
   async #completeAuthorization(session: Session, connector: InstitutionConnector, state: Json): Promise<AuthorizeOutcome> {
     const committed = await commitAuthorization(
-      { storage: this.deps.storage, secrets: this.deps.secrets, clock: this.deps.clock, jobs: this.deps.jobs, timing: this.#timing },
+      {
+        storage: this.deps.storage,
+        secrets: this.deps.secrets,
+        clock: this.deps.clock,
+        jobs: this.deps.jobs,
+        timing: this.#timing,
+        faults: this.deps.faults,
+      },
       session,
       {
         connectorStateEnc: this.deps.secrets.sealConnectorState(session.requestId, state),

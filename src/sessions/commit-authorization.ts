@@ -1,6 +1,7 @@
 import { ApiError } from "../errors/api-error.js";
 import type { JobQueue } from "../jobs/job-queue.js";
 import type { Clock } from "../lib/clock.js";
+import type { FaultPoints } from "../lib/fault-points.js";
 import { newRandomId } from "../lib/ids.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
 import type { Login } from "../logins/login.js";
@@ -15,6 +16,7 @@ export interface CommitAuthorizationDeps {
   clock: Clock;
   jobs: JobQueue;
   timing: Timing;
+  faults: FaultPoints;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function commitAuthorization(
 ): Promise<{ session: Session; login: Login }> {
   const now = deps.clock.now();
   const pending = deps.secrets.openSessionCredentials(session);
-  return deps.storage.transaction(async (tx) => {
+  const committed = await deps.storage.transaction(async (tx) => {
     const card = session.loginId
       ? await tx.logins.find(session.customerId, session.loginId)
       : pending && (await createCard(deps, tx, session, pending.username));
@@ -56,8 +58,11 @@ export async function commitAuthorization(
       { singletonKey: aggregationJob.singletonKey(card.id), runAt: new Date(now.getTime() + aggregation.delaySeconds * 1000) },
       tx,
     );
+    deps.faults.hit("commit-authorization:before-commit");
     return { session: { ...authorized, version: session.version + 1 }, login: { ...card, lastRefreshAt: now, lastRefreshError: null } };
   });
+  deps.faults.hit("commit-authorization:after-commit");
+  return committed;
 }
 
 function createCard(deps: CommitAuthorizationDeps, tx: Storage, session: Session, username: string) {

@@ -65,5 +65,8 @@ function openPostgres(connectionString: string): Kysely<Database> {
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection killed by the server (restart, failover) must not crash the process:
+  // the pool drops it and the next query opens a new one.
+  pool.on("error", () => {});
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

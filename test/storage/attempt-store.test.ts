@@ -4,12 +4,7 @@
  * institution before the lock. Each store kind gets its own database for the file, as in
  * conformance.test.ts; tests use fresh subjects.
  */
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/lib/clock.js";
 import { newRandomId } from "../../src/lib/ids.js";
 import {
@@ -20,12 +15,9 @@ import {
   defaultAttemptLimits,
 } from "../../src/security/attempt-limiter.js";
 import type { AttemptCounter } from "../../src/storage/attempt-store.js";
-import { openDatabase, type StoreKind } from "../../src/storage/open-database.js";
+import type { StoreKind } from "../../src/storage/open-database.js";
 import { Storage } from "../../src/storage/storage.js";
-
-const databaseUrl = inject("databaseUrl");
-/** In CI PostgreSQL is mandatory: never skip there (the global setup already fails without it). */
-const skipPostgres = databaseUrl === "" && process.env.CI !== "true";
+import { createTestStore, skipPostgres } from "../helpers/test-store.js";
 
 const PARALLEL = 50;
 const LOCK_SECONDS = 1800;
@@ -37,36 +29,17 @@ interface Harness {
   dispose(): Promise<void>;
 }
 
-async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
 async function openHarness(store: StoreKind): Promise<Harness> {
-  const dataDir = await mkdtemp(join(tmpdir(), "bankgate-attempt-store-"));
-  const name = `attempts_${randomBytes(6).toString("hex")}`;
-  let url: string | null = null;
-  if (store === "postgres") {
-    await withAdmin((admin) => admin.query(`create database ${name}`));
-    const parsed = new URL(databaseUrl);
-    parsed.pathname = `/${name}`;
-    url = parsed.toString();
-  }
-  const first = await openDatabase({ databaseUrl: url, dataDir });
+  const testStore = await createTestStore(store, "attempts");
+  const first = await testStore.open();
   expect(first.kind).toBe(store);
-  const second = await openDatabase({ databaseUrl: url, dataDir });
+  const second = await testStore.open();
   const storages: [Storage, Storage] = [new Storage(first.db), new Storage(second.db)];
   return {
     storages,
     async dispose() {
       await Promise.all(storages.map((s) => s.close()));
-      if (url) await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`));
-      await rm(dataDir, { recursive: true, force: true });
+      await testStore.dispose();
     },
   };
 }

@@ -6,24 +6,17 @@
  * fresh random ids, so they do not depend on each other's rows.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Kysely } from "kysely";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Customer } from "../../src/customers/customer.js";
 import { newRandomId } from "../../src/lib/ids.js";
 import type { Snapshot } from "../../src/logins/snapshot.js";
 import type { Session } from "../../src/sessions/session.js";
 import type { NewLogin } from "../../src/storage/login-store.js";
-import { type OpenedDatabase, openDatabase, type StoreKind } from "../../src/storage/open-database.js";
+import type { OpenedDatabase, StoreKind } from "../../src/storage/open-database.js";
 import type { Database } from "../../src/storage/schema.js";
 import { Storage } from "../../src/storage/storage.js";
-
-const databaseUrl = inject("databaseUrl");
-/** In CI PostgreSQL is mandatory: never skip there (the global setup already fails without it). */
-const skipPostgres = databaseUrl === "" && process.env.CI !== "true";
+import { createTestStore, skipPostgres } from "../helpers/test-store.js";
 
 const T0 = new Date("2026-01-15T15:00:00.123Z");
 const at = (offsetMs: number) => new Date(T0.getTime() + offsetMs);
@@ -36,43 +29,18 @@ interface Harness {
   dispose(): Promise<void>;
 }
 
-async function withAdmin<T>(work: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
-/** A new empty PostgreSQL database on the test cluster; returns its URL and a dropper. */
-async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `conf_${randomBytes(6).toString("hex")}`;
-  await withAdmin((admin) => admin.query(`create database ${name}`));
-  const url = new URL(databaseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: () => withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
-  };
-}
-
 async function openHarness(store: StoreKind): Promise<Harness> {
-  const dataDir = await mkdtemp(join(tmpdir(), "bankgate-conformance-"));
-  const postgres = store === "postgres" ? await createPostgresDatabase() : null;
-  const options = { databaseUrl: postgres?.url ?? null, dataDir };
-  const opened = await openDatabase(options);
+  const testStore = await createTestStore(store, "conf");
+  const opened = await testStore.open();
   expect(opened.kind).toBe(store);
   const storage = new Storage(opened.db);
   return {
     storage,
     db: opened.db,
-    reopen: () => openDatabase(options),
+    reopen: () => testStore.open(),
     async dispose() {
       await storage.close();
-      await postgres?.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      await testStore.dispose();
     },
   };
 }
@@ -206,14 +174,12 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
       });
 
       it.skipIf(store === "sqlite")("let several nodes start at once against an empty database", async () => {
-        const fresh = await createPostgresDatabase();
-        const dataDir = await mkdtemp(join(tmpdir(), "bankgate-conformance-"));
+        const fresh = await createTestStore("postgres", "conf");
         try {
-          const opened = await Promise.all([1, 2, 3].map(() => openDatabase({ databaseUrl: fresh.url, dataDir })));
+          const opened = await Promise.all([1, 2, 3].map(() => fresh.open()));
           await Promise.all(opened.map((o) => o.db.destroy()));
         } finally {
-          await fresh.drop();
-          await rm(dataDir, { recursive: true, force: true });
+          await fresh.dispose();
         }
       });
     });
