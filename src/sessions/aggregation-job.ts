@@ -1,6 +1,6 @@
 import { withTimeout } from "../connectors/bounded-call.js";
 import type { ConnectorRegistry } from "../connectors/registry.js";
-import type { ConnectorContext } from "../connectors/types.js";
+import type { AggregatedData, ConnectorContext } from "../connectors/types.js";
 import type { Job } from "../jobs/job.js";
 import type { Clock } from "../lib/clock.js";
 import type { FaultPoints } from "../lib/fault-points.js";
@@ -8,6 +8,7 @@ import { newRandomId } from "../lib/ids.js";
 import { buildSnapshot } from "../logins/build-snapshot.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
 import type { Storage } from "../storage/storage.js";
+import type { Session } from "./session.js";
 import { touched } from "./transitions.js";
 
 export interface AggregationPayload {
@@ -37,42 +38,53 @@ export interface AggregationDeps {
 
 /**
  * Fetches the card's accounts and transactions after a live login and publishes them as a
- * new immutable snapshot, in one transaction with the session and the card. Idempotent: a
- * rerun after a crash finds the session already served and does nothing.
+ * new immutable snapshot, in one transaction with the session and the card. The job serves
+ * every live session of the card still waiting for data, oldest first: a login committed
+ * while another aggregation held the card's job slot (its enqueue was refused) is served by
+ * that job too, also when the job reruns after a crash. Idempotent: served sessions are
+ * skipped.
  */
 export function createAggregationHandler(deps: AggregationDeps): (job: Job) => Promise<void> {
   return async (job) => {
     const payload = job.payload as AggregationPayload;
-    const session = await deps.storage.sessions.find(payload.customerId, payload.requestId);
-    if (!session?.loginId || session.state !== "authorized" || session.snapshotId) return;
-    const connector = deps.connectors.find(session.institution);
-    if (!connector) throw new Error(`institution ${session.institution} is not configured`);
-    let data: Awaited<ReturnType<typeof connector.fetchData>>;
-    try {
-      data = await withTimeout(
-        connector.fetchData(deps.secrets.openConnectorState(session), deps.connectorContext()),
-        deps.connectorTimeoutSeconds,
-      );
-    } catch (error) {
-      // The last attempt tells the card: cached calls then answer AGGREGATION_ERROR.
-      if (job.attempts >= job.maxAttempts) await deps.storage.logins.recordRefreshError(session.loginId, "AGGREGATION_ERROR");
-      throw error;
+    const origin = await deps.storage.sessions.find(payload.customerId, payload.requestId);
+    if (!origin?.loginId) return;
+    for (const session of await deps.storage.sessions.findAwaitingAggregation(payload.customerId, origin.loginId)) {
+      const connectedAt = session.requestId === payload.requestId ? new Date(payload.connectedAtMs) : session.lastActivityAt;
+      await aggregateSession(deps, job, session, connectedAt);
     }
-    const now = deps.clock.now();
-    await deps.storage.transaction(async (tx) => {
-      const card = session.loginId ? await tx.logins.find(session.customerId, session.loginId) : undefined;
-      if (!card) return; // deleted meanwhile: nothing to publish
-      const snapshotId = newRandomId();
-      await tx.logins.insertSnapshot(snapshotId, card.id, now, buildSnapshot(data, card.id, deps.indexKey));
-      await tx.logins.recordRefresh(card.id, { snapshotId, at: new Date(payload.connectedAtMs), loginType: data.loginType });
-      const served = {
-        ...touched(session, now, { idleTtlSeconds: deps.idleTtlSeconds, leaseSeconds: 0 }),
-        snapshotId,
-        connectorStateEnc: null,
-      };
-      if (!(await tx.sessions.replace(served, session.version))) throw new Error("session changed during aggregation; retrying");
-      deps.faults.hit("aggregation:before-commit");
-    });
-    deps.faults.hit("aggregation:after-commit");
   };
+}
+
+async function aggregateSession(deps: AggregationDeps, job: Job, session: Session, connectedAt: Date): Promise<void> {
+  const loginId = session.loginId ?? "";
+  const connector = deps.connectors.find(session.institution);
+  if (!connector) throw new Error(`institution ${session.institution} is not configured`);
+  let data: AggregatedData;
+  try {
+    data = await withTimeout(
+      connector.fetchData(deps.secrets.openConnectorState(session), deps.connectorContext()),
+      deps.connectorTimeoutSeconds,
+    );
+  } catch (error) {
+    // The last attempt tells the card: cached calls then answer AGGREGATION_ERROR.
+    if (job.attempts >= job.maxAttempts) await deps.storage.logins.recordRefreshError(loginId, "AGGREGATION_ERROR");
+    throw error;
+  }
+  const now = deps.clock.now();
+  await deps.storage.transaction(async (tx) => {
+    const card = await tx.logins.find(session.customerId, loginId);
+    if (!card) return; // deleted meanwhile: nothing to publish
+    const snapshotId = newRandomId();
+    await tx.logins.insertSnapshot(snapshotId, card.id, now, buildSnapshot(data, card.id, deps.indexKey));
+    await tx.logins.recordRefresh(card.id, { snapshotId, at: connectedAt, loginType: data.loginType });
+    const served = {
+      ...touched(session, now, { idleTtlSeconds: deps.idleTtlSeconds, leaseSeconds: 0 }),
+      snapshotId,
+      connectorStateEnc: null,
+    };
+    if (!(await tx.sessions.replace(served, session.version))) throw new Error("session changed during aggregation; retrying");
+    deps.faults.hit("aggregation:before-commit");
+  });
+  deps.faults.hit("aggregation:after-commit");
 }

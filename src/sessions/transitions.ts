@@ -27,10 +27,15 @@ export function touched(session: Session, now: Date, timing: Timing): Session {
   };
 }
 
-/** A session still on its way to authorization: it holds its card against other live sessions. */
+/**
+ * A session still on its way to authorization: it holds its card against other live
+ * sessions. A login whose holder died mid-call (connecting, lease lapsed) has nothing to
+ * resume and holds nothing; an interrupted answer will be recovered to its challenge.
+ */
 export function isLiveStep(session: Session, now: Date): boolean {
-  const inFlow = session.state === "connecting" || session.state === "challenged" || session.state === "answering";
-  return inFlow && !isExpired(session, now);
+  if (isExpired(session, now)) return false;
+  if (session.state === "connecting") return isBusy(session, now);
+  return session.state === "challenged" || session.state === "answering";
 }
 
 /** True while a step holds the session (its lease has not lapsed). */

@@ -57,6 +57,21 @@ export class SessionStore {
     return result.numUpdatedRows === 1n;
   }
 
+  /** The card's authorized live sessions still waiting for their data, oldest first. */
+  async findAwaitingAggregation(customerId: string, loginId: string): Promise<Session[]> {
+    const rows = await this.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("customer_id", "=", customerId)
+      .where("login_id", "=", loginId)
+      .where("state", "=", "authorized")
+      .where("snapshot_id", "is", null)
+      .where("connector_state_enc", "is not", null)
+      .orderBy("created_at")
+      .execute();
+    return rows.map(fromRow);
+  }
+
   /**
    * Records activity without a version bump: a touch never conflicts with a step, and a step
    * that lands after it writes an expiry at least as late.
