@@ -32,19 +32,25 @@
 // so less sensitive to a busy machine than req/s) and the share of CPU used by other work
 // during each run: a figure taken with "other load" well above 0% is noise.
 // docs/performance.md holds the goals and the latest results.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request as httpRequest } from "node:http";
-import { createServer } from "node:net";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import {
+  cpuSeconds,
+  HOST,
+  MAIN,
+  machineBusySeconds,
+  positiveNumber,
+  ROOT,
+  STARTUP_TIMEOUT_MS,
+  spawnNode,
+  startBankgate,
+  stopAllChildren,
+  stopChild,
+} from "./harness.js";
 
-const HOST = "127.0.0.1";
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const MAIN = join(ROOT, "dist", "main.js");
 const BARE = join(ROOT, "bench", "bare-server.js");
 
 const SECONDS = positiveNumber("BENCH_SECONDS", 10);
@@ -62,21 +68,9 @@ const CUSTOMER_ID = "0b5e7c1a-6d2f-4c8e-9a3b-1f2e3d4c5b6a";
 const SECRET_KEY = "bench-secret-key-0123456789";
 const API_KEY = "bench-api-key-0123456789";
 const MASTER_KEYS = `bench:${Buffer.alloc(32, 7).toString("base64")}`;
-const STARTUP_TIMEOUT_MS = 20_000;
-/** USER_HZ of /proc/<pid>/stat: 100 on every Linux this runs on. */
-const CLOCK_TICKS = 100;
 
-/** Every child process and temporary directory this run created, to clean up at the end. */
-const children = new Set();
+/** Every temporary directory this run created, to clean up at the end (harness.js kills the children). */
 const tempDirs = new Set();
-
-function positiveNumber(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return value;
-}
 
 function makeTempDir(prefix) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -86,48 +80,12 @@ function makeTempDir(prefix) {
 
 // ---------------------------------------------------------------- child processes
 
-/** Spawns a child whose output is kept (last 8 KB) for error messages. */
-function spawnChild(args, env) {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.output = "";
-  const keep = (chunk) => {
-    child.output = (child.output + chunk.toString()).slice(-8192);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  child.exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  children.add(child);
-  child.exited.then(() => children.delete(child));
-  return child;
-}
-
-async function stopChild(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-  await child.exited;
-  clearTimeout(timer);
-}
-
-function killAllNow() {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  }
-}
-
 function removeTempDirs() {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
 }
 
-process.on("exit", () => {
-  killAllNow();
-  removeTempDirs();
-});
+process.on("exit", removeTempDirs);
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
     process.stderr.write(`\n${signal}: stopping children\n`);
@@ -135,73 +93,8 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Environment for bankgate: the parent's, minus any bankgate settings, plus `extra`. */
-function bankgateEnv(extra) {
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) {
-    if (name.startsWith("BANKGATE_") || name === "DATABASE_URL" || name === "PORT" || name === "HOST" || name === "LOG_LEVEL") {
-      delete env[name];
-    }
-  }
-  return { ...env, HOST, ...extra };
-}
-
-/** One GET /health; resolves with the status code, rejects on a connection error. */
-function getHealth(port) {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: HOST, port, path: "/health", method: "GET", agent: false }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode));
-    });
-    req.on("error", reject);
-    req.setTimeout(2000, () => req.destroy(new Error("timeout")));
-    req.end();
-  });
-}
-
-/** Polls GET /health every 2 ms until a 200; returns ms since `startedAt`. */
-async function waitForHealth(child, port, startedAt) {
-  const deadline = startedAt + STARTUP_TIMEOUT_MS;
-  while (performance.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`bankgate exited (${child.exitCode ?? child.signalCode}) before answering /health:\n${child.output}`);
-    }
-    try {
-      if ((await getHealth(port)) === 200) return performance.now() - startedAt;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  throw new Error(`bankgate did not answer /health within ${STARTUP_TIMEOUT_MS} ms:\n${child.output}`);
-}
-
-async function startBankgate(dataDir, extraEnv = {}, nodeArgs = []) {
-  const port = await freePort();
-  const env = bankgateEnv({
-    PORT: String(port),
-    BANKGATE_DATA_DIR: dataDir,
-    ...extraEnv,
-  });
-  const startedAt = performance.now();
-  const child = spawnChild([...nodeArgs, MAIN], env);
-  const startupMs = await waitForHealth(child, port, startedAt);
-  return { child, port, base: `http://${HOST}:${port}`, startupMs };
-}
-
 async function startBare(bodyFile, contentType) {
-  const child = spawnChild([BARE, bodyFile, contentType], { ...process.env });
+  const child = spawnNode([BARE, bodyFile, contentType], { ...process.env });
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bare server did not start:\n${child.output}`)), STARTUP_TIMEOUT_MS);
     child.stdout.on("data", () => {
@@ -267,28 +160,6 @@ async function setUpCard(base) {
 }
 
 // ---------------------------------------------------------------- load
-
-/** User + system CPU seconds a process has used so far (Linux /proc), or null elsewhere. */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-
-/** CPU seconds the whole machine spent busy so far (Linux /proc/stat), or null elsewhere. */
-function machineBusySeconds() {
-  try {
-    // user nice system idle iowait irq softirq steal: interrupts are left out (loopback traffic lands there).
-    const [user, nice, system, , , , , steal] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
-    return (user + nice + system + steal) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
 
 /** One autocannon run; resolves with its raw result. */
 function cannon(options) {
@@ -467,7 +338,7 @@ async function main() {
         BANKGATE_MASTER_KEYS: MASTER_KEYS,
         LOG_LEVEL: "warn",
       },
-      NODE_ARGS,
+      { nodeArgs: NODE_ARGS },
     );
     try {
       const loginId = await setUpCard(bankgate.base);
@@ -538,6 +409,6 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    await Promise.all([...children].map((child) => stopChild(child)));
+    await stopAllChildren();
     removeTempDirs();
   });

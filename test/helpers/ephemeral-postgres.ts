@@ -13,11 +13,11 @@
 import { execFile as execFileCb } from "node:child_process";
 import { constants as fsConstants, rmSync } from "node:fs";
 import { access, chown, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { freePort } from "./free-port.js";
 
 const execFile = promisify(execFileCb);
 
@@ -96,25 +96,6 @@ async function findPgBinaries(): Promise<PgBinaries | null> {
   const sibling = path.join(path.dirname(initdb), "pg_ctl");
   const pgCtl = (await isExecutable(sibling)) ? sibling : await findInPath("pg_ctl");
   return pgCtl ? { initdb, pgCtl } : null;
-}
-
-/** Ask the OS for a free TCP port on 127.0.0.1. */
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      if (address === null || typeof address === "string") {
-        server.close();
-        reject(new Error("could not determine a free port"));
-        return;
-      }
-      const { port } = address;
-      server.close((err) => (err ? reject(err) : resolve(port)));
-    });
-  });
 }
 
 function describeExecError(err: unknown): string {
@@ -247,7 +228,7 @@ export async function startEphemeralPostgres(): Promise<EphemeralPostgres> {
     let port = 0;
     let lastError = "";
     for (let attempt = 1; attempt <= START_ATTEMPTS && !started; attempt++) {
-      port = await findFreePort();
+      port = await freePort("127.0.0.1");
       const serverOptions = [
         "-c listen_addresses=127.0.0.1",
         `-c port=${port}`,
