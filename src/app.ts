@@ -2,11 +2,13 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
+import { registerInstitutions } from "./api/bankgate/institutions.js";
 import { registerErrorHandling, sendError } from "./api/errors.js";
 import { type FlinksApp, registerFlinksRoutes } from "./api/flinks/flinks-routes.js";
 import { registerJsonParser } from "./api/json-parser.js";
 import { loggerOptions } from "./api/logger-options.js";
 import { registerSessionIntrospection } from "./api/operator/session-introspection.js";
+import { registerSandboxClock } from "./api/sandbox/sandbox-clock.js";
 import type { Deps } from "./deps.js";
 import { ApiError } from "./errors/api-error.js";
 
@@ -58,6 +60,9 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
     jobs: deps.jobs,
     now: () => deps.clock.now(),
   });
+  registerInstitutions(app as FlinksApp, { connectors: deps.services.connectors });
+  // The sandbox control plane (BANKGATE_SANDBOX_CONTROL): absent routes answer 404 NOT_FOUND.
+  if (deps.sandboxClock) registerSandboxClock(app as FlinksApp, { callerAuth: deps.services.callerAuth, clock: deps.sandboxClock });
   await app.ready();
   return app;
 }

@@ -11,6 +11,7 @@ import { JobQueue } from "./jobs/job-queue.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { createFaultPoints } from "./lib/fault-points.js";
+import { VirtualClock } from "./lib/virtual-clock.js";
 import { CardDataService } from "./logins/card-data-service.js";
 import { CardSecrets } from "./logins/card-secrets.js";
 import { AttemptLimiter, defaultAttemptLimits } from "./security/attempt-limiter.js";
@@ -23,7 +24,10 @@ import { Vault } from "./vault/vault.js";
 
 export interface Deps {
   config: Config;
+  /** The clock every expiry reads: the virtual clock when the sandbox control plane is on. */
   clock: Clock;
+  /** The same clock as `clock` when BANKGATE_SANDBOX_CONTROL is on (the control plane moves it), else null. */
+  sandboxClock: VirtualClock | null;
   storage: Storage;
   storeKind: StoreKind;
   vault: Vault;
@@ -49,7 +53,11 @@ const silentLog = { warn: () => {}, error: () => {} };
 
 /** The composition root: the only place that picks adapters (design.md §3). */
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
-  const clock = overrides.clock ?? systemClock;
+  const baseClock = overrides.clock ?? systemClock;
+  // With the control plane on, everything (RequestId and token expiries, the processing cap,
+  // jobs' run_at, the sandbox bank's delays) follows virtual time; one clock per process.
+  const sandboxClock = config.sandboxControl ? new VirtualClock(baseClock) : null;
+  const clock: Clock = sandboxClock ?? baseClock;
   const { db, kind } = await openDatabase(config);
   const storage = new Storage(db);
   const masterKeys = loadMasterKeys(config);
@@ -143,6 +151,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   return {
     config,
     clock,
+    sandboxClock,
     storage,
     storeKind: kind,
     vault,

@@ -17,6 +17,11 @@ describe("API documentation", () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         "/bankgate/v1/{customerId}/sessions/{requestId}",
+        "/bankgate/v1/institutions",
+        "/sandbox/v1/{customerId}/clock",
+        "/sandbox/v1/{customerId}/clock/advance",
+        "/sandbox/v1/{customerId}/clock/freeze",
+        "/sandbox/v1/{customerId}/clock/unfreeze",
         ...[
           "/Authorize",
           "/AuthorizeAsync",
@@ -26,6 +31,8 @@ describe("API documentation", () => {
           "/GetAccountsDetailAsync/{requestId}",
           "/GetAccountsSummary",
           "/GetAccountsSummaryAsync/{requestId}",
+          "/GetStatements",
+          "/GetStatementsAsync/{requestId}",
         ].map((p) => base + p),
       ].sort(),
     );

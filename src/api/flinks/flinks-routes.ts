@@ -9,6 +9,7 @@ import type { CallerAuth } from "./caller-auth.js";
 import { registerDeleteCard } from "./delete-card.js";
 import { registerGenerateAuthorizeToken } from "./generate-authorize-token.js";
 import { registerGetAccounts } from "./get-accounts.js";
+import { registerGetStatements } from "./get-statements.js";
 
 export type FlinksApp = FastifyInstance<
   RawServerDefault,
@@ -48,6 +49,7 @@ export async function registerFlinksRoutes(app: FlinksApp, services: FlinksServi
         registerGenerateAuthorizeToken(context);
         registerAuthorize(context);
         registerGetAccounts(context);
+        registerGetStatements(context);
         registerDeleteCard(context);
       },
       { prefix },

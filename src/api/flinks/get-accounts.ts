@@ -1,19 +1,15 @@
-import type { FastifyReply } from "fastify";
 import { type Static, Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
 import { LruCache } from "../../lib/lru-cache.js";
-import type { CardData, CardRead } from "../../logins/card-data-service.js";
-import { parseRequestId } from "./authorize.js";
-import type { CallerRequest } from "./caller-auth.js";
+import type { CardData } from "../../logins/card-data-service.js";
 import { canonicalizeBody, looseKey } from "./canonical-body.js";
+import { AnyId, dataEnvelope, pendingReply, RequestIdParams, readCard } from "./card-data-replies.js";
 import type { FlinksRouteContext, FlinksServices } from "./flinks-routes.js";
 import { type AccountView, selectAccounts, wireDetailAccount, wireSummaryAccount } from "./wire-accounts.js";
-import { link, wireLogin } from "./wire-format.js";
+import { link } from "./wire-format.js";
 
 const IsoDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", examples: ["2026-01-31"] });
 const Guid = Type.String({ maxLength: 64 });
-// Ids have no length limit of their own: an overlong id is answered like any unknown id (S5).
-const AnyId = Type.String();
 
 export const GetAccountsDetailBody = Type.Object({
   RequestId: AnyId,
@@ -43,8 +39,6 @@ export const GetAccountsSummaryBody = Type.Object({
   WithBalance: Type.Optional(Type.Boolean()),
 });
 type GetAccountsSummaryBody = Static<typeof GetAccountsSummaryBody>;
-
-const RequestIdParams = Type.Object({ customerId: Type.String(), requestId: AnyId });
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
@@ -113,33 +107,6 @@ export function registerGetAccounts({ app, services, hidden }: FlinksRouteContex
   }
 }
 
-/** Authenticates, then reads: waiting for a running aggregation on the synchronous endpoints. */
-async function readCard(services: FlinksServices, request: CallerRequest, rawRequestId: string, mode: "sync" | "poll"): Promise<CardRead> {
-  const caller = await services.callerAuth.caller(request);
-  const requestId = parseRequestId(rawRequestId);
-  await services.callerAuth.assertTokenFor(caller, requestId);
-  return mode === "sync"
-    ? services.cardData.readWaiting(caller.customer.id, requestId)
-    : services.cardData.read(caller.customer.id, requestId);
-}
-
-/**
- * 202 while the aggregation runs, pointing at the *Async endpoint to poll (flinks-api.md
- * §6.2). A result, not an error: the data is on its way.
- */
-function pendingReply(reply: FastifyReply, read: Extract<CardRead, { kind: "pending" }>, asyncOperation: string) {
-  const requestId = read.session.requestId;
-  return reply.code(202).send({
-    FlinksCode: read.dispatched ? "OPERATION_DISPATCHED" : "OPERATION_PENDING",
-    Links: [link(asyncOperation, `/${asyncOperation}`, `/${asyncOperation}/${requestId}`)],
-    HttpStatusCode: 202,
-    Message: read.dispatched
-      ? "Your operation was dispatched to a background process; poll the link for its result."
-      : "Your operation is still processing.",
-    RequestId: requestId,
-  });
-}
-
 function detailView(body: GetAccountsDetailBody, data: CardData): AccountView {
   const newestDay = (data.login.lastRefreshAt ?? data.session.createdAt).toISOString().slice(0, 10);
   const days = DAYS[body.DaysOfTransactions ?? "Days90"] ?? 90;
@@ -176,18 +143,6 @@ function shiftDays(isoDay: string, days: number): string {
   return at.toISOString().slice(0, 10);
 }
 
-function envelope(services: FlinksServices, data: CardData) {
-  const institution = services.connectors.find(data.session.institution);
-  return {
-    InstitutionName: institution?.name ?? data.session.institution,
-    Login: wireLogin(data.login, data.username),
-    InstitutionId: institution?.institutionId ?? null,
-    Institution: data.session.institution,
-    RequestId: data.session.requestId,
-    ...(data.session.tag !== null ? { Tag: data.session.tag } : {}),
-  };
-}
-
 /** The 200 body as text: the cached accounts JSON spliced between the small per-session parts. */
 function detailPayload(services: FlinksServices, data: CardData, view: AccountView, cache: LruCache<string, string>): string {
   const { snapshot } = data;
@@ -199,7 +154,7 @@ function detailPayload(services: FlinksServices, data: CardData, view: AccountVi
     );
     cache.set(key, accounts);
   }
-  return `{"HttpStatusCode":200,"Accounts":${accounts},${JSON.stringify(envelope(services, data)).slice(1)}`;
+  return `{"HttpStatusCode":200,"Accounts":${accounts},${JSON.stringify(dataEnvelope(services, data)).slice(1)}`;
 }
 
 function viewKey(view: AccountView): string {
@@ -221,6 +176,6 @@ function summaryPayload(services: FlinksServices, data: CardData, withBalance: b
     HttpStatusCode: 200,
     Accounts: selectAccounts(snapshot, null).map((a) => wireSummaryAccount(a, snapshot.holder, snapshot.loginType, withBalance)),
     Links: [link("AccountsDetail", "/GetAccountsDetail"), link("Statements", "/GetStatements")],
-    ...envelope(services, data),
+    ...dataEnvelope(services, data),
   };
 }

@@ -1,0 +1,53 @@
+import { Type } from "typebox";
+import type { ConnectorRegistry } from "../../connectors/registry.js";
+import type { FlinksApp } from "../flinks/flinks-routes.js";
+
+const Query = Type.Object({
+  search: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: "Case-insensitive text to find in the institution's id or name; absent or empty lists all.",
+      examples: ["capital"],
+    }),
+  ),
+});
+
+const Institution = Type.Object({
+  id: Type.String({ description: "The code to send as `Institution` to /Authorize.", examples: ["FlinksCapital"] }),
+  name: Type.String({ description: "Display name.", examples: ["FlinksCapital"] }),
+  institutionId: Type.Integer({ description: "Flinks' numeric institution id.", examples: [14] }),
+});
+
+const InstitutionList = Type.Object(
+  { institutions: Type.Array(Institution, { description: "Sorted by name." }) },
+  { examples: [{ institutions: [{ id: "FlinksCapital", name: "FlinksCapital", institutionId: 14 }] }] },
+);
+
+/**
+ * GET /bankgate/v1/institutions?search=…: the institutions this server can reach. Public (no
+ * credentials): the connect widget lists them before anyone has logged in.
+ */
+export function registerInstitutions(app: FlinksApp, deps: { connectors: ConnectorRegistry }): void {
+  app.get(
+    "/bankgate/v1/institutions",
+    {
+      schema: {
+        tags: ["Institutions"],
+        summary: "List the institutions this server can reach",
+        description: "Public: no credentials needed. Filters by `search`, case-insensitively, on id and name.",
+        security: [],
+        querystring: Query,
+        response: { 200: InstitutionList },
+      },
+    },
+    async function listInstitutions(request) {
+      const search = (request.query.search ?? "").trim().toLowerCase();
+      const institutions = deps.connectors
+        .list()
+        .filter((c) => search === "" || c.id.toLowerCase().includes(search) || c.name.toLowerCase().includes(search))
+        .map((c) => ({ id: c.id, name: c.name, institutionId: c.institutionId }))
+        .sort((a, b) => a.name.localeCompare(b.name, "en") || a.id.localeCompare(b.id, "en"));
+      return { institutions };
+    },
+  );
+}

@@ -1,0 +1,121 @@
+import { Type } from "typebox";
+import type { VirtualClock } from "../../lib/virtual-clock.js";
+import type { CallerAuth } from "../flinks/caller-auth.js";
+import type { FlinksApp } from "../flinks/flinks-routes.js";
+
+const MAX_ADVANCE_SECONDS = 31_536_000; // one year
+
+const PROCESS_WIDE =
+  "The clock is process-wide: one per bankgate process, shared by every customer of the deployment " +
+  "(each process of a scale-out deployment has its own). Every expiry follows it: RequestIds, authorize tokens, " +
+  "the processing cap, attempt locks, queued jobs and the sandbox bank's delays. Needs the customer's secret key in " +
+  "`flinks-auth-key`; served only with BANKGATE_SANDBOX_CONTROL=on.";
+
+const Params = Type.Object({
+  customerId: Type.String({ description: "Your customerId.", examples: ["43387ca6-0391-4c82-857d-70d95f087ecb"] }),
+});
+
+const ClockState = Type.Object(
+  {
+    now: Type.String({ format: "date-time", description: "The server's current (virtual) time.", examples: ["2026-01-15T15:08:00.000Z"] }),
+    offsetSeconds: Type.Number({
+      description: "Virtual time minus real time, in seconds (decreases while frozen).",
+      examples: [480],
+    }),
+    frozen: Type.Boolean({ description: "true while virtual time stands still.", examples: [false] }),
+  },
+  { description: "Where the process-wide virtual clock stands." },
+);
+
+const AdvanceBody = Type.Object(
+  {
+    seconds: Type.Integer({
+      minimum: 1,
+      maximum: MAX_ADVANCE_SECONDS,
+      description: "How far to move virtual time forward (1 s … one year). Time never goes back.",
+      examples: [480],
+    }),
+  },
+  { examples: [{ seconds: 480 }] },
+);
+
+const ErrorBody = Type.Object(
+  { HttpStatusCode: Type.Integer(), FlinksCode: Type.String(), Message: Type.String() },
+  { description: "The Flinks error body (docs/errors.md)." },
+);
+
+const security = [{ authKey: [] }];
+const responses = { 200: ClockState, 400: ErrorBody, 401: ErrorBody };
+
+/**
+ * The sandbox control plane's clock (issue 5): read, advance, freeze and unfreeze the virtual
+ * time every expiry follows, so integrators test timeouts without waiting for them.
+ */
+export function registerSandboxClock(app: FlinksApp, deps: { callerAuth: CallerAuth; clock: VirtualClock }): void {
+  const view = () => {
+    const { now, offsetSeconds, frozen } = deps.clock.state();
+    return { now: now.toISOString(), offsetSeconds, frozen };
+  };
+
+  app.get(
+    "/sandbox/v1/:customerId/clock",
+    {
+      schema: {
+        tags: ["Sandbox"],
+        summary: "Read the virtual clock",
+        description: PROCESS_WIDE,
+        security,
+        params: Params,
+        response: responses,
+      },
+    },
+    async function readClock(request) {
+      await deps.callerAuth.withSecretKey(request);
+      return view();
+    },
+  );
+
+  app.post(
+    "/sandbox/v1/:customerId/clock/advance",
+    {
+      schema: {
+        tags: ["Sandbox"],
+        summary: "Move the virtual clock forward",
+        description: `Moves virtual time forward (also while frozen); whatever expires in between is expired at once. ${PROCESS_WIDE}`,
+        security,
+        params: Params,
+        body: AdvanceBody,
+        response: responses,
+      },
+    },
+    async function advanceClock(request) {
+      await deps.callerAuth.withSecretKey(request);
+      deps.clock.advanceSeconds(request.body.seconds);
+      return view();
+    },
+  );
+
+  for (const [action, summary, apply] of [
+    ["freeze", "Stop the virtual clock", () => deps.clock.freeze()],
+    ["unfreeze", "Let the virtual clock run again (from the frozen instant)", () => deps.clock.unfreeze()],
+  ] as const) {
+    app.post(
+      `/sandbox/v1/:customerId/clock/${action}`,
+      {
+        schema: {
+          tags: ["Sandbox"],
+          summary,
+          description: `Idempotent. ${PROCESS_WIDE}`,
+          security,
+          params: Params,
+          response: responses,
+        },
+      },
+      async (request) => {
+        await deps.callerAuth.withSecretKey(request);
+        apply();
+        return view();
+      },
+    );
+  }
+}

@@ -1,0 +1,108 @@
+import type { Clock } from "./clock.js";
+
+/** What the sandbox control plane shows of virtual time. */
+export interface VirtualClockState {
+  now: Date;
+  /** Virtual time minus the base clock's time, in seconds (grows more negative while frozen). */
+  offsetSeconds: number;
+  frozen: boolean;
+}
+
+interface Sleeper {
+  atMs: number;
+  wake(): void;
+  done: boolean;
+  /** Base-clock instants of this sleeper's outstanding base sleeps (re-armed on each change). */
+  arms: number[];
+}
+
+/**
+ * The sandbox's virtual time (docs/decisions.md, "Sandbox control plane"): a base clock (the
+ * system clock in production, a ManualClock in tests) moved forward by an offset, or frozen at
+ * an instant. It never goes back: advancing takes non-negative amounts, and unfreezing resumes
+ * from the frozen instant. One per process, built by the composition root.
+ *
+ * Sleepers are re-evaluated on every change (advance, freeze, unfreeze); while time runs, each
+ * one waits on the base clock for the remaining real duration, re-armed whenever a change makes
+ * it due earlier (an arm that fires too early just re-arms).
+ */
+export class VirtualClock implements Clock {
+  readonly #base: Clock;
+  #offsetMs = 0;
+  #frozenMs: number | null = null;
+  readonly #sleepers = new Set<Sleeper>();
+
+  constructor(base: Clock) {
+    this.#base = base;
+  }
+
+  now(): Date {
+    return new Date(this.#nowMs());
+  }
+
+  sleepUntil(at: Date): Promise<void> {
+    const atMs = at.getTime();
+    if (atMs <= this.#nowMs()) return Promise.resolve();
+    return new Promise((wake) => {
+      const sleeper: Sleeper = { atMs, wake, done: false, arms: [] };
+      this.#sleepers.add(sleeper);
+      this.#evaluate(sleeper);
+    });
+  }
+
+  /** Moves virtual time forward by `seconds` (≥ 0), frozen or not. */
+  advanceSeconds(seconds: number): void {
+    if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError(`virtual time only moves forward, got ${seconds} s`);
+    const deltaMs = seconds * 1000;
+    if (this.#frozenMs !== null) this.#frozenMs += deltaMs;
+    else this.#offsetMs += deltaMs;
+    this.#reevaluateAll();
+  }
+
+  /** Stops virtual time at the current instant (no-op when already frozen). */
+  freeze(): void {
+    if (this.#frozenMs !== null) return;
+    this.#frozenMs = this.#nowMs();
+    this.#reevaluateAll();
+  }
+
+  /** Lets virtual time run again from the frozen instant (no-op when not frozen). */
+  unfreeze(): void {
+    if (this.#frozenMs === null) return;
+    this.#offsetMs = this.#frozenMs - this.#base.now().getTime();
+    this.#frozenMs = null;
+    this.#reevaluateAll();
+  }
+
+  state(): VirtualClockState {
+    const nowMs = this.#nowMs();
+    return { now: new Date(nowMs), offsetSeconds: (nowMs - this.#base.now().getTime()) / 1000, frozen: this.#frozenMs !== null };
+  }
+
+  #nowMs(): number {
+    return this.#frozenMs ?? this.#base.now().getTime() + this.#offsetMs;
+  }
+
+  #reevaluateAll(): void {
+    for (const sleeper of [...this.#sleepers]) this.#evaluate(sleeper);
+  }
+
+  /** Wakes a due sleeper; otherwise makes sure a base sleep will look at it again in time. */
+  #evaluate(sleeper: Sleeper): void {
+    if (sleeper.done) return;
+    if (sleeper.atMs <= this.#nowMs()) {
+      sleeper.done = true;
+      this.#sleepers.delete(sleeper);
+      sleeper.wake();
+      return;
+    }
+    if (this.#frozenMs !== null) return; // only a change can make it due now
+    const baseAtMs = sleeper.atMs - this.#offsetMs;
+    if (sleeper.arms.some((armedMs) => armedMs <= baseAtMs)) return; // an earlier arm re-evaluates it
+    sleeper.arms.push(baseAtMs);
+    void this.#base.sleepUntil(new Date(baseAtMs)).then(() => {
+      sleeper.arms.splice(sleeper.arms.indexOf(baseAtMs), 1);
+      this.#evaluate(sleeper);
+    });
+  }
+}

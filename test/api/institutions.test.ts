@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConnectorRegistry, createSandboxRegistry } from "../../src/connectors/registry.js";
+import type { InstitutionConnector } from "../../src/connectors/types.js";
+import { createTestApp, type TestApp } from "../helpers/test-app.js";
+
+const flinksCapital = createSandboxRegistry({ pendingSeconds: 30, dispatchedSeconds: 240 }).find("FlinksCapital") as InstitutionConnector;
+const fake = (id: string, name: string, institutionId: number): InstitutionConnector => ({ ...flinksCapital, id, name, institutionId });
+
+describe("GET /bankgate/v1/institutions", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      connectors: new ConnectorRegistry([flinksCapital, fake("RBC", "Royal Bank of Canada", 8), fake("TD", "TD Canada Trust", 9)]),
+    });
+  });
+  afterAll(() => t.close());
+
+  const list = (query = "") => t.app.inject({ method: "GET", url: `/bankgate/v1/institutions${query}` });
+
+  it("lists the registered connectors without credentials, sorted by name", async () => {
+    const response = await list();
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      institutions: [
+        { id: "FlinksCapital", name: "FlinksCapital", institutionId: 14 },
+        { id: "RBC", name: "Royal Bank of Canada", institutionId: 8 },
+        { id: "TD", name: "TD Canada Trust", institutionId: 9 },
+      ],
+    });
+  });
+
+  it("filters case-insensitively on name and id", async () => {
+    const ids = async (query: string) => (await list(query)).json().institutions.map((i: { id: string }) => i.id);
+    expect(await ids("?search=CANADA")).toEqual(["RBC", "TD"]);
+    expect(await ids("?search=flinkscap")).toEqual(["FlinksCapital"]);
+    expect(await ids("?search=rbc")).toEqual(["RBC"]);
+    expect(await ids("?search=%20trust%20")).toEqual(["TD"]);
+    expect(await ids("?search=")).toEqual(["FlinksCapital", "RBC", "TD"]);
+    expect(await ids("?search=nowhere")).toEqual([]);
+  });
+
+  it("refuses an oversized search with 400 INVALID_REQUEST", async () => {
+    const response = await list(`?search=${"a".repeat(201)}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().FlinksCode).toBe("INVALID_REQUEST");
+  });
+
+  it("is in the OpenAPI document as a public operation", async () => {
+    const doc = (await t.app.inject({ method: "GET", url: "/openapi.json" })).json();
+    const operation = doc.paths["/bankgate/v1/institutions"].get;
+    expect(operation.security).toEqual([]);
+    expect(operation.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: "search", in: "query" })]));
+  });
+});
+
+describe("GET /bankgate/v1/institutions on the default registry", () => {
+  it("lists the sandbox institution", async () => {
+    const t = await createTestApp();
+    try {
+      expect((await t.app.inject({ method: "GET", url: "/bankgate/v1/institutions?search=capital" })).json()).toEqual({
+        institutions: [{ id: "FlinksCapital", name: "FlinksCapital", institutionId: 14 }],
+      });
+    } finally {
+      await t.close();
+    }
+  });
+});
