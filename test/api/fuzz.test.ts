@@ -254,6 +254,7 @@ function templates(f: Fixture, operation: string): fc.Arbitrary<Record<string, u
   const id = ids(f);
   switch (operation) {
     case "Authorize":
+    case "AuthorizeAsync":
       return fc.oneof(
         fc.record(
           {
@@ -303,6 +304,15 @@ function templates(f: Fixture, operation: string): fc.Arbitrary<Record<string, u
       );
     case "GetAccountsSummary":
       return fc.record({ RequestId: field(id, f), WithBalance: field(booleanish, f) }, { requiredKeys: ["RequestId"] });
+    case "GetStatements":
+      return fc.record(
+        {
+          RequestId: field(id, f),
+          NumberOfStatements: field(fc.constantFrom("MostRecent", "Months3", "Months12", "Months24"), f),
+          AccountsFilter: field(fc.array(id, { maxLength: 3 }), f),
+        },
+        { requiredKeys: ["RequestId"] },
+      );
     default:
       return fc.constant({});
   }
@@ -525,6 +535,9 @@ const ENDPOINTS: readonly { name: string; fuzz: (f: Fixture) => Promise<void> }[
   { name: "POST /Authorize", fuzz: (f) => bodyProperty(f, "Authorize") },
   { name: "POST /GetAccountsDetail", fuzz: (f) => bodyProperty(f, "GetAccountsDetail") },
   { name: "POST /GetAccountsSummary", fuzz: (f) => bodyProperty(f, "GetAccountsSummary") },
+  { name: "POST /AuthorizeAsync", fuzz: (f) => bodyProperty(f, "AuthorizeAsync") },
+  { name: "POST /GetStatements", fuzz: (f) => bodyProperty(f, "GetStatements") },
+  { name: "GET|POST /GetStatementsAsync/{requestId}", fuzz: (f) => pathProperty(f, "GetStatementsAsync", ["GET", "POST"]) },
   { name: "POST /GenerateAuthorizeToken", fuzz: (f) => bodyProperty(f, "GenerateAuthorizeToken", true) },
   { name: "DELETE /DeleteCard/{loginId}", fuzz: (f) => pathProperty(f, "DeleteCard", ["DELETE"]) },
   { name: "GET|POST /GetAccountsDetailAsync/{requestId}", fuzz: (f) => pathProperty(f, "GetAccountsDetailAsync", ["GET", "POST"]) },
