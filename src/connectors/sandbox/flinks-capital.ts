@@ -1,10 +1,12 @@
 import type { Challenge, ConnectorContext, Credentials, InstitutionConnector, Json, SecurityAnswers, StepResult } from "../types.js";
 import { generateBankData } from "./generate-bank-data.js";
+import { normalizeAnswer, type Round, SCENARIOS, type Scenario } from "./scenarios.js";
 
 /**
  * Flinks' own dummy bank (toolbox/sandbox), with the test users of Flinks' docs
- * (flinks-api.md §12). `Greatday+anything` behaves like `Greatday` but is another card, so
- * tests and load runs can hold many cards without colliding on one LoginId.
+ * (flinks-api.md §12) and bankgate's own scenario catalogue (scenarios.ts, docs/sandbox.md).
+ * `Greatday+anything` behaves like `Greatday` but is another card, so tests and load runs can
+ * hold many cards without colliding on one LoginId; any other user takes a suffix the same way.
  */
 const PASSWORD = "everyday";
 
@@ -14,23 +16,15 @@ const QUESTIONS: ReadonlyArray<{ en: string; fr: string; answers: string[] }> = 
   { en: "What shape do people like most?", fr: "Quelle forme les gens aiment-ils le plus?", answers: ["triangle"] },
 ];
 
-type Scenario = "mfa" | "no_mfa" | "disabled" | "unavailable" | "pending" | "dispatched";
-
-const SCENARIOS: Readonly<Record<string, Scenario>> = {
-  greatday: "mfa",
-  greatday_nomfa: "no_mfa",
-  test_disabled_account: "disabled",
-  test_service_unavailable: "unavailable",
-  // Greatday's login, then a slow aggregation (flinks-api.md §12).
-  test_pending: "pending",
-  test_dispatched: "dispatched",
-};
-
 interface FlinksCapitalState {
   /** Normalized username: seeds the generated data, so each card has its own. */
   seed: string;
   language: "en" | "fr";
+  /** Greatday's drawn question. */
   questionIndex: number | null;
+  /** Scripted scenarios: the round being asked, and whether it was replaced after a wrong answer. */
+  round: number;
+  changed: boolean;
 }
 
 /** Aggregation timing of the slow sandbox users, configurable so tests need not wait minutes. */
@@ -53,66 +47,93 @@ export function createFlinksCapital(timing: SandboxTiming): InstitutionConnector
       const scenario = scenarioOf(seed);
       if (!scenario) return { kind: "failed", code: "INVALID_USERNAME" };
       if (credentials.password.toLowerCase() !== PASSWORD) return { kind: "failed", code: "INVALID_PASSWORD" };
-      if (scenario === "disabled") return { kind: "failed", code: "DISABLED_LOGIN" };
-      if (scenario === "unavailable") return { kind: "failed", code: "RETRY_LATER" };
-      if (scenario === "no_mfa") return authorized({ seed, language: credentials.language, questionIndex: null });
-      const state: FlinksCapitalState = {
-        seed,
-        language: credentials.language,
-        questionIndex: ctx.randomInt(QUESTIONS.length),
-      };
-      return { kind: "challenged", challenges: [challengeOf(state)], connectorState: toJson(state) };
+      const state: FlinksCapitalState = { seed, language: credentials.language, questionIndex: null, round: 0, changed: false };
+      const { login } = scenario;
+      switch (login.kind) {
+        case "fail":
+          return { kind: "failed", code: login.code };
+        case "none":
+          return authorized(state);
+        case "random_question": {
+          const questionIndex = ctx.randomInt(QUESTIONS.length);
+          return challenged({ ...state, questionIndex }, [questionOf(questionIndex, state.language)]);
+        }
+        case "script":
+          return challenged(state, challengesOf(login.rounds[0]));
+      }
     },
 
     async answer(answers: SecurityAnswers, connectorState: Json): Promise<StepResult> {
       const state = fromJson(connectorState);
+      const login = scenarioOf(state.seed)?.login;
+      if (login?.kind === "script") return answerScript(login.rounds, login.changeOnWrong, answers, state);
       const question = QUESTIONS[state.questionIndex ?? -1];
       if (!question) return { kind: "failed", code: "INVALID_SECURITY_RESPONSE" };
-      const given = answers[challengeOf(state).prompt] ?? [];
+      const given = answers[question[state.language]] ?? [];
       const correct = given.length === 1 && question.answers.includes(normalizeAnswer(given[0] ?? ""));
       return correct ? authorized(state) : { kind: "failed", code: "INVALID_SECURITY_RESPONSE" };
     },
 
     async fetchData(connectorState: Json, ctx: ConnectorContext) {
       const { seed } = fromJson(connectorState);
-      if (scenarioOf(seed) === "dispatched")
+      const scenario = scenarioOf(seed);
+      if (scenario?.timing === "dispatched")
         await ctx.clock.sleepUntil(new Date(ctx.clock.now().getTime() + timing.dispatchedSeconds * 1000));
-      return generateBankData(seed, ctx.clock.now());
+      const data = generateBankData(seed, ctx.clock.now(), { loginType: scenario?.loginType ?? "Personal" });
+      return scenario?.reshape ? scenario.reshape(data) : data;
     },
 
     aggregationDelaySeconds(connectorState: Json): number {
-      return scenarioOf(fromJson(connectorState).seed) === "pending" ? timing.pendingSeconds : 0;
+      return scenarioOf(fromJson(connectorState).seed)?.timing === "pending" ? timing.pendingSeconds : 0;
     },
   };
 }
 
-/** The user's behaviour; `Greatday+anything` behaves like `Greatday` on a card of its own. */
+/**
+ * A scripted round: all right → the next round (or authorized). A wrong answer fails the
+ * attempt, except where the scenario changes its question instead: then the bank's 203 asks
+ * the replacement (once), as a new challenge rather than a failure.
+ */
+function answerScript(rounds: Round[], changeOnWrong: Round | undefined, answers: SecurityAnswers, state: FlinksCapitalState): StepResult {
+  const current = (state.changed ? changeOnWrong : rounds[state.round]) ?? [];
+  const right = current.length > 0 && current.every((c) => c.accepts(answers));
+  if (right) {
+    const next = { ...state, round: state.round + 1, changed: false };
+    const round = rounds[next.round];
+    return round ? challenged(next, challengesOf(round)) : authorized(next);
+  }
+  if (changeOnWrong && !state.changed) return challenged({ ...state, changed: true }, challengesOf(changeOnWrong));
+  return { kind: "failed", code: "INVALID_SECURITY_RESPONSE" };
+}
+
+/** The user's behaviour; `user+anything` behaves like `user` on a card of its own. */
 function scenarioOf(seed: string): Scenario | undefined {
   return SCENARIOS[seed.split("+")[0] ?? ""];
 }
 
-function challengeOf(state: FlinksCapitalState): Challenge {
-  const question = QUESTIONS[state.questionIndex ?? 0] ?? QUESTIONS[0];
-  return { type: "QuestionAndAnswer", prompt: question?.[state.language] ?? "" };
+function questionOf(index: number, language: "en" | "fr"): Challenge {
+  const question = QUESTIONS[index] ?? QUESTIONS[0];
+  return { type: "QuestionAndAnswer", prompt: question?.[language] ?? "" };
+}
+
+function challengesOf(round: Round | undefined): Challenge[] {
+  return (round ?? []).map((c) => c.challenge);
+}
+
+function challenged(state: FlinksCapitalState, challenges: Challenge[]): StepResult {
+  return { kind: "challenged", challenges, connectorState: toJson(state) };
 }
 
 function authorized(state: FlinksCapitalState): StepResult {
   return { kind: "authorized", connectorState: toJson(state) };
 }
 
-/** Banks compare answers loosely: case, accents and surrounding spaces do not matter. */
-function normalizeAnswer(answer: string): string {
-  return answer
-    .normalize("NFD")
-    .replace(/\p{Diacritic}/gu, "")
-    .trim()
-    .toLowerCase();
-}
-
 function toJson(state: FlinksCapitalState): Json {
-  return { seed: state.seed, language: state.language, questionIndex: state.questionIndex };
+  return { seed: state.seed, language: state.language, questionIndex: state.questionIndex, round: state.round, changed: state.changed };
 }
 
+/** States written before the scenario catalogue have no round: they are at the first. */
 function fromJson(json: Json): FlinksCapitalState {
-  return json as unknown as FlinksCapitalState;
+  const state = json as unknown as Partial<FlinksCapitalState> & Pick<FlinksCapitalState, "seed" | "language">;
+  return { questionIndex: null, ...state, round: state.round ?? 0, changed: state.changed ?? false };
 }
