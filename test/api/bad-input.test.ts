@@ -1097,27 +1097,21 @@ describe("bad MFA answers", () => {
     expect(snapshotCount(t)).toBe(before);
   });
 
-  it("answers before any challenge (a cached session's RequestId) → catalogued 4xx", async () => {
-    const card = await t.connect("Greatday+cached-answer");
-    const cached = await t.authorize({ LoginId: card.Login.Id, MostRecentCached: true });
-    expect(cached.statusCode).toBe(200);
-    const response = await t.post(
-      "Authorize",
-      { RequestId: cached.json().RequestId, SecurityResponses: { [PROMPT]: ["Circle"] } },
-      t.apiKeyHeaders(),
-    );
-    expectCatalogued(response, "answer to a cached session");
-  });
-
-  it("answers to a login that never had a challenge (greatday_nomfa) → catalogued 4xx", async () => {
-    const opened = await t.authorize({ ...GREATDAY, Username: "greatday_nomfa+answers" });
+  it.each([
+    [
+      "before any challenge (a cached session's RequestId)",
+      () => t.connect("Greatday+cached-answer").then((card) => t.authorize({ LoginId: card.Login.Id, MostRecentCached: true })),
+    ],
+    ["to a login that never had a challenge (greatday_nomfa)", () => t.authorize({ ...GREATDAY, Username: "greatday_nomfa+answers" })],
+  ] as const)("answers %s → 400 ALREADY_AUTHORIZED", async (_label, open) => {
+    const opened = await open();
     expect(opened.statusCode).toBe(200);
     const response = await t.post(
       "Authorize",
       { RequestId: opened.json().RequestId, SecurityResponses: { [PROMPT]: ["Circle"] } },
       t.apiKeyHeaders(),
     );
-    expectCatalogued(response, "answer to a no-MFA session");
+    expectCode(response, "ALREADY_AUTHORIZED");
   });
 
   it("answers after the session ended on too many wrong answers → INVALID_SECURITY_RESPONSE_NO_RETRY", async () => {
