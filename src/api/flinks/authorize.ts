@@ -55,9 +55,7 @@ export function registerAuthorize({ app, services, hidden }: FlinksRouteContext)
       url,
       {
         schema: { hide: hidden, tags: ["Authorize"], summary, body: AuthorizeBody },
-        preValidation: async (request) => {
-          request.body = canonicalize(request.body) as AuthorizeBody;
-        },
+        preValidation: canonicalize,
       },
       async function authorize(request, reply) {
         const caller = await services.callerAuth.caller(request);

@@ -5,24 +5,28 @@ import type { TSchema } from "typebox";
  * and all of it works there (flinks-api.md §1, §5.1). Before validation, each known
  * top-level key is renamed to the schema's spelling (case, `_` and `-` ignored) and
  * boolean fields accept "true"/"True"/"false"/"False". Nothing nested is walked, so a
- * 10,000-deep body costs nothing here.
+ * 10,000-deep body costs nothing here. Returned as the route's preValidation hook.
  */
-export function canonicalizeBody(schema: TSchema, aliases: Readonly<Record<string, string>> = {}): (body: unknown) => unknown {
+export function canonicalizeBody(
+  schema: TSchema,
+  aliases: Readonly<Record<string, string>> = {},
+): (request: { body: unknown }) => Promise<void> {
   const properties = (schema as { properties?: Record<string, TSchema> }).properties ?? {};
   const byLooseKey = new Map<string, string>();
   for (const name of Object.keys(properties)) byLooseKey.set(looseKey(name), name);
   for (const [alias, name] of Object.entries(aliases)) byLooseKey.set(looseKey(alias), name);
   const booleans = new Set(Object.keys(properties).filter((name) => acceptsBoolean(properties[name])));
 
-  return (body) => {
-    if (body === null || typeof body !== "object" || Array.isArray(body)) return body;
+  return async (request) => {
+    const { body } = request;
+    if (body === null || typeof body !== "object" || Array.isArray(body)) return;
     const canonical: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(body)) {
       const name = byLooseKey.get(looseKey(key));
       if (name === undefined || name in canonical) continue;
       canonical[name] = booleans.has(name) ? coerceBoolean(value) : value;
     }
-    return canonical;
+    request.body = canonical;
   };
 }
 

@@ -38,7 +38,6 @@ export const GetAccountsSummaryBody = Type.Object({
   RequestId: AnyId,
   WithBalance: Type.Optional(Type.Boolean()),
 });
-type GetAccountsSummaryBody = Static<typeof GetAccountsSummaryBody>;
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
@@ -57,9 +56,7 @@ export function registerGetAccounts({ app, services, hidden }: FlinksRouteContex
     "/GetAccountsDetail",
     {
       schema: { hide: hidden, tags: ["Data"], summary: "Accounts with transactions, balances and holder", body: GetAccountsDetailBody },
-      preValidation: async (request) => {
-        request.body = canonicalDetail(request.body) as GetAccountsDetailBody;
-      },
+      preValidation: canonicalDetail,
     },
     async function getAccountsDetail(request, reply) {
       const read = await readCard(services, request, request.body.RequestId, "sync");
@@ -72,9 +69,7 @@ export function registerGetAccounts({ app, services, hidden }: FlinksRouteContex
     "/GetAccountsSummary",
     {
       schema: { hide: hidden, tags: ["Data"], summary: "Accounts with balances, without transactions", body: GetAccountsSummaryBody },
-      preValidation: async (request) => {
-        request.body = canonicalSummary(request.body) as GetAccountsSummaryBody;
-      },
+      preValidation: canonicalSummary,
     },
     async function getAccountsSummary(request, reply) {
       const read = await readCard(services, request, request.body.RequestId, "sync");

@@ -1,4 +1,4 @@
-import { type Static, Type } from "typebox";
+import { Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
 import { LruCache } from "../../lib/lru-cache.js";
 import type { CardData } from "../../logins/card-data-service.js";
@@ -26,7 +26,6 @@ export const GetStatementsBody = Type.Object({
   ),
   AccountsFilter: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100, description: "Only these AccountIds." })),
 });
-type GetStatementsBody = Static<typeof GetStatementsBody>;
 
 interface WireStatement {
   UniqueId: string;
@@ -46,9 +45,7 @@ export function registerGetStatements({ app, services, hidden }: FlinksRouteCont
     "/GetStatements",
     {
       schema: { hide: hidden, tags: ["Data"], summary: "Monthly account statements as PDF files", body: GetStatementsBody },
-      preValidation: async (request) => {
-        request.body = canonical(request.body) as GetStatementsBody;
-      },
+      preValidation: canonical,
     },
     async function getStatements(request, reply) {
       const count = request.body.NumberOfStatements ?? "MostRecent";
