@@ -8,9 +8,13 @@ import { type FlinksApp, registerFlinksRoutes } from "./api/flinks/flinks-routes
 import { registerJsonParser } from "./api/json-parser.js";
 import { loggerOptions } from "./api/logger-options.js";
 import { registerSessionIntrospection } from "./api/operator/session-introspection.js";
+import { registerSandboxCards } from "./api/sandbox/sandbox-cards.js";
 import { registerSandboxClock } from "./api/sandbox/sandbox-clock.js";
+import { registerSandboxScripts } from "./api/sandbox/sandbox-scripts.js";
+import { registerSandboxSessions } from "./api/sandbox/sandbox-sessions.js";
 import type { Deps } from "./deps.js";
 import { ApiError } from "./errors/api-error.js";
+import type { VirtualClock } from "./lib/virtual-clock.js";
 
 /** Builds the HTTP application; never listens (tests use inject, main.ts listens). */
 export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -62,9 +66,17 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
   });
   registerInstitutions(app as FlinksApp, { connectors: deps.services.connectors });
   // The sandbox control plane (BANKGATE_SANDBOX_CONTROL): absent routes answer 404 NOT_FOUND.
-  if (deps.sandboxClock) registerSandboxClock(app as FlinksApp, { callerAuth: deps.services.callerAuth, clock: deps.sandboxClock });
+  if (deps.sandboxClock) registerSandboxControl(app as FlinksApp, deps, deps.sandboxClock);
   await app.ready();
   return app;
+}
+
+function registerSandboxControl(app: FlinksApp, deps: Deps, clock: VirtualClock): void {
+  const { callerAuth } = deps.services;
+  registerSandboxClock(app, { callerAuth, clock });
+  registerSandboxCards(app, { callerAuth, storage: deps.storage, secrets: deps.secrets, memories: deps.memories });
+  registerSandboxScripts(app, { callerAuth, memories: deps.memories });
+  registerSandboxSessions(app, { callerAuth, storage: deps.storage, now: () => clock.now() });
 }
 
 /**

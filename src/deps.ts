@@ -3,7 +3,8 @@ import type { FastifyBaseLogger } from "fastify";
 import { CallerAuth } from "./api/flinks/caller-auth.js";
 import type { FlinksServices } from "./api/flinks/flinks-routes.js";
 import type { Config } from "./config/config.js";
-import { type ConnectorRegistry, createSandboxRegistry } from "./connectors/registry.js";
+import type { ConnectorRegistry } from "./connectors/registry.js";
+import { createSandboxRegistry } from "./connectors/sandbox/sandbox-banks.js";
 import { AuthorizeTokenIssuer } from "./customers/authorize-token-issuer.js";
 import { CustomerDirectory } from "./customers/customer-directory.js";
 import { type CustomerKeys, ensureDevelopmentCustomer } from "./customers/development-customer.js";
@@ -14,6 +15,7 @@ import { createFaultPoints } from "./lib/fault-points.js";
 import { VirtualClock } from "./lib/virtual-clock.js";
 import { CardDataService } from "./logins/card-data-service.js";
 import { CardSecrets } from "./logins/card-secrets.js";
+import { InstitutionMemories } from "./logins/institution-memories.js";
 import { AttemptLimiter, defaultAttemptLimits } from "./security/attempt-limiter.js";
 import { aggregationJob, createAggregationHandler } from "./sessions/aggregation-job.js";
 import { AuthorizeService, type AuthorizeStepPayload, authorizeStepJob } from "./sessions/authorize-service.js";
@@ -28,6 +30,9 @@ export interface Deps {
   clock: Clock;
   /** The same clock as `clock` when BANKGATE_SANDBOX_CONTROL is on (the control plane moves it), else null. */
   sandboxClock: VirtualClock | null;
+  /** What the sandbox banks remember of their users (the control plane resets and scripts them). */
+  memories: InstitutionMemories;
+  secrets: CardSecrets;
   storage: Storage;
   storeKind: StoreKind;
   vault: Vault;
@@ -65,11 +70,20 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const indexKey = await loadIndexKey(storage, vault);
   const connectors =
     overrides.connectors ??
-    createSandboxRegistry({ pendingSeconds: config.sandboxPendingSeconds, dispatchedSeconds: config.sandboxDispatchedSeconds });
+    createSandboxRegistry({
+      pendingSeconds: config.sandboxPendingSeconds,
+      dispatchedSeconds: config.sandboxDispatchedSeconds,
+      slowSeconds: config.sandboxSlowSeconds,
+    });
   const developmentCustomer = await ensureDevelopmentCustomer(config, storage.customers, clock);
   const secrets = new CardSecrets(vault, indexKey);
   const drawInt = overrides.randomInt ?? ((max: number) => randomInt(max));
-  const connectorContext = () => ({ clock, randomInt: drawInt });
+  const memories = new InstitutionMemories(storage.institutionMemory, clock, indexKey);
+  const connectorContext = (customerId: string, institution: string) => ({
+    clock,
+    randomInt: drawInt,
+    memory: memories.of(customerId, institution),
+  });
   const faults = createFaultPoints(config);
   const jobs = new JobQueue(storage, vault, clock, {
     claimSeconds: config.jobClaimSeconds,
@@ -101,7 +115,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       jobs,
       attempts,
       indexKey,
-      randomInt: drawInt,
+      connectorContext,
       sessionIdleTtlSeconds: config.sessionIdleTtlSeconds,
       sessionAbsoluteTtlSeconds: config.sessionAbsoluteTtlSeconds,
       mfaAttemptsPerRequest: config.mfaAttemptsPerRequest,
@@ -152,6 +166,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     config,
     clock,
     sandboxClock,
+    memories,
+    secrets,
     storage,
     storeKind: kind,
     vault,

@@ -55,6 +55,8 @@ export interface Config {
   sandboxPendingSeconds: number;
   /** BANKGATE_SANDBOX_DISPATCHED_SECONDS: sandbox user test_dispatched's aggregation takes this long (past the sync wait: OPERATION_DISPATCHED). */
   sandboxDispatchedSeconds: number;
+  /** BANKGATE_SANDBOX_SLOW_SECONDS: sandbox user test_slow's every login and answer takes this long (virtual seconds). */
+  sandboxSlowSeconds: number;
   /** BANKGATE_SANDBOX_CONTROL: "on" serves the sandbox control plane (/sandbox/v1: virtual time for the whole process); default "on" unless NODE_ENV=production. */
   sandboxControl: boolean;
   /** BANKGATE_BODY_LIMIT_BYTES: larger request bodies get 413 PAYLOAD_TOO_LARGE. */
@@ -100,6 +102,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobMaxAttempts: readInt(env, "BANKGATE_JOB_MAX_ATTEMPTS", 5, 1),
     sandboxPendingSeconds: readInt(env, "BANKGATE_SANDBOX_PENDING_SECONDS", 30, 0),
     sandboxDispatchedSeconds: readInt(env, "BANKGATE_SANDBOX_DISPATCHED_SECONDS", 240, 0),
+    sandboxSlowSeconds: readInt(env, "BANKGATE_SANDBOX_SLOW_SECONDS", 5, 0),
     sandboxControl: readEnum(env, "BANKGATE_SANDBOX_CONTROL", ["on", "off"], env.NODE_ENV === "production" ? "off" : "on") === "on",
     bodyLimitBytes: readInt(env, "BANKGATE_BODY_LIMIT_BYTES", 1024 * 1024, 1024),
     logLevel: env.LOG_LEVEL || "info",

@@ -1,4 +1,3 @@
-import { createFlinksCapital, type SandboxTiming } from "./sandbox/flinks-capital.js";
 import type { InstitutionConnector } from "./types.js";
 
 /** The institutions this server can reach, looked up by Flinks institution code (case-insensitive). */
@@ -16,8 +15,4 @@ export class ConnectorRegistry {
   list(): InstitutionConnector[] {
     return [...this.#byCode.values()];
   }
-}
-
-export function createSandboxRegistry(timing: SandboxTiming): ConnectorRegistry {
-  return new ConnectorRegistry([createFlinksCapital(timing)]);
 }

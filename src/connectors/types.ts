@@ -42,6 +42,18 @@ export interface ConnectorContext {
   clock: Clock;
   /** Uniform random integer in [0, max): injected so tests can pin a challenge. */
   randomInt(max: number): number;
+  /** The institution's own records of this customer's users, kept between sessions. */
+  memory: InstitutionMemory;
+}
+
+/**
+ * What a bank remembers of a user from one login to the next: a trusted device, failed
+ * attempts, a changed password. Real connectors keep it at the bank; the sandbox banks keep it
+ * here, in the store, so every process of a deployment sees the same bank.
+ */
+export interface InstitutionMemory {
+  read(key: string): Promise<Json | null>;
+  write(key: string, value: Json): Promise<void>;
 }
 
 export type AccountCategory = "Operations" | "Credits" | "Products" | "Other";
@@ -101,6 +113,8 @@ export interface InstitutionConnector {
   /** Flinks' numeric institution id (FlinksCapital = 14). */
   institutionId: number;
   capabilities: ReadonlySet<Capability>;
+  /** A small SVG logo for institution lists (the Connect widget's selector). */
+  logoSvg?: string;
   start(credentials: Credentials, ctx: ConnectorContext): Promise<StepResult>;
   answer(answers: SecurityAnswers, connectorState: Json, ctx: ConnectorContext): Promise<StepResult>;
   fetchData(connectorState: Json, ctx: ConnectorContext): Promise<AggregatedData>;

@@ -32,7 +32,7 @@ export interface AggregationDeps {
   indexKey: Buffer;
   idleTtlSeconds: number;
   connectorTimeoutSeconds: number;
-  connectorContext(): ConnectorContext;
+  connectorContext(customerId: string, institution: string): ConnectorContext;
   faults: FaultPoints;
 }
 
@@ -63,7 +63,7 @@ async function aggregateSession(deps: AggregationDeps, job: Job, session: Sessio
   let data: AggregatedData;
   try {
     data = await withTimeout(
-      connector.fetchData(deps.secrets.openConnectorState(session), deps.connectorContext()),
+      connector.fetchData(deps.secrets.openConnectorState(session), deps.connectorContext(session.customerId, session.institution)),
       deps.connectorTimeoutSeconds,
     );
   } catch (error) {

@@ -34,7 +34,7 @@ export interface AuthorizeServiceDeps {
   indexKey: Buffer;
   connectors: ConnectorRegistry;
   clock: Clock;
-  randomInt(max: number): number;
+  connectorContext(customerId: string, institution: string): ConnectorContext;
   sessionIdleTtlSeconds: number;
   sessionAbsoluteTtlSeconds: number;
   mfaAttemptsPerRequest: number;
@@ -248,7 +248,7 @@ export class AuthorizeService {
    */
   async #runStep(session: Session, step: StepRequest): Promise<AuthorizeOutcome> {
     const connector = this.#connector(session.institution);
-    const ctx = this.#ctx();
+    const ctx = this.deps.connectorContext(session.customerId, session.institution);
     const credentials = await this.#credentialsOf(session);
     const reserved = await this.deps.attempts.reserve(
       step.step === "answer" && session.loginId
@@ -403,10 +403,6 @@ export class AuthorizeService {
       absoluteExpiresAt,
     };
     return touched(session, now, this.#timing);
-  }
-
-  #ctx(): ConnectorContext {
-    return { clock: this.deps.clock, randomInt: this.deps.randomInt };
   }
 }
 

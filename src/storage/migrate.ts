@@ -3,6 +3,7 @@ import * as initial from "./migrations/001-initial.js";
 import * as attemptLimits from "./migrations/002-attempt-limits.js";
 import * as jobs from "./migrations/003-jobs.js";
 import * as cardLiveSession from "./migrations/004-card-live-session.js";
+import * as institutionMemory from "./migrations/008-institution-memory.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled into the program: no file-system scanning at start. */
@@ -11,6 +12,8 @@ const migrations: Record<string, Migration> = {
   "002-attempt-limits": attemptLimits,
   "003-jobs": jobs,
   "004-card-live-session": cardLiveSession,
+  // 005–007 belong to the widget, nightly refresh and webhooks.
+  "008-institution-memory": institutionMemory,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

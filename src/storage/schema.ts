@@ -11,6 +11,7 @@ export interface Database {
   server_settings: ServerSettingRow;
   attempt_counters: AttemptCounterRow;
   jobs: JobRow;
+  institution_memory: InstitutionMemoryRow;
 }
 
 export interface CustomerRow {
@@ -111,5 +112,14 @@ export interface JobRow {
   locked_until: number | null;
   last_error: string | null;
   created_at: number;
+  updated_at: number;
+}
+
+export interface InstitutionMemoryRow {
+  customer_id: string;
+  institution: string;
+  key_hash: string;
+  /** JSON. */
+  value: string;
   updated_at: number;
 }

@@ -42,6 +42,19 @@ export class SessionStore {
     return row && fromRow(row);
   }
 
+  /** The customer's latest sessions, newest first (the sandbox control plane's list). */
+  async listRecent(customerId: string, limit: number): Promise<Session[]> {
+    const rows = await this.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("customer_id", "=", customerId)
+      .orderBy("created_at", "desc")
+      .orderBy("request_id")
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
   /**
    * Compare-and-swap: writes `next` (with version expectedVersion + 1) only if the stored
    * version is still `expectedVersion`. Returns false when another writer got there first.

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { AttemptStore } from "./attempt-store.js";
 import { AuthorizeTokenStore } from "./authorize-token-store.js";
 import { CustomerStore } from "./customer-store.js";
+import { InstitutionMemoryStore } from "./institution-memory-store.js";
 import { JobStore } from "./job-store.js";
 import { LoginStore } from "./login-store.js";
 import type { Database } from "./schema.js";
@@ -17,6 +18,7 @@ export class Storage {
   readonly settings: ServerSettingStore;
   readonly attempts: AttemptStore;
   readonly jobs: JobStore;
+  readonly institutionMemory: InstitutionMemoryStore;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -29,6 +31,7 @@ export class Storage {
     this.settings = new ServerSettingStore(db);
     this.attempts = new AttemptStore(db);
     this.jobs = new JobStore(db);
+    this.institutionMemory = new InstitutionMemoryStore(db);
   }
 
   /** Runs `work` in one transaction: all of its writes commit together or none do. */

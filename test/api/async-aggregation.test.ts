@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectorRegistry } from "../../src/connectors/registry.js";
-import { createFlinksCapital } from "../../src/connectors/sandbox/flinks-capital.js";
-import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { createTestApp, flinksCapital, type TestApp } from "../helpers/test-app.js";
 
 const NO_MFA = { Institution: "FlinksCapital", Username: "greatday_nomfa", Password: "Everyday", MostRecentCached: false, Save: true };
 
@@ -99,7 +98,7 @@ describe("background aggregation (202 until the data is in)", () => {
   });
 
   it("retries a failing aggregation with backoff, then reports AGGREGATION_ERROR on data and cached calls", async () => {
-    const bank = createFlinksCapital({ pendingSeconds: 0, dispatchedSeconds: 0 });
+    const bank = flinksCapital();
     let fetches = 0;
     const broken = {
       ...bank,

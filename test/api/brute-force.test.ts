@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectorRegistry } from "../../src/connectors/registry.js";
-import { createFlinksCapital } from "../../src/connectors/sandbox/flinks-capital.js";
-import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { createTestApp, flinksCapital, type TestApp } from "../helpers/test-app.js";
 
 const PROMPT = "What city were you born in?";
 
 /** The sandbox bank, counting every call that reaches it. */
 function countingBank() {
-  const bank = createFlinksCapital({ pendingSeconds: 0, dispatchedSeconds: 0 });
+  const bank = flinksCapital();
   const calls = { start: 0, answer: 0 };
   const counted = {
     ...bank,

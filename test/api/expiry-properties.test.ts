@@ -31,10 +31,9 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { ConnectorRegistry } from "../../src/connectors/registry.js";
-import { createFlinksCapital } from "../../src/connectors/sandbox/flinks-capital.js";
 import type { AggregatedData } from "../../src/connectors/types.js";
 import { createDeps, type Deps } from "../../src/deps.js";
-import { createTestApp, SANDBOX_ANSWERS, type TestApp } from "../helpers/test-app.js";
+import { createTestApp, flinksCapital, SANDBOX_ANSWERS, type TestApp } from "../helpers/test-app.js";
 
 const IDLE = 5;
 const ABSOLUTE = 12;
@@ -88,7 +87,7 @@ function fcParameters<T>(numRuns: number, examples: T[]): fc.Parameters<[T]> {
  * would cost more than the rest of a schedule, and the data plays no part in expiry.
  */
 function quickSandbox(): ConnectorRegistry {
-  const bank = createFlinksCapital({ pendingSeconds: 0, dispatchedSeconds: 0 });
+  const bank = flinksCapital();
   let data: Promise<AggregatedData> | undefined;
   const small = (full: AggregatedData): AggregatedData => ({
     ...full,

@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConnectorRegistry, createSandboxRegistry } from "../../src/connectors/registry.js";
+import { ConnectorRegistry } from "../../src/connectors/registry.js";
 import type { InstitutionConnector } from "../../src/connectors/types.js";
-import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { createTestApp, flinksCapital, type TestApp } from "../helpers/test-app.js";
 
-const flinksCapital = createSandboxRegistry({ pendingSeconds: 30, dispatchedSeconds: 240 }).find("FlinksCapital") as InstitutionConnector;
-const fake = (id: string, name: string, institutionId: number): InstitutionConnector => ({ ...flinksCapital, id, name, institutionId });
+const fake = (id: string, name: string, institutionId: number): InstitutionConnector => ({ ...flinksCapital(), id, name, institutionId });
 
 describe("GET /bankgate/v1/institutions", () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({
-      connectors: new ConnectorRegistry([flinksCapital, fake("RBC", "Royal Bank of Canada", 8), fake("TD", "TD Canada Trust", 9)]),
+      connectors: new ConnectorRegistry([flinksCapital(), fake("RBC", "Royal Bank of Canada", 8), fake("TD", "TD Canada Trust", 9)]),
     });
   });
   afterAll(() => t.close());
@@ -22,9 +21,9 @@ describe("GET /bankgate/v1/institutions", () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       institutions: [
-        { id: "FlinksCapital", name: "FlinksCapital", institutionId: 14 },
-        { id: "RBC", name: "Royal Bank of Canada", institutionId: 8 },
-        { id: "TD", name: "TD Canada Trust", institutionId: 9 },
+        { id: "FlinksCapital", name: "FlinksCapital", institutionId: 14, logoUrl: "/bankgate/v1/institutions/FlinksCapital/logo" },
+        { id: "RBC", name: "Royal Bank of Canada", institutionId: 8, logoUrl: "/bankgate/v1/institutions/RBC/logo" },
+        { id: "TD", name: "TD Canada Trust", institutionId: 9, logoUrl: "/bankgate/v1/institutions/TD/logo" },
       ],
     });
   });
@@ -54,14 +53,33 @@ describe("GET /bankgate/v1/institutions", () => {
 });
 
 describe("GET /bankgate/v1/institutions on the default registry", () => {
-  it("lists the sandbox institution", async () => {
-    const t = await createTestApp();
-    try {
-      expect((await t.app.inject({ method: "GET", url: "/bankgate/v1/institutions?search=capital" })).json()).toEqual({
-        institutions: [{ id: "FlinksCapital", name: "FlinksCapital", institutionId: 14 }],
-      });
-    } finally {
-      await t.close();
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it("lists FlinksCapital and the sandbox banks of other MFA styles, each with its logo", async () => {
+    const { institutions } = (await t.app.inject({ method: "GET", url: "/bankgate/v1/institutions" })).json();
+    expect(institutions.map((i: { id: string }) => i.id)).toEqual([
+      "FlinksCapital",
+      "LaurentideSavings",
+      "LibertyNational",
+      "MapleTrust",
+      "NorthwindCreditUnion",
+    ]);
+    for (const { id, logoUrl } of institutions) {
+      const logo = await t.app.inject({ method: "GET", url: logoUrl });
+      expect(logo.statusCode, id).toBe(200);
+      expect(logo.headers["content-type"]).toBe("image/svg+xml");
+      expect(logo.headers["content-security-policy"]).toContain("default-src 'none'");
+      expect(logo.body).toMatch(/^<svg [^>]*>.*<\/svg>$/s);
     }
+  });
+
+  it("answers 404 NOT_FOUND for the logo of an unknown institution", async () => {
+    const response = await t.app.inject({ method: "GET", url: "/bankgate/v1/institutions/Nowhere/logo" });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().FlinksCode).toBe("NOT_FOUND");
   });
 });

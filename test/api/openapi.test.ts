@@ -18,10 +18,15 @@ describe("API documentation", () => {
       [
         "/bankgate/v1/{customerId}/sessions/{requestId}",
         "/bankgate/v1/institutions",
+        "/bankgate/v1/institutions/{id}/logo",
+        "/sandbox/v1/{customerId}/cards/{loginId}/next-refresh",
+        "/sandbox/v1/{customerId}/cards/{loginId}/reset",
         "/sandbox/v1/{customerId}/clock",
         "/sandbox/v1/{customerId}/clock/advance",
         "/sandbox/v1/{customerId}/clock/freeze",
         "/sandbox/v1/{customerId}/clock/unfreeze",
+        "/sandbox/v1/{customerId}/scripts/{name}",
+        "/sandbox/v1/{customerId}/sessions",
         ...[
           "/Authorize",
           "/AuthorizeAsync",

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConnectorRegistry } from "../../src/connectors/registry.js";
-import { createFlinksCapital } from "../../src/connectors/sandbox/flinks-capital.js";
-import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { createTestApp, flinksCapital, type TestApp } from "../helpers/test-app.js";
 
 const GREATDAY = { Institution: "FlinksCapital", Username: "Greatday", Password: "Everyday", MostRecentCached: false, Save: true };
 const ANSWER = { "What city were you born in?": ["Montreal"] };
@@ -64,7 +63,7 @@ describe("session lifetime", () => {
   });
 
   it("lets exactly one of two concurrent answers reach the institution", async () => {
-    const bank = createFlinksCapital({ pendingSeconds: 0, dispatchedSeconds: 0 });
+    const bank = flinksCapital();
     let release: () => void = () => {};
     const bankIsAnswering = new Promise<void>((resolve) => {
       release = resolve;

@@ -6,6 +6,8 @@ import { inject } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { type Config, loadConfig } from "../../src/config/config.js";
 import type { ConnectorRegistry } from "../../src/connectors/registry.js";
+import { createSandboxRegistry } from "../../src/connectors/sandbox/sandbox-banks.js";
+import type { InstitutionConnector } from "../../src/connectors/types.js";
 import { createDeps, type Deps } from "../../src/deps.js";
 import { ManualClock } from "../../src/lib/clock.js";
 import { newRandomId, sha256Hex } from "../../src/lib/ids.js";
@@ -142,4 +144,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   };
   return testApp;
+}
+
+/** The FlinksCapital sandbox bank alone, for tests that wrap or count its calls (no latency). */
+export function flinksCapital(): InstitutionConnector {
+  const bank = createSandboxRegistry({ pendingSeconds: 0, dispatchedSeconds: 0, slowSeconds: 0 }).find("FlinksCapital");
+  if (!bank) throw new Error("FlinksCapital is a sandbox bank");
+  return bank;
 }

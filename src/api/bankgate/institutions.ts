@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import type { ConnectorRegistry } from "../../connectors/registry.js";
+import { ApiError } from "../../errors/api-error.js";
 import type { FlinksApp } from "../flinks/flinks-routes.js";
 
 const Query = Type.Object({
@@ -16,11 +17,25 @@ const Institution = Type.Object({
   id: Type.String({ description: "The code to send as `Institution` to /Authorize.", examples: ["FlinksCapital"] }),
   name: Type.String({ description: "Display name.", examples: ["FlinksCapital"] }),
   institutionId: Type.Integer({ description: "Flinks' numeric institution id.", examples: [14] }),
+  logoUrl: Type.Union([Type.String(), Type.Null()], {
+    description: "The bundled logo (SVG), relative to this server; null when the institution has none.",
+    examples: ["/bankgate/v1/institutions/FlinksCapital/logo"],
+  }),
 });
+
+const LogoParams = Type.Object({ id: Type.String({ maxLength: 64, description: "The institution's code.", examples: ["FlinksCapital"] }) });
 
 const InstitutionList = Type.Object(
   { institutions: Type.Array(Institution, { description: "Sorted by name." }) },
-  { examples: [{ institutions: [{ id: "FlinksCapital", name: "FlinksCapital", institutionId: 14 }] }] },
+  {
+    examples: [
+      {
+        institutions: [
+          { id: "FlinksCapital", name: "FlinksCapital", institutionId: 14, logoUrl: "/bankgate/v1/institutions/FlinksCapital/logo" },
+        ],
+      },
+    ],
+  },
 );
 
 /**
@@ -45,9 +60,38 @@ export function registerInstitutions(app: FlinksApp, deps: { connectors: Connect
       const institutions = deps.connectors
         .list()
         .filter((c) => search === "" || c.id.toLowerCase().includes(search) || c.name.toLowerCase().includes(search))
-        .map((c) => ({ id: c.id, name: c.name, institutionId: c.institutionId }))
+        .map((c) => ({ id: c.id, name: c.name, institutionId: c.institutionId, logoUrl: c.logoSvg ? logoPath(c.id) : null }))
         .sort((a, b) => a.name.localeCompare(b.name, "en") || a.id.localeCompare(b.id, "en"));
       return { institutions };
     },
   );
+
+  app.get(
+    "/bankgate/v1/institutions/:id/logo",
+    {
+      schema: {
+        tags: ["Institutions"],
+        summary: "An institution's logo (SVG)",
+        description: "Public, cacheable for a day. 404 NOT_FOUND for unknown institutions and those without a logo.",
+        security: [],
+        params: LogoParams,
+        produces: ["image/svg+xml"],
+      },
+    },
+    async function institutionLogo(request, reply) {
+      const logo = deps.connectors.find(request.params.id)?.logoSvg;
+      if (!logo) throw new ApiError("NOT_FOUND");
+      // An SVG opened directly must not run anything: no scripts, no external loads.
+      return reply
+        .header("content-type", "image/svg+xml")
+        .header("cache-control", "public, max-age=86400")
+        .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'")
+        .header("x-content-type-options", "nosniff")
+        .send(logo);
+    },
+  );
+}
+
+function logoPath(id: string): string {
+  return `/bankgate/v1/institutions/${encodeURIComponent(id)}/logo`;
 }

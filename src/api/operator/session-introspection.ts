@@ -1,7 +1,8 @@
-import { Type } from "typebox";
+import { type Static, Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
 import type { JobQueue } from "../../jobs/job-queue.js";
 import { aggregationJob } from "../../sessions/aggregation-job.js";
+import type { Session } from "../../sessions/session.js";
 import type { Storage } from "../../storage/storage.js";
 import { parseRequestId } from "../flinks/authorize.js";
 import type { CallerAuth } from "../flinks/caller-auth.js";
@@ -17,7 +18,8 @@ const JobStatus = Type.Object({
   runAt: Type.String({ format: "date-time" }),
   lastError: Type.Union([Type.String(), Type.Null()]),
 });
-const SessionView = Type.Object({
+/** Where a session stands, without its answers, credentials or connector state (also the sandbox's session list). */
+export const SessionSummary = Type.Object({
   requestId: Type.String(),
   state: Type.String({ description: "connecting | challenged | answering | authorized | failed" }),
   mode: Type.String({ description: "live | cached" }),
@@ -31,6 +33,10 @@ const SessionView = Type.Object({
   lastActivityAt: Type.String({ format: "date-time" }),
   expiresAt: Type.String({ format: "date-time" }),
   absoluteExpiresAt: Type.String({ format: "date-time" }),
+});
+
+const SessionView = Type.Object({
+  ...SessionSummary.properties,
   aggregation: Type.Union([JobStatus, Type.Null()], { description: "The card's latest aggregation job." }),
 });
 
@@ -59,23 +65,29 @@ export function registerSessionIntrospection(
       if (!session) throw new ApiError("SESSION_NONEXISTENT");
       const job = session.loginId ? await deps.jobs.findLatest(aggregationJob.singletonKey(session.loginId)) : undefined;
       return {
-        requestId: session.requestId,
-        state: session.state,
-        mode: session.mode,
-        institution: session.institution,
-        loginId: session.loginId,
-        pendingChallenges: session.state === "challenged" ? (session.challenges ?? []) : [],
-        attemptsLeft: session.attemptsLeft,
-        errorCode: session.errorCode,
-        expired: deps.now() >= session.expiresAt,
-        createdAt: session.createdAt.toISOString(),
-        lastActivityAt: session.lastActivityAt.toISOString(),
-        expiresAt: session.expiresAt.toISOString(),
-        absoluteExpiresAt: session.absoluteExpiresAt.toISOString(),
+        ...summarizeSession(session, deps.now()),
         aggregation: job
           ? { kind: job.kind, state: job.state, attempts: job.attempts, runAt: job.runAt.toISOString(), lastError: job.lastError }
           : null,
       };
     },
   );
+}
+
+export function summarizeSession(session: Session, now: Date): Static<typeof SessionSummary> {
+  return {
+    requestId: session.requestId,
+    state: session.state,
+    mode: session.mode,
+    institution: session.institution,
+    loginId: session.loginId,
+    pendingChallenges: session.state === "challenged" ? (session.challenges ?? []) : [],
+    attemptsLeft: session.attemptsLeft,
+    errorCode: session.errorCode,
+    expired: now >= session.expiresAt,
+    createdAt: session.createdAt.toISOString(),
+    lastActivityAt: session.lastActivityAt.toISOString(),
+    expiresAt: session.expiresAt.toISOString(),
+    absoluteExpiresAt: session.absoluteExpiresAt.toISOString(),
+  };
 }

@@ -2,6 +2,7 @@ import { Type } from "typebox";
 import type { VirtualClock } from "../../lib/virtual-clock.js";
 import type { CallerAuth } from "../flinks/caller-auth.js";
 import type { FlinksApp } from "../flinks/flinks-routes.js";
+import { SandboxErrorBody as ErrorBody, CustomerParams as Params, sandboxSecurity as security } from "./sandbox-schemas.js";
 
 const MAX_ADVANCE_SECONDS = 31_536_000; // one year
 
@@ -10,10 +11,6 @@ const PROCESS_WIDE =
   "(each process of a scale-out deployment has its own). Every expiry follows it: RequestIds, authorize tokens, " +
   "the processing cap, attempt locks, queued jobs and the sandbox bank's delays. Needs the customer's secret key in " +
   "`flinks-auth-key`; served only with BANKGATE_SANDBOX_CONTROL=on.";
-
-const Params = Type.Object({
-  customerId: Type.String({ description: "Your customerId.", examples: ["43387ca6-0391-4c82-857d-70d95f087ecb"] }),
-});
 
 const ClockState = Type.Object(
   {
@@ -39,12 +36,6 @@ const AdvanceBody = Type.Object(
   { examples: [{ seconds: 480 }] },
 );
 
-const ErrorBody = Type.Object(
-  { HttpStatusCode: Type.Integer(), FlinksCode: Type.String(), Message: Type.String() },
-  { description: "The Flinks error body (docs/errors.md)." },
-);
-
-const security = [{ authKey: [] }];
 const responses = { 200: ClockState, 400: ErrorBody, 401: ErrorBody };
 
 /**

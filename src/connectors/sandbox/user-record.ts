@@ -1,0 +1,47 @@
+import type { ConnectorFailure, InstitutionMemory, Json } from "../types.js";
+
+/** What the sandbox control plane can make a card's next login do (docs/sandbox.md). */
+export type ForcedLogin =
+  | { outcome: "authorized" }
+  | { outcome: "failed"; code: ConnectorFailure }
+  /** A question the bank has never asked: stored answers do not know it. */
+  | { outcome: "challenge"; prompt: string; answer: string };
+
+/** A sandbox bank's record of one user, kept between sessions in the institution memory. */
+export interface UserRecord {
+  /** Logins let through, ever: the data of some scenarios changes after the first. */
+  logins: number;
+  /** RETRY_LATER answers already given (flaky users). */
+  retriesGiven: number;
+  /** Wrong MFA answers since the last right one (users the bank locks). */
+  wrongAnswers: number;
+  /** A right MFA answer made the bank trust the device (trusted_device). */
+  trustedDevice: boolean;
+  nextLogin: ForcedLogin | null;
+}
+
+const FRESH: UserRecord = { logins: 0, retriesGiven: 0, wrongAnswers: 0, trustedDevice: false, nextLogin: null };
+
+/** The record's key: the username as the bank compares it, so `Greatday` and `greatday` are one user. */
+export function userKey(username: string): string {
+  return `user:${username.trim().toLowerCase()}`;
+}
+
+export async function readUserRecord(memory: InstitutionMemory, username: string): Promise<UserRecord> {
+  const stored = (await memory.read(userKey(username))) as Partial<UserRecord> | null;
+  return { ...FRESH, ...stored };
+}
+
+export function writeUserRecord(memory: InstitutionMemory, username: string, record: UserRecord): Promise<void> {
+  return memory.write(userKey(username), record as unknown as Json);
+}
+
+/** The control plane's reset: the bank forgets the user, so the next login is like the first. */
+export function forgetUser(memory: InstitutionMemory, username: string): Promise<void> {
+  return writeUserRecord(memory, username, FRESH);
+}
+
+/** The control plane's forced outcome, used (and cleared) by the user's next login. */
+export async function forceNextLogin(memory: InstitutionMemory, username: string, outcome: ForcedLogin): Promise<void> {
+  await writeUserRecord(memory, username, { ...(await readUserRecord(memory, username)), nextLogin: outcome });
+}

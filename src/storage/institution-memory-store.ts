@@ -1,0 +1,43 @@
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.js";
+
+/** Where a bank's memory of one user lives: its customer, its institution and the keyed hash of its key. */
+export interface MemorySlot {
+  customerId: string;
+  institution: string;
+  keyHash: string;
+}
+
+/** The sandbox banks' memory (migration 008): one JSON value per slot, last writer wins. */
+export class InstitutionMemoryStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async read(slot: MemorySlot): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom("institution_memory")
+      .select("value")
+      .where("customer_id", "=", slot.customerId)
+      .where("institution", "=", slot.institution)
+      .where("key_hash", "=", slot.keyHash)
+      .executeTakeFirst();
+    return row?.value;
+  }
+
+  async write(slot: MemorySlot, value: string, at: Date): Promise<void> {
+    await this.db
+      .insertInto("institution_memory")
+      .values({ customer_id: slot.customerId, institution: slot.institution, key_hash: slot.keyHash, value, updated_at: at.getTime() })
+      .onConflict((oc) => oc.columns(["customer_id", "institution", "key_hash"]).doUpdateSet({ value, updated_at: at.getTime() }))
+      .execute();
+  }
+
+  /** The control plane's card reset: the bank forgets the user. */
+  async forget(slot: MemorySlot): Promise<void> {
+    await this.db
+      .deleteFrom("institution_memory")
+      .where("customer_id", "=", slot.customerId)
+      .where("institution", "=", slot.institution)
+      .where("key_hash", "=", slot.keyHash)
+      .execute();
+  }
+}
