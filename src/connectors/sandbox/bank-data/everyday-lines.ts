@@ -39,8 +39,8 @@ export function pushEverydayDrafts(drafts: Draft[], pace: EverydayPace, day: Cal
     return;
   }
   let netCents = drafts.reduce((sum, draft) => sum + draft.amountCents, netBeforeDayCents);
-  // Uniform on [0, 2·mean] plus a uniform fraction, floored: the mean is exact and busy days vary.
-  for (let count = Math.floor(2 * pace.linesPerDay * random.fraction() + random.fraction()); count > 0; count--) {
+  // Uniform on [mean/2, 3·mean/2] plus a uniform fraction, floored: the mean is exact, days vary, and a year's total stays near the target.
+  for (let count = Math.floor(pace.linesPerDay * (0.5 + random.fraction()) + random.fraction()); count > 0; count--) {
     const shortfallCents = -netCents;
     // Refill to somewhere in the upper half of the band, so refills do not land on round figures.
     const draft =

@@ -9,7 +9,9 @@ import { type Ledger, walkLedger } from "./walk-ledger.js";
 /**
  * Opens the login's accounts in a fixed rotation — chequing, savings, credit card, line of
  * credit, then a second chequing and so on — so the default four are exactly the accounts
- * the sandbox always had, and account n is the same account whatever the count asked for.
+ * the sandbox always had, and each full round of four is the same whatever the count asked
+ * for. (A chequing account in a partial round has no card or credit line to pay, so its
+ * lines differ from the same account's in a full round.)
  */
 
 const ROTATION = ["chq", "sav", "cc", "loc"] as const;
