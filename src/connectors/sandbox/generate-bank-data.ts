@@ -39,10 +39,11 @@ export interface GenerateBankDataOptions {
    */
   accounts?: number;
   /**
-   * About how many transactions each account lists over daysOfHistory (not counting a
-   * partial first month). Absent: each account's natural pace (a few hundred on chequing,
-   * a couple dozen on savings). An account never lists fewer than its scheduled lines
-   * (payroll, bills, interest, month-end transfers), whatever the target.
+   * About how many transactions each account lists over daysOfHistory: the mean is exact,
+   * days vary, so a year's count lands within about 5% of a target in the thousands.
+   * Absent: each account's natural pace (a few hundred on chequing, a couple dozen on
+   * savings). An account never lists fewer than its scheduled lines (payroll, bills,
+   * interest, month-end transfers), whatever the target.
    */
   transactionsPerAccount?: number;
 }
