@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { generateBankData } from "../../src/connectors/sandbox/generate-bank-data.js";
+import { type GenerateBankDataOptions, generateBankData } from "../../src/connectors/sandbox/generate-bank-data.js";
 import type { BankAccount, BankTransaction } from "../../src/connectors/types.js";
 
 const MS_PER_DAY = 86_400_000;
@@ -157,11 +157,26 @@ describe("generateBankData", () => {
   });
 
   // The sandbox's data is a contract with every stored seed: a refactor must not change a single byte of it.
-  it.each([
-    ["greatday", "2026-01-15T15:00:00.000Z", "c9c416cd44419206b4261f4d93a640eeea5a0424112dda2584cac24af48802cd"],
-    ["someone@example.com", "2028-02-29T00:00:00.000Z", "2ad17d03971f291c6768c745deb087ddd1041c8970a31d7cd52f72bc32210393"],
-  ])("generates exactly the pinned data for %s as of %s", (seed, asOf, sha256) => {
-    const json = JSON.stringify(generateBankData(seed, new Date(asOf)));
+  // The Canadian rows were recorded before regions and account counts existed; the US and large rows when they arrived.
+  it.each<[string, string, GenerateBankDataOptions, string]>([
+    ["greatday", "2026-01-15T15:00:00.000Z", {}, "c9c416cd44419206b4261f4d93a640eeea5a0424112dda2584cac24af48802cd"],
+    ["someone@example.com", "2028-02-29T00:00:00.000Z", {}, "2ad17d03971f291c6768c745deb087ddd1041c8970a31d7cd52f72bc32210393"],
+    ["greatday+1", "1999-03-01T00:00:00.000Z", { daysOfHistory: 90 }, "3fd07b21198633fee150f8d64d6486f282c3f64ad9a567036de59472334c6f35"],
+    [
+      "greatday_nomfa",
+      "2025-12-31T23:59:59.000Z",
+      { loginType: "Business" },
+      "012d1dcb374b071d12654007cede228b282a604849be723836c16644436bbc43",
+    ],
+    ["greatday", "2026-01-15T15:00:00.000Z", { region: "US" }, "780ba3c3858e44c2881ce0ff21c0dfcbddc343760076b58efc426cd34230df8e"],
+    [
+      "large",
+      "2026-11-21T12:00:00.000Z",
+      { accounts: 10, transactionsPerAccount: 5000 },
+      "17dff6684a31f56b04ce16a10a2572f49cbb99744752a2cba4fdd7f0eb93c449",
+    ],
+  ])("generates exactly the pinned data for %s as of %s with %o", (seed, asOf, options, sha256) => {
+    const json = JSON.stringify(generateBankData(seed, new Date(asOf), options));
     expect(createHash("sha256").update(json).digest("hex")).toBe(sha256);
   });
 
@@ -169,5 +184,16 @@ describe("generateBankData", () => {
     expect(() => generateBankData("greatday", new Date(Number.NaN))).toThrow(RangeError);
     expect(() => generateBankData("greatday", AS_OF, { daysOfHistory: -1 })).toThrow(RangeError);
     expect(() => generateBankData("greatday", AS_OF, { daysOfHistory: 1.5 })).toThrow(RangeError);
+  });
+
+  it.each<GenerateBankDataOptions>([
+    { accounts: 0 },
+    { accounts: 11 },
+    { accounts: 2.5 },
+    { transactionsPerAccount: -1 },
+    { transactionsPerAccount: 10.5 },
+    { region: "MX" as "US" },
+  ])("rejects %o", (options) => {
+    expect(() => generateBankData("greatday", AS_OF, options)).toThrow(RangeError);
   });
 });

@@ -1,18 +1,11 @@
-/**
- * What a Canadian bank statement looks like: the payees, merchants and places the
- * sandbox generator draws from. Data only — the rules that pick from it live in
- * bank-data/ (profile.ts, statement-lines.ts).
- */
+import type { RegionCity, RegionVocabulary, SpendingCategory } from "./bank-data/region-vocabulary.js";
+import type { Random } from "./bank-data/seeded-random.js";
 
-export interface SpendingCategory {
-  merchants: readonly string[];
-  minCents: number;
-  maxCents: number;
-  /** Relative frequency among the categories of one table. */
-  weight: number;
-  /** Chains print a store number ("TIM HORTONS #2817"); online merchants do not. */
-  hasStoreNumber: boolean;
-}
+/**
+ * What a Canadian bank statement looks like: the payees, merchants, places and wording the
+ * sandbox generator draws from. Data and formats only — the rules that pick from it live in
+ * bank-data/ (profile.ts, statement-lines.ts, account-ledgers.ts).
+ */
 
 const GROCERIES: SpendingCategory = {
   merchants: ["LOBLAWS", "METRO", "IGA", "SOBEYS", "MAXI", "PROVIGO", "FOOD BASICS", "NO FRILLS"],
@@ -65,10 +58,10 @@ const ONLINE: SpendingCategory = {
 };
 
 /** Interac debit purchases on the chequing account: everyday, mostly small. */
-export const DEBIT_CARD_SPENDING: readonly SpendingCategory[] = [GROCERIES, COFFEE, GAS, RESTAURANTS, PHARMACIES, RETAIL];
+const DEBIT_CARD_SPENDING: readonly SpendingCategory[] = [GROCERIES, COFFEE, GAS, RESTAURANTS, PHARMACIES, RETAIL];
 
 /** The credit card carries the bigger and the online purchases. */
-export const CREDIT_CARD_SPENDING: readonly SpendingCategory[] = [
+const CREDIT_CARD_SPENDING: readonly SpendingCategory[] = [
   { ...GROCERIES, weight: 10 },
   { ...RESTAURANTS, weight: 14 },
   { ...GAS, weight: 8 },
@@ -76,7 +69,7 @@ export const CREDIT_CARD_SPENDING: readonly SpendingCategory[] = [
   { ...ONLINE, weight: 16 },
 ];
 
-export const EMPLOYERS = [
+const EMPLOYERS = [
   "ACME CORP",
   "CGI INC",
   "HYDRO ONE",
@@ -88,21 +81,15 @@ export const EMPLOYERS = [
   "GOVERNMENT OF CANADA",
 ] as const;
 
-export const PROPERTY_MANAGERS = [
-  "GESTION IMMOBILIERE BRETON",
-  "CAPREIT",
-  "MINTO PROPERTIES",
-  "GROUPE MAURICE",
-  "BOARDWALK RENTAL",
-] as const;
+const PROPERTY_MANAGERS = ["GESTION IMMOBILIERE BRETON", "CAPREIT", "MINTO PROPERTIES", "GROUPE MAURICE", "BOARDWALK RENTAL"] as const;
 
-export const PHONE_PROVIDERS = ["BELL CANADA", "ROGERS", "TELUS", "FIDO", "VIDEOTRON", "KOODO MOBILE"] as const;
+const PHONE_PROVIDERS = ["BELL CANADA", "ROGERS", "TELUS", "FIDO", "VIDEOTRON", "KOODO MOBILE"] as const;
 
-export const INTERNET_PROVIDERS = ["BELL CANADA", "ROGERS", "VIDEOTRON", "TELUS", "COGECO"] as const;
+const INTERNET_PROVIDERS = ["BELL CANADA", "ROGERS", "VIDEOTRON", "TELUS", "COGECO"] as const;
 
-export const HOME_INSURERS = ["INTACT INSURANCE", "DESJARDINS GENERAL INS", "BELAIRDIRECT", "TD INSURANCE", "AVIVA CANADA"] as const;
+const HOME_INSURERS = ["INTACT INSURANCE", "DESJARDINS GENERAL INS", "BELAIRDIRECT", "TD INSURANCE", "AVIVA CANADA"] as const;
 
-export const FIRST_NAMES = [
+const FIRST_NAMES = [
   "Marie",
   "Jean",
   "Olivia",
@@ -121,7 +108,7 @@ export const FIRST_NAMES = [
   "Ethan",
 ] as const;
 
-export const LAST_NAMES = [
+const LAST_NAMES = [
   "Tremblay",
   "Gagnon",
   "Roy",
@@ -141,25 +128,13 @@ export const LAST_NAMES = [
 ] as const;
 
 /** Business logins carry the business name (D-CHANGELOG 2024-11: KYB). */
-export const BUSINESS_NAME_SUFFIXES = ["Consulting Inc.", "Renovations Ltd.", "Design Inc.", "Services Ltée", "Technologies Inc."] as const;
+const BUSINESS_NAME_SUFFIXES = ["Consulting Inc.", "Renovations Ltd.", "Design Inc.", "Services Ltée", "Technologies Inc."] as const;
 
-export interface CanadianCity {
-  city: string;
-  /** Two-letter province code, as Flinks' Holder.Address.Province carries it. */
-  province: string;
-  /** Canada Post's forward sortation areas start with a letter fixed by region. */
-  postalCodeLetter: string;
-  areaCode: string;
-  streets: readonly string[];
-  /** The electricity utility that bills homes in this city. */
-  electricityUtility: string;
-}
-
-export const CANADIAN_CITIES: readonly CanadianCity[] = [
+const CANADIAN_CITIES: readonly RegionCity[] = [
   {
     city: "Montréal",
     province: "QC",
-    postalCodeLetter: "H",
+    postalCodePrefix: "H",
     areaCode: "514",
     streets: ["rue Saint-Denis", "avenue du Mont-Royal Est", "boulevard Saint-Laurent", "rue Sherbrooke Ouest"],
     electricityUtility: "HYDRO-QUEBEC",
@@ -167,7 +142,7 @@ export const CANADIAN_CITIES: readonly CanadianCity[] = [
   {
     city: "Québec",
     province: "QC",
-    postalCodeLetter: "G",
+    postalCodePrefix: "G",
     areaCode: "418",
     streets: ["rue Saint-Jean", "chemin Sainte-Foy", "boulevard René-Lévesque Ouest"],
     electricityUtility: "HYDRO-QUEBEC",
@@ -175,7 +150,7 @@ export const CANADIAN_CITIES: readonly CanadianCity[] = [
   {
     city: "Toronto",
     province: "ON",
-    postalCodeLetter: "M",
+    postalCodePrefix: "M",
     areaCode: "416",
     streets: ["York Street", "Queen Street West", "Bloor Street East", "Spadina Avenue"],
     electricityUtility: "TORONTO HYDRO",
@@ -183,7 +158,7 @@ export const CANADIAN_CITIES: readonly CanadianCity[] = [
   {
     city: "Ottawa",
     province: "ON",
-    postalCodeLetter: "K",
+    postalCodePrefix: "K",
     areaCode: "613",
     streets: ["Bank Street", "Elgin Street", "Wellington Street West"],
     electricityUtility: "HYDRO OTTAWA",
@@ -191,7 +166,7 @@ export const CANADIAN_CITIES: readonly CanadianCity[] = [
   {
     city: "Vancouver",
     province: "BC",
-    postalCodeLetter: "V",
+    postalCodePrefix: "V",
     areaCode: "604",
     streets: ["Granville Street", "West Broadway", "Commercial Drive"],
     electricityUtility: "BC HYDRO",
@@ -199,7 +174,7 @@ export const CANADIAN_CITIES: readonly CanadianCity[] = [
   {
     city: "Calgary",
     province: "AB",
-    postalCodeLetter: "T",
+    postalCodePrefix: "T",
     areaCode: "403",
     streets: ["17 Avenue SW", "Macleod Trail SE", "Kensington Road NW"],
     electricityUtility: "ENMAX",
@@ -207,7 +182,7 @@ export const CANADIAN_CITIES: readonly CanadianCity[] = [
   {
     city: "Halifax",
     province: "NS",
-    postalCodeLetter: "B",
+    postalCodePrefix: "B",
     areaCode: "902",
     streets: ["Spring Garden Road", "Barrington Street", "Quinpool Road"],
     electricityUtility: "NOVA SCOTIA POWER",
@@ -215,7 +190,7 @@ export const CANADIAN_CITIES: readonly CanadianCity[] = [
   {
     city: "Winnipeg",
     province: "MB",
-    postalCodeLetter: "R",
+    postalCodePrefix: "R",
     areaCode: "204",
     streets: ["Portage Avenue", "Corydon Avenue", "Main Street"],
     electricityUtility: "MANITOBA HYDRO",
@@ -223,6 +198,64 @@ export const CANADIAN_CITIES: readonly CanadianCity[] = [
 ];
 
 /** Canada Post never uses D, F, I, O, Q or U in postal codes. */
-export const POSTAL_CODE_LETTERS = "ABCEGHJKLMNPRSTVWXYZ";
+const POSTAL_CODE_LETTERS = "ABCEGHJKLMNPRSTVWXYZ";
 
-export const EMAIL_DOMAINS = ["gmail.com", "outlook.com", "hotmail.com", "yahoo.ca", "videotron.ca", "sympatico.ca"] as const;
+const EMAIL_DOMAINS = ["gmail.com", "outlook.com", "hotmail.com", "yahoo.ca", "videotron.ca", "sympatico.ca"] as const;
+
+const SANDBOX_INSTITUTION_NUMBER = "777"; // the sandbox institution's number, as in flinks-api.md §6.2
+
+/** A forward sortation area then a local delivery unit: "H2X 1Y4". */
+function drawCanadianPostalCode(city: RegionCity, random: Random): string {
+  return `${city.postalCodePrefix}${random.intBetween(1, 9)}${drawPostalLetter(random)} ${random.intBetween(0, 9)}${drawPostalLetter(random)}${random.intBetween(0, 9)}`;
+}
+
+function drawPostalLetter(random: Random): string {
+  return POSTAL_CODE_LETTERS.charAt(random.intBetween(0, POSTAL_CODE_LETTERS.length - 1));
+}
+
+export const CANADIAN_VOCABULARY: RegionVocabulary = {
+  countryCode: "CA",
+  currency: "CAD",
+  institutionNumber: SANDBOX_INSTITUTION_NUMBER,
+  accountTitles: { chequing: "Chequing Account", savings: "Savings Account", creditCard: "Visa Infinite", lineOfCredit: "Line of Credit" },
+  cities: CANADIAN_CITIES,
+  drawPostalCode: drawCanadianPostalCode,
+  // The customer's branch: five digits, as TransitNumber carries it in flinks-api.md §6.2.
+  drawTransitNumber: (random) => String(random.intBetween(10_000, 99_999)),
+  firstNames: FIRST_NAMES,
+  lastNames: LAST_NAMES,
+  businessNameSuffixes: BUSINESS_NAME_SUFFIXES,
+  emailDomains: EMAIL_DOMAINS,
+  businessDomainSuffix: ".ca",
+  employers: EMPLOYERS,
+  propertyManagers: PROPERTY_MANAGERS,
+  phoneProviders: PHONE_PROVIDERS,
+  internetProviders: INTERNET_PROVIDERS,
+  homeInsurers: HOME_INSURERS,
+  debitCardSpending: DEBIT_CARD_SPENDING,
+  creditCardSpending: CREDIT_CARD_SPENDING,
+  wording: {
+    payroll: (employer) => `PAYROLL DEPOSIT - ${employer}`,
+    rentPayment: (propertyManager) => `RENT PAYMENT - ${propertyManager}`,
+    mortgagePayment: "MORTGAGE PAYMENT",
+    atmWithdrawal: (place) => `ATM WITHDRAWAL - BRANCH ${place.transitNumber}`,
+    // Canadians pay people by Interac e-Transfer; these lines draw nothing, as before regions existed.
+    paymentToPerson: (payee) => `INTERAC E-TRANSFER TO ${payee}`,
+    paymentFromPerson: (payee) => `INTERAC E-TRANSFER FROM ${payee}`,
+    deposit: "MOBILE CHEQUE DEPOSIT",
+    transferFromSavings: "TRANSFER FROM SAVINGS",
+    transferToSavings: "TRANSFER TO SAVINGS",
+    transferFromChequing: "TRANSFER FROM CHEQUING",
+    transferToChequing: "TRANSFER TO CHEQUING",
+    savingsInterest: "INTEREST",
+    cardPayment: "PAYMENT - THANK YOU",
+    cardPaymentFromChequing: "CREDIT CARD PAYMENT - VISA",
+    cashAdvance: "CASH ADVANCE - TRANSFER TO CHEQUING",
+    cashAdvanceToChequing: "CASH ADVANCE FROM VISA",
+    lineOfCreditInterest: "INTEREST CHARGE",
+    lineOfCreditAdvance: "ADVANCE - TRANSFER TO CHEQUING",
+    lineOfCreditPayment: "PAYMENT - THANK YOU",
+    lineOfCreditPaymentFromChequing: "LINE OF CREDIT PAYMENT",
+    transferFromLineOfCredit: "TRANSFER FROM LINE OF CREDIT",
+  },
+};

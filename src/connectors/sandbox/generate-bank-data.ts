@@ -1,16 +1,16 @@
 import { createHash } from "node:crypto";
-import type { AggregatedData, BankAccount } from "../types.js";
-import { chequingSpec, creditCardSpec, lineOfCreditSpec, savingsSpec } from "./bank-data/account-ledgers.js";
+import type { AggregatedData } from "../types.js";
 import { dayWindow, monthsCovering } from "./bank-data/calendar.js";
-import { toDollars } from "./bank-data/cents.js";
 import { createHolder } from "./bank-data/holder.js";
+import { openAccounts } from "./bank-data/open-accounts.js";
 import { createProfile } from "./bank-data/profile.js";
-import { type Ledger, walkLedger } from "./bank-data/walk-ledger.js";
+import { CANADIAN_VOCABULARY } from "./bank-descriptions.js";
+import { US_VOCABULARY } from "./bank-descriptions-us.js";
 
 /**
  * Sandbox bank data that behaves like a real institution across refreshes: a
- * transaction's key, date, description and amount depend only on (seed, account, day,
- * index in day), never on asOf, so a nightly refresh one day later sees yesterday's
+ * transaction's key, date, description and amount depend only on (seed, options, account,
+ * day, index in day), never on asOf, so a nightly refresh one day later sees yesterday's
  * history unchanged plus one new day.
  *
  * Balances stay independent of asOf too: the balance at the start of each calendar
@@ -20,96 +20,59 @@ import { type Ledger, walkLedger } from "./bank-data/walk-ledger.js";
  */
 
 const DEFAULT_DAYS_OF_HISTORY = 365;
-const INSTITUTION_NUMBER = "777"; // the sandbox institution's number, as in flinks-api.md §6.2
+const DEFAULT_ACCOUNT_COUNT = 4;
+const MAX_ACCOUNT_COUNT = 10;
 
 export interface GenerateBankDataOptions {
   /** Days of history before asOf's UTC day (Flinks' Days90 / Days365). */
   daysOfHistory?: number;
   loginType?: "Personal" | "Business";
+  /**
+   * The bank's country (default "CA"): its descriptions, holder address, phone and currency.
+   * "US" accounts are in USD with an ABA routing number as TransitNumber and no
+   * InstitutionNumber (docs/decisions.md, "Sandbox US data").
+   */
+  region?: "CA" | "US";
+  /**
+   * How many accounts, 1 to 10 (default 4), opened in the rotation chequing, savings, credit
+   * card, line of credit: the fifth is "chq2", then "sav2", "cc2", "loc2", "chq3"…
+   */
+  accounts?: number;
+  /**
+   * About how many transactions each account lists over daysOfHistory: the mean is exact,
+   * days vary, so a year's count lands within about 5% of a target in the thousands.
+   * Absent: each account's natural pace (a few hundred on chequing, a couple dozen on
+   * savings). An account never lists fewer than its scheduled lines (payroll, bills,
+   * interest, month-end transfers), whatever the target.
+   */
+  transactionsPerAccount?: number;
 }
 
 export function generateBankData(seed: string, asOf: Date, options: GenerateBankDataOptions = {}): AggregatedData {
-  const window = dayWindow(asOf, options.daysOfHistory ?? DEFAULT_DAYS_OF_HISTORY);
+  const daysOfHistory = options.daysOfHistory ?? DEFAULT_DAYS_OF_HISTORY;
+  const window = dayWindow(asOf, daysOfHistory);
+  const accountCount = options.accounts ?? DEFAULT_ACCOUNT_COUNT;
+  if (!Number.isInteger(accountCount) || accountCount < 1 || accountCount > MAX_ACCOUNT_COUNT) {
+    throw new RangeError(`accounts must be an integer from 1 to ${MAX_ACCOUNT_COUNT}`);
+  }
+  const target = options.transactionsPerAccount;
+  if (target !== undefined && (!Number.isInteger(target) || target < 0))
+    throw new RangeError("transactionsPerAccount must be a non-negative integer");
+  const region = options.region ?? "CA";
+  if (region !== "CA" && region !== "US") throw new RangeError('region must be "CA" or "US"');
   const loginType = options.loginType ?? "Personal";
-  const profile = createProfile(createHash("sha256").update(seed).digest().readUInt32LE(0));
-  const months = monthsCovering(window);
-  // Card and credit-line payments leave from chequing, so those ledgers are walked first.
-  const creditCard = walkLedger(creditCardSpec(profile), months, window);
-  const lineOfCredit = walkLedger(lineOfCreditSpec(profile), months, window);
-  const chequing = walkLedger(chequingSpec(profile, [creditCard, lineOfCredit]), months, window);
-  const savings = walkLedger(savingsSpec(profile), months, window);
-  const identity = {
-    currency: "CAD",
-    transitNumber: profile.transitNumber,
-    institutionNumber: INSTITUTION_NUMBER,
-  } as const;
+  const vocabulary = region === "US" ? US_VOCABULARY : CANADIAN_VOCABULARY;
+  const profile = createProfile(createHash("sha256").update(seed).digest().readUInt32LE(0), vocabulary);
   return {
     loginType,
     holder: createHolder(profile, loginType),
-    accounts: [
-      {
-        ...identity,
-        key: "chq",
-        title: "Chequing Account",
-        category: "Operations",
-        type: "Chequing",
-        accountNumber: profile.chequingAccountNumber,
-        overdraftLimit: toDollars(profile.overdraftLimitCents),
-        balance: {
-          current: toDollars(chequing.closingCents),
-          available: toDollars(chequing.closingCents + profile.overdraftLimitCents),
-          limit: null,
-        },
-        transactions: chequing.transactions,
-      },
-      {
-        ...identity,
-        key: "sav",
-        title: "Savings Account",
-        category: "Operations",
-        type: "Savings",
-        accountNumber: profile.savingsAccountNumber,
-        overdraftLimit: null,
-        balance: { current: toDollars(savings.closingCents), available: toDollars(savings.closingCents), limit: null },
-        transactions: savings.transactions,
-      },
-      creditAccount("cc", "Visa Infinite", "CreditCard", profile.cardNumber, profile.creditCardLimitCents, creditCard, identity),
-      creditAccount(
-        "loc",
-        "Line of Credit",
-        "LineOfCredit",
-        profile.lineOfCreditAccountNumber,
-        profile.lineOfCreditLimitCents,
-        lineOfCredit,
-        identity,
-      ),
-    ],
-  };
-}
-
-/** Credits accounts show what is owed, so what remains available is the rest of the limit. */
-function creditAccount(
-  key: string,
-  title: string,
-  type: string,
-  accountNumber: string,
-  limitCents: number,
-  ledger: Ledger,
-  identity: Pick<BankAccount, "currency" | "transitNumber" | "institutionNumber">,
-): BankAccount {
-  return {
-    ...identity,
-    key,
-    title,
-    category: "Credits",
-    type,
-    accountNumber,
-    overdraftLimit: null,
-    balance: {
-      current: toDollars(ledger.closingCents),
-      available: toDollars(limitCents - ledger.closingCents),
-      limit: toDollars(limitCents),
-    },
-    transactions: ledger.transactions,
+    accounts: openAccounts({
+      profile,
+      count: accountCount,
+      // The window holds daysOfHistory + 1 days: asOf's own day is listed too.
+      targetLinesPerDay: target === undefined ? undefined : target / (daysOfHistory + 1),
+      months: monthsCovering(window),
+      window,
+    }),
   };
 }

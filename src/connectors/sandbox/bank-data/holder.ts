@@ -10,11 +10,11 @@ export function createHolder(profile: Profile, loginType: "Personal" | "Business
     province: profile.city.province,
     postalCode: profile.postalCode,
     poBox: null,
-    country: "CA",
+    country: profile.vocabulary.countryCode,
   };
   if (loginType === "Business") {
     const name = `${profile.lastName} ${profile.businessNameSuffix}`;
-    const webDomain = `${toEmailText(profile.lastName)}${toEmailText(profile.businessNameSuffix.split(" ")[0] ?? "")}.ca`;
+    const webDomain = `${toEmailText(profile.lastName)}${toEmailText(profile.businessNameSuffix.split(" ")[0] ?? "")}${profile.vocabulary.businessDomainSuffix}`;
     return { name, address, email: `info@${webDomain}`, phoneNumber: profile.phoneNumber };
   }
   return {

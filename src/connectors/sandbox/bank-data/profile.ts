@@ -1,16 +1,4 @@
-import {
-  BUSINESS_NAME_SUFFIXES,
-  CANADIAN_CITIES,
-  EMAIL_DOMAINS,
-  EMPLOYERS,
-  FIRST_NAMES,
-  HOME_INSURERS,
-  INTERNET_PROVIDERS,
-  LAST_NAMES,
-  PHONE_PROVIDERS,
-  POSTAL_CODE_LETTERS,
-  PROPERTY_MANAGERS,
-} from "../bank-descriptions.js";
+import type { RegionCity, RegionVocabulary } from "./region-vocabulary.js";
 import { hashText, mix32, Random } from "./seeded-random.js";
 
 /** A recurring payment the customer has set up (rent, utilities, subscriptions). */
@@ -29,19 +17,28 @@ export type Profile = ReturnType<typeof createProfile>;
 
 /**
  * Draws the whole customer from one stream salted with "profile"; the order of the draws
- * is part of the sandbox's data, so reordering them changes every seed's customer.
+ * is part of the sandbox's data, so reordering them changes every seed's customer. The
+ * vocabulary only changes what is drawn from, never how many draws are made, so a region's
+ * tables of the same length would reproduce the same choices.
+ *
+ * `home` keeps an extra account's profile in the holder's city: the city is still drawn,
+ * so the rest of the draw order does not depend on it.
  */
-export function createProfile(seedHash: number) {
+export function createProfile(seedHash: number, vocabulary: RegionVocabulary, home?: RegionCity) {
   const random = new Random(mix32(seedHash, hashText("profile")));
-  const city = random.pick(CANADIAN_CITIES);
+  const drawnCity = random.pick(vocabulary.cities);
+  const city = home ?? drawnCity;
   const housingCents = 500 * random.intBetween(220, 480);
-  const housing = random.fraction() < 0.55 ? `RENT PAYMENT - ${random.pick(PROPERTY_MANAGERS)}` : "MORTGAGE PAYMENT";
+  const housing =
+    random.fraction() < 0.55
+      ? vocabulary.wording.rentPayment(random.pick(vocabulary.propertyManagers))
+      : vocabulary.wording.mortgagePayment;
   const lineOfCreditFloorCents = 500 * random.intBetween(200, 800);
   const lineOfCreditPaydownCents = 100 * random.intBetween(120, 300);
   const lineOfCreditPeakCents = lineOfCreditFloorCents + 23 * lineOfCreditPaydownCents;
   const chequingBills: Bill[] = [
     { description: housing, dayOfMonth: 1, baseCents: housingCents, spread: 0 },
-    { description: random.pick(HOME_INSURERS), dayOfMonth: 5, baseCents: random.intBetween(2_500, 7_000), spread: 0 },
+    { description: random.pick(vocabulary.homeInsurers), dayOfMonth: 5, baseCents: random.intBetween(2_500, 7_000), spread: 0 },
     {
       description: city.electricityUtility,
       dayOfMonth: random.intBetween(10, 16),
@@ -49,13 +46,13 @@ export function createProfile(seedHash: number) {
       spread: 0.25,
     },
     {
-      description: random.pick(PHONE_PROVIDERS),
+      description: random.pick(vocabulary.phoneProviders),
       dayOfMonth: 18,
       baseCents: random.intBetween(4_500, 9_500),
       spread: 0.04,
     },
     {
-      description: random.pick(INTERNET_PROVIDERS),
+      description: random.pick(vocabulary.internetProviders),
       dayOfMonth: 22,
       baseCents: random.intBetween(6_000, 11_000),
       spread: 0,
@@ -73,21 +70,23 @@ export function createProfile(seedHash: number) {
   ];
   return {
     seedHash,
-    firstName: random.pick(FIRST_NAMES),
-    lastName: random.pick(LAST_NAMES),
-    businessNameSuffix: random.pick(BUSINESS_NAME_SUFFIXES),
-    emailDomain: random.pick(EMAIL_DOMAINS),
+    vocabulary,
+    firstName: random.pick(vocabulary.firstNames),
+    lastName: random.pick(vocabulary.lastNames),
+    businessNameSuffix: random.pick(vocabulary.businessNameSuffixes),
+    emailDomain: random.pick(vocabulary.emailDomains),
     city,
     civicAddress: `${random.intBetween(10, 4999)} ${random.pick(city.streets)}`,
-    postalCode: `${city.postalCodeLetter}${random.intBetween(1, 9)}${randomPostalLetter(random)} ${random.intBetween(0, 9)}${randomPostalLetter(random)}${random.intBetween(0, 9)}`,
+    postalCode: vocabulary.drawPostalCode(city, random),
+    // Canada and the US share the North American Numbering Plan: ten digits, area code first, as Flinks' PhoneNumber carries them.
     phoneNumber: `${city.areaCode}${random.intBetween(200, 999)}${String(random.intBetween(0, 9_999)).padStart(4, "0")}`,
-    employer: random.pick(EMPLOYERS),
+    employer: random.pick(vocabulary.employers),
     payrollCents: random.intBetween(160_000, 320_000),
     /** 0 or 7: which alternate Friday is payday. */
     paydayOffsetDays: random.pick([0, 7]),
     chequingBills,
     creditCardBills,
-    transitNumber: String(random.intBetween(10_000, 99_999)),
+    transitNumber: vocabulary.drawTransitNumber(random),
     chequingAccountNumber: String(random.intBetween(1_000_000, 9_999_999)),
     savingsAccountNumber: String(random.intBetween(1_000_000, 9_999_999)),
     lineOfCreditAccountNumber: String(random.intBetween(1_000_000, 9_999_999)),
@@ -106,10 +105,6 @@ export function createProfile(seedHash: number) {
     lineOfCreditPaydownCents,
     lineOfCreditCyclePhase: random.intBetween(0, 23),
   };
-}
-
-function randomPostalLetter(random: Random): string {
-  return POSTAL_CODE_LETTERS.charAt(random.intBetween(0, POSTAL_CODE_LETTERS.length - 1));
 }
 
 /** Card numbers pass the Luhn check, so clients that validate them accept sandbox cards. */

@@ -1,6 +1,6 @@
-import { DEBIT_CARD_SPENDING, FIRST_NAMES, LAST_NAMES, type SpendingCategory } from "../bank-descriptions.js";
 import type { CalendarDay } from "./calendar.js";
 import type { Bill, Profile } from "./profile.js";
+import type { SpendingCategory } from "./region-vocabulary.js";
 import { hashText, mix32, type Random } from "./seeded-random.js";
 import type { Draft } from "./walk-ledger.js";
 
@@ -13,26 +13,32 @@ export function pushBillsDue(drafts: Draft[], bills: readonly Bill[], day: Calen
   }
 }
 
-/** One unplanned chequing line: mostly debit-card purchases, sometimes cash or an e-transfer. */
-export function everydayChequingDraft(profile: Profile, random: Random): Draft {
+/** One unplanned chequing line: mostly debit-card purchases, sometimes cash or money to or from a person. */
+export function everydayChequingDraft(profile: Profile, day: CalendarDay, random: Random): Draft {
+  const wording = profile.vocabulary.wording;
   const roll = random.fraction();
   if (roll < 0.06) {
     return {
-      description: `ATM WITHDRAWAL - BRANCH ${profile.transitNumber}`,
+      description: wording.atmWithdrawal(profile),
       amountCents: -2_000 * random.intBetween(1, 10),
     };
   }
-  if (roll < 0.13)
+  // The payee is drawn before the wording, which may draw too (US: Zelle, Venmo or a check).
+  if (roll < 0.13) {
+    const payee = randomPayee(profile, random);
     return {
-      description: `INTERAC E-TRANSFER TO ${randomPayee(random)}`,
+      description: wording.paymentToPerson(payee, random, day.epochDay),
       amountCents: -100 * random.intBetween(20, 300),
     };
-  if (roll < 0.17)
+  }
+  if (roll < 0.17) {
+    const payee = randomPayee(profile, random);
     return {
-      description: `INTERAC E-TRANSFER FROM ${randomPayee(random)}`,
+      description: wording.paymentFromPerson(payee, random),
       amountCents: 100 * random.intBetween(20, 250),
     };
-  return purchaseDraft(profile, DEBIT_CARD_SPENDING, random);
+  }
+  return purchaseDraft(profile, profile.vocabulary.debitCardSpending, random);
 }
 
 export function purchaseDraft(profile: Profile, categories: readonly SpendingCategory[], random: Random): Draft {
@@ -55,8 +61,9 @@ function pickWeighted(categories: readonly SpendingCategory[], random: Random): 
   throw new Error("pickWeighted needs a table with positive weights");
 }
 
-function randomPayee(random: Random): string {
-  return `${toStatementText(random.pick(FIRST_NAMES))} ${toStatementText(random.pick(LAST_NAMES)).charAt(0)}`;
+function randomPayee(profile: Profile, random: Random): string {
+  const { firstNames, lastNames } = profile.vocabulary;
+  return `${toStatementText(random.pick(firstNames))} ${toStatementText(random.pick(lastNames)).charAt(0)}`;
 }
 
 /** Bank statements print unaccented capitals: "Chloé" → "CHLOE". */

@@ -18,7 +18,8 @@ export interface LedgerSpec {
   balanceIsOwed: boolean;
   /** B(M): the balance before the first transaction of month M. */
   openingCents(monthIndex: number): number;
-  draftsForDay(day: CalendarDay, random: Random, openingCents: number): Draft[];
+  /** `netBeforeDayCents`: the month's lines before this day, summed (credits positive); it too depends only on (seed, account, day). */
+  draftsForDay(day: CalendarDay, random: Random, openingCents: number, netBeforeDayCents: number): Draft[];
   /** The month-end movement that lands the balance on next month's opening. */
   describeSettlement(amountCents: number): { description: string; chequingDescription?: string };
 }
@@ -47,7 +48,8 @@ export function walkLedger(spec: LedgerSpec, months: readonly CalendarMonth[], w
     const walkThroughEpochDay = Math.min(month.lastEpochDay, window.lastEpochDay);
     for (let epochDay = month.firstEpochDay; epochDay <= walkThroughEpochDay; epochDay++) {
       const day = { epochDay, dayOfMonth: epochDay - month.firstEpochDay + 1, month };
-      const drafts = spec.draftsForDay(day, new Random(mix32(accountSeed, epochDay)), openingCents);
+      const netBeforeDayCents = (balanceCents - openingCents) * balanceDirection;
+      const drafts = spec.draftsForDay(day, new Random(mix32(accountSeed, epochDay)), openingCents, netBeforeDayCents);
       if (epochDay === month.lastEpochDay) {
         const draftsCents = drafts.reduce((sum, draft) => sum + draft.amountCents, 0);
         const settlementCents = (spec.openingCents(month.index + 1) - balanceCents) * balanceDirection - draftsCents;
