@@ -153,4 +153,41 @@ describe("FlinksCapital scenario catalogue (docs/sandbox.md)", () => {
     expect(detail.Accounts.length).toBeGreaterThan(0);
     for (const account of detail.Accounts) expect(account.Currency).toBe("USD");
   });
+
+  it("large_login: ten accounts of about 5,000 transactions each, served whole", async () => {
+    const first = await start("large_login");
+    expect(first.status).toBe(200);
+    const response = await t.post(
+      "GetAccountsDetail",
+      { RequestId: first.body.RequestId, DaysOfTransactions: "Days365" },
+      t.apiKeyHeaders(),
+    );
+    expect(response.statusCode).toBe(200);
+    const detail = response.json();
+    expect(detail.Accounts).toHaveLength(10);
+    expect(new Set(detail.Accounts.map((a: { Id: string }) => a.Id)).size).toBe(10);
+    for (const account of detail.Accounts) {
+      expect(account.Transactions.length, account.Title).toBeGreaterThan(4_750);
+      expect(account.Transactions.length, account.Title).toBeLessThan(5_250);
+    }
+  });
+
+  it("LibertyNational: US descriptions and addresses, USD, a routing number as TransitNumber", async () => {
+    const response = await t.post(
+      "Authorize",
+      { Institution: "LibertyNational", Username: "jane", Password: "Everyday", MostRecentCached: false, Save: true },
+      { "flinks-auth-key": token },
+    );
+    const [challenge] = challengesOf(response.json());
+    const done = await respond(response.json().RequestId, { [challenge?.Prompt ?? ""]: ["Montreal"] });
+    expect(done.status).toBe(200);
+    const detail = await accountsDetail(done.body.RequestId);
+    for (const account of detail.Accounts) {
+      expect(account.Currency).toBe("USD");
+      expect(account.TransitNumber).toMatch(/^\d{9}$/);
+      expect(account.InstitutionNumber).toBeNull();
+    }
+    expect(detail.Accounts[0].Holder.Address.Country).toBe("US");
+    expect(detail.Accounts[0].Holder.Address.PostalCode).toMatch(/^\d{5}$/);
+  });
 });

@@ -132,7 +132,10 @@ export function createSandboxBank(bank: SandboxBank, timing: SandboxTiming): Ins
       const scenario = await scenarioOf(seed, ctx);
       if (scenario?.timing === "dispatched")
         await ctx.clock.sleepUntil(new Date(ctx.clock.now().getTime() + timing.dispatchedSeconds * 1000));
-      const data = generateBankData(scenario?.seed ?? seed, ctx.clock.now(), { loginType: scenario?.loginType ?? "Personal" });
+      const data = generateBankData(scenario?.seed ?? seed, ctx.clock.now(), {
+        ...scenario?.data,
+        loginType: scenario?.loginType ?? "Personal",
+      });
       if (!scenario?.reshape) return data;
       const { logins } = await readUserRecord(ctx.memory, seed);
       return scenario.reshape(data, { logins });

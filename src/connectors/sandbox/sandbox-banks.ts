@@ -1,6 +1,6 @@
 import { ConnectorRegistry } from "../registry.js";
 import { createSandboxBank, type SandboxBank, type SandboxTiming } from "./sandbox-bank.js";
-import { CHOOSE_STREET, CITY, inUsd, PICK_IMAGE, TEXT_OR_CALL_THEN_CODE } from "./scenarios.js";
+import { CHOOSE_STREET, CITY, PICK_IMAGE, TEXT_OR_CALL_THEN_CODE } from "./scenarios.js";
 
 /** A round-cornered square with the bank's initials: small enough to bundle, distinct enough to pick. */
 function monogram(initials: string, background: string): string {
@@ -45,7 +45,7 @@ export const SANDBOX_BANKS: readonly SandboxBank[] = [
     name: "Liberty National Bank (sandbox, US)",
     institutionId: 9004,
     logoSvg: monogram("LN", "#37474f"),
-    everyUser: { login: { kind: "script", steps: [[CITY]] }, reshape: inUsd },
+    everyUser: { login: { kind: "script", steps: [[CITY]] }, data: { region: "US" } },
   },
 ];
 

@@ -52,6 +52,13 @@ export const ScenarioScriptSchema = Type.Object(
           ),
           currency: Type.Optional(Type.Union([Type.Literal("CAD"), Type.Literal("USD")])),
           loginType: Type.Optional(Type.Union([Type.Literal("Personal"), Type.Literal("Business")])),
+          region: Type.Optional(
+            Type.Union([Type.Literal("CA"), Type.Literal("US")], { description: "US: US descriptions and addresses, USD." }),
+          ),
+          accounts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, description: "How many accounts (default 4)." })),
+          transactionsPerAccount: Type.Optional(
+            Type.Integer({ minimum: 0, maximum: 5_000, description: "About how many transactions each account lists over a year." }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -91,6 +98,7 @@ export function scenarioOfScript(script: ScenarioScript): Scenario {
     password: script.password,
     loginType: script.data?.loginType,
     seed: script.data?.seed,
+    data: { region: script.data?.region, accounts: script.data?.accounts, transactionsPerAccount: script.data?.transactionsPerAccount },
     reshape: currency ? (data) => ({ ...data, accounts: data.accounts.map((a) => ({ ...a, currency })) }) : undefined,
   };
 }

@@ -1,4 +1,5 @@
 import type { AggregatedData, BankAccount, BankTransaction, Challenge, ConnectorFailure, SecurityAnswers } from "../types.js";
+import type { GenerateBankDataOptions } from "./generate-bank-data.js";
 
 /**
  * The FlinksCapital sandbox users, by username (docs/sandbox.md lists them with their
@@ -53,6 +54,8 @@ export interface Scenario {
   loginType?: "Personal" | "Business";
   /** Data seed when not the username (scripts). */
   seed?: string;
+  /** The generated data's shape: region, number of accounts, transactions per account. */
+  data?: Pick<GenerateBankDataOptions, "region" | "accounts" | "transactionsPerAccount">;
   /** Reshapes the generated data (an empty account, another currency, what changed since the last login). */
   reshape?(data: AggregatedData, history: BankHistory): AggregatedData;
 }
@@ -146,7 +149,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   password_changed: { login: { kind: "none" }, passwordAfterFirstLogin: "Everyday2" },
   new_account_after_refresh: { login: { kind: "none" }, reshape: (data, history) => (history.logins > 1 ? withNewSavings(data) : data) },
   pending_posts: { login: { kind: "none" }, reshape: (data, history) => withRestaurantBill(data, history.logins > 1) },
-  large_login: { login: { kind: "none" } },
+  large_login: { login: { kind: "none" }, data: { accounts: 10, transactionsPerAccount: 5_000 } },
 };
 
 /** A catalogue user's scenario by its name (the username without `+suffix`). */
@@ -175,7 +178,7 @@ function numberedScenario(name: string): Scenario | undefined {
   }
 }
 
-export function inUsd(data: AggregatedData): AggregatedData {
+function inUsd(data: AggregatedData): AggregatedData {
   return { ...data, accounts: data.accounts.map((a) => ({ ...a, currency: "USD" })) };
 }
 
