@@ -11,6 +11,10 @@ export interface Database {
   server_settings: ServerSettingRow;
   attempt_counters: AttemptCounterRow;
   jobs: JobRow;
+  webhook_endpoints: WebhookEndpointRow;
+  webhook_events: WebhookEventRow;
+  webhook_attempts: WebhookAttemptRow;
+  usage_days: UsageDayRow;
 }
 
 export interface CustomerRow {
@@ -112,4 +116,42 @@ export interface JobRow {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface WebhookEndpointRow {
+  customer_id: string;
+  url: string;
+  /** The HMAC signing secret, encrypted (vault). */
+  secret_enc: string;
+  updated_at: number;
+}
+
+export interface WebhookEventRow {
+  /** The event id: sent in the body (EventId) and the bankgate-event-id header, so receivers can drop duplicates. */
+  id: string;
+  customer_id: string;
+  /** KYC | GetAccountsDetail | RefreshFailed */
+  type: string;
+  /** The exact JSON body sent (encrypted: it carries account data). */
+  body_enc: string;
+  /** pending | delivered | failed */
+  state: string;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface WebhookAttemptRow {
+  event_id: string;
+  attempted_at: number;
+  /** null when no HTTP answer came (timeout, refused connection…). */
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+export interface UsageDayRow {
+  customer_id: string;
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  live_connections: number;
 }

@@ -17,6 +17,10 @@ describe("API documentation", () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         "/bankgate/v1/{customerId}/sessions/{requestId}",
+        "/bankgate/v1/{customerId}/usage",
+        "/bankgate/v1/{customerId}/webhooks",
+        "/bankgate/v1/{customerId}/webhooks/deliveries",
+        "/bankgate/v1/{customerId}/webhooks/deliveries/{eventId}/replay",
         "/bankgate/v1/institutions",
         "/sandbox/v1/{customerId}/clock",
         "/sandbox/v1/{customerId}/clock/advance",
