@@ -155,6 +155,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         vault,
         clock,
         requestTimeoutSeconds: config.webhookTimeoutSeconds,
+        faults,
       }),
     },
     { concurrency: config.jobConcurrency, pollIntervalMs: config.jobPollIntervalMs },

@@ -1,5 +1,6 @@
 import type { Job } from "../jobs/job.js";
 import type { Clock } from "../lib/clock.js";
+import type { FaultPoints } from "../lib/fault-points.js";
 import type { Storage } from "../storage/storage.js";
 import type { Vault } from "../vault/vault.js";
 import { signWebhook } from "./sign-webhook.js";
@@ -22,6 +23,7 @@ export interface WebhookDeliveryDeps {
   clock: Clock;
   /** A receiver that has not answered within this time counts as a failed attempt. */
   requestTimeoutSeconds: number;
+  faults: FaultPoints;
 }
 
 interface Outcome {
@@ -60,6 +62,7 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): (job: J
         )
       : { statusCode: null, error: "no webhook URL is configured" };
     const durationMs = Math.round(performance.now() - started);
+    deps.faults.hit("webhook-delivery:after-post");
     const delivered = outcome.statusCode === 200;
     await deps.storage.transaction(async (tx) => {
       await tx.webhooks.insertAttempt({ event_id: event.id, attempted_at: attemptedAt, duration_ms: durationMs, ...toColumns(outcome) });

@@ -13,34 +13,33 @@ export interface ReceivedWebhook {
 }
 
 export class WebhookReceiver {
-  readonly received: ReceivedWebhook[] = [];
-  #statuses: number[] = [];
-
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    readonly received: ReceivedWebhook[],
+    private readonly statuses: number[],
   ) {}
 
   static async start(): Promise<WebhookReceiver> {
-    let receiver: WebhookReceiver | null = null;
+    const received: ReceivedWebhook[] = [];
+    const statuses: number[] = [];
     const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
-        const status = receiver?.#statuses.shift() ?? 200;
-        receiver?.received.push({ headers: request.headers, rawBody: Buffer.concat(chunks), status });
+        const status = statuses.shift() ?? 200;
+        received.push({ headers: request.headers, rawBody: Buffer.concat(chunks), status });
         response.writeHead(status, { "content-type": "text/plain" }).end(status === 200 ? "ok" : "no");
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}/hooks`);
-    return receiver;
+    return new WebhookReceiver(server, `http://127.0.0.1:${port}/hooks`, received, statuses);
   }
 
   /** The next requests get these statuses, in order; later ones 200. */
   answer(...statuses: number[]): void {
-    this.#statuses.push(...statuses);
+    this.statuses.push(...statuses);
   }
 
   /** Requests answered 200, with their parsed bodies. */
