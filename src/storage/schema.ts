@@ -132,6 +132,8 @@ export interface WebhookEventRow {
   customer_id: string;
   /** KYC | GetAccountsDetail | RefreshFailed */
   type: string;
+  /** The card the event is about, if any: deleted with it. */
+  login_id: string | null;
   /** The exact JSON body sent (encrypted: it carries account data). */
   body_enc: string;
   /** pending | delivered | failed */

@@ -15,10 +15,12 @@ export function aggregationEvents(connectors: ConnectorRegistry, data: CardData)
   const envelope = dataEnvelope(connectors, data);
   const view = detailView({ RequestId: data.session.requestId }, data);
   const customerId = data.session.customerId;
+  const loginId = data.login.id;
   return [
-    { customerId, type: "KYC", body: { HttpStatusCode: 200, Holders: [wireHolder(snapshot.holder)], ...envelope } },
+    { customerId, loginId, type: "KYC", body: { HttpStatusCode: 200, Holders: [wireHolder(snapshot.holder)], ...envelope } },
     {
       customerId,
+      loginId,
       type: "GetAccountsDetail",
       body: {
         HttpStatusCode: 200,

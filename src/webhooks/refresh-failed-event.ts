@@ -21,6 +21,7 @@ export function refreshFailedEvent(input: {
   const { login, errorCode } = input;
   return {
     customerId: login.customerId,
+    loginId: login.id,
     type: "RefreshFailed",
     body: {
       HttpStatusCode: errorCatalog[errorCode].httpStatus,

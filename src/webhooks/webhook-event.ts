@@ -7,6 +7,8 @@ export type WebhookEventType = "KYC" | "GetAccountsDetail" | "RefreshFailed";
 export interface WebhookEvent {
   customerId: string;
   type: WebhookEventType;
+  /** The card it is about: DeleteCard deletes its undelivered and delivered events alike. */
+  loginId: string | null;
   /** The Flinks body without `ResponseType` and `EventId`, which publishing adds. */
   body: Record<string, unknown>;
 }

@@ -31,6 +31,7 @@ export class WebhookPublisher {
       id,
       customer_id: event.customerId,
       type: event.type,
+      login_id: event.loginId,
       body_enc: this.deps.vault.encrypt(eventBody(event, id), webhookBodyAad(id)),
       state: "pending",
       created_at: this.deps.clock.now().getTime(),

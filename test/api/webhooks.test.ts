@@ -180,6 +180,26 @@ describe.each([
     expect(receiver.accepted()).toHaveLength(2);
   });
 
+  it.skipIf(skip)("DeleteCard removes the card's events, delivered or pending, and their log", async () => {
+    await configure({ Url: receiver.url });
+    receiver.answer(200, 500); // one event of the card delivered, the other pending a retry
+    const login = await t.connect();
+    await runJobs();
+    const kept = await t.connect("greatday_nomfa");
+    await runJobs();
+    expect((await deliveries()).map((d) => d.State).sort()).toEqual(["delivered", "delivered", "delivered", "pending"]);
+    const deleted = await t.app.inject({ method: "DELETE", url: t.path(`DeleteCard/${login.Login.Id}`), headers: t.apiKeyHeaders() });
+    expect(deleted.statusCode, deleted.body).toBe(200);
+    const left = await deliveries();
+    expect(left.map((d) => d.State)).toEqual(["delivered", "delivered"]);
+    // The deleted card's pending event is never retried; the other card's events stay.
+    await runJobs(1);
+    const loginIds = receiver.received.map((r) => (JSON.parse(r.rawBody.toString("utf8")) as { Login: { Id: string } }).Login.Id);
+    expect(loginIds.sort()).toEqual([login.Login.Id, login.Login.Id, kept.Login.Id, kept.Login.Id].sort());
+    const eventIds = new Set(receiver.received.map((r) => r.headers["bankgate-event-id"]));
+    expect(left.every((d) => eventIds.has(d.EventId))).toBe(true);
+  });
+
   it.skipIf(skip)("no receiver configured: nothing is kept or sent", async () => {
     await t.connect();
     await runJobs();

@@ -23,6 +23,7 @@ const ConfigureBody = Type.Object({
   ),
 });
 const ConfigureReply = Type.Object({
+  HttpStatusCode: Type.Literal(200),
   Url: Type.String(),
   Secret: Type.Optional(Type.String({ description: "Only when bankgate generated it: store it, it is not shown again." })),
 });
@@ -77,7 +78,7 @@ export function registerWebhookRoutes(app: FlinksApp, deps: WebhookRoutesDeps): 
       const checked = checkWebhookUrl(request.body.Url);
       if ("refused" in checked) throw new ApiError("INVALID_REQUEST", {}, `Invalid request: Url is refused: ${checked.refused}.`);
       const { generatedSecret } = await deps.settings.configure(customer.id, checked.url, request.body.Secret ?? null);
-      return { Url: checked.url, ...(generatedSecret ? { Secret: generatedSecret } : {}) };
+      return { HttpStatusCode: 200 as const, Url: checked.url, ...(generatedSecret ? { Secret: generatedSecret } : {}) };
     },
   );
 

@@ -16,11 +16,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("id", "varchar(36)", (c) => c.primaryKey())
     .addColumn("customer_id", "varchar(36)", (c) => c.notNull())
     .addColumn("type", "varchar(32)", (c) => c.notNull())
+    // The card the event is about: DeleteCard removes its events too (S7).
+    .addColumn("login_id", "varchar(36)")
     .addColumn("body_enc", "text", (c) => c.notNull())
     .addColumn("state", "varchar(16)", (c) => c.notNull())
     .addColumn("created_at", "bigint", (c) => c.notNull())
     .addColumn("delivered_at", "bigint")
     .execute();
+  await db.schema.createIndex("webhook_events_login").on("webhook_events").column("login_id").execute();
   await db.schema.createIndex("webhook_events_customer").on("webhook_events").columns(["customer_id", "created_at"]).execute();
   await db.schema
     .createTable("webhook_attempts")
