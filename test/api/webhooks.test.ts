@@ -9,6 +9,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { errorCatalog } from "../../src/errors/catalog.js";
+import { refreshFailedEvent } from "../../src/webhooks/refresh-failed-event.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 import { WebhookReceiver } from "../helpers/webhook-receiver.js";
 
@@ -198,6 +199,37 @@ describe.each([
     expect(loginIds.sort()).toEqual([login.Login.Id, login.Login.Id, kept.Login.Id, kept.Login.Id].sort());
     const eventIds = new Set(receiver.received.map((r) => r.headers["bankgate-event-id"]));
     expect(left.every((d) => eventIds.has(d.EventId))).toBe(true);
+  });
+
+  it.skipIf(skip)("RefreshFailed (published by refreshes of saved cards): the error body plus the card", async () => {
+    const { Secret: secret } = (await configure({ Url: receiver.url })).json();
+    const login = await t.connect();
+    await runJobs();
+    const card = await t.deps.storage.logins.find(t.customer.customerId, login.Login.Id);
+    if (!card) throw new Error("no card");
+    const failedAt = t.clock.now();
+    await t.deps.storage.transaction((tx) =>
+      t.deps.webhooks.publish(
+        refreshFailedEvent({ login: card, username: "Greatday", errorCode: "QUESTION_NOT_FOUND", failedAt, requestId: null }),
+        tx,
+      ),
+    );
+    await runJobs();
+    const hook = receiver.accepted().find((r) => r.body.ResponseType === "RefreshFailed");
+    expect(hook?.body).toEqual({
+      ResponseType: "RefreshFailed",
+      HttpStatusCode: 401,
+      FlinksCode: "QUESTION_NOT_FOUND",
+      Message: errorCatalog.QUESTION_NOT_FOUND.message,
+      Login: login.Login,
+      Institution: "FlinksCapital",
+      RequestId: null,
+      LoginId: login.Login.Id,
+      LastRefreshDate: login.Login.LastRefresh,
+      LastRefreshErrorCode: "QUESTION_NOT_FOUND",
+      EventId: hook?.headers["bankgate-event-id"],
+    });
+    expect(isAuthentic(secret, hook?.rawBody ?? Buffer.alloc(0), hook?.headers["flinks-authenticity-key"])).toBe(true);
   });
 
   it.skipIf(skip)("no receiver configured: nothing is kept or sent", async () => {
