@@ -28,8 +28,8 @@ const DELIVERY_BOUND_MS = 10_000;
 let main: string;
 
 beforeAll(async () => {
-  main = await buildServer("webhook-kill-restart", 60_000);
-}, 90_000);
+  main = await buildServer("webhook-kill-restart", 170_000);
+}, 180_000);
 
 afterAll(() => {
   if (main) removeBuild(main);
