@@ -8,6 +8,8 @@ import { type FlinksApp, registerFlinksRoutes } from "./api/flinks/flinks-routes
 import { registerJsonParser } from "./api/json-parser.js";
 import { loggerOptions } from "./api/logger-options.js";
 import { registerSessionIntrospection } from "./api/operator/session-introspection.js";
+import { registerUsage } from "./api/operator/usage.js";
+import { registerWebhookRoutes } from "./api/operator/webhooks.js";
 import { registerSandboxCards } from "./api/sandbox/sandbox-cards.js";
 import { registerSandboxClock } from "./api/sandbox/sandbox-clock.js";
 import { registerSandboxScripts } from "./api/sandbox/sandbox-scripts.js";
@@ -64,6 +66,13 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
     jobs: deps.jobs,
     now: () => deps.clock.now(),
   });
+  registerWebhookRoutes(app as FlinksApp, {
+    callerAuth: deps.services.callerAuth,
+    storage: deps.storage,
+    settings: deps.webhookSettings,
+    publisher: deps.webhooks,
+  });
+  registerUsage(app as FlinksApp, { callerAuth: deps.services.callerAuth, storage: deps.storage, now: () => deps.clock.now() });
   registerInstitutions(app as FlinksApp, { connectors: deps.services.connectors });
   // The sandbox control plane (BANKGATE_SANDBOX_CONTROL): absent routes answer 404 NOT_FOUND.
   if (deps.sandboxClock) registerSandboxControl(app as FlinksApp, deps, deps.sandboxClock);

@@ -23,6 +23,9 @@ import { openDatabase, type StoreKind } from "./storage/open-database.js";
 import { Storage } from "./storage/storage.js";
 import { loadMasterKeys } from "./vault/master-keys.js";
 import { Vault } from "./vault/vault.js";
+import { createWebhookDeliveryHandler, webhookDeliveryJob } from "./webhooks/webhook-delivery.js";
+import { WebhookPublisher } from "./webhooks/webhook-publisher.js";
+import { WebhookSettings } from "./webhooks/webhook-settings.js";
 
 export interface Deps {
   config: Config;
@@ -40,6 +43,9 @@ export interface Deps {
   jobs: JobQueue;
   /** Started by main.ts for the "all" and "worker" roles; tests drive it directly. */
   runner: JobRunner;
+  /** The webhook outbox: publish(event, tx) in the transaction of the change it reports. */
+  webhooks: WebhookPublisher;
+  webhookSettings: WebhookSettings;
   /** Keys of the development customer to print at start, if any. */
   developmentCustomer: CustomerKeys | null;
   warnings: string[];
@@ -89,7 +95,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     claimSeconds: config.jobClaimSeconds,
     retryBaseSeconds: config.jobRetryBaseSeconds,
     defaultMaxAttempts: config.jobMaxAttempts,
+    fixedRetrySeconds: { [webhookDeliveryJob.kind]: config.webhookRetrySeconds },
   });
+  const webhooks = new WebhookPublisher({ storage, vault, jobs, clock, maxAttempts: config.webhookMaxAttempts });
+  const webhookSettings = new WebhookSettings(storage, vault, clock);
+  if (config.webhookUrl && developmentCustomer) {
+    await webhookSettings.configure(developmentCustomer.customerId, config.webhookUrl, config.webhookSecret);
+  }
   const attempts = new AttemptLimiter({
     store: storage.attempts,
     clock,
@@ -150,6 +162,14 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         connectorTimeoutSeconds: config.connectorTimeoutSeconds,
         connectorContext,
         faults,
+        webhooks,
+      }),
+      [webhookDeliveryJob.kind]: createWebhookDeliveryHandler({
+        storage,
+        vault,
+        clock,
+        requestTimeoutSeconds: config.webhookTimeoutSeconds,
+        faults,
       }),
     },
     { concurrency: config.jobConcurrency, pollIntervalMs: config.jobPollIntervalMs },
@@ -159,6 +179,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const warnings = [
     ...(masterKeys.isDevelopmentKey
       ? ["DEVELOPMENT MASTER KEY in the data directory: set BANKGATE_MASTER_KEYS for real credentials."]
+      : []),
+    ...(config.webhookUrl && !developmentCustomer
+      ? ["BANKGATE_WEBHOOK_URL is ignored: there is no development customer (set BANKGATE_CUSTOMER_ID and its keys)."]
       : []),
     ...(config.authMode === "open" ? ['AUTH MODE "open": /Authorize and the data endpoints accept callers without credentials.'] : []),
   ];
@@ -174,6 +197,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     services,
     jobs,
     runner,
+    webhooks,
+    webhookSettings,
     developmentCustomer,
     warnings,
     async close() {

@@ -1,4 +1,6 @@
 import { type FaultPoint, isFaultPoint } from "../lib/fault-points.js";
+import { MIN_WEBHOOK_SECRET_LENGTH } from "../webhooks/webhook-settings.js";
+import { checkWebhookUrl } from "../webhooks/webhook-url.js";
 
 /**
  * The one typed configuration. Every option: env var, unit in its name, default.
@@ -59,6 +61,16 @@ export interface Config {
   sandboxSlowSeconds: number;
   /** BANKGATE_SANDBOX_CONTROL: "on" serves the sandbox control plane (/sandbox/v1: virtual time for the whole process); default "on" unless NODE_ENV=production. */
   sandboxControl: boolean;
+  /** BANKGATE_WEBHOOK_URL: the development customer's webhook receiver (others set theirs with PUT /bankgate/v1/{customerId}/webhooks). */
+  webhookUrl: string | null;
+  /** BANKGATE_WEBHOOK_SECRET: the HMAC secret the development customer's webhooks are signed with; required with BANKGATE_WEBHOOK_URL. */
+  webhookSecret: string | null;
+  /** BANKGATE_WEBHOOK_MAX_ATTEMPTS: delivery attempts per event before it is marked failed (Flinks: 10). */
+  webhookMaxAttempts: number;
+  /** BANKGATE_WEBHOOK_RETRY_SECONDS: the wait between two delivery attempts (Flinks: 30 min). */
+  webhookRetrySeconds: number;
+  /** BANKGATE_WEBHOOK_TIMEOUT_SECONDS: a receiver that has not answered within this time fails the attempt. */
+  webhookTimeoutSeconds: number;
   /** BANKGATE_BODY_LIMIT_BYTES: larger request bodies get 413 PAYLOAD_TOO_LARGE. */
   bodyLimitBytes: number;
   /** LOG_LEVEL: pino level. */
@@ -104,6 +116,10 @@ export function loadConfig(env: Env = process.env): Config {
     sandboxDispatchedSeconds: readInt(env, "BANKGATE_SANDBOX_DISPATCHED_SECONDS", 240, 0),
     sandboxSlowSeconds: readInt(env, "BANKGATE_SANDBOX_SLOW_SECONDS", 5, 0),
     sandboxControl: readEnum(env, "BANKGATE_SANDBOX_CONTROL", ["on", "off"], env.NODE_ENV === "production" ? "off" : "on") === "on",
+    ...readWebhookReceiver(env),
+    webhookMaxAttempts: readInt(env, "BANKGATE_WEBHOOK_MAX_ATTEMPTS", 10, 1, 1000),
+    webhookRetrySeconds: readInt(env, "BANKGATE_WEBHOOK_RETRY_SECONDS", 1_800, 0),
+    webhookTimeoutSeconds: readInt(env, "BANKGATE_WEBHOOK_TIMEOUT_SECONDS", 10, 1, 300),
     bodyLimitBytes: readInt(env, "BANKGATE_BODY_LIMIT_BYTES", 1024 * 1024, 1024),
     logLevel: env.LOG_LEVEL || "info",
     faultPoint: readFaultPoint(env),
@@ -116,6 +132,18 @@ function readFaultPoint(env: Env): FaultPoint | null {
   if (env.NODE_ENV === "production") throw new ConfigError("BANKGATE_FAULT_POINT is a test-only setting, refused with NODE_ENV=production");
   if (!isFaultPoint(raw)) throw new ConfigError(`BANKGATE_FAULT_POINT names no fault point, got "${raw.slice(0, 64)}"`);
   return raw;
+}
+
+function readWebhookReceiver(env: Env): { webhookUrl: string | null; webhookSecret: string | null } {
+  const raw = env.BANKGATE_WEBHOOK_URL;
+  const secret = env.BANKGATE_WEBHOOK_SECRET || null;
+  if (raw === undefined || raw === "") return { webhookUrl: null, webhookSecret: null };
+  const checked = checkWebhookUrl(raw);
+  if ("refused" in checked) throw new ConfigError(`BANKGATE_WEBHOOK_URL is refused: ${checked.refused}`);
+  if (secret === null || secret.length < MIN_WEBHOOK_SECRET_LENGTH) {
+    throw new ConfigError(`BANKGATE_WEBHOOK_URL needs BANKGATE_WEBHOOK_SECRET, at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
+  }
+  return { webhookUrl: checked.url, webhookSecret: secret };
 }
 
 function readInt(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -119,6 +119,15 @@ export const errorCatalog = {
     httpStatus: 401,
     message: "This RequestId is not authorized yet; complete /Authorize first.",
   },
+  WEBHOOK_EVENT_NONEXISTENT: {
+    httpStatus: 400,
+    message: "The webhook event does not exist.",
+    note: "Unknown, malformed and other customers' event ids get this exact answer, as RequestIds do (quality.md S5).",
+  },
+  WEBHOOK_NOT_CONFIGURED: {
+    httpStatus: 400,
+    message: "No webhook URL is configured for this customer; set one with PUT /bankgate/v1/{customerId}/webhooks.",
+  },
   INTERNAL_ERROR: {
     httpStatus: 500,
     message: "An unexpected error occurred.",

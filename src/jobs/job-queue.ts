@@ -13,6 +13,8 @@ export interface JobQueueOptions {
   /** Delay before retry n (1-based): retryBaseSeconds × 2^(n−1). */
   retryBaseSeconds: number;
   defaultMaxAttempts: number;
+  /** Kinds retried at a fixed interval instead (webhook deliveries: Flinks retries every 30 min). */
+  fixedRetrySeconds?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -82,7 +84,10 @@ export class JobQueue {
   async fail(job: Job, reason: string): Promise<void> {
     const now = this.clock.now();
     const lastError = reason.slice(0, 256);
-    const retryAt = secondsAfter(now, this.options.retryBaseSeconds * 2 ** (job.attempts - 1));
+    const retryAt = secondsAfter(
+      now,
+      this.options.fixedRetrySeconds?.[job.kind] ?? this.options.retryBaseSeconds * 2 ** (job.attempts - 1),
+    );
     const next =
       job.attempts >= job.maxAttempts
         ? ({ state: "failed", lastError, nowMs: now.getTime() } as const)

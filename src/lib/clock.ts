@@ -55,3 +55,8 @@ export class ManualClock implements Clock {
 export function secondsAfter(at: Date, seconds: number): Date {
   return new Date(at.getTime() + seconds * 1000);
 }
+
+/** The UTC calendar day of `at`, YYYY-MM-DD (billing days are UTC days). */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}

@@ -18,6 +18,8 @@ export const FAULT_POINTS = [
   /** The aggregation job: the snapshot written but not committed, and just committed. */
   "aggregation:before-commit",
   "aggregation:after-commit",
+  /** A webhook delivery: the receiver has answered, the attempt is not recorded yet. */
+  "webhook-delivery:after-post",
 ] as const;
 
 export type FaultPoint = (typeof FAULT_POINTS)[number];

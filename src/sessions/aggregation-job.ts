@@ -8,6 +8,8 @@ import { newRandomId } from "../lib/ids.js";
 import { buildSnapshot } from "../logins/build-snapshot.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
 import type { Storage } from "../storage/storage.js";
+import { aggregationEvents } from "../webhooks/aggregation-events.js";
+import type { WebhookPublisher } from "../webhooks/webhook-publisher.js";
 import type { Session } from "./session.js";
 import { touched } from "./transitions.js";
 
@@ -34,6 +36,7 @@ export interface AggregationDeps {
   connectorTimeoutSeconds: number;
   connectorContext(customerId: string, institution: string): ConnectorContext;
   faults: FaultPoints;
+  webhooks: WebhookPublisher;
 }
 
 /**
@@ -76,7 +79,8 @@ async function aggregateSession(deps: AggregationDeps, job: Job, session: Sessio
     const card = await tx.logins.find(session.customerId, loginId);
     if (!card) return; // deleted meanwhile: nothing to publish
     const snapshotId = newRandomId();
-    await tx.logins.insertSnapshot(snapshotId, card.id, now, buildSnapshot(data, card.id, deps.indexKey));
+    const snapshot = buildSnapshot(data, card.id, deps.indexKey);
+    await tx.logins.insertSnapshot(snapshotId, card.id, now, snapshot);
     await tx.logins.recordRefresh(card.id, { snapshotId, at: connectedAt, loginType: data.loginType });
     const served = {
       ...touched(session, now, { idleTtlSeconds: deps.idleTtlSeconds, leaseSeconds: 0 }),
@@ -84,6 +88,10 @@ async function aggregateSession(deps: AggregationDeps, job: Job, session: Sessio
       connectorStateEnc: null,
     };
     if (!(await tx.sessions.replace(served, session.version))) throw new Error("session changed during aggregation; retrying");
+    // The webhooks commit with the data they announce: neither exists without the other (R7).
+    const refreshed = { ...card, snapshotId, lastRefreshAt: connectedAt, lastRefreshError: null, loginType: data.loginType };
+    const cardData = { session: served, login: refreshed, username: deps.secrets.username(card), snapshotId, snapshot };
+    for (const event of aggregationEvents(deps.connectors, cardData)) await deps.webhooks.publish(event, tx);
     deps.faults.hit("aggregation:before-commit");
   });
   deps.faults.hit("aggregation:after-commit");

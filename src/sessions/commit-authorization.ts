@@ -1,6 +1,6 @@
 import { ApiError } from "../errors/api-error.js";
 import type { JobQueue } from "../jobs/job-queue.js";
-import type { Clock } from "../lib/clock.js";
+import { type Clock, utcDay } from "../lib/clock.js";
 import type { FaultPoints } from "../lib/fault-points.js";
 import { newRandomId } from "../lib/ids.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
@@ -21,7 +21,8 @@ export interface CommitAuthorizationDeps {
 
 /**
  * The end of a successful login, in one transaction: the card (found or created), its
- * credentials when `Save`, the session's move to `authorized`, and the aggregation job.
+ * credentials when `Save`, the session's move to `authorized`, the billable live connection
+ * and the aggregation job.
  * The job is enqueued in the same commit, so a crash can lose neither without the other.
  * While it runs the session lives to its absolute cap (Flinks' 30-minute processing time).
  */
@@ -51,6 +52,9 @@ export async function commitAuthorization(
       expiresAt: session.absoluteExpiresAt,
     };
     if (!(await tx.sessions.replace(authorized, session.version))) throw new Error("session changed during authorization");
+    // Billable: counted in this commit, so exactly once per authorized live RequestId,
+    // however many processes race (the version check above lets one commit through).
+    if (session.mode === "live") await tx.usage.countLiveConnection(session.customerId, utcDay(now));
     const payload: AggregationPayload = { customerId: session.customerId, requestId: session.requestId, connectedAtMs: now.getTime() };
     await deps.jobs.enqueue(
       aggregationJob.kind,

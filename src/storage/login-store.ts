@@ -120,6 +120,10 @@ export class LoginStore {
     await this.db.deleteFrom("authorize_tokens").where("request_id", "in", sessionIds).execute();
     await this.db.deleteFrom("sessions").where("login_id", "=", loginId).execute();
     await this.db.deleteFrom("snapshots").where("login_id", "=", loginId).execute();
+    // Webhook bodies carry the card's data: they go too, sent or not (their delivery jobs then find nothing to send).
+    const eventIds = this.db.selectFrom("webhook_events").select("id").where("login_id", "=", loginId);
+    await this.db.deleteFrom("webhook_attempts").where("event_id", "in", eventIds).execute();
+    await this.db.deleteFrom("webhook_events").where("login_id", "=", loginId).execute();
     return true;
   }
 }

@@ -12,6 +12,10 @@ export interface Database {
   attempt_counters: AttemptCounterRow;
   jobs: JobRow;
   institution_memory: InstitutionMemoryRow;
+  webhook_endpoints: WebhookEndpointRow;
+  webhook_events: WebhookEventRow;
+  webhook_attempts: WebhookAttemptRow;
+  usage_days: UsageDayRow;
 }
 
 export interface CustomerRow {
@@ -122,4 +126,44 @@ export interface InstitutionMemoryRow {
   /** JSON. */
   value: string;
   updated_at: number;
+}
+
+export interface WebhookEndpointRow {
+  customer_id: string;
+  url: string;
+  /** The HMAC signing secret, encrypted (vault). */
+  secret_enc: string;
+  updated_at: number;
+}
+
+export interface WebhookEventRow {
+  /** The event id: sent in the body (EventId) and the bankgate-event-id header, so receivers can drop duplicates. */
+  id: string;
+  customer_id: string;
+  /** KYC | GetAccountsDetail | RefreshFailed */
+  type: string;
+  /** The card the event is about, if any: deleted with it. */
+  login_id: string | null;
+  /** The exact JSON body sent (encrypted: it carries account data). */
+  body_enc: string;
+  /** pending | delivered | failed */
+  state: string;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface WebhookAttemptRow {
+  event_id: string;
+  attempted_at: number;
+  /** null when no HTTP answer came (timeout, refused connection…). */
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+export interface UsageDayRow {
+  customer_id: string;
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  live_connections: number;
 }

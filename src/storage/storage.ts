@@ -8,6 +8,8 @@ import { LoginStore } from "./login-store.js";
 import type { Database } from "./schema.js";
 import { ServerSettingStore } from "./server-setting-store.js";
 import { SessionStore } from "./session-store.js";
+import { UsageStore } from "./usage-store.js";
+import { WebhookStore } from "./webhook-store.js";
 
 /** The stores over one connection or one transaction. */
 export class Storage {
@@ -19,6 +21,8 @@ export class Storage {
   readonly attempts: AttemptStore;
   readonly jobs: JobStore;
   readonly institutionMemory: InstitutionMemoryStore;
+  readonly webhooks: WebhookStore;
+  readonly usage: UsageStore;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -32,6 +36,8 @@ export class Storage {
     this.attempts = new AttemptStore(db);
     this.jobs = new JobStore(db);
     this.institutionMemory = new InstitutionMemoryStore(db);
+    this.webhooks = new WebhookStore(db);
+    this.usage = new UsageStore(db);
   }
 
   /** Runs `work` in one transaction: all of its writes commit together or none do. */

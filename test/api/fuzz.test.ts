@@ -11,33 +11,13 @@ import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ErrorCode, errorCatalog, wireFlinksCode } from "../../src/errors/catalog.js";
+import { checkResponse } from "../helpers/response-contract.js";
 import { createTestApp, SANDBOX_ANSWERS, type TestApp, type TestCustomer } from "../helpers/test-app.js";
 
 const RUNS = 1000;
 /** The main properties draw short path segments; "unrestricted path segments" covers any length. */
 const MAX_PARAM_LENGTH = 100;
 const PROMPT = "What shape do people like most?";
-
-const WIRE_CODES = new Set(Object.keys(errorCatalog).map((code) => wireFlinksCode(code as ErrorCode)));
-
-/** The property itself; throws with the request and response on violation. */
-function checkResponse(request: string, response: LightMyRequestResponse): void {
-  const where = `${request}\n→ ${response.statusCode} ${response.body.slice(0, 500)}`;
-  if (response.statusCode >= 500) throw new Error(`5xx: ${where}`);
-  let body: { HttpStatusCode?: unknown; FlinksCode?: unknown; Message?: unknown };
-  try {
-    body = JSON.parse(response.body);
-  } catch {
-    throw new Error(`body is not JSON: ${where}`);
-  }
-  if (body === null || typeof body !== "object") throw new Error(`body is not an object: ${where}`);
-  if (body.HttpStatusCode !== response.statusCode) throw new Error(`HttpStatusCode differs from the status: ${where}`);
-  if (response.statusCode >= 400) {
-    if (typeof body.FlinksCode !== "string" || !WIRE_CODES.has(body.FlinksCode)) throw new Error(`uncatalogued FlinksCode: ${where}`);
-    if (typeof body.Message !== "string") throw new Error(`no Message: ${where}`);
-  }
-}
 
 // ---------------------------------------------------------------------------------------
 // Fixture: one app with every kind of id

@@ -17,6 +17,10 @@ describe("API documentation", () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         "/bankgate/v1/{customerId}/sessions/{requestId}",
+        "/bankgate/v1/{customerId}/usage",
+        "/bankgate/v1/{customerId}/webhooks",
+        "/bankgate/v1/{customerId}/webhooks/deliveries",
+        "/bankgate/v1/{customerId}/webhooks/deliveries/{eventId}/replay",
         "/bankgate/v1/institutions",
         "/bankgate/v1/institutions/{id}/logo",
         "/sandbox/v1/{customerId}/cards/{loginId}/next-refresh",

@@ -59,8 +59,8 @@ const DIED = "died";
 let main: string;
 
 beforeAll(async () => {
-  main = await buildServer("kill-restart", 60_000);
-}, 90_000);
+  main = await buildServer("kill-restart", 170_000);
+}, 180_000);
 
 afterAll(() => {
   if (main) removeBuild(main);

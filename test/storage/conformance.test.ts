@@ -167,6 +167,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             "002-attempt-limits",
             "003-jobs",
             "004-card-live-session",
+            "007-webhooks",
             "008-institution-memory",
           ]);
         } finally {

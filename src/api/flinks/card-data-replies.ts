@@ -1,5 +1,6 @@
 import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
+import type { ConnectorRegistry } from "../../connectors/registry.js";
 import type { CardData, CardRead } from "../../logins/card-data-service.js";
 import { parseRequestId } from "./authorize.js";
 import type { CallerRequest } from "./caller-auth.js";
@@ -46,8 +47,8 @@ export function pendingReply(reply: FastifyReply, read: Extract<CardRead, { kind
 }
 
 /** The fields after the payload of every data answer. */
-export function dataEnvelope(services: FlinksServices, data: CardData) {
-  const institution = services.connectors.find(data.session.institution);
+export function dataEnvelope(connectors: ConnectorRegistry, data: CardData) {
+  const institution = connectors.find(data.session.institution);
   return {
     InstitutionName: institution?.name ?? data.session.institution,
     Login: wireLogin(data.login, data.username),

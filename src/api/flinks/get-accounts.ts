@@ -102,7 +102,7 @@ export function registerGetAccounts({ app, services, hidden }: FlinksRouteContex
   }
 }
 
-function detailView(body: GetAccountsDetailBody, data: CardData): AccountView {
+export function detailView(body: GetAccountsDetailBody, data: CardData): AccountView {
   const newestDay = (data.login.lastRefreshAt ?? data.session.createdAt).toISOString().slice(0, 10);
   const days = DAYS[body.DaysOfTransactions ?? "Days90"] ?? 90;
   return {
@@ -149,7 +149,7 @@ function detailPayload(services: FlinksServices, data: CardData, view: AccountVi
     );
     cache.set(key, accounts);
   }
-  return `{"HttpStatusCode":200,"Accounts":${accounts},${JSON.stringify(dataEnvelope(services, data)).slice(1)}`;
+  return `{"HttpStatusCode":200,"Accounts":${accounts},${JSON.stringify(dataEnvelope(services.connectors, data)).slice(1)}`;
 }
 
 function viewKey(view: AccountView): string {
@@ -171,6 +171,6 @@ function summaryPayload(services: FlinksServices, data: CardData, withBalance: b
     HttpStatusCode: 200,
     Accounts: selectAccounts(snapshot, null).map((a) => wireSummaryAccount(a, snapshot.holder, snapshot.loginType, withBalance)),
     Links: [link("AccountsDetail", "/GetAccountsDetail"), link("Statements", "/GetStatements")],
-    ...dataEnvelope(services, data),
+    ...dataEnvelope(services.connectors, data),
   };
 }

@@ -81,7 +81,7 @@ function payload(
   cache: LruCache<string, WireStatement>,
 ) {
   const { snapshot } = data;
-  const envelope = dataEnvelope(services, data);
+  const envelope = dataEnvelope(services.connectors, data);
   const institutionName = envelope.InstitutionName;
   const refreshDay = (data.login.lastRefreshAt ?? data.session.createdAt).toISOString().slice(0, 10);
   const periods = statementPeriods(refreshDay, STATEMENT_MONTHS[count]);

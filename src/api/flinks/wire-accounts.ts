@@ -78,7 +78,7 @@ function lastFourDigits(account: SnapshotAccount): string | null {
   return account.category === "Credits" && account.type === "CreditCard" ? account.accountNumber.slice(-4) : null;
 }
 
-function wireHolder(holder: Holder) {
+export function wireHolder(holder: Holder) {
   const { address } = holder;
   return {
     Name: holder.name,

@@ -1,0 +1,31 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "./schema.js";
+
+/** Billable usage counters, one row per customer per UTC day. */
+export class UsageStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * +1 live connection, as one atomic upsert: concurrent logins of the same customer and day
+   * never lose an increment (SQLite serializes writers; PostgreSQL locks the conflicting row).
+   */
+  async countLiveConnection(customerId: string, day: string): Promise<void> {
+    await this.db
+      .insertInto("usage_days")
+      .values({ customer_id: customerId, day, live_connections: 1 })
+      .onConflict((oc) => oc.columns(["customer_id", "day"]).doUpdateSet({ live_connections: sql`usage_days.live_connections + 1` }))
+      .execute();
+  }
+
+  /** Days with at least one connection between `fromDay` and `toDay` (inclusive, YYYY-MM-DD). */
+  async liveConnections(customerId: string, fromDay: string, toDay: string): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom("usage_days")
+      .select(["day", "live_connections"])
+      .where("customer_id", "=", customerId)
+      .where("day", ">=", fromDay)
+      .where("day", "<=", toDay)
+      .execute();
+    return new Map(rows.map((row) => [row.day, row.live_connections]));
+  }
+}

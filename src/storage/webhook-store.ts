@@ -1,0 +1,49 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Database, WebhookAttemptRow, WebhookEndpointRow, WebhookEventRow } from "./schema.js";
+
+/** Webhook receivers, the event outbox and the delivery log (docs/webhooks.md). */
+export class WebhookStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async upsertEndpoint(row: WebhookEndpointRow): Promise<void> {
+    const { customer_id: _, ...values } = row;
+    await this.db
+      .insertInto("webhook_endpoints")
+      .values(row)
+      .onConflict((oc) => oc.column("customer_id").doUpdateSet(values))
+      .execute();
+  }
+
+  async findEndpoint(customerId: string): Promise<Selectable<WebhookEndpointRow> | undefined> {
+    return this.db.selectFrom("webhook_endpoints").selectAll().where("customer_id", "=", customerId).executeTakeFirst();
+  }
+
+  async insertEvent(row: WebhookEventRow): Promise<void> {
+    await this.db.insertInto("webhook_events").values(row).execute();
+  }
+
+  async findEvent(customerId: string, id: string): Promise<Selectable<WebhookEventRow> | undefined> {
+    return this.db.selectFrom("webhook_events").selectAll().where("id", "=", id).where("customer_id", "=", customerId).executeTakeFirst();
+  }
+
+  /** Newest first; `eventId` narrows to one event. */
+  async listEvents(customerId: string, options: { eventId?: string; limit: number }): Promise<Selectable<WebhookEventRow>[]> {
+    let query = this.db.selectFrom("webhook_events").selectAll().where("customer_id", "=", customerId);
+    if (options.eventId !== undefined) query = query.where("id", "=", options.eventId);
+    return query.orderBy("created_at", "desc").orderBy("id").limit(options.limit).execute();
+  }
+
+  async setEventState(id: string, state: "pending" | "delivered" | "failed", deliveredAtMs: number | null): Promise<void> {
+    await this.db.updateTable("webhook_events").set({ state, delivered_at: deliveredAtMs }).where("id", "=", id).execute();
+  }
+
+  async insertAttempt(row: WebhookAttemptRow): Promise<void> {
+    await this.db.insertInto("webhook_attempts").values(row).execute();
+  }
+
+  /** Every attempt of these events, oldest first. */
+  async listAttempts(eventIds: readonly string[]): Promise<Selectable<WebhookAttemptRow>[]> {
+    if (eventIds.length === 0) return [];
+    return this.db.selectFrom("webhook_attempts").selectAll().where("event_id", "in", eventIds).orderBy("attempted_at").execute();
+  }
+}

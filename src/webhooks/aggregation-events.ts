@@ -1,0 +1,32 @@
+import { dataEnvelope } from "../api/flinks/card-data-replies.js";
+import { detailView } from "../api/flinks/get-accounts.js";
+import { wireDetailAccount, wireHolder } from "../api/flinks/wire-accounts.js";
+import type { ConnectorRegistry } from "../connectors/registry.js";
+import type { CardData } from "../logins/card-data-service.js";
+import type { WebhookEvent } from "./webhook-event.js";
+
+/**
+ * The events of a completed aggregation, in Flinks' order (flinks-api.md §13): `KYC` (the
+ * holders, sent early by Flinks) then `GetAccountsDetail`, the body a default
+ * /GetAccountsDetail of that RequestId answers (90 days, everything included).
+ */
+export function aggregationEvents(connectors: ConnectorRegistry, data: CardData): WebhookEvent[] {
+  const { snapshot } = data;
+  const envelope = dataEnvelope(connectors, data);
+  const view = detailView({ RequestId: data.session.requestId }, data);
+  const customerId = data.session.customerId;
+  const loginId = data.login.id;
+  return [
+    { customerId, loginId, type: "KYC", body: { HttpStatusCode: 200, Holders: [wireHolder(snapshot.holder)], ...envelope } },
+    {
+      customerId,
+      loginId,
+      type: "GetAccountsDetail",
+      body: {
+        HttpStatusCode: 200,
+        Accounts: snapshot.accounts.map((account) => wireDetailAccount(account, snapshot.holder, snapshot.loginType, view)),
+        ...envelope,
+      },
+    },
+  ];
+}

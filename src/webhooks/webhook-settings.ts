@@ -1,0 +1,42 @@
+import { randomBytes } from "node:crypto";
+import type { Clock } from "../lib/clock.js";
+import type { Storage } from "../storage/storage.js";
+import type { Vault } from "../vault/vault.js";
+
+/** Shortest signing secret accepted: an HMAC key any shorter is guessable. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+
+/**
+ * A customer's receiver: its URL and the HMAC secret the events are signed with. The
+ * secret is bankgate's own per customer, not the customer's secret key (which is stored
+ * only as a hash), as Flinks issues a separate HMAC secret (flinks-api.md §2 table).
+ */
+export class WebhookSettings {
+  constructor(
+    private readonly storage: Storage,
+    private readonly vault: Vault,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Sets the receiver URL (already checked by checkWebhookUrl). `secret` replaces the
+   * signing secret; without one the current secret is kept, or a new one generated and
+   * returned (the only time it is shown).
+   */
+  async configure(customerId: string, url: string, secret: string | null): Promise<{ generatedSecret: string | null }> {
+    const current = await this.storage.webhooks.findEndpoint(customerId);
+    const generatedSecret = secret === null && !current ? randomBytes(32).toString("base64url") : null;
+    const chosen = secret ?? generatedSecret;
+    await this.storage.webhooks.upsertEndpoint({
+      customer_id: customerId,
+      url,
+      secret_enc: chosen === null && current ? current.secret_enc : this.vault.encrypt(chosen ?? "", webhookSecretAad(customerId)),
+      updated_at: this.clock.now().getTime(),
+    });
+    return { generatedSecret };
+  }
+}
+
+export function webhookSecretAad(customerId: string): string {
+  return `customer:${customerId}:webhook-secret`;
+}
