@@ -14,6 +14,10 @@ import { createFaultPoints } from "./lib/fault-points.js";
 import { VirtualClock } from "./lib/virtual-clock.js";
 import { CardDataService } from "./logins/card-data-service.js";
 import { CardSecrets } from "./logins/card-secrets.js";
+import { StoredMfaAnswers } from "./logins/stored-mfa-answers.js";
+import { CardRefreshService } from "./refresh/card-refresh-service.js";
+import { NightlyCron } from "./refresh/nightly-cron.js";
+import { createNightlyRefreshHandler, nightlyRefreshJob } from "./refresh/nightly-refresh-job.js";
 import { AttemptLimiter, defaultAttemptLimits } from "./security/attempt-limiter.js";
 import { aggregationJob, createAggregationHandler } from "./sessions/aggregation-job.js";
 import { AuthorizeService, type AuthorizeStepPayload, authorizeStepJob } from "./sessions/authorize-service.js";
@@ -35,6 +39,8 @@ export interface Deps {
   jobs: JobQueue;
   /** Started by main.ts for the "all" and "worker" roles; tests drive it directly. */
   runner: JobRunner;
+  /** The nightly refresh cron: started next to the runner when BANKGATE_NIGHTLY_REFRESH is on. */
+  nightly: NightlyCron;
   /** Keys of the development customer to print at start, if any. */
   developmentCustomer: CustomerKeys | null;
   warnings: string[];
@@ -68,6 +74,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     createSandboxRegistry({ pendingSeconds: config.sandboxPendingSeconds, dispatchedSeconds: config.sandboxDispatchedSeconds });
   const developmentCustomer = await ensureDevelopmentCustomer(config, storage.customers, clock);
   const secrets = new CardSecrets(vault, indexKey);
+  const storedAnswers = new StoredMfaAnswers(vault, storage);
   const drawInt = overrides.randomInt ?? ((max: number) => randomInt(max));
   const connectorContext = () => ({ clock, randomInt: drawInt });
   const faults = createFaultPoints(config);
@@ -108,7 +115,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       connectorTimeoutSeconds: config.connectorTimeoutSeconds,
       jobClaimSeconds: config.jobClaimSeconds,
       faults,
+      storedAnswers,
     }),
+    cardRefresh: new CardRefreshService(storage, storedAnswers, clock),
     cardData: new CardDataService({
       storage,
       secrets,
@@ -137,10 +146,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         connectorContext,
         faults,
       }),
+      [nightlyRefreshJob.kind]: createNightlyRefreshHandler({ storage, authorize: services.authorize, storedAnswers, clock }),
     },
     { concurrency: config.jobConcurrency, pollIntervalMs: config.jobPollIntervalMs },
     overrides.log ?? silentLog,
   );
+
+  const nightly = new NightlyCron({ storage, jobs, clock, runAt: config.nightlyRefreshAt, log: overrides.log ?? silentLog });
 
   const warnings = [
     ...(masterKeys.isDevelopmentKey
@@ -158,9 +170,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     services,
     jobs,
     runner,
+    nightly,
     developmentCustomer,
     warnings,
     async close() {
+      await nightly.stop();
       await runner.stop();
       await storage.close();
     },

@@ -1,4 +1,5 @@
 import { type FaultPoint, isFaultPoint } from "../lib/fault-points.js";
+import { parseTimeOfDay, type TimeOfDay } from "../refresh/nightly-schedule.js";
 
 /**
  * The one typed configuration. Every option: env var, unit in its name, default.
@@ -57,6 +58,12 @@ export interface Config {
   sandboxDispatchedSeconds: number;
   /** BANKGATE_SANDBOX_CONTROL: "on" serves the sandbox control plane (/sandbox/v1: virtual time for the whole process); default "on" unless NODE_ENV=production. */
   sandboxControl: boolean;
+  /** BANKGATE_NIGHTLY_REFRESH: "on" runs the nightly refresh cron in every process with a job runner (roles all and worker); "off" never enqueues it. */
+  nightlyRefresh: boolean;
+  /** BANKGATE_NIGHTLY_REFRESH_AT: "HH:MM" UTC when the nightly run starts each day (Flinks refreshes between 04:00 and 08:00 UTC); read on the sandbox's virtual clock when it is on. */
+  nightlyRefreshAt: TimeOfDay;
+  /** BANKGATE_STORE_MFA_ANSWERS: "on" keeps the development customer's MFA answers given in live sessions (encrypted) so nightly refreshes can answer them. */
+  storeMfaAnswers: boolean;
   /** BANKGATE_BODY_LIMIT_BYTES: larger request bodies get 413 PAYLOAD_TOO_LARGE. */
   bodyLimitBytes: number;
   /** LOG_LEVEL: pino level. */
@@ -101,6 +108,9 @@ export function loadConfig(env: Env = process.env): Config {
     sandboxPendingSeconds: readInt(env, "BANKGATE_SANDBOX_PENDING_SECONDS", 30, 0),
     sandboxDispatchedSeconds: readInt(env, "BANKGATE_SANDBOX_DISPATCHED_SECONDS", 240, 0),
     sandboxControl: readEnum(env, "BANKGATE_SANDBOX_CONTROL", ["on", "off"], env.NODE_ENV === "production" ? "off" : "on") === "on",
+    nightlyRefresh: readEnum(env, "BANKGATE_NIGHTLY_REFRESH", ["on", "off"], "on") === "on",
+    nightlyRefreshAt: readTimeOfDay(env, "BANKGATE_NIGHTLY_REFRESH_AT", { hour: 5, minute: 0 }),
+    storeMfaAnswers: readEnum(env, "BANKGATE_STORE_MFA_ANSWERS", ["on", "off"], "off") === "on",
     bodyLimitBytes: readInt(env, "BANKGATE_BODY_LIMIT_BYTES", 1024 * 1024, 1024),
     logLevel: env.LOG_LEVEL || "info",
     faultPoint: readFaultPoint(env),
@@ -123,6 +133,14 @@ function readInt(env: Env, name: string, fallback: number, min: number, max = Nu
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function readTimeOfDay(env: Env, name: string, fallback: TimeOfDay): TimeOfDay {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const parsed = parseTimeOfDay(raw);
+  if (!parsed) throw new ConfigError(`${name} must be a UTC time of day "HH:MM", got "${raw.slice(0, 64)}"`);
+  return parsed;
 }
 
 function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
