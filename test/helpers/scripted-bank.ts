@@ -12,6 +12,8 @@ export interface ScriptedBank {
   connector: InstitutionConnector;
   question: { prompt: string; answer: string } | null;
   logins: number;
+  /** Usernames of the logins that reached the bank, in order. */
+  loginsOf(username: string): number;
 }
 
 interface ScriptedState {
@@ -21,9 +23,11 @@ interface ScriptedState {
 
 export function createScriptedBank(): ScriptedBank {
   const sandbox = createFlinksCapital({ pendingSeconds: 0, dispatchedSeconds: 0 });
+  const usernames: string[] = [];
   const bank: ScriptedBank = {
     question: null,
     logins: 0,
+    loginsOf: (username) => usernames.filter((u) => u === username).length,
     connector: {
       id: "ScriptedBank",
       name: "Scripted Bank",
@@ -31,6 +35,7 @@ export function createScriptedBank(): ScriptedBank {
       capabilities: new Set(["mfa"]),
       async start(credentials, ctx) {
         bank.logins++;
+        usernames.push(credentials.username);
         const inner = await sandbox.start({ ...credentials, username: `greatday_nomfa+${credentials.username}` }, ctx);
         if (inner.kind !== "authorized" || !bank.question) return inner;
         const state: ScriptedState = { inner: inner.connectorState, expects: bank.question.answer };

@@ -34,7 +34,7 @@ export function registerSetScheduledRefresh({ app, services, hidden }: FlinksRou
       },
       preValidation: canonicalize,
     },
-    async function setScheduledRefresh(request) {
+    async function setScheduledRefresh(request, reply) {
       const caller = await services.callerAuth.caller(request);
       services.callerAuth.assertServerCaller(caller);
       const query = Object.fromEntries(Object.entries(request.query).map(([key, value]) => [looseKey(key), value]));
@@ -44,7 +44,9 @@ export function registerSetScheduledRefresh({ app, services, hidden }: FlinksRou
       if (activated === undefined) throw new ApiError("INVALID_REQUEST", {}, "IsActivated must be true or false.");
       const loginId = parseLoginId(rawLoginId);
       await services.cardRefresh.setScheduled(caller.customer.id, loginId, activated);
-      return `LoginId ${loginId} has now been ${activated ? "activated" : "deactivated"} for automatic refresh`;
+      const message = `LoginId ${loginId} has now been ${activated ? "activated" : "deactivated"} for automatic refresh`;
+      // A bare JSON string: Fastify would send a string as text/plain.
+      return reply.type("application/json; charset=utf-8").send(JSON.stringify(message));
     },
   );
 }
