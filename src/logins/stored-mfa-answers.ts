@@ -61,8 +61,15 @@ export class StoredMfaAnswers {
    * Keeps the answers a live session gave to QuestionAndAnswer prompts once the bank accepted
    * them, if the customer enabled it.
    */
-  async rememberAccepted(login: Login, challenges: readonly Challenge[], answers: Record<string, string[]>): Promise<void> {
-    if (!(await this.storage.customers.storesMfaAnswers(login.customerId))) return;
+  async rememberAccepted(
+    customerId: string,
+    loginId: string,
+    challenges: readonly Challenge[],
+    answers: Record<string, string[]>,
+  ): Promise<void> {
+    if (!(await this.storage.customers.storesMfaAnswers(customerId))) return;
+    const login = await this.storage.logins.find(customerId, loginId);
+    if (!login) return;
     const accepted = challenges.flatMap((c) => {
       const given = answers[c.prompt];
       return c.type === "QuestionAndAnswer" && given?.length === 1 && given[0] ? [{ question: c.prompt, answer: given[0] }] : [];

@@ -316,8 +316,7 @@ export class AuthorizeService {
   /** Answers the bank accepted, kept on the card when its customer enabled stored answers. */
   async #rememberAnswers(session: Session, outcome: AuthorizeOutcome, answers: Record<string, string[]>): Promise<void> {
     const loginId = session.loginId ?? (outcome.kind === "authorized" ? outcome.login.id : null);
-    const login = loginId ? await this.deps.storage.logins.find(session.customerId, loginId) : undefined;
-    if (login) await this.deps.storedAnswers.rememberAccepted(login, session.challenges ?? [], answers);
+    if (loginId) await this.deps.storedAnswers.rememberAccepted(session.customerId, loginId, session.challenges ?? [], answers);
   }
 
   /**
