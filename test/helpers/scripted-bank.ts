@@ -11,6 +11,8 @@ import type { InstitutionConnector, Json } from "../../src/connectors/types.js";
 export interface ScriptedBank {
   connector: InstitutionConnector;
   question: { prompt: string; answer: string } | null;
+  /** true: fetching the data fails (the aggregation errs). */
+  failData: boolean;
   logins: number;
   /** Usernames of the logins that reached the bank, in order. */
   loginsOf(username: string): number;
@@ -26,6 +28,7 @@ export function createScriptedBank(): ScriptedBank {
   const usernames: string[] = [];
   const bank: ScriptedBank = {
     question: null,
+    failData: false,
     logins: 0,
     loginsOf: (username) => usernames.filter((u) => u === username).length,
     connector: {
@@ -52,7 +55,10 @@ export function createScriptedBank(): ScriptedBank {
           ? { kind: "authorized", connectorState: state.inner }
           : { kind: "failed", code: "INVALID_SECURITY_RESPONSE" };
       },
-      fetchData: (connectorState, ctx) => sandbox.fetchData(connectorState, ctx),
+      async fetchData(connectorState, ctx) {
+        if (bank.failData) throw new Error("scripted bank: data unavailable");
+        return sandbox.fetchData(connectorState, ctx);
+      },
     },
   };
   return bank;
