@@ -16,6 +16,10 @@ import { VirtualClock } from "./lib/virtual-clock.js";
 import { CardDataService } from "./logins/card-data-service.js";
 import { CardSecrets } from "./logins/card-secrets.js";
 import { InstitutionMemories } from "./logins/institution-memories.js";
+import { StoredMfaAnswers } from "./logins/stored-mfa-answers.js";
+import { CardRefreshService } from "./refresh/card-refresh-service.js";
+import { NightlyCron } from "./refresh/nightly-cron.js";
+import { createNightlyRefreshHandler, nightlyRefreshJob } from "./refresh/nightly-refresh-job.js";
 import { AttemptLimiter, defaultAttemptLimits } from "./security/attempt-limiter.js";
 import { aggregationJob, createAggregationHandler } from "./sessions/aggregation-job.js";
 import { AuthorizeService, type AuthorizeStepPayload, authorizeStepJob } from "./sessions/authorize-service.js";
@@ -46,6 +50,8 @@ export interface Deps {
   /** The webhook outbox: publish(event, tx) in the transaction of the change it reports. */
   webhooks: WebhookPublisher;
   webhookSettings: WebhookSettings;
+  /** The nightly refresh cron: started next to the runner when BANKGATE_NIGHTLY_REFRESH is on. */
+  nightly: NightlyCron;
   /** Keys of the development customer to print at start, if any. */
   developmentCustomer: CustomerKeys | null;
   warnings: string[];
@@ -83,6 +89,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     });
   const developmentCustomer = await ensureDevelopmentCustomer(config, storage.customers, clock);
   const secrets = new CardSecrets(vault, indexKey);
+  const storedAnswers = new StoredMfaAnswers(vault, storage);
   const drawInt = overrides.randomInt ?? ((max: number) => randomInt(max));
   const memories = new InstitutionMemories(storage.institutionMemory, clock, indexKey);
   const connectorContext = (customerId: string, institution: string) => ({
@@ -134,7 +141,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       connectorTimeoutSeconds: config.connectorTimeoutSeconds,
       jobClaimSeconds: config.jobClaimSeconds,
       faults,
+      storedAnswers,
     }),
+    cardRefresh: new CardRefreshService(storage, storedAnswers, clock),
     cardData: new CardDataService({
       storage,
       secrets,
@@ -171,10 +180,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         requestTimeoutSeconds: config.webhookTimeoutSeconds,
         faults,
       }),
+      [nightlyRefreshJob.kind]: createNightlyRefreshHandler({ storage, authorize: services.authorize, storedAnswers, clock }),
     },
     { concurrency: config.jobConcurrency, pollIntervalMs: config.jobPollIntervalMs },
     overrides.log ?? silentLog,
   );
+
+  const nightly = new NightlyCron({ storage, jobs, clock, runAt: config.nightlyRefreshAt, log: overrides.log ?? silentLog });
 
   const warnings = [
     ...(masterKeys.isDevelopmentKey
@@ -199,9 +211,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     runner,
     webhooks,
     webhookSettings,
+    nightly,
     developmentCustomer,
     warnings,
     async close() {
+      await nightly.stop();
       await runner.stop();
       await storage.close();
     },

@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   for (const warning of deps.warnings) log.warn(warning);
   // Roles (design.md §2): "all" is the embedded mode; "api" and "worker" share one PostgreSQL.
   if (config.role !== "api") deps.runner.start();
+  if (config.role !== "api" && config.nightlyRefresh) deps.nightly.start();
   const app = config.role === "worker" ? null : await buildApp(deps);
 
   if (app) printWelcome(await app.listen({ port: config.port, host: config.host }), deps);

@@ -1,4 +1,5 @@
 import { type FaultPoint, isFaultPoint } from "../lib/fault-points.js";
+import { parseTimeOfDay, type TimeOfDay } from "../refresh/nightly-schedule.js";
 import { MIN_WEBHOOK_SECRET_LENGTH } from "../webhooks/webhook-settings.js";
 import { checkWebhookUrl } from "../webhooks/webhook-url.js";
 
@@ -71,6 +72,12 @@ export interface Config {
   webhookRetrySeconds: number;
   /** BANKGATE_WEBHOOK_TIMEOUT_SECONDS: a receiver that has not answered within this time fails the attempt. */
   webhookTimeoutSeconds: number;
+  /** BANKGATE_NIGHTLY_REFRESH: "on" runs the nightly refresh cron in every process with a job runner (roles all and worker); "off" never enqueues it. */
+  nightlyRefresh: boolean;
+  /** BANKGATE_NIGHTLY_REFRESH_AT: "HH:MM" UTC when the nightly run starts each day (Flinks refreshes between 04:00 and 08:00 UTC); read on the sandbox's virtual clock when it is on. */
+  nightlyRefreshAt: TimeOfDay;
+  /** BANKGATE_STORE_MFA_ANSWERS: "on" keeps the development customer's MFA answers given in live sessions (encrypted) so nightly refreshes can answer them. */
+  storeMfaAnswers: boolean;
   /** BANKGATE_BODY_LIMIT_BYTES: larger request bodies get 413 PAYLOAD_TOO_LARGE. */
   bodyLimitBytes: number;
   /** LOG_LEVEL: pino level. */
@@ -120,6 +127,9 @@ export function loadConfig(env: Env = process.env): Config {
     webhookMaxAttempts: readInt(env, "BANKGATE_WEBHOOK_MAX_ATTEMPTS", 10, 1, 1000),
     webhookRetrySeconds: readInt(env, "BANKGATE_WEBHOOK_RETRY_SECONDS", 1_800, 0),
     webhookTimeoutSeconds: readInt(env, "BANKGATE_WEBHOOK_TIMEOUT_SECONDS", 10, 1, 300),
+    nightlyRefresh: readEnum(env, "BANKGATE_NIGHTLY_REFRESH", ["on", "off"], "on") === "on",
+    nightlyRefreshAt: readTimeOfDay(env, "BANKGATE_NIGHTLY_REFRESH_AT", { hour: 5, minute: 0 }),
+    storeMfaAnswers: readEnum(env, "BANKGATE_STORE_MFA_ANSWERS", ["on", "off"], "off") === "on",
     bodyLimitBytes: readInt(env, "BANKGATE_BODY_LIMIT_BYTES", 1024 * 1024, 1024),
     logLevel: env.LOG_LEVEL || "info",
     faultPoint: readFaultPoint(env),
@@ -154,6 +164,14 @@ function readInt(env: Env, name: string, fallback: number, min: number, max = Nu
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
+}
+
+function readTimeOfDay(env: Env, name: string, fallback: TimeOfDay): TimeOfDay {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const parsed = parseTimeOfDay(raw);
+  if (!parsed) throw new ConfigError(`${name} must be a UTC time of day "HH:MM", got "${raw.slice(0, 64)}"`);
+  return parsed;
 }
 
 function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {

@@ -32,6 +32,7 @@ export async function ensureDevelopmentCustomer(config: Config, store: CustomerS
     },
     clock.now(),
   );
+  await store.setStoresMfaAnswers(keys.customerId, config.storeMfaAnswers);
   return keys;
 }
 

@@ -17,4 +17,13 @@ export interface Login {
   /** The live session that holds the card, if it is still live (one at a time). */
   liveRequestId: string | null;
   createdAt: Date;
+  /** Where the last refresh ended, and when it was tried (GetNightlyRefreshStatus). */
+  refreshState: RefreshState | null;
+  refreshAttemptedAt: Date | null;
+  /** The night the nightly run last took this card ("YYYY-MM-DD", UTC). */
+  nightlyNight: string | null;
+  mfaAnswersEnc: string | null;
 }
+
+/** The step a refresh ended at, in Flinks' words (flinks-api.md §7.3). */
+export type RefreshState = "Completed" | "Authenticating" | "AnsweringSecurityChallenge" | "Aggregating";

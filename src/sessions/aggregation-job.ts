@@ -7,6 +7,7 @@ import type { FaultPoints } from "../lib/fault-points.js";
 import { newRandomId } from "../lib/ids.js";
 import { buildSnapshot } from "../logins/build-snapshot.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
+import { recordNightlyRefreshOutcome } from "../refresh/record-refresh-outcome.js";
 import type { Storage } from "../storage/storage.js";
 import { aggregationEvents } from "../webhooks/aggregation-events.js";
 import type { WebhookPublisher } from "../webhooks/webhook-publisher.js";
@@ -71,7 +72,12 @@ async function aggregateSession(deps: AggregationDeps, job: Job, session: Sessio
     );
   } catch (error) {
     // The last attempt tells the card: cached calls then answer AGGREGATION_ERROR.
-    if (job.attempts >= job.maxAttempts) await deps.storage.logins.recordRefreshError(loginId, "AGGREGATION_ERROR");
+    if (job.attempts >= job.maxAttempts) {
+      if (session.mode === "nightly") {
+        const outcome = { at: deps.clock.now(), state: "Aggregating", errorCode: "AGGREGATION_ERROR" } as const;
+        await recordNightlyRefreshOutcome(deps.storage, loginId, outcome);
+      } else await deps.storage.logins.recordRefreshError(loginId, "AGGREGATION_ERROR");
+    }
     throw error;
   }
   const now = deps.clock.now();
@@ -82,6 +88,9 @@ async function aggregateSession(deps: AggregationDeps, job: Job, session: Sessio
     const snapshot = buildSnapshot(data, card.id, deps.indexKey);
     await tx.logins.insertSnapshot(snapshotId, card.id, now, snapshot);
     await tx.logins.recordRefresh(card.id, { snapshotId, at: connectedAt, loginType: data.loginType });
+    if (session.mode === "nightly") {
+      await recordNightlyRefreshOutcome(tx, card.id, { at: connectedAt, state: "Completed", errorCode: null });
+    }
     const served = {
       ...touched(session, now, { idleTtlSeconds: deps.idleTtlSeconds, leaseSeconds: 0 }),
       snapshotId,

@@ -8,6 +8,7 @@ import type { Clock } from "../lib/clock.js";
 import type { FaultPoints } from "../lib/fault-points.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
 import type { Login } from "../logins/login.js";
+import type { StoredMfaAnswers } from "../logins/stored-mfa-answers.js";
 import { type AttemptLimiter, type AttemptOutcome, cardAttemptSubject, credentialsAttemptSubject } from "../security/attempt-limiter.js";
 import type { Storage } from "../storage/storage.js";
 import { aggregationJob } from "./aggregation-job.js";
@@ -42,6 +43,8 @@ export interface AuthorizeServiceDeps {
   jobClaimSeconds: number;
   /** Test-only kill points (quality.md R2); inert unless BANKGATE_FAULT_POINT is set. */
   faults: FaultPoints;
+  /** Where accepted answers to QuestionAndAnswer prompts are kept, if the customer wants them. */
+  storedAnswers: StoredMfaAnswers;
 }
 
 /** Who opens the session: the RequestId is minted by the caller so a token can be bound to it first. */
@@ -50,6 +53,8 @@ export interface SessionOpening {
   requestId: string;
   authorizeTokenHash: string | null;
   tag: string | null;
+  /** ScheduleRefresh: nightly refresh on for the card this session creates (flinks-api.md §5.1). */
+  scheduleRefresh?: boolean;
 }
 
 export interface LiveLogin {
@@ -114,6 +119,43 @@ export class AuthorizeService {
 
   /** Live refresh of a saved card with its stored credentials (the API half of Mid-Session Reconnect). */
   async startRefresh(opening: SessionOpening, loginId: string, mode: FlowMode = "sync"): Promise<AuthorizeOutcome> {
+    return this.#startRefresh(opening, loginId, mode, "live");
+  }
+
+  /**
+   * The nightly run's refresh of a card: the same live login as a caller's, in a session of
+   * mode "nightly" so that its aggregation records the nightly outcome. Institution calls
+   * are inline: the nightly job is already in the background.
+   */
+  async startNightlyRefresh(opening: SessionOpening, loginId: string): Promise<AuthorizeOutcome> {
+    return this.#startRefresh(opening, loginId, "sync", "nightly");
+  }
+
+  /**
+   * Ends a challenged session nobody will answer (the nightly run found no stored answer),
+   * so that it stops holding its card: the user's reconnect must not meet CONCURRENT_SESSION.
+   */
+  async abandon(customerId: string, requestId: string, code: ErrorCode): Promise<void> {
+    const current = await this.deps.storage.sessions.find(customerId, requestId);
+    if (!current || current.state === "authorized" || current.state === "failed") return;
+    const ended: Session = {
+      ...current,
+      state: "failed",
+      errorCode: code,
+      challenges: null,
+      connectorStateEnc: null,
+      credentialsEnc: null,
+      leaseUntil: null,
+    };
+    await this.#commit(ended, current.version);
+  }
+
+  async #startRefresh(
+    opening: SessionOpening,
+    loginId: string,
+    mode: FlowMode,
+    sessionMode: "live" | "nightly",
+  ): Promise<AuthorizeOutcome> {
     const login = await this.#login(opening.customerId, loginId);
     if (!login.credentialsEnc) throw new ApiError("NO_SAVED_CREDENTIALS");
     const connector = this.#connector(login.institution);
@@ -128,6 +170,7 @@ export class AuthorizeService {
         credentialsEnc: null,
       },
       mode,
+      sessionMode,
     );
     await this.deps.storage.sessions.insert(session);
     await this.#claimCard(login, session);
@@ -264,7 +307,16 @@ export class AuthorizeService {
     const result = await boundedStep(call, this.deps.connectorTimeoutSeconds);
     this.deps.faults.hit(`authorize-${step.step}:after-connector`);
     await this.deps.attempts.settle(reserved.reservation, attemptOutcomeOf(result));
-    return this.#afterStep(session, connector, result);
+    const outcome = await this.#afterStep(session, connector, result);
+    // The nightly run answers from storage: nothing new to keep.
+    if (step.step === "answer" && session.mode !== "nightly") await this.#rememberAnswers(session, outcome, step.answers);
+    return outcome;
+  }
+
+  /** Answers the bank accepted, kept on the card when its customer enabled stored answers. */
+  async #rememberAnswers(session: Session, outcome: AuthorizeOutcome, answers: Record<string, string[]>): Promise<void> {
+    const loginId = session.loginId ?? (outcome.kind === "authorized" ? outcome.login.id : null);
+    if (loginId) await this.deps.storedAnswers.rememberAccepted(session.customerId, loginId, session.challenges ?? [], answers);
   }
 
   /**
@@ -380,6 +432,7 @@ export class AuthorizeService {
     opening: SessionOpening,
     fields: Pick<Session, "institution" | "loginId" | "language" | "save" | "state" | "credentialsEnc">,
     mode: FlowMode = "sync",
+    sessionMode: "live" | "nightly" = "live",
   ): Session {
     const now = this.deps.clock.now();
     const absoluteExpiresAt = new Date(now.getTime() + this.deps.sessionAbsoluteTtlSeconds * 1000);
@@ -387,8 +440,9 @@ export class AuthorizeService {
       ...fields,
       requestId: opening.requestId,
       customerId: opening.customerId,
-      mode: "live",
+      mode: sessionMode,
       tag: opening.tag,
+      scheduleRefresh: opening.scheduleRefresh ?? false,
       challenges: null,
       connectorStateEnc: null,
       attemptsLeft: this.deps.mfaAttemptsPerRequest,

@@ -40,6 +40,9 @@ export async function commitAuthorization(
     // Deleted while the login ran: the session ends like any other unknown card.
     if (!card) throw new ApiError("INVALID_LOGIN", { RequestId: session.requestId });
     if (pending && session.save) await tx.logins.saveCredentials(card.id, deps.secrets.sealCardCredentials(card.id, pending));
+    // ScheduleRefresh only takes effect on a card this session creates (flinks-api.md §5.1).
+    const scheduled = !session.loginId && session.save && session.scheduleRefresh;
+    if (scheduled) await tx.logins.setScheduledRefresh(session.customerId, card.id, true);
     const authorized: Session = {
       ...touched(session, now, deps.timing),
       state: "authorized",
@@ -63,7 +66,10 @@ export async function commitAuthorization(
       tx,
     );
     deps.faults.hit("commit-authorization:before-commit");
-    return { session: { ...authorized, version: session.version + 1 }, login: { ...card, lastRefreshAt: now, lastRefreshError: null } };
+    return {
+      session: { ...authorized, version: session.version + 1 },
+      login: { ...card, lastRefreshAt: now, lastRefreshError: null, isScheduledRefresh: card.isScheduledRefresh || scheduled },
+    };
   });
   deps.faults.hit("commit-authorization:after-commit");
   return committed;

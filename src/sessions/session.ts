@@ -11,7 +11,8 @@ import type { ErrorCode } from "../errors/catalog.js";
  */
 export type SessionState = "connecting" | "challenged" | "answering" | "authorized" | "failed";
 
-export type SessionMode = "live" | "cached";
+/** "nightly": a live refresh opened by the nightly run, not by a caller. */
+export type SessionMode = "live" | "cached" | "nightly";
 
 export interface Session {
   requestId: string;
@@ -24,6 +25,8 @@ export interface Session {
   language: "en" | "fr";
   save: boolean;
   tag: string | null;
+  /** ScheduleRefresh of the opening call: applied to the card this session creates. */
+  scheduleRefresh: boolean;
   challenges: Challenge[] | null;
   connectorStateEnc: string | null;
   /** New credentials waiting for the card to exist; cleared once saved or dropped. */

@@ -19,6 +19,20 @@ export class CustomerStore {
     );
   }
 
+  /** Whether MFA answers given in this customer's live sessions are kept for nightly refreshes. */
+  async storesMfaAnswers(id: string): Promise<boolean> {
+    const row = await this.db.selectFrom("customers").select("store_mfa_answers").where("id", "=", id).executeTakeFirst();
+    return row?.store_mfa_answers === 1;
+  }
+
+  async setStoresMfaAnswers(id: string, on: boolean): Promise<void> {
+    await this.db
+      .updateTable("customers")
+      .set({ store_mfa_answers: on ? 1 : 0 })
+      .where("id", "=", id)
+      .execute();
+  }
+
   async count(): Promise<number> {
     const { n } = await this.db
       .selectFrom("customers")

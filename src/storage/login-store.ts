@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import type { ErrorCode } from "../errors/catalog.js";
-import type { Login } from "../logins/login.js";
+import type { Login, RefreshState } from "../logins/login.js";
 import type { Snapshot } from "../logins/snapshot.js";
 import type { Database, LoginRow } from "./schema.js";
 
@@ -41,6 +41,10 @@ export class LoginStore {
         snapshot_id: null,
         created_at: candidate.createdAt.getTime(),
         live_request_id: null,
+        refresh_state: null,
+        refresh_attempted_at: null,
+        nightly_night: null,
+        mfa_answers_enc: null,
       })
       .onConflict((oc) => oc.column("lookup_hash").doNothing())
       .execute();
@@ -91,6 +95,8 @@ export class LoginStore {
         last_refresh_at: refresh.at.getTime(),
         last_refresh_error: null,
         login_type: refresh.loginType,
+        refresh_state: "Completed",
+        refresh_attempted_at: refresh.at.getTime(),
       })
       .where("id", "=", loginId)
       .execute();
@@ -98,6 +104,70 @@ export class LoginStore {
 
   async recordRefreshError(loginId: string, code: ErrorCode): Promise<void> {
     await this.db.updateTable("logins").set({ last_refresh_error: code }).where("id", "=", loginId).execute();
+  }
+
+  /** Where a refresh ended (GetNightlyRefreshStatus); a null code clears the card's error. */
+  async recordRefreshState(loginId: string, state: { at: Date; state: RefreshState; errorCode: ErrorCode | null }): Promise<void> {
+    await this.db
+      .updateTable("logins")
+      .set({ refresh_state: state.state, refresh_attempted_at: state.at.getTime(), last_refresh_error: state.errorCode })
+      .where("id", "=", loginId)
+      .execute();
+  }
+
+  async setScheduledRefresh(customerId: string, loginId: string, activated: boolean): Promise<boolean> {
+    const result = await this.db
+      .updateTable("logins")
+      .set({ is_scheduled_refresh: activated ? 1 : 0 })
+      .where("id", "=", loginId)
+      .where("customer_id", "=", customerId)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /**
+   * Takes the card for `night` by compare-and-swap: true once per card and night, whichever
+   * process or job asks first (a second run of the same night refreshes nothing, R6).
+   */
+  async claimNight(loginId: string, night: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable("logins")
+      .set({ nightly_night: night })
+      .where("id", "=", loginId)
+      .where((eb) => eb.or([eb("nightly_night", "is", null), eb("nightly_night", "<>", night)]))
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  /** Scheduled cards with saved credentials not yet taken on `night`, by id after `afterId` (keyset pages). */
+  async findNightlyCandidates(night: string, afterId: string, limit: number): Promise<Login[]> {
+    const rows = await this.db
+      .selectFrom("logins")
+      .selectAll()
+      .where("is_scheduled_refresh", "=", 1)
+      .where("credentials_enc", "is not", null)
+      .where((eb) => eb.or([eb("nightly_night", "is", null), eb("nightly_night", "<>", night)]))
+      .where("id", ">", afterId)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  /** The customer's cards with nightly refresh on (GetNightlyRefreshStatus filters them). */
+  async findScheduled(customerId: string): Promise<Login[]> {
+    const rows = await this.db
+      .selectFrom("logins")
+      .selectAll()
+      .where("customer_id", "=", customerId)
+      .where("is_scheduled_refresh", "=", 1)
+      .orderBy("id")
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  async saveMfaAnswers(loginId: string, answersEnc: string): Promise<void> {
+    await this.db.updateTable("logins").set({ mfa_answers_enc: answersEnc }).where("id", "=", loginId).execute();
   }
 
   async insertSnapshot(snapshotId: string, loginId: string, createdAt: Date, snapshot: Snapshot): Promise<void> {
@@ -143,5 +213,9 @@ function fromRow(r: Selectable<LoginRow>): Login {
     snapshotId: r.snapshot_id,
     liveRequestId: r.live_request_id,
     createdAt: new Date(r.created_at),
+    refreshState: r.refresh_state as RefreshState | null,
+    refreshAttemptedAt: r.refresh_attempted_at === null ? null : new Date(r.refresh_attempted_at),
+    nightlyNight: r.nightly_night,
+    mfaAnswersEnc: r.mfa_answers_enc,
   };
 }

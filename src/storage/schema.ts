@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 /**
  * Row shapes of both stores. Timestamps are epoch milliseconds and booleans 0/1 so that the
  * same queries run unchanged on SQLite and PostgreSQL.
@@ -25,6 +27,8 @@ export interface CustomerRow {
   api_key_hash: string;
   auth_mode: string;
   created_at: number;
+  /** 1: MFA answers accepted during live sessions are kept for nightly refreshes. */
+  store_mfa_answers: Generated<number>;
 }
 
 export interface AuthorizeTokenRow {
@@ -51,6 +55,13 @@ export interface LoginRow {
   snapshot_id: string | null;
   created_at: number;
   live_request_id: string | null;
+  /** Where the last refresh ended: Completed, Authenticating, AnsweringSecurityChallenge, Aggregating. */
+  refresh_state: string | null;
+  refresh_attempted_at: number | null;
+  /** The night (UTC date of the run) the nightly refresh last took this card. */
+  nightly_night: string | null;
+  /** Vault envelope of the stored MFA questions and answers, AAD bound to the card. */
+  mfa_answers_enc: string | null;
 }
 
 export interface SnapshotRow {
@@ -83,6 +94,7 @@ export interface SessionRow {
   last_activity_at: number;
   expires_at: number;
   absolute_expires_at: number;
+  schedule_refresh: number;
 }
 
 export interface ServerSettingRow {

@@ -55,6 +55,7 @@ const CANARY = {
   tooLongAnswer: `canary-answer-toolong-${run}`,
   nestedAnswer: `canary-answer-nested-${run}`,
   frenchAnswer: `canary-réponse-${run}`,
+  storedAnswer: `canary-answer-stored-${run}`,
 } as const;
 
 interface Form {
@@ -116,7 +117,7 @@ describe("S2: canary credentials and MFA answers leak nowhere", () => {
   }
 
   async function call(
-    method: "GET" | "POST" | "DELETE",
+    method: "GET" | "POST" | "PATCH" | "DELETE",
     operation: string,
     payload?: unknown,
     headers: Record<string, string> = { "x-api-key": customer.apiKey },
@@ -185,6 +186,7 @@ describe("S2: canary credentials and MFA answers leak nowhere", () => {
       BANKGATE_SECRET_KEY: customer.secretKey,
       BANKGATE_API_KEY: customer.apiKey,
       LOG_LEVEL: "trace",
+      BANKGATE_STORE_MFA_ANSWERS: "on",
     });
     deps = await createDeps(config, { clock: new ManualClock(), randomInt: () => 2 });
     app = await buildApp(deps);
@@ -242,6 +244,18 @@ describe("S2: canary credentials and MFA answers leak nowhere", () => {
     expect((await call("POST", "Authorize", { ...cachedBody, Password: CANARY.cachedPassword })).json().FlinksCode).toBe("INVALID_LOGIN");
     expect((await call("POST", "Authorize", { ...cachedBody, Password: "Everyday" })).statusCode).toBe(200);
     expect((await call("POST", "Authorize", { LoginId: loginId, MostRecentCached: true, Tag: tagMarker })).statusCode).toBe(200);
+
+    // --- a stored MFA answer set through the API, then sent to the bank by a nightly refresh
+    const stored = { LoginId: loginId, Questions: [{ Question: PROMPT, Answer: CANARY.storedAnswer }] };
+    expect((await call("PATCH", "AnswerMFAQuestions", stored)).statusCode).toBe(200);
+    expect((await call("GET", `GetMFAQuestions/${loginId}`)).json().Questions).toEqual([{ Question: PROMPT }]);
+    expect((await call("PATCH", "SetScheduledRefresh", { LoginId: loginId, IsActivated: true })).statusCode).toBe(200);
+    expect(await deps.nightly.enqueueNight("2026-01-16")).toBe(1);
+    await vi.waitFor(async () => {
+      expect((await deps.storage.logins.find(customer.customerId, loginId))?.lastRefreshError).toBe("INVALID_SECURITY_RESPONSE");
+    });
+    const status = await call("GET", "GetNightlyRefreshStatus", undefined, { authorization: `Bearer ${customer.secretKey}` });
+    expect(status.json().IneligibleCards).toHaveLength(1);
 
     // --- secrets inside bodies that never parse ---------------------------------------
     const json = { "content-type": "application/json", "x-api-key": customer.apiKey };

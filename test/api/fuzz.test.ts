@@ -293,6 +293,21 @@ function templates(f: Fixture, operation: string): fc.Arbitrary<Record<string, u
         },
         { requiredKeys: ["RequestId"] },
       );
+    case "SetScheduledRefresh":
+      return fc.record({ LoginId: field(id, f), IsActivated: field(booleanish, f) }, { requiredKeys: ["LoginId"] });
+    case "AnswerMFAQuestions":
+      return fc.record(
+        {
+          LoginId: field(id, f),
+          Questions: field(fc.array(fc.record({ Question: field(fc.string(), f), Answer: field(fc.string(), f) }), { maxLength: 4 }), f),
+        },
+        { requiredKeys: ["LoginId"] },
+      );
+    case "AuthorizeMultiple":
+      return fc.record(
+        { LoginIds: field(fc.array(id, { maxLength: 5 }), f), MostRecentCached: field(booleanish, f) },
+        { requiredKeys: ["LoginIds"] },
+      );
     default:
       return fc.constant({});
   }
@@ -448,7 +463,7 @@ function url({ prefix, name }: OperationSpelling, customerId: string, param?: st
 // ---------------------------------------------------------------------------------------
 
 interface RequestSpec {
-  method: "GET" | "POST" | "DELETE";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   url: string;
   headers: Record<string, string>;
   payload?: string;
@@ -471,7 +486,7 @@ function headersWith(
 }
 
 /** POST endpoints with a JSON body. */
-function bodyProperty(f: Fixture, operation: string, secretHeader = false): Promise<void> {
+function bodyProperty(f: Fixture, operation: string, secretHeader = false, method: "POST" | "PATCH" = "POST"): Promise<void> {
   const property = fc.asyncProperty(
     operationSpellings(operation),
     customerSegments(f),
@@ -485,7 +500,7 @@ function bodyProperty(f: Fixture, operation: string, secretHeader = false): Prom
         payload === undefined ? undefined : contentType,
         extra,
       );
-      await send(f, { method: "POST", url: url(name, customerId), headers, payload });
+      await send(f, { method, url: url(name, customerId), headers, payload });
     },
   );
   return fc.assert(property, { numRuns: RUNS });
@@ -522,6 +537,10 @@ const ENDPOINTS: readonly { name: string; fuzz: (f: Fixture) => Promise<void> }[
   { name: "DELETE /DeleteCard/{loginId}", fuzz: (f) => pathProperty(f, "DeleteCard", ["DELETE"]) },
   { name: "GET|POST /GetAccountsDetailAsync/{requestId}", fuzz: (f) => pathProperty(f, "GetAccountsDetailAsync", ["GET", "POST"]) },
   { name: "GET|POST /GetAccountsSummaryAsync/{requestId}", fuzz: (f) => pathProperty(f, "GetAccountsSummaryAsync", ["GET", "POST"]) },
+  { name: "PATCH /SetScheduledRefresh", fuzz: (f) => bodyProperty(f, "SetScheduledRefresh", false, "PATCH") },
+  { name: "PATCH /AnswerMFAQuestions", fuzz: (f) => bodyProperty(f, "AnswerMFAQuestions", false, "PATCH") },
+  { name: "POST /AuthorizeMultiple", fuzz: (f) => bodyProperty(f, "AuthorizeMultiple") },
+  { name: "GET /GetMFAQuestions/{loginId}", fuzz: (f) => pathProperty(f, "GetMFAQuestions", ["GET"]) },
 ];
 
 describe("S4: fuzzing every endpoint", () => {

@@ -56,6 +56,7 @@ function sessionFixture(overrides: Partial<Session> = {}): Session {
     language: "fr",
     save: true,
     tag: 'user=42; é ✓ "quoted"',
+    scheduleRefresh: true,
     challenges: [
       { type: "QuestionAndAnswer", prompt: "Quelle forme les gens aiment-ils le plus?" },
       { type: "TextOrCall", prompt: "Where should we send the code?", iterables: ["(514) 555-0100", "(438) 555-0199"] },
@@ -167,6 +168,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             "002-attempt-limits",
             "003-jobs",
             "004-card-live-session",
+            "006-nightly-refresh",
             "007-webhooks",
             "008-institution-memory",
           ]);
@@ -291,6 +293,10 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
           snapshotId: null,
           liveRequestId: null,
           createdAt: first.createdAt,
+          refreshState: null,
+          refreshAttemptedAt: null,
+          nightlyNight: null,
+          mfaAnswersEnc: null,
         });
         const again = await h.storage.logins.findOrCreate({ ...first, id: newRandomId(), usernameEnc: "other", createdAt: at(99_999) });
         expect(again).toStrictEqual(created);
@@ -337,7 +343,52 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
           lastRefreshAt: at(3_600_042),
           lastRefreshError: null,
           loginType: "Business",
+          refreshState: "Completed",
+          refreshAttemptedAt: at(3_600_042),
         });
+
+        await h.storage.logins.recordRefreshState(login.id, {
+          at: at(7_200_000),
+          state: "AnsweringSecurityChallenge",
+          errorCode: "QUESTION_NOT_FOUND",
+        });
+        expect(await find()).toMatchObject({
+          refreshState: "AnsweringSecurityChallenge",
+          refreshAttemptedAt: at(7_200_000),
+          lastRefreshError: "QUESTION_NOT_FOUND",
+        });
+      });
+
+      it("claimNight takes a card once per night, whoever asks, also 10 callers at once", async () => {
+        const login = await h.storage.logins.findOrCreate(loginCandidate());
+        const claims = await Promise.all(Array.from({ length: 10 }, () => h.storage.logins.claimNight(login.id, "2026-01-16")));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect(await h.storage.logins.claimNight(login.id, "2026-01-16")).toBe(false);
+        expect(await h.storage.logins.claimNight(login.id, "2026-01-17")).toBe(true);
+      });
+
+      it("findNightlyCandidates pages scheduled cards with credentials not yet taken that night", async () => {
+        const customerId = newRandomId();
+        const cards = await Promise.all(Array.from({ length: 5 }, () => h.storage.logins.findOrCreate(loginCandidate({ customerId }))));
+        for (const card of cards.slice(0, 4)) {
+          await h.storage.logins.saveCredentials(card.id, "v1:key:iv:cipher");
+          await h.storage.logins.setScheduledRefresh(customerId, card.id, true);
+        }
+        await h.storage.logins.claimNight(cards[0]?.id ?? "", "2026-01-16");
+        const mine = new Set(cards.map((c) => c.id));
+        const seen: string[] = [];
+        for (let afterId = ""; ; ) {
+          const page = await h.storage.logins.findNightlyCandidates("2026-01-16", afterId, 2);
+          if (page.length === 0) break;
+          seen.push(...page.map((c) => c.id).filter((id) => mine.has(id)));
+          afterId = page[page.length - 1]?.id ?? afterId;
+        }
+        expect(seen.sort()).toEqual(
+          cards
+            .slice(1, 4)
+            .map((c) => c.id)
+            .sort(),
+        );
       });
 
       it("insertSnapshot then findSnapshot round-trips the snapshot; unknown ids are undefined", async () => {

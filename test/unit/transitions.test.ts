@@ -27,6 +27,7 @@ function session(overrides: Partial<Session> = {}): Session {
     language: "en",
     save: true,
     tag: null,
+    scheduleRefresh: false,
     challenges: [{ type: "QuestionAndAnswer", prompt: "What shape do people like most?" }],
     connectorStateEnc: "state",
     credentialsEnc: "creds",

@@ -28,7 +28,9 @@ export const AuthorizeBody = Type.Object(
         description: 'Answers keyed by prompt: {"What shape do people like most?": ["Triangle"]}.',
       }),
     ),
-    ScheduleRefresh: Type.Optional(Type.Boolean()),
+    ScheduleRefresh: Type.Optional(
+      Type.Boolean({ description: "Refresh the card every night; applies to the card this session creates (flinks-api.md §5.1)." }),
+    ),
   },
   { description: "Live, cached or MFA-answer call (flinks-api.md §5)." },
 );
@@ -87,6 +89,7 @@ async function openSession(caller: Caller, body: AuthorizeBody, services: Flinks
     requestId,
     authorizeTokenHash: caller.proof.kind === "token" ? caller.proof.tokenHash : null,
     tag: body.Tag ?? null,
+    scheduleRefresh: body.ScheduleRefresh ?? false,
   };
   if (body.LoginId !== undefined) {
     const loginId = parseLoginId(body.LoginId);

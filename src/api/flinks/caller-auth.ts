@@ -40,6 +40,14 @@ export class CallerAuth {
     return customer;
   }
 
+  /** GetNightlyRefreshStatus: `Authorization: Bearer <secret key>` (flinks-api.md §7.3). */
+  async withBearerSecretKey(request: CallerRequest): Promise<Customer> {
+    const customer = await this.customers.find(customerIdOf(request));
+    const secret = bearer(request);
+    if (!customer || !secret || !matchesHash(secret, customer.secretKeyHash)) throw new ApiError("ACCESS_DENIED");
+    return customer;
+  }
+
   /**
    * Any accepted proof. A token is only recognised here; whether it may open or continue a
    * given session is decided by `assertTokenFor` once the RequestId is known. Unknown

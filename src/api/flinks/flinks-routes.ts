@@ -3,13 +3,18 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { ConnectorRegistry } from "../../connectors/registry.js";
 import type { AuthorizeTokenIssuer } from "../../customers/authorize-token-issuer.js";
 import type { CardDataService } from "../../logins/card-data-service.js";
+import type { CardRefreshService } from "../../refresh/card-refresh-service.js";
 import type { AuthorizeService } from "../../sessions/authorize-service.js";
 import { registerAuthorize } from "./authorize.js";
+import { registerAuthorizeMultiple } from "./authorize-multiple.js";
 import type { CallerAuth } from "./caller-auth.js";
 import { registerDeleteCard } from "./delete-card.js";
 import { registerGenerateAuthorizeToken } from "./generate-authorize-token.js";
 import { registerGetAccounts } from "./get-accounts.js";
 import { registerGetStatements } from "./get-statements.js";
+import { registerMfaQuestions } from "./mfa-questions.js";
+import { registerNightlyRefreshStatus } from "./nightly-refresh-status.js";
+import { registerSetScheduledRefresh } from "./set-scheduled-refresh.js";
 
 export type FlinksApp = FastifyInstance<
   RawServerDefault,
@@ -25,6 +30,7 @@ export interface FlinksServices {
   cardData: CardDataService;
   tokenIssuer: AuthorizeTokenIssuer;
   connectors: ConnectorRegistry;
+  cardRefresh: CardRefreshService;
 }
 
 export interface FlinksRouteContext {
@@ -48,9 +54,13 @@ export async function registerFlinksRoutes(app: FlinksApp, services: FlinksServi
         const context = { app: scoped as FlinksApp, services, hidden };
         registerGenerateAuthorizeToken(context);
         registerAuthorize(context);
+        registerAuthorizeMultiple(context);
         registerGetAccounts(context);
         registerGetStatements(context);
         registerDeleteCard(context);
+        registerSetScheduledRefresh(context);
+        registerNightlyRefreshStatus(context);
+        registerMfaQuestions(context);
       },
       { prefix },
     );

@@ -1,0 +1,83 @@
+import type { Challenge } from "../connectors/types.js";
+import { normalizePromptKey } from "../sessions/transitions.js";
+import type { Storage } from "../storage/storage.js";
+import type { Vault } from "../vault/vault.js";
+import type { Login } from "./login.js";
+
+/** A question the bank asked this card, and its answer once someone gave one. */
+export interface StoredQuestion {
+  question: string;
+  answer: string | null;
+}
+
+/** What stored answers can do with a set of challenges: answer all of them, or name the ones they cannot. */
+export type StoredAnswering = { kind: "answered"; answers: Record<string, string[]> } | { kind: "missing"; challenges: Challenge[] };
+
+/**
+ * The card's MFA questions and answers (flinks-api.md §7.4): one vault envelope per card,
+ * its AAD bound to the card, so a copied ciphertext opens nowhere else. Only
+ * QuestionAndAnswer prompts can be answered from storage; choice and code prompts change
+ * every time. Prompts match like SecurityResponses keys do (normalised), so a stored
+ * "What shape do people like most?" also answers the same prompt in another case.
+ */
+export class StoredMfaAnswers {
+  constructor(
+    private readonly vault: Vault,
+    private readonly storage: Storage,
+  ) {}
+
+  list(login: Login): StoredQuestion[] {
+    if (!login.mfaAnswersEnc) return [];
+    return this.vault.decryptJson<StoredQuestion[]>(login.mfaAnswersEnc, aad(login.id));
+  }
+
+  answer(login: Login, challenges: readonly Challenge[]): StoredAnswering {
+    const stored = new Map(this.list(login).map((q) => [normalizePromptKey(q.question), q.answer]));
+    const answers: Record<string, string[]> = {};
+    const missing: Challenge[] = [];
+    for (const challenge of challenges) {
+      const answer = challenge.type === "QuestionAndAnswer" ? stored.get(normalizePromptKey(challenge.prompt)) : undefined;
+      if (answer) answers[challenge.prompt] = [answer];
+      else missing.push(challenge);
+    }
+    return missing.length === 0 ? { kind: "answered", answers } : { kind: "missing", challenges: missing };
+  }
+
+  /**
+   * Adds or replaces questions (matched by normalised prompt). A question without an answer
+   * never erases a stored answer: the nightly run records what it could not answer that way.
+   */
+  async merge(login: Login, updates: readonly StoredQuestion[], tx: Storage = this.storage): Promise<void> {
+    const byKey = new Map(this.list(login).map((q) => [normalizePromptKey(q.question), q]));
+    for (const update of updates) {
+      const key = normalizePromptKey(update.question);
+      const answer = update.answer ?? byKey.get(key)?.answer ?? null;
+      byKey.set(key, { question: update.question, answer });
+    }
+    await tx.logins.saveMfaAnswers(login.id, this.vault.encryptJson([...byKey.values()], aad(login.id)));
+  }
+
+  /**
+   * Keeps the answers a live session gave to QuestionAndAnswer prompts once the bank accepted
+   * them, if the customer enabled it.
+   */
+  async rememberAccepted(
+    customerId: string,
+    loginId: string,
+    challenges: readonly Challenge[],
+    answers: Record<string, string[]>,
+  ): Promise<void> {
+    if (!(await this.storage.customers.storesMfaAnswers(customerId))) return;
+    const login = await this.storage.logins.find(customerId, loginId);
+    if (!login) return;
+    const accepted = challenges.flatMap((c) => {
+      const given = answers[c.prompt];
+      return c.type === "QuestionAndAnswer" && given?.length === 1 && given[0] ? [{ question: c.prompt, answer: given[0] }] : [];
+    });
+    if (accepted.length > 0) await this.merge(login, accepted);
+  }
+}
+
+function aad(loginId: string): string {
+  return `login:${loginId}:mfa-answers`;
+}

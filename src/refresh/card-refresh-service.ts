@@ -1,0 +1,58 @@
+import { ApiError } from "../errors/api-error.js";
+import type { ErrorCode } from "../errors/catalog.js";
+import type { Clock } from "../lib/clock.js";
+import type { Login, RefreshState } from "../logins/login.js";
+import type { StoredMfaAnswers, StoredQuestion } from "../logins/stored-mfa-answers.js";
+import type { Storage } from "../storage/storage.js";
+import { needsAttention } from "./eligibility.js";
+
+/** A card GetNightlyRefreshStatus lists (flinks-api.md §7.3). */
+export interface CardRefreshStatus {
+  loginId: string;
+  lastRefreshDate: Date | null;
+  lastRefreshState: RefreshState | null;
+  lastRefreshErrorCode: ErrorCode | null;
+}
+
+/** Card-management side of the nightly refresh: scheduling, status, stored MFA answers (§7.2–7.4). */
+export class CardRefreshService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly storedAnswers: StoredMfaAnswers,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A card without saved credentials cannot be refreshed: activating it answers NO_SAVED_CREDENTIALS. */
+  async setScheduled(customerId: string, loginId: string, activated: boolean): Promise<void> {
+    const card = await this.#card(customerId, loginId);
+    if (activated && !card.credentialsEnc) throw new ApiError("NO_SAVED_CREDENTIALS");
+    await this.storage.logins.setScheduledRefresh(customerId, loginId, activated);
+  }
+
+  async status(customerId: string): Promise<CardRefreshStatus[]> {
+    const now = this.clock.now();
+    return (await this.storage.logins.findScheduled(customerId))
+      .filter((card) => needsAttention(card, now))
+      .map((card) => ({
+        loginId: card.id,
+        lastRefreshDate: card.refreshAttemptedAt ?? card.lastRefreshAt,
+        lastRefreshState: card.refreshState,
+        lastRefreshErrorCode: card.lastRefreshError,
+      }));
+  }
+
+  /** The questions the bank asked this card (answers never leave the vault through the API). */
+  async questions(customerId: string, loginId: string): Promise<string[]> {
+    return this.storedAnswers.list(await this.#card(customerId, loginId)).map((q) => q.question);
+  }
+
+  async answerQuestions(customerId: string, loginId: string, answers: readonly StoredQuestion[]): Promise<void> {
+    await this.storedAnswers.merge(await this.#card(customerId, loginId), answers);
+  }
+
+  async #card(customerId: string, loginId: string): Promise<Login> {
+    const card = await this.storage.logins.find(customerId, loginId);
+    if (!card) throw new ApiError("INVALID_LOGIN");
+    return card;
+  }
+}

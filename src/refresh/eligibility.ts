@@ -1,0 +1,35 @@
+import type { Login } from "../logins/login.js";
+
+/** A card is refreshed nightly only if it succeeded this recently (flinks-api.md §7.3). */
+export const NIGHTLY_SUCCESS_WINDOW_MS = 7 * 86_400_000;
+
+/** Last errors that leave a card eligible: the bank or bankgate was at fault, not the user's login (§7.3). */
+export const RETRYABLE_REFRESH_ERRORS: ReadonlySet<string> = new Set([
+  "RETRY_LATER",
+  "AGGREGATION_ERROR",
+  "SESSION_EXPIRED",
+  "DISABLED_INSTITUTION",
+  "UNAUTHORIZED",
+  "SESSION_NONEXISTENT",
+  "BANK_MAINTENANCE_RETRY_LATER",
+]);
+
+/**
+ * The rules of §7.3 that bankgate can know: nightly refresh on, saved credentials, a
+ * successful refresh in the last 7 days, and no last error that needs the user. (Flinks'
+ * "a cached call in the last 7 days" rule is not applied: docs/decisions.md, issue 6.)
+ */
+export function isEligibleForNightly(card: Login, now: Date): boolean {
+  return (
+    card.isScheduledRefresh &&
+    card.credentialsEnc !== null &&
+    card.lastRefreshAt !== null &&
+    now.getTime() - card.lastRefreshAt.getTime() <= NIGHTLY_SUCCESS_WINDOW_MS &&
+    (card.lastRefreshError === null || RETRYABLE_REFRESH_ERRORS.has(card.lastRefreshError))
+  );
+}
+
+/** What GetNightlyRefreshStatus lists: scheduled cards that will not be refreshed, or whose last refresh failed. */
+export function needsAttention(card: Login, now: Date): boolean {
+  return card.isScheduledRefresh && (card.lastRefreshError !== null || !isEligibleForNightly(card, now));
+}

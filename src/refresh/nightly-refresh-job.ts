@@ -1,0 +1,77 @@
+import { ApiError } from "../errors/api-error.js";
+import type { Job } from "../jobs/job.js";
+import type { Clock } from "../lib/clock.js";
+import { newRandomId } from "../lib/ids.js";
+import type { RefreshState } from "../logins/login.js";
+import type { StoredMfaAnswers } from "../logins/stored-mfa-answers.js";
+import type { AuthorizeService } from "../sessions/authorize-service.js";
+import type { Storage } from "../storage/storage.js";
+import { isEligibleForNightly } from "./eligibility.js";
+import { recordNightlyRefreshOutcome } from "./record-refresh-outcome.js";
+
+export interface NightlyRefreshPayload {
+  customerId: string;
+  loginId: string;
+  /** The night this job belongs to ("YYYY-MM-DD", UTC). */
+  night: string;
+}
+
+export const nightlyRefreshJob = {
+  kind: "nightly-refresh",
+  singletonKey: (loginId: string, night: string) => `nightly:${loginId}:${night}`,
+};
+
+export interface NightlyRefreshDeps {
+  storage: Storage;
+  authorize: AuthorizeService;
+  storedAnswers: StoredMfaAnswers;
+  clock: Clock;
+}
+
+/**
+ * One card's nightly refresh: a live login with the stored credentials (the same flow as a
+ * caller's live refresh), MFA answered from stored answers, then the usual aggregation job,
+ * which records the success. Unanswerable MFA ends the session at once (so the user's
+ * reconnect is not refused as CONCURRENT_SESSION), records QUESTION_NOT_FOUND, and keeps the
+ * unanswered questions so GetMFAQuestions can show them.
+ *
+ * A card held by a live session is skipped: someone is connecting it right now, and that
+ * session's outcome becomes the card's. The card is taken for the night before the bank is
+ * called, so a rerun (another process's job, a retry after a crash) never calls twice.
+ */
+export function createNightlyRefreshHandler(deps: NightlyRefreshDeps): (job: Job) => Promise<void> {
+  return async (job) => {
+    const { customerId, loginId, night } = job.payload as NightlyRefreshPayload;
+    const card = await deps.storage.logins.find(customerId, loginId);
+    if (!card || !isEligibleForNightly(card, deps.clock.now())) return;
+    if (!(await deps.storage.logins.claimNight(loginId, night))) return;
+
+    const requestId = newRandomId();
+    let stage: RefreshState = "Authenticating";
+    const fail = (code: ApiError["code"]) =>
+      recordNightlyRefreshOutcome(deps.storage, loginId, { at: deps.clock.now(), state: stage, errorCode: code });
+    try {
+      let outcome = await deps.authorize.startNightlyRefresh({ customerId, requestId, authorizeTokenHash: null, tag: null }, loginId);
+      while (outcome.kind === "challenged") {
+        stage = "AnsweringSecurityChallenge";
+        const current = (await deps.storage.logins.find(customerId, loginId)) ?? card;
+        const stored = deps.storedAnswers.answer(current, outcome.session.challenges ?? []);
+        if (stored.kind === "missing") {
+          await deps.authorize.abandon(customerId, requestId, "QUESTION_NOT_FOUND");
+          const unanswered = stored.challenges.filter((c) => c.type === "QuestionAndAnswer");
+          await deps.storedAnswers.merge(
+            current,
+            unanswered.map((c) => ({ question: c.prompt, answer: null })),
+          );
+          return await fail("QUESTION_NOT_FOUND");
+        }
+        outcome = await deps.authorize.continue(customerId, requestId, stored.answers);
+      }
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.code === "CONCURRENT_SESSION") return;
+      await deps.authorize.abandon(customerId, requestId, error.code);
+      await fail(error.code);
+    }
+  };
+}
