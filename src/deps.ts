@@ -20,6 +20,7 @@ import { StoredMfaAnswers } from "./logins/stored-mfa-answers.js";
 import { CardRefreshService } from "./refresh/card-refresh-service.js";
 import { NightlyCron } from "./refresh/nightly-cron.js";
 import { createNightlyRefreshHandler, nightlyRefreshJob } from "./refresh/nightly-refresh-job.js";
+import { NightlyOutcomes } from "./refresh/record-refresh-outcome.js";
 import { AttemptLimiter, defaultAttemptLimits } from "./security/attempt-limiter.js";
 import { aggregationJob, createAggregationHandler } from "./sessions/aggregation-job.js";
 import { AuthorizeService, type AuthorizeStepPayload, authorizeStepJob } from "./sessions/authorize-service.js";
@@ -105,6 +106,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     fixedRetrySeconds: { [webhookDeliveryJob.kind]: config.webhookRetrySeconds },
   });
   const webhooks = new WebhookPublisher({ storage, vault, jobs, clock, maxAttempts: config.webhookMaxAttempts });
+  const nightlyOutcomes = new NightlyOutcomes({ webhooks, secrets });
   const webhookSettings = new WebhookSettings(storage, vault, clock);
   if (config.webhookUrl && developmentCustomer) {
     await webhookSettings.configure(developmentCustomer.customerId, config.webhookUrl, config.webhookSecret);
@@ -172,6 +174,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         connectorContext,
         faults,
         webhooks,
+        nightlyOutcomes,
       }),
       [webhookDeliveryJob.kind]: createWebhookDeliveryHandler({
         storage,
@@ -180,7 +183,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         requestTimeoutSeconds: config.webhookTimeoutSeconds,
         faults,
       }),
-      [nightlyRefreshJob.kind]: createNightlyRefreshHandler({ storage, authorize: services.authorize, storedAnswers, clock }),
+      [nightlyRefreshJob.kind]: createNightlyRefreshHandler({
+        storage,
+        authorize: services.authorize,
+        storedAnswers,
+        outcomes: nightlyOutcomes,
+        clock,
+      }),
     },
     { concurrency: config.jobConcurrency, pollIntervalMs: config.jobPollIntervalMs },
     overrides.log ?? silentLog,

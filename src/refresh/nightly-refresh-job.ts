@@ -7,7 +7,7 @@ import type { StoredMfaAnswers } from "../logins/stored-mfa-answers.js";
 import type { AuthorizeService } from "../sessions/authorize-service.js";
 import type { Storage } from "../storage/storage.js";
 import { isEligibleForNightly } from "./eligibility.js";
-import { recordNightlyRefreshOutcome } from "./record-refresh-outcome.js";
+import type { NightlyOutcomes } from "./record-refresh-outcome.js";
 
 export interface NightlyRefreshPayload {
   customerId: string;
@@ -25,6 +25,7 @@ export interface NightlyRefreshDeps {
   storage: Storage;
   authorize: AuthorizeService;
   storedAnswers: StoredMfaAnswers;
+  outcomes: NightlyOutcomes;
   clock: Clock;
 }
 
@@ -49,7 +50,7 @@ export function createNightlyRefreshHandler(deps: NightlyRefreshDeps): (job: Job
     const requestId = newRandomId();
     let stage: RefreshState = "Authenticating";
     const fail = (code: ApiError["code"]) =>
-      recordNightlyRefreshOutcome(deps.storage, loginId, { at: deps.clock.now(), state: stage, errorCode: code });
+      deps.outcomes.failed(deps.storage, card, { at: deps.clock.now(), state: stage, errorCode: code, requestId });
     try {
       let outcome = await deps.authorize.startNightlyRefresh({ customerId, requestId, authorizeTokenHash: null, tag: null }, loginId);
       while (outcome.kind === "challenged") {

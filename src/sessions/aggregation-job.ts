@@ -7,7 +7,7 @@ import type { FaultPoints } from "../lib/fault-points.js";
 import { newRandomId } from "../lib/ids.js";
 import { buildSnapshot } from "../logins/build-snapshot.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
-import { recordNightlyRefreshOutcome } from "../refresh/record-refresh-outcome.js";
+import type { NightlyOutcomes } from "../refresh/record-refresh-outcome.js";
 import type { Storage } from "../storage/storage.js";
 import { aggregationEvents } from "../webhooks/aggregation-events.js";
 import type { WebhookPublisher } from "../webhooks/webhook-publisher.js";
@@ -38,6 +38,7 @@ export interface AggregationDeps {
   connectorContext(customerId: string, institution: string): ConnectorContext;
   faults: FaultPoints;
   webhooks: WebhookPublisher;
+  nightlyOutcomes: NightlyOutcomes;
 }
 
 /**
@@ -73,9 +74,15 @@ async function aggregateSession(deps: AggregationDeps, job: Job, session: Sessio
   } catch (error) {
     // The last attempt tells the card: cached calls then answer AGGREGATION_ERROR.
     if (job.attempts >= job.maxAttempts) {
-      if (session.mode === "nightly") {
-        const outcome = { at: deps.clock.now(), state: "Aggregating", errorCode: "AGGREGATION_ERROR" } as const;
-        await recordNightlyRefreshOutcome(deps.storage, loginId, outcome);
+      const card = session.mode === "nightly" && (await deps.storage.logins.find(session.customerId, loginId));
+      if (card) {
+        const failure = {
+          at: deps.clock.now(),
+          state: "Aggregating",
+          errorCode: "AGGREGATION_ERROR",
+          requestId: session.requestId,
+        } as const;
+        await deps.nightlyOutcomes.failed(deps.storage, card, failure);
       } else await deps.storage.logins.recordRefreshError(loginId, "AGGREGATION_ERROR");
     }
     throw error;
@@ -89,7 +96,7 @@ async function aggregateSession(deps: AggregationDeps, job: Job, session: Sessio
     await tx.logins.insertSnapshot(snapshotId, card.id, now, snapshot);
     await tx.logins.recordRefresh(card.id, { snapshotId, at: connectedAt, loginType: data.loginType });
     if (session.mode === "nightly") {
-      await recordNightlyRefreshOutcome(tx, card.id, { at: connectedAt, state: "Completed", errorCode: null });
+      await deps.nightlyOutcomes.completed(tx, card.id, connectedAt);
     }
     const served = {
       ...touched(session, now, { idleTtlSeconds: deps.idleTtlSeconds, leaseSeconds: 0 }),

@@ -7,25 +7,47 @@
  * the answer kept from the reconnect. The cron is the real one, woken by the control plane's
  * /advance; jobs are run by the test (runUntilIdle) so each step is complete when asserted.
  */
+import { createHmac } from "node:crypto";
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptedBank, registryWith, type ScriptedBank } from "../helpers/scripted-bank.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { WebhookReceiver } from "../helpers/webhook-receiver.js";
 
 const CARD = { Institution: "ScriptedBank", Username: "loop-user", Password: "Everyday", MostRecentCached: false, Save: true };
 const QUESTION = { prompt: "What was the name of your first pet?", answer: "Rex" };
+const WEBHOOK_SECRET = "loop-webhook-secret-0123456789";
 
 describe.each(["sqlite", "postgres"] as const)("nightly refresh loop (%s)", (store) => {
   let t: TestApp;
   let bank: ScriptedBank;
+  let receiver: WebhookReceiver;
   beforeAll(async () => {
     bank = createScriptedBank();
-    t = await createTestApp({ store, connectors: registryWith(bank), runJobs: false, env: { BANKGATE_STORE_MFA_ANSWERS: "on" } });
+    receiver = await WebhookReceiver.start();
+    t = await createTestApp({
+      store,
+      connectors: registryWith(bank),
+      runJobs: false,
+      env: { BANKGATE_STORE_MFA_ANSWERS: "on", BANKGATE_WEBHOOK_URL: receiver.url, BANKGATE_WEBHOOK_SECRET: WEBHOOK_SECRET },
+    });
     t.deps.nightly.start();
   });
   afterAll(async () => {
     await t?.close();
+    await receiver?.close();
   });
+
+  /** RefreshFailed webhooks received, their signatures checked with node:crypto directly. */
+  const refreshFailures = () =>
+    receiver
+      .accepted()
+      .filter((hook) => hook.headers["bankgate-event-type"] === "RefreshFailed")
+      .map((hook) => {
+        const expected = createHmac("sha256", WEBHOOK_SECRET).update(hook.rawBody).digest("base64");
+        expect(hook.headers["flinks-authenticity-key"]).toBe(expected);
+        return hook.body;
+      });
 
   const secretBearer = () => ({ authorization: `Bearer ${t.customer.secretKey}` });
   const status = async () => {
@@ -94,6 +116,9 @@ describe.each(["sqlite", "postgres"] as const)("nightly refresh loop (%s)", (sto
     const replay = await cached(loginId);
     expect(replay.statusCode).toBe(401);
     expect(replay.json().FlinksCode).toBe("QUESTION_NOT_FOUND");
+    expect(refreshFailures()).toEqual([
+      expect.objectContaining({ FlinksCode: "QUESTION_NOT_FOUND", LoginId: loginId, LastRefreshErrorCode: "QUESTION_NOT_FOUND" }),
+    ]);
     const questions = await t.app.inject({ method: "GET", url: t.path(`GetMFAQuestions/${loginId}`), headers: t.apiKeyHeaders() });
     expect(questions.json().Questions).toEqual([{ Question: QUESTION.prompt }]);
 
@@ -123,6 +148,7 @@ describe.each(["sqlite", "postgres"] as const)("nightly refresh loop (%s)", (sto
     const after = (await cached(loginId)).json();
     expect(after.Login.LastRefresh.slice(0, 16)).toBe(healed.runAt.toISOString().slice(0, 16));
     expect(await status()).toEqual([]);
+    expect(refreshFailures()).toHaveLength(1);
 
     // R6: a second run of the same night enqueues and refreshes nothing.
     const logins = bank.logins;
