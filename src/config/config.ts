@@ -1,3 +1,5 @@
+import { fileURLToPath } from "node:url";
+import { originProblem, redirectUrlProblem } from "../customers/connect-allow-lists.js";
 import { type FaultPoint, isFaultPoint } from "../lib/fault-points.js";
 
 /**
@@ -57,6 +59,12 @@ export interface Config {
   sandboxDispatchedSeconds: number;
   /** BANKGATE_SANDBOX_CONTROL: "on" serves the sandbox control plane (/sandbox/v1: virtual time for the whole process); default "on" unless NODE_ENV=production. */
   sandboxControl: boolean;
+  /** BANKGATE_CONNECT_REDIRECT_URLS: the development customer's allowed `redirectUrl`s, comma-separated, each matched exactly (default: the local demo page). */
+  connectRedirectUrls: string[];
+  /** BANKGATE_CONNECT_PARENT_ORIGINS: the development customer's origins allowed to frame the widget and receive its events, comma-separated (default: the local demo page's origins). */
+  connectParentOrigins: string[];
+  /** BANKGATE_WIDGET_DIR: the built Connect widget served at /connect/ (default: dist/connect of this installation). */
+  widgetDir: string;
   /** BANKGATE_BODY_LIMIT_BYTES: larger request bodies get 413 PAYLOAD_TOO_LARGE. */
   bodyLimitBytes: number;
   /** LOG_LEVEL: pino level. */
@@ -70,8 +78,11 @@ export class ConfigError extends Error {}
 type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): Config {
+  const port = readInt(env, "PORT", 3000, 0, 65535);
+  // The demo page (/demo) of this very server, under both names a browser on this machine uses.
+  const demoOrigins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   return {
-    port: readInt(env, "PORT", 3000, 0, 65535),
+    port,
     host: env.HOST || "127.0.0.1",
     dataDir: env.BANKGATE_DATA_DIR || "./data",
     databaseUrl: env.DATABASE_URL || null,
@@ -101,6 +112,9 @@ export function loadConfig(env: Env = process.env): Config {
     sandboxPendingSeconds: readInt(env, "BANKGATE_SANDBOX_PENDING_SECONDS", 30, 0),
     sandboxDispatchedSeconds: readInt(env, "BANKGATE_SANDBOX_DISPATCHED_SECONDS", 240, 0),
     sandboxControl: readEnum(env, "BANKGATE_SANDBOX_CONTROL", ["on", "off"], env.NODE_ENV === "production" ? "off" : "on") === "on",
+    connectRedirectUrls: readList(env, "BANKGATE_CONNECT_REDIRECT_URLS", redirectUrlProblem) ?? demoOrigins.map((o) => `${o}/demo`),
+    connectParentOrigins: readList(env, "BANKGATE_CONNECT_PARENT_ORIGINS", originProblem) ?? demoOrigins,
+    widgetDir: env.BANKGATE_WIDGET_DIR || fileURLToPath(new URL("../../dist/connect/", import.meta.url)),
     bodyLimitBytes: readInt(env, "BANKGATE_BODY_LIMIT_BYTES", 1024 * 1024, 1024),
     logLevel: env.LOG_LEVEL || "info",
     faultPoint: readFaultPoint(env),
@@ -113,6 +127,21 @@ function readFaultPoint(env: Env): FaultPoint | null {
   if (env.NODE_ENV === "production") throw new ConfigError("BANKGATE_FAULT_POINT is a test-only setting, refused with NODE_ENV=production");
   if (!isFaultPoint(raw)) throw new ConfigError(`BANKGATE_FAULT_POINT names no fault point, got "${raw.slice(0, 64)}"`);
   return raw;
+}
+
+/** A comma-separated list whose every entry passes `problemOf`; undefined when unset ("" is an empty list). */
+function readList(env: Env, name: string, problemOf: (entry: string) => string | null): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  const entries = raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  for (const entry of entries) {
+    const problem = problemOf(entry);
+    if (problem) throw new ConfigError(`${name}: "${entry.slice(0, 200)}" ${problem}`);
+  }
+  return entries;
 }
 
 function readInt(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -101,6 +101,8 @@ export interface InstitutionConnector {
   /** Flinks' numeric institution id (FlinksCapital = 14). */
   institutionId: number;
   capabilities: ReadonlySet<Capability>;
+  /** A test institution (FlinksCapital): the Connect widget lists it only with `demo=true` (reference §11.2). */
+  sandbox?: boolean;
   start(credentials: Credentials, ctx: ConnectorContext): Promise<StepResult>;
   answer(answers: SecurityAnswers, connectorState: Json, ctx: ConnectorContext): Promise<StepResult>;
   fetchData(connectorState: Json, ctx: ConnectorContext): Promise<AggregatedData>;

@@ -41,6 +41,7 @@ export class LoginStore {
         snapshot_id: null,
         created_at: candidate.createdAt.getTime(),
         live_request_id: null,
+        selected_account_ids: null,
       })
       .onConflict((oc) => oc.column("lookup_hash").doNothing())
       .execute();
@@ -96,6 +97,15 @@ export class LoginStore {
       .execute();
   }
 
+  /** The end user's account selection (Connect widget), or null for all accounts. */
+  async saveSelectedAccounts(loginId: string, accountIds: string[] | null): Promise<void> {
+    await this.db
+      .updateTable("logins")
+      .set({ selected_account_ids: accountIds === null ? null : JSON.stringify(accountIds) })
+      .where("id", "=", loginId)
+      .execute();
+  }
+
   async recordRefreshError(loginId: string, code: ErrorCode): Promise<void> {
     await this.db.updateTable("logins").set({ last_refresh_error: code }).where("id", "=", loginId).execute();
   }
@@ -138,6 +148,7 @@ function fromRow(r: Selectable<LoginRow>): Login {
     lastRefreshError: r.last_refresh_error as ErrorCode | null,
     snapshotId: r.snapshot_id,
     liveRequestId: r.live_request_id,
+    selectedAccountIds: r.selected_account_ids === null ? null : (JSON.parse(r.selected_account_ids) as string[]),
     createdAt: new Date(r.created_at),
   };
 }

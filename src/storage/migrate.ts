@@ -3,6 +3,7 @@ import * as initial from "./migrations/001-initial.js";
 import * as attemptLimits from "./migrations/002-attempt-limits.js";
 import * as jobs from "./migrations/003-jobs.js";
 import * as cardLiveSession from "./migrations/004-card-live-session.js";
+import * as connectSettings from "./migrations/005-connect-settings.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled into the program: no file-system scanning at start. */
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   "002-attempt-limits": attemptLimits,
   "003-jobs": jobs,
   "004-card-live-session": cardLiveSession,
+  "005-connect-settings": connectSettings,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -20,6 +20,10 @@ export interface CustomerRow {
   api_key_hash: string;
   auth_mode: string;
   created_at: number;
+  /** JSON array: the Connect widget's redirectUrl values, each matched exactly (null: none). */
+  connect_redirect_urls: string | null;
+  /** JSON array: origins that may embed the widget and receive its events (null: none). */
+  connect_parent_origins: string | null;
 }
 
 export interface AuthorizeTokenRow {
@@ -46,6 +50,8 @@ export interface LoginRow {
   snapshot_id: string | null;
   created_at: number;
   live_request_id: string | null;
+  /** JSON array of AccountIds chosen in the Connect widget; data calls return only these (null: all). */
+  selected_account_ids: string | null;
 }
 
 export interface SnapshotRow {

@@ -4,7 +4,13 @@ import type { InstitutionConnector } from "../../src/connectors/types.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 const flinksCapital = createSandboxRegistry({ pendingSeconds: 30, dispatchedSeconds: 240 }).find("FlinksCapital") as InstitutionConnector;
-const fake = (id: string, name: string, institutionId: number): InstitutionConnector => ({ ...flinksCapital, id, name, institutionId });
+const fake = (id: string, name: string, institutionId: number): InstitutionConnector => ({
+  ...flinksCapital,
+  id,
+  name,
+  institutionId,
+  sandbox: false,
+});
 
 describe("GET /bankgate/v1/institutions", () => {
   let t: TestApp;
@@ -17,14 +23,14 @@ describe("GET /bankgate/v1/institutions", () => {
 
   const list = (query = "") => t.app.inject({ method: "GET", url: `/bankgate/v1/institutions${query}` });
 
-  it("lists the registered connectors without credentials, sorted by name", async () => {
+  it("lists the registered connectors without credentials, sorted by name, sandbox ones marked", async () => {
     const response = await list();
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       institutions: [
-        { id: "FlinksCapital", name: "FlinksCapital", institutionId: 14 },
-        { id: "RBC", name: "Royal Bank of Canada", institutionId: 8 },
-        { id: "TD", name: "TD Canada Trust", institutionId: 9 },
+        { id: "FlinksCapital", name: "FlinksCapital", institutionId: 14, sandbox: true },
+        { id: "RBC", name: "Royal Bank of Canada", institutionId: 8, sandbox: false },
+        { id: "TD", name: "TD Canada Trust", institutionId: 9, sandbox: false },
       ],
     });
   });
@@ -54,11 +60,11 @@ describe("GET /bankgate/v1/institutions", () => {
 });
 
 describe("GET /bankgate/v1/institutions on the default registry", () => {
-  it("lists the sandbox institution", async () => {
+  it("lists the sandbox institution, marked as one", async () => {
     const t = await createTestApp();
     try {
       expect((await t.app.inject({ method: "GET", url: "/bankgate/v1/institutions?search=capital" })).json()).toEqual({
-        institutions: [{ id: "FlinksCapital", name: "FlinksCapital", institutionId: 14 }],
+        institutions: [{ id: "FlinksCapital", name: "FlinksCapital", institutionId: 14, sandbox: true }],
       });
     } finally {
       await t.close();

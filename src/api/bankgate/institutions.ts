@@ -16,11 +16,12 @@ const Institution = Type.Object({
   id: Type.String({ description: "The code to send as `Institution` to /Authorize.", examples: ["FlinksCapital"] }),
   name: Type.String({ description: "Display name.", examples: ["FlinksCapital"] }),
   institutionId: Type.Integer({ description: "Flinks' numeric institution id.", examples: [14] }),
+  sandbox: Type.Boolean({ description: "A test institution: the Connect widget shows it only with demo=true.", examples: [true] }),
 });
 
 const InstitutionList = Type.Object(
   { institutions: Type.Array(Institution, { description: "Sorted by name." }) },
-  { examples: [{ institutions: [{ id: "FlinksCapital", name: "FlinksCapital", institutionId: 14 }] }] },
+  { examples: [{ institutions: [{ id: "FlinksCapital", name: "FlinksCapital", institutionId: 14, sandbox: true }] }] },
 );
 
 /**
@@ -45,7 +46,7 @@ export function registerInstitutions(app: FlinksApp, deps: { connectors: Connect
       const institutions = deps.connectors
         .list()
         .filter((c) => search === "" || c.id.toLowerCase().includes(search) || c.name.toLowerCase().includes(search))
-        .map((c) => ({ id: c.id, name: c.name, institutionId: c.institutionId }))
+        .map((c) => ({ id: c.id, name: c.name, institutionId: c.institutionId, sandbox: c.sandbox === true }))
         .sort((a, b) => a.name.localeCompare(b.name, "en") || a.id.localeCompare(b.id, "en"));
       return { institutions };
     },

@@ -41,6 +41,7 @@ export function createFlinksCapital(timing: SandboxTiming): InstitutionConnector
     name: "FlinksCapital",
     institutionId: 14,
     capabilities: new Set(["mfa"]),
+    sandbox: true,
 
     async start(credentials: Credentials, ctx: ConnectorContext): Promise<StepResult> {
       const seed = credentials.username.trim().toLowerCase();
