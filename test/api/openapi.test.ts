@@ -18,6 +18,11 @@ describe("API documentation", () => {
       [
         "/bankgate/v1/{customerId}/sessions/{requestId}",
         "/bankgate/v1/institutions",
+        "/connect/{customerId}",
+        "/connect/api/v1/{customerId}/sessions/{requestId}",
+        "/connect/api/v1/{customerId}/sessions/{requestId}/accounts",
+        "/connect/api/v1/{customerId}/tokens/renew",
+        "/demo/api/token",
         "/sandbox/v1/{customerId}/clock",
         "/sandbox/v1/{customerId}/clock/advance",
         "/sandbox/v1/{customerId}/clock/freeze",

@@ -25,7 +25,8 @@ const flow = new Flow({
   show: (screen) => show(screen),
   navigate(url, inner) {
     try {
-      (inner ? window : (window.top ?? window)).location.assign(url);
+      // A cross-origin top window exposes only the href setter and replace(), not assign().
+      (inner ? window : (window.top ?? window)).location.href = url;
       return true;
     } catch {
       return false; // a browser refusing top navigation: the success screen offers a link instead
