@@ -1,7 +1,7 @@
 import type { FrameLocator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConnectEventOf, MfaType } from "../../widget/src/events.js";
-import { type E2e, screen, signIn, startE2e, submit } from "./e2e-harness.js";
+import { type E2e, noBrowser, screen, signIn, startE2e, submit } from "./e2e-harness.js";
 
 /** One 203 of a sandbox user, and how an end user answers it in the widget. */
 interface Round {
@@ -71,7 +71,7 @@ const MFA_FLOWS: Array<{ name: string; user: string; rounds: Round[] }> = [
   },
 ];
 
-describe("Connect widget in Chromium: the connect flow", { timeout: 60_000 }, () => {
+describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { timeout: 60_000 }, () => {
   let e: E2e;
   let page: Page;
   beforeAll(async () => {

@@ -5,7 +5,7 @@
  * One browser per test file; pages are reused.
  */
 import { execFile as execFileCallback } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +17,11 @@ import { ROOT } from "../helpers/server-build.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 const execFile = promisify(execFileCallback);
+
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** Without Debian's chromium the browser tests are skipped locally; CI (.ci/run installs it) always runs them. */
+export const noBrowser = !existsSync(CHROMIUM) && !/^(1|true)$/i.test(process.env.CI ?? "");
 
 export const CHROMIUM_ARGS = [
   "--headless",
@@ -109,7 +114,7 @@ export async function startE2e(options: { name: string; env?: Record<string, str
   await t.app.listen({ port: apiPort, host: "127.0.0.1" });
   const parent = parentServer();
   await new Promise<void>((resolve) => parent.listen(parentPort, "127.0.0.1", resolve));
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   mkdirSync(SCREENSHOTS, { recursive: true });
 
   const widgetUrl = (params: Record<string, string>) => `${apiOrigin}/connect/${t.customer.customerId}/?${new URLSearchParams(params)}`;
