@@ -67,7 +67,7 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
   registerInstitutions(app as FlinksApp, { connectors: deps.services.connectors });
   // The Connect widget (issue 4): the page and its assets, and the endpoints it needs beyond the Flinks surface.
   const widget = widgetFilesLoader(deps.config.widgetDir);
-  registerConnectPage(app as FlinksApp, { widget, customers: deps.services.customers });
+  registerConnectPage(app as FlinksApp, { widget, customers: deps.services.customers, connectors: deps.services.connectors });
   registerConnectSessions(app as FlinksApp, { services: deps.services, storage: deps.storage, clock: deps.clock });
   // The sandbox control plane (BANKGATE_SANDBOX_CONTROL): absent routes answer 404 NOT_FOUND.
   if (deps.sandboxClock) {

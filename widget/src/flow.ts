@@ -90,7 +90,7 @@ export class Flow {
 
   async showInstitutions(): Promise<void> {
     this.#show({ kind: "loading", message: "loading" });
-    const all = this.#institutions ?? (await this.#guard(() => this.deps.api.institutions()));
+    const all = this.#institutions ?? this.deps.server.institutions ?? (await this.#guard(() => this.deps.api.institutions()));
     if (!all) return;
     this.#institutions = all;
     const institutions = all.filter((i) => this.deps.params.demo || !i.sandbox);

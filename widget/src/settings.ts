@@ -3,6 +3,8 @@
  * unknown ones are ignored) and the settings the server put in the page (the customer's
  * allow-listed parent origins and the redirectUrl it checked).
  */
+import type { Institution } from "./api";
+
 export type Language = "en" | "fr";
 
 export interface ServerSettings {
@@ -10,6 +12,8 @@ export interface ServerSettings {
   customerName: string | null;
   parentOrigins: string[];
   redirect: { url: string | null; refused: boolean };
+  /** The institution list, in the page so the first screen needs no API call. */
+  institutions?: Institution[];
 }
 
 export interface Params {

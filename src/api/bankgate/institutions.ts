@@ -41,14 +41,18 @@ export function registerInstitutions(app: FlinksApp, deps: { connectors: Connect
         response: { 200: InstitutionList },
       },
     },
-    async function listInstitutions(request) {
-      const search = (request.query.search ?? "").trim().toLowerCase();
-      const institutions = deps.connectors
-        .list()
-        .filter((c) => search === "" || c.id.toLowerCase().includes(search) || c.name.toLowerCase().includes(search))
-        .map((c) => ({ id: c.id, name: c.name, institutionId: c.institutionId, sandbox: c.sandbox === true }))
-        .sort((a, b) => a.name.localeCompare(b.name, "en") || a.id.localeCompare(b.id, "en"));
-      return { institutions };
+    async function listInstitutionsRoute(request) {
+      return { institutions: listInstitutions(deps.connectors, request.query.search ?? "") };
     },
   );
+}
+
+/** The institutions whose id or name contains `search` (case-insensitive; empty: all), sorted by name. */
+export function listInstitutions(connectors: ConnectorRegistry, search: string) {
+  const needle = search.trim().toLowerCase();
+  return connectors
+    .list()
+    .filter((c) => needle === "" || c.id.toLowerCase().includes(needle) || c.name.toLowerCase().includes(needle))
+    .map((c) => ({ id: c.id, name: c.name, institutionId: c.institutionId, sandbox: c.sandbox === true }))
+    .sort((a, b) => a.name.localeCompare(b.name, "en") || a.id.localeCompare(b.id, "en"));
 }

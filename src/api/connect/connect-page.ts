@@ -1,8 +1,10 @@
 import { Type } from "typebox";
+import type { ConnectorRegistry } from "../../connectors/registry.js";
 import { isAllowedRedirectUrl } from "../../customers/connect-allow-lists.js";
 import { NO_CONNECT_SETTINGS } from "../../customers/customer.js";
 import type { CustomerDirectory } from "../../customers/customer-directory.js";
 import { ApiError } from "../../errors/api-error.js";
+import { listInstitutions } from "../bankgate/institutions.js";
 import { sendError } from "../errors.js";
 import type { FlinksApp } from "../flinks/flinks-routes.js";
 import type { WidgetFiles } from "./widget-files.js";
@@ -15,6 +17,8 @@ export interface ConnectPageSettings {
   parentOrigins: string[];
   /** `redirectUrl` as checked against the allow-list here, on the server: the widget uses nothing else. */
   redirect: { url: string | null; refused: boolean };
+  /** The institution list, so the first screen needs no API call (GET /bankgate/v1/institutions has the same). */
+  institutions: Array<{ id: string; name: string; sandbox: boolean }>;
 }
 
 const SETTINGS_PLACEHOLDER = '"__BANKGATE_SETTINGS__"';
@@ -27,8 +31,12 @@ export const NOT_BUILT = "The Connect widget is not built: run `npm run build` (
  * and the widget's postMessage targets come from the customer's parent-origin allow-list,
  * and `redirectUrl` is checked against the redirect allow-list before the page exists.
  */
-export function registerConnectPage(app: FlinksApp, deps: { widget(): WidgetFiles | null; customers: CustomerDirectory }): void {
+export function registerConnectPage(
+  app: FlinksApp,
+  deps: { widget(): WidgetFiles | null; customers: CustomerDirectory; connectors: ConnectorRegistry },
+): void {
   const { widget } = deps;
+  const institutions = listInstitutions(deps.connectors, "").map(({ id, name, sandbox }) => ({ id, name, sandbox }));
 
   app.get(
     "/connect/assets/:file",
@@ -74,6 +82,7 @@ export function registerConnectPage(app: FlinksApp, deps: { widget(): WidgetFile
         customerName: customer?.name ?? null,
         parentOrigins: connect.parentOrigins,
         redirect: { url: allowed ? requested : null, refused: requested !== undefined && !allowed },
+        institutions,
       };
       return reply
         .header("content-type", "text/html; charset=utf-8")
