@@ -69,7 +69,7 @@ function watchFor(selector) {
   new MutationObserver(seen).observe(document, { childList: true, subtree: true });
 }
 
-async function timeLoad(page, url, selector) {
+async function timeLoad(page, url) {
   await page.goto(url, { waitUntil: "commit" });
   await page.waitForFunction(() => window.__firstScreenAt !== undefined, undefined, { timeout: 10_000 });
   return page.evaluate(() => window.__firstScreenAt);
@@ -109,8 +109,8 @@ async function main() {
         const context = await browser.newContext();
         await context.addInitScript(watchFor, selector);
         const page = await context.newPage();
-        const cold = await timeLoad(page, url, selector);
-        const warm = await timeLoad(page, url, selector);
+        const cold = await timeLoad(page, url);
+        const warm = await timeLoad(page, url);
         await context.close();
         if (round > 0) {
           runs[`${name}Cold`].push(cold);
