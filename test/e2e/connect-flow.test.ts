@@ -80,14 +80,7 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
   }, 180_000);
   afterAll(() => e?.close());
 
-  const params = async (extra: Record<string, string> = {}) => ({
-    authorizeToken: await e.t.generateToken(),
-    demo: "true",
-    redirectUrl: e.redirectUrl,
-    jsRedirect: "true",
-    tag: "e2e-tag",
-    ...extra,
-  });
+  const params = (extra: Record<string, string> = {}) => e.params({ tag: "e2e-tag", ...extra });
 
   it("connects with a security question and the account selector: the exact event sequence, REDIRECT and landing URL", async () => {
     const widget = await e.open(page, await params({ accountSelectorEnable: "true" }));

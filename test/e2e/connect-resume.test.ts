@@ -19,13 +19,7 @@ describe.skipIf(noBrowser)(
     }, 180_000);
     afterAll(() => e?.close());
 
-    const params = async (extra: Record<string, string> = {}) => ({
-      authorizeToken: await e.t.generateToken(),
-      demo: "true",
-      redirectUrl: e.redirectUrl,
-      jsRedirect: "true",
-      ...extra,
-    });
+    const params = (extra: Record<string, string> = {}) => e.params(extra);
 
     /** The sandbox control plane's virtual clock, as an integrator moves it. */
     async function advanceClock(seconds: number): Promise<void> {

@@ -50,6 +50,8 @@ export interface E2e {
   /** The parent's allow-listed landing page (its own query is kept by the redirect). */
   redirectUrl: string;
   widgetUrl(params: Record<string, string>): string;
+  /** The usual widget parameters: a fresh authorize token, demo=true, the allow-listed redirectUrl with jsRedirect; `extra` wins. */
+  params(extra?: Record<string, string>): Promise<Record<string, string>>;
   /** Loads the parent page embedding the widget with these parameters; resolves once the widget has mounted. */
   open(page: Page, params: Record<string, string>, parentOrigin?: string): Promise<FrameLocator>;
   /** The widget's frame (for reloads and storage checks). */
@@ -85,7 +87,11 @@ function parentServer(): Server {
   });
 }
 
-export async function startE2e(options: { name: string; env?: Record<string, string> }): Promise<E2e> {
+/**
+ * `defaultAllowLists`: leave the development customer's allow-lists at their defaults (the
+ * server's own /demo page) instead of the test parent's origin.
+ */
+export async function startE2e(options: { name: string; env?: Record<string, string>; defaultAllowLists?: boolean }): Promise<E2e> {
   const widgetDir = mkdtempSync(join(tmpdir(), `bankgate-widget-${options.name}-`));
   await execFile(
     process.execPath,
@@ -106,8 +112,7 @@ export async function startE2e(options: { name: string; env?: Record<string, str
     env: {
       PORT: String(apiPort),
       BANKGATE_WIDGET_DIR: widgetDir,
-      BANKGATE_CONNECT_PARENT_ORIGINS: parentOrigin,
-      BANKGATE_CONNECT_REDIRECT_URLS: redirectUrl,
+      ...(options.defaultAllowLists ? {} : { BANKGATE_CONNECT_PARENT_ORIGINS: parentOrigin, BANKGATE_CONNECT_REDIRECT_URLS: redirectUrl }),
       ...options.env,
     },
   });
@@ -153,6 +158,9 @@ export async function startE2e(options: { name: string; env?: Record<string, str
     parentOrigin,
     redirectUrl,
     widgetUrl,
+    async params(extra = {}) {
+      return { authorizeToken: await t.generateToken(), demo: "true", redirectUrl, jsRedirect: "true", ...extra };
+    },
     async open(page, params, origin = parentOrigin) {
       await page.goto(`${origin}/parent?src=${encodeURIComponent(widgetUrl(params))}`);
       if (origin === parentOrigin) await waitForStep(page, "APP_MOUNTED");
