@@ -331,8 +331,10 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
     expect(JSON.parse(raw[0]?.data as string)).toMatchObject({ step: "APP_MOUNTED", schemaVersion: 1 });
   });
 
-  it("keeps credentials out of URLs, browser storage and events; works at 320 px with the keyboard alone", async () => {
+  it("keeps credentials out of URLs, browser storage, events and the console; works at 320 px with the keyboard alone", async () => {
     const narrow = await e.browser.newPage({ viewport: { width: 320, height: 640 } });
+    const consoleText: string[] = [];
+    narrow.on("console", (message) => consoleText.push(message.text()));
     try {
       const widget = await e.open(
         narrow,
@@ -376,7 +378,7 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
         url: location.href,
       }));
       expect(stored).toMatchObject({ local: 0, session: 0, cookies: "" });
-      const everything = `${stored.url} ${narrow.url()} ${JSON.stringify(await e.events(narrow))}`;
+      const everything = `${stored.url} ${narrow.url()} ${JSON.stringify(await e.events(narrow))} ${consoleText.join(" ")}`;
       expect(everything).not.toContain("Everyday");
       expect(everything).not.toContain("Montreal");
     } finally {
