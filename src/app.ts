@@ -3,6 +3,10 @@ import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerInstitutions } from "./api/bankgate/institutions.js";
+import { registerConnectPage } from "./api/connect/connect-page.js";
+import { registerConnectSessions } from "./api/connect/connect-sessions.js";
+import { widgetFilesLoader } from "./api/connect/widget-files.js";
+import { registerDemo } from "./api/demo/demo-routes.js";
 import { registerErrorHandling, sendError } from "./api/errors.js";
 import { type FlinksApp, registerFlinksRoutes } from "./api/flinks/flinks-routes.js";
 import { registerJsonParser } from "./api/json-parser.js";
@@ -74,8 +78,21 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
   });
   registerUsage(app as FlinksApp, { callerAuth: deps.services.callerAuth, storage: deps.storage, now: () => deps.clock.now() });
   registerInstitutions(app as FlinksApp, { connectors: deps.services.connectors });
+  // The Connect widget (issue 4): the page and its assets, and the endpoints it needs beyond the Flinks surface.
+  const widget = widgetFilesLoader(deps.config.widgetDir);
+  registerConnectPage(app as FlinksApp, { widget, customers: deps.services.customers, connectors: deps.services.connectors });
+  registerConnectSessions(app as FlinksApp, { services: deps.services, storage: deps.storage, clock: deps.clock });
   // The sandbox control plane (BANKGATE_SANDBOX_CONTROL): absent routes answer 404 NOT_FOUND.
-  if (deps.sandboxClock) registerSandboxControl(app as FlinksApp, deps, deps.sandboxClock);
+  if (deps.sandboxClock) {
+    registerSandboxControl(app as FlinksApp, deps, deps.sandboxClock);
+    if (deps.developmentCustomer) {
+      registerDemo(app as FlinksApp, {
+        widget,
+        developmentCustomerId: deps.developmentCustomer.customerId,
+        tokenIssuer: deps.services.tokenIssuer,
+      });
+    }
+  }
   await app.ready();
   return app;
 }

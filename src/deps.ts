@@ -124,9 +124,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     },
   });
 
+  const customers = new CustomerDirectory(storage.customers, clock);
   const services: FlinksServices = {
     connectors,
-    callerAuth: new CallerAuth(new CustomerDirectory(storage.customers, clock), storage.authorizeTokens, clock),
+    customers,
+    callerAuth: new CallerAuth(customers, storage.authorizeTokens, clock),
     tokenIssuer: new AuthorizeTokenIssuer(storage.authorizeTokens, clock, config.authorizeTokenTtlSeconds),
     authorize: new AuthorizeService({
       storage,

@@ -37,6 +37,8 @@ function printWelcome(address: string, deps: Awaited<ReturnType<typeof createDep
     `  API docs  ${address}/docs`,
   ];
   const keys = deps.developmentCustomer;
+  if (keys) lines.push(`  Connect   ${address}/connect/${keys.customerId}/?demo=true   (the widget; embed it in an allow-listed page)`);
+  if (keys && deps.sandboxClock) lines.push(`  Demo      ${address}/demo   (a parent app embedding the widget)`);
   if (keys) {
     lines.push(
       "",

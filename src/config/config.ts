@@ -1,3 +1,5 @@
+import { fileURLToPath } from "node:url";
+import { originProblem, redirectUrlProblem } from "../customers/connect-allow-lists.js";
 import { type FaultPoint, isFaultPoint } from "../lib/fault-points.js";
 import { parseTimeOfDay, type TimeOfDay } from "../refresh/nightly-schedule.js";
 import { MIN_WEBHOOK_SECRET_LENGTH } from "../webhooks/webhook-settings.js";
@@ -78,6 +80,12 @@ export interface Config {
   nightlyRefreshAt: TimeOfDay;
   /** BANKGATE_STORE_MFA_ANSWERS: "on" keeps the development customer's MFA answers given in live sessions (encrypted) so nightly refreshes can answer them. */
   storeMfaAnswers: boolean;
+  /** BANKGATE_CONNECT_REDIRECT_URLS: the development customer's allowed `redirectUrl`s, comma-separated, each matched exactly (default: the local demo page). */
+  connectRedirectUrls: string[];
+  /** BANKGATE_CONNECT_PARENT_ORIGINS: the development customer's origins allowed to frame the widget and receive its events, comma-separated (default: the local demo page's origins). */
+  connectParentOrigins: string[];
+  /** BANKGATE_WIDGET_DIR: the built Connect widget served at /connect/ (default: dist/connect of this installation). */
+  widgetDir: string;
   /** BANKGATE_BODY_LIMIT_BYTES: larger request bodies get 413 PAYLOAD_TOO_LARGE. */
   bodyLimitBytes: number;
   /** LOG_LEVEL: pino level. */
@@ -91,8 +99,11 @@ export class ConfigError extends Error {}
 type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): Config {
+  const port = readInt(env, "PORT", 3000, 0, 65535);
+  // The demo page (/demo) of this very server, under both names a browser on this machine uses.
+  const demoOrigins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   return {
-    port: readInt(env, "PORT", 3000, 0, 65535),
+    port,
     host: env.HOST || "127.0.0.1",
     dataDir: env.BANKGATE_DATA_DIR || "./data",
     databaseUrl: env.DATABASE_URL || null,
@@ -130,6 +141,9 @@ export function loadConfig(env: Env = process.env): Config {
     nightlyRefresh: readEnum(env, "BANKGATE_NIGHTLY_REFRESH", ["on", "off"], "on") === "on",
     nightlyRefreshAt: readTimeOfDay(env, "BANKGATE_NIGHTLY_REFRESH_AT", { hour: 5, minute: 0 }),
     storeMfaAnswers: readEnum(env, "BANKGATE_STORE_MFA_ANSWERS", ["on", "off"], "off") === "on",
+    connectRedirectUrls: readList(env, "BANKGATE_CONNECT_REDIRECT_URLS", redirectUrlProblem) ?? demoOrigins.map((o) => `${o}/demo`),
+    connectParentOrigins: readList(env, "BANKGATE_CONNECT_PARENT_ORIGINS", originProblem) ?? demoOrigins,
+    widgetDir: env.BANKGATE_WIDGET_DIR || fileURLToPath(new URL("../../dist/connect/", import.meta.url)),
     bodyLimitBytes: readInt(env, "BANKGATE_BODY_LIMIT_BYTES", 1024 * 1024, 1024),
     logLevel: env.LOG_LEVEL || "info",
     faultPoint: readFaultPoint(env),
@@ -154,6 +168,21 @@ function readWebhookReceiver(env: Env): { webhookUrl: string | null; webhookSecr
     throw new ConfigError(`BANKGATE_WEBHOOK_URL needs BANKGATE_WEBHOOK_SECRET, at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
   }
   return { webhookUrl: checked.url, webhookSecret: secret };
+}
+
+/** A comma-separated list whose every entry passes `problemOf`; undefined when unset ("" is an empty list). */
+function readList(env: Env, name: string, problemOf: (entry: string) => string | null): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  const entries = raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  for (const entry of entries) {
+    const problem = problemOf(entry);
+    if (problem) throw new ConfigError(`${name}: "${entry.slice(0, 200)}" ${problem}`);
+  }
+  return entries;
 }
 
 function readInt(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

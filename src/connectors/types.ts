@@ -115,6 +115,8 @@ export interface InstitutionConnector {
   capabilities: ReadonlySet<Capability>;
   /** A small SVG logo for institution lists (the Connect widget's selector). */
   logoSvg?: string;
+  /** A test institution (FlinksCapital): the Connect widget lists it only with `demo=true` (reference §11.2). */
+  sandbox?: boolean;
   start(credentials: Credentials, ctx: ConnectorContext): Promise<StepResult>;
   answer(answers: SecurityAnswers, connectorState: Json, ctx: ConnectorContext): Promise<StepResult>;
   fetchData(connectorState: Json, ctx: ConnectorContext): Promise<AggregatedData>;

@@ -8,4 +8,15 @@ export interface Customer {
   apiKeyHash: string;
   /** "token": /Authorize needs an authorize token or the API key; "open": legacy clients that send no auth. */
   authMode: "token" | "open";
+  /** The Connect widget's allow-lists (Flinks' per-instance "Allowed domains"). */
+  connect: ConnectSettings;
 }
+
+export interface ConnectSettings {
+  /** `redirectUrl` values the widget may navigate to, each compared exactly (src/customers/connect-allow-lists.ts). */
+  redirectUrls: string[];
+  /** Origins (scheme://host[:port]) that may frame the widget (CSP frame-ancestors) and receive its events. */
+  parentOrigins: string[];
+}
+
+export const NO_CONNECT_SETTINGS: ConnectSettings = { redirectUrls: [], parentOrigins: [] };

@@ -29,6 +29,7 @@ export async function ensureDevelopmentCustomer(config: Config, store: CustomerS
       secretKeyHash: sha256Hex(keys.secretKey),
       apiKeyHash: sha256Hex(keys.apiKey),
       authMode: config.authMode,
+      connect: { redirectUrls: config.connectRedirectUrls, parentOrigins: config.connectParentOrigins },
     },
     clock.now(),
   );

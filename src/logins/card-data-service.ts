@@ -50,13 +50,8 @@ export class CardDataService {
    * snapshot; a card whose last refresh failed answers that failure.
    */
   async read(customerId: string, requestId: string): Promise<CardRead> {
-    const session = await this.deps.storage.sessions.find(customerId, requestId);
-    if (!session) throw new ApiError("SESSION_NONEXISTENT");
     const now = this.deps.clock.now();
-    if (isExpired(session, now)) throw new ApiError("SESSION_EXPIRED", { RequestId: requestId });
-    if (session.state !== "authorized" || !session.loginId) throw new ApiError("UNAUTHORIZED_SESSION", { RequestId: requestId });
-    const login = await this.deps.storage.logins.find(customerId, session.loginId);
-    if (!login) throw new ApiError("SESSION_NONEXISTENT");
+    const { session, login } = await this.#authorizedCard(customerId, requestId, now);
     await this.#touch(session, now);
     let snapshotId = session.snapshotId;
     if (!snapshotId) {
@@ -104,6 +99,27 @@ export class CardDataService {
   }
 
   /**
+   * Remembers the accounts the end user chose in the Connect widget (the account selector, or
+   * `resumeSelectedAccounts` on a reconnect) on the session's card: from now on every data
+   * call on the card shows only these. Ids must be accounts of the card's latest data when it
+   * has some (a first connection still aggregating has none to check against yet).
+   */
+  async saveAccountSelection(customerId: string, requestId: string, accountIds: readonly string[]): Promise<string[]> {
+    const now = this.deps.clock.now();
+    const { session, login } = await this.#authorizedCard(customerId, requestId, now);
+    const chosen = [...new Set(accountIds.map((id) => id.trim().toLowerCase()))];
+    const snapshot = login.snapshotId ? await this.#snapshot(login.snapshotId) : undefined;
+    const known = new Set(snapshot?.accounts.map((a) => a.id));
+    const unknown = snapshot ? chosen.filter((id) => !known.has(id)) : [];
+    if (chosen.length === 0 || unknown.length > 0) {
+      throw new ApiError("INVALID_REQUEST", { RequestId: requestId }, "Select one or more AccountIds of this card.");
+    }
+    await this.deps.storage.logins.saveSelectedAccounts(login.id, chosen);
+    await this.#touch(session, now);
+    return chosen;
+  }
+
+  /**
    * Removes the card and everything that refers to it (credentials, sessions, snapshots,
    * jobs, attempt counters); false when it is not this customer's. A card with a live
    * session or a running aggregation answers CARD_IN_USE: deleting under them would let
@@ -122,6 +138,17 @@ export class CardDataService {
     });
     await this.deps.attempts.forget(cardAttemptSubject(card.id));
     return deleted;
+  }
+
+  /** The customer's live, authorized session and its card, or the error a data call answers. */
+  async #authorizedCard(customerId: string, requestId: string, now: Date): Promise<{ session: Session; login: Login }> {
+    const session = await this.deps.storage.sessions.find(customerId, requestId);
+    if (!session) throw new ApiError("SESSION_NONEXISTENT");
+    if (isExpired(session, now)) throw new ApiError("SESSION_EXPIRED", { RequestId: requestId });
+    if (session.state !== "authorized" || !session.loginId) throw new ApiError("UNAUTHORIZED_SESSION", { RequestId: requestId });
+    const login = await this.deps.storage.logins.find(customerId, session.loginId);
+    if (!login) throw new ApiError("SESSION_NONEXISTENT");
+    return { session, login };
   }
 
   async #snapshot(snapshotId: string): Promise<Snapshot | undefined> {

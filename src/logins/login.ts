@@ -16,6 +16,8 @@ export interface Login {
   snapshotId: string | null;
   /** The live session that holds the card, if it is still live (one at a time). */
   liveRequestId: string | null;
+  /** AccountIds the end user chose in the Connect widget: every session of the card sees only these (null: all). */
+  selectedAccountIds: string[] | null;
   createdAt: Date;
   /** Where the last refresh ended, and when it was tried (GetNightlyRefreshStatus). */
   refreshState: RefreshState | null;

@@ -40,4 +40,33 @@ export class AuthorizeTokenStore {
       .executeTakeFirst();
     return row !== undefined;
   }
+
+  /** The session an unexpired token of this customer is bound to: null while unused, undefined for no such token. */
+  async boundRequestId(tokenHash: string, customerId: string, now: Date): Promise<string | null | undefined> {
+    const row = await this.db
+      .selectFrom("authorize_tokens")
+      .select("request_id")
+      .where("token_hash", "=", tokenHash)
+      .where("customer_id", "=", customerId)
+      .where("expires_at", ">", now.getTime())
+      .executeTakeFirst();
+    return row?.request_id;
+  }
+
+  /**
+   * Turns a token bound to `requestId` into a new, unused token with the same expiry: one
+   * atomic update of the row's key, so the old token dies in the same write and two racing
+   * renewals cannot both succeed. The lifetime never grows.
+   */
+  async renew(tokenHash: string, customerId: string, requestId: string, newTokenHash: string, now: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable("authorize_tokens")
+      .set({ token_hash: newTokenHash, request_id: null })
+      .where("token_hash", "=", tokenHash)
+      .where("customer_id", "=", customerId)
+      .where("request_id", "=", requestId)
+      .where("expires_at", ">", now.getTime())
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
 }

@@ -1,6 +1,9 @@
 import type { Kysely } from "kysely";
-import type { Customer } from "../customers/customer.js";
+import { type ConnectSettings, type Customer, NO_CONNECT_SETTINGS } from "../customers/customer.js";
 import type { Database } from "./schema.js";
+
+/** A customer to store; without Connect settings its allow-lists are empty (the widget refuses every parent and redirect). */
+export type NewCustomer = Omit<Customer, "connect"> & { connect?: ConnectSettings };
 
 /** Customers (Flinks "instances" seen from one customerId). Keys are stored as hashes only. */
 export class CustomerStore {
@@ -15,6 +18,7 @@ export class CustomerStore {
         secretKeyHash: row.secret_key_hash,
         apiKeyHash: row.api_key_hash,
         authMode: row.auth_mode as Customer["authMode"],
+        connect: { redirectUrls: readList(row.connect_redirect_urls), parentOrigins: readList(row.connect_parent_origins) },
       }
     );
   }
@@ -42,12 +46,15 @@ export class CustomerStore {
   }
 
   /** Creates the customer or replaces its keys and settings (fixed keys from the environment win). */
-  async upsert(customer: Customer, createdAt: Date): Promise<void> {
+  async upsert(customer: NewCustomer, createdAt: Date): Promise<void> {
+    const connect = customer.connect ?? NO_CONNECT_SETTINGS;
     const values = {
       name: customer.name,
       secret_key_hash: customer.secretKeyHash,
       api_key_hash: customer.apiKeyHash,
       auth_mode: customer.authMode,
+      connect_redirect_urls: JSON.stringify(connect.redirectUrls),
+      connect_parent_origins: JSON.stringify(connect.parentOrigins),
     };
     await this.db
       .insertInto("customers")
@@ -55,4 +62,10 @@ export class CustomerStore {
       .onConflict((oc) => oc.column("id").doUpdateSet(values))
       .execute();
   }
+}
+
+function readList(json: string | null): string[] {
+  if (json === null) return [];
+  const parsed: unknown = JSON.parse(json);
+  return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === "string") : [];
 }

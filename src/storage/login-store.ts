@@ -45,6 +45,7 @@ export class LoginStore {
         refresh_attempted_at: null,
         nightly_night: null,
         mfa_answers_enc: null,
+        selected_account_ids: null,
       })
       .onConflict((oc) => oc.column("lookup_hash").doNothing())
       .execute();
@@ -98,6 +99,15 @@ export class LoginStore {
         refresh_state: "Completed",
         refresh_attempted_at: refresh.at.getTime(),
       })
+      .where("id", "=", loginId)
+      .execute();
+  }
+
+  /** The end user's account selection (Connect widget), or null for all accounts. */
+  async saveSelectedAccounts(loginId: string, accountIds: string[] | null): Promise<void> {
+    await this.db
+      .updateTable("logins")
+      .set({ selected_account_ids: accountIds === null ? null : JSON.stringify(accountIds) })
       .where("id", "=", loginId)
       .execute();
   }
@@ -212,6 +222,7 @@ function fromRow(r: Selectable<LoginRow>): Login {
     lastRefreshError: r.last_refresh_error as ErrorCode | null,
     snapshotId: r.snapshot_id,
     liveRequestId: r.live_request_id,
+    selectedAccountIds: r.selected_account_ids === null ? null : (JSON.parse(r.selected_account_ids) as string[]),
     createdAt: new Date(r.created_at),
     refreshState: r.refresh_state as RefreshState | null,
     refreshAttemptedAt: r.refresh_attempted_at === null ? null : new Date(r.refresh_attempted_at),

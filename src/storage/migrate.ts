@@ -3,6 +3,7 @@ import * as initial from "./migrations/001-initial.js";
 import * as attemptLimits from "./migrations/002-attempt-limits.js";
 import * as jobs from "./migrations/003-jobs.js";
 import * as cardLiveSession from "./migrations/004-card-live-session.js";
+import * as connectSettings from "./migrations/005-connect-settings.js";
 import * as nightlyRefresh from "./migrations/006-nightly-refresh.js";
 import * as webhooks from "./migrations/007-webhooks.js";
 import * as institutionMemory from "./migrations/008-institution-memory.js";
@@ -14,9 +15,9 @@ const migrations: Record<string, Migration> = {
   "002-attempt-limits": attemptLimits,
   "003-jobs": jobs,
   "004-card-live-session": cardLiveSession,
+  "005-connect-settings": connectSettings,
   "006-nightly-refresh": nightlyRefresh,
   "007-webhooks": webhooks,
-  // 005 belongs to the widget.
   "008-institution-memory": institutionMemory,
 };
 

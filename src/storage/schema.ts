@@ -29,6 +29,10 @@ export interface CustomerRow {
   created_at: number;
   /** 1: MFA answers accepted during live sessions are kept for nightly refreshes. */
   store_mfa_answers: Generated<number>;
+  /** JSON array: the Connect widget's redirectUrl values, each matched exactly (null: none). */
+  connect_redirect_urls: string | null;
+  /** JSON array: origins that may embed the widget and receive its events (null: none). */
+  connect_parent_origins: string | null;
 }
 
 export interface AuthorizeTokenRow {
@@ -62,6 +66,8 @@ export interface LoginRow {
   nightly_night: string | null;
   /** Vault envelope of the stored MFA questions and answers, AAD bound to the card. */
   mfa_answers_enc: string | null;
+  /** JSON array of AccountIds chosen in the Connect widget; data calls return only these (null: all). */
+  selected_account_ids: string | null;
 }
 
 export interface SnapshotRow {

@@ -3,7 +3,13 @@ import { ConnectorRegistry } from "../../src/connectors/registry.js";
 import type { InstitutionConnector } from "../../src/connectors/types.js";
 import { createTestApp, flinksCapital, type TestApp } from "../helpers/test-app.js";
 
-const fake = (id: string, name: string, institutionId: number): InstitutionConnector => ({ ...flinksCapital(), id, name, institutionId });
+const fake = (id: string, name: string, institutionId: number): InstitutionConnector => ({
+  ...flinksCapital(),
+  id,
+  name,
+  institutionId,
+  sandbox: false,
+});
 
 describe("GET /bankgate/v1/institutions", () => {
   let t: TestApp;
@@ -16,14 +22,20 @@ describe("GET /bankgate/v1/institutions", () => {
 
   const list = (query = "") => t.app.inject({ method: "GET", url: `/bankgate/v1/institutions${query}` });
 
-  it("lists the registered connectors without credentials, sorted by name", async () => {
+  it("lists the registered connectors without credentials, sorted by name, sandbox ones marked", async () => {
     const response = await list();
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       institutions: [
-        { id: "FlinksCapital", name: "FlinksCapital", institutionId: 14, logoUrl: "/bankgate/v1/institutions/FlinksCapital/logo" },
-        { id: "RBC", name: "Royal Bank of Canada", institutionId: 8, logoUrl: "/bankgate/v1/institutions/RBC/logo" },
-        { id: "TD", name: "TD Canada Trust", institutionId: 9, logoUrl: "/bankgate/v1/institutions/TD/logo" },
+        {
+          id: "FlinksCapital",
+          name: "FlinksCapital",
+          institutionId: 14,
+          sandbox: true,
+          logoUrl: "/bankgate/v1/institutions/FlinksCapital/logo",
+        },
+        { id: "RBC", name: "Royal Bank of Canada", institutionId: 8, sandbox: false, logoUrl: "/bankgate/v1/institutions/RBC/logo" },
+        { id: "TD", name: "TD Canada Trust", institutionId: 9, sandbox: false, logoUrl: "/bankgate/v1/institutions/TD/logo" },
       ],
     });
   });
@@ -68,7 +80,8 @@ describe("GET /bankgate/v1/institutions on the default registry", () => {
       "MapleTrust",
       "NorthwindCreditUnion",
     ]);
-    for (const { id, logoUrl } of institutions) {
+    for (const { id, logoUrl, sandbox } of institutions) {
+      expect(sandbox, id).toBe(true);
       const logo = await t.app.inject({ method: "GET", url: logoUrl });
       expect(logo.statusCode, id).toBe(200);
       expect(logo.headers["content-type"]).toBe("image/svg+xml");

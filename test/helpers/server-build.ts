@@ -1,6 +1,6 @@
 /**
  * The compiled server for the process-level tests (server-process.ts, process-cluster.ts):
- * `npm run build` into a private directory under dist/ (git-ignored), so another test file or a
+ * the server half of `npm run build` (`build:server`, tsc) into a private directory under dist/ (git-ignored), so another test file or a
  * developer rebuilding dist/ meanwhile can never hand a child a half-written module. The build
  * is deleted by `removeBuild`, and when the test process exits at the latest.
  */
@@ -26,14 +26,14 @@ export async function buildServer(name: string, timeoutMs: number): Promise<stri
   const outDir = join(ROOT, "dist", `.${name}-${process.pid}`);
   rmSync(outDir, { recursive: true, force: true });
   try {
-    await execFile("npm", ["run", "build", "--silent", "--", "--outDir", outDir], {
+    await execFile("npm", ["run", "build:server", "--silent", "--", "--outDir", outDir], {
       cwd: ROOT,
       timeout: timeoutMs,
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {
     const e = error as { message?: string; stdout?: string; stderr?: string };
-    throw new Error(`npm run build failed: ${e.message ?? String(error)}\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+    throw new Error(`npm run build:server failed: ${e.message ?? String(error)}\n${e.stdout ?? ""}${e.stderr ?? ""}`);
   }
   liveBuilds.add(outDir);
   return join(outDir, "main.js");

@@ -129,6 +129,7 @@ function customerFixture(overrides: Partial<Customer> = {}): Customer {
     secretKeyHash: "1".repeat(64),
     apiKeyHash: "2".repeat(64),
     authMode: "token",
+    connect: { redirectUrls: ["https://app.example/done?x=1"], parentOrigins: ["https://app.example", "http://127.0.0.1:3000"] },
     ...overrides,
   };
 }
@@ -168,6 +169,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             "002-attempt-limits",
             "003-jobs",
             "004-card-live-session",
+            "005-connect-settings",
             "006-nightly-refresh",
             "007-webhooks",
             "008-institution-memory",
@@ -292,6 +294,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
           lastRefreshError: null,
           snapshotId: null,
           liveRequestId: null,
+          selectedAccountIds: null,
           createdAt: first.createdAt,
           refreshState: null,
           refreshAttemptedAt: null,
@@ -389,6 +392,17 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             .map((c) => c.id)
             .sort(),
         );
+      });
+
+      it("saveSelectedAccounts keeps the Connect widget's selection on the card, and clears it with null", async () => {
+        const candidate = loginCandidate();
+        const login = await h.storage.logins.findOrCreate(candidate);
+        const find = () => h.storage.logins.find(candidate.customerId, candidate.id);
+        const ids = [newRandomId(), newRandomId()];
+        await h.storage.logins.saveSelectedAccounts(login.id, ids);
+        expect(await find()).toStrictEqual({ ...login, selectedAccountIds: ids });
+        await h.storage.logins.saveSelectedAccounts(login.id, null);
+        expect(await find()).toStrictEqual(login);
       });
 
       it("insertSnapshot then findSnapshot round-trips the snapshot; unknown ids are undefined", async () => {
@@ -503,6 +517,29 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
     });
 
     describe("AuthorizeTokenStore", () => {
+      it("renew re-keys a bound token to an unused one with the same expiry; of 10 concurrent renewals one wins", async () => {
+        const customerId = newRandomId();
+        const hash = tokenHash();
+        const requestId = newRandomId();
+        await h.storage.authorizeTokens.insert(hash, customerId, at(900_000));
+        expect(await h.storage.authorizeTokens.renew(hash, customerId, requestId, tokenHash(), T0)).toBe(false); // not bound yet
+        expect(await h.storage.authorizeTokens.boundRequestId(hash, customerId, T0)).toBeNull();
+        expect(await h.storage.authorizeTokens.consume(hash, customerId, requestId, T0)).toBe(true);
+        expect(await h.storage.authorizeTokens.boundRequestId(hash, customerId, T0)).toBe(requestId);
+        const candidates = Array.from({ length: 10 }, () => tokenHash());
+        const results = await Promise.all(candidates.map((next) => h.storage.authorizeTokens.renew(hash, customerId, requestId, next, T0)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = candidates[results.indexOf(true)] as string;
+        expect(await h.storage.authorizeTokens.boundRequestId(hash, customerId, T0)).toBeUndefined();
+        expect(await h.storage.authorizeTokens.boundRequestId(winner, customerId, T0)).toBeNull();
+        expect(await h.storage.authorizeTokens.boundRequestId(winner, newRandomId(), T0)).toBeUndefined();
+        expect(await h.storage.authorizeTokens.consume(winner, customerId, newRandomId(), at(899_999))).toBe(true);
+        const late = tokenHash();
+        await h.storage.authorizeTokens.insert(late, customerId, at(900_000));
+        await h.storage.authorizeTokens.consume(late, customerId, requestId, T0);
+        expect(await h.storage.authorizeTokens.renew(late, customerId, requestId, tokenHash(), at(900_000))).toBe(false);
+      });
+
       it("consume is single use: of 10 concurrent consumes exactly one wins", async () => {
         const customerId = newRandomId();
         const hash = tokenHash();
@@ -576,7 +613,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
     });
 
     describe("CustomerStore", () => {
-      it("upsert creates, then replaces name, keys and auth mode; count counts customers", async () => {
+      it("upsert creates, then replaces name, keys, auth mode and Connect allow-lists; count counts customers", async () => {
         const before = await h.storage.customers.count();
         const customer = customerFixture();
         await h.storage.customers.upsert(customer, T0);
@@ -589,6 +626,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
           secretKeyHash: "3".repeat(64),
           apiKeyHash: "4".repeat(64),
           authMode: "open" as const,
+          connect: { redirectUrls: [], parentOrigins: ["https://other.example"] },
         };
         await h.storage.customers.upsert(rotated, at(86_400_000));
         expect(await h.storage.customers.find(customer.id)).toStrictEqual(rotated);

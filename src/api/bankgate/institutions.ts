@@ -17,6 +17,7 @@ const Institution = Type.Object({
   id: Type.String({ description: "The code to send as `Institution` to /Authorize.", examples: ["FlinksCapital"] }),
   name: Type.String({ description: "Display name.", examples: ["FlinksCapital"] }),
   institutionId: Type.Integer({ description: "Flinks' numeric institution id.", examples: [14] }),
+  sandbox: Type.Boolean({ description: "A test institution: the Connect widget shows it only with demo=true.", examples: [true] }),
   logoUrl: Type.Union([Type.String(), Type.Null()], {
     description: "The bundled logo (SVG), relative to this server; null when the institution has none.",
     examples: ["/bankgate/v1/institutions/FlinksCapital/logo"],
@@ -31,7 +32,13 @@ const InstitutionList = Type.Object(
     examples: [
       {
         institutions: [
-          { id: "FlinksCapital", name: "FlinksCapital", institutionId: 14, logoUrl: "/bankgate/v1/institutions/FlinksCapital/logo" },
+          {
+            id: "FlinksCapital",
+            name: "FlinksCapital",
+            institutionId: 14,
+            sandbox: true,
+            logoUrl: "/bankgate/v1/institutions/FlinksCapital/logo",
+          },
         ],
       },
     ],
@@ -55,14 +62,8 @@ export function registerInstitutions(app: FlinksApp, deps: { connectors: Connect
         response: { 200: InstitutionList },
       },
     },
-    async function listInstitutions(request) {
-      const search = (request.query.search ?? "").trim().toLowerCase();
-      const institutions = deps.connectors
-        .list()
-        .filter((c) => search === "" || c.id.toLowerCase().includes(search) || c.name.toLowerCase().includes(search))
-        .map((c) => ({ id: c.id, name: c.name, institutionId: c.institutionId, logoUrl: c.logoSvg ? logoPath(c.id) : null }))
-        .sort((a, b) => a.name.localeCompare(b.name, "en") || a.id.localeCompare(b.id, "en"));
-      return { institutions };
+    async function listInstitutionsRoute(request) {
+      return { institutions: listInstitutions(deps.connectors, request.query.search ?? "") };
     },
   );
 
@@ -92,6 +93,18 @@ export function registerInstitutions(app: FlinksApp, deps: { connectors: Connect
   );
 }
 
-function logoPath(id: string): string {
-  return `/bankgate/v1/institutions/${encodeURIComponent(id)}/logo`;
+/** The institutions whose id or name contains `search` (case-insensitive; empty: all), sorted by name. */
+export function listInstitutions(connectors: ConnectorRegistry, search: string) {
+  const needle = search.trim().toLowerCase();
+  return connectors
+    .list()
+    .filter((c) => needle === "" || c.id.toLowerCase().includes(needle) || c.name.toLowerCase().includes(needle))
+    .map((c) => ({
+      id: c.id,
+      name: c.name,
+      institutionId: c.institutionId,
+      sandbox: c.sandbox === true,
+      logoUrl: c.logoSvg ? `/bankgate/v1/institutions/${encodeURIComponent(c.id)}/logo` : null,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name, "en") || a.id.localeCompare(b.id, "en"));
 }

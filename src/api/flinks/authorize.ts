@@ -65,7 +65,7 @@ export function registerAuthorize({ app, services, hidden }: FlinksRouteContext)
         const outcome = await (body.RequestId !== undefined
           ? continueSession(caller, body, services, mode)
           : openSession(caller, body, services, mode));
-        return respond(reply, outcome, services);
+        return respondAuthorize(reply, outcome, services);
       },
     );
   }
@@ -104,7 +104,8 @@ async function openSession(caller: Caller, body: AuthorizeBody, services: Flinks
     : services.authorize.startLive(opening, credentials, mode);
 }
 
-function respond(reply: FastifyReply, outcome: AuthorizeOutcome, services: FlinksServices) {
+/** The answer to an /Authorize outcome: 202, 203 with the challenges, 200, or a cached session's remembered error. */
+export function respondAuthorize(reply: FastifyReply, outcome: AuthorizeOutcome, services: FlinksServices) {
   const { session } = outcome;
   const institution = services.connectors.find(session.institution);
   if (outcome.kind === "pending") {

@@ -81,6 +81,20 @@ export class CallerAuth {
     if (!bound) throw new ApiError("ACCESS_DENIED");
   }
 
+  /**
+   * Resume and Mid-Session Reconnect in the Connect widget (reference §11, seeds 000–002): the
+   * page holding a live RequestId may come with the token that opened it, or with a fresh one
+   * the app issued for this page load (another tab, another browser, a reconnect started with
+   * the API key). A fresh token is bound to the existing session here, single use as always.
+   */
+  async adoptTokenFor(caller: Caller, requestId: string): Promise<void> {
+    if (caller.proof.kind !== "token") return;
+    const { tokenHash } = caller.proof;
+    const now = this.clock.now();
+    if (await this.tokens.isBoundTo(tokenHash, caller.customer.id, requestId, now)) return;
+    if (!(await this.tokens.consume(tokenHash, caller.customer.id, requestId, now))) throw new ApiError("ACCESS_DENIED");
+  }
+
   /** Card management (DeleteCard…) is server-to-server: a token is not enough. */
   assertServerCaller(caller: Caller): void {
     if (caller.proof.kind === "token") throw new ApiError("ACCESS_DENIED");

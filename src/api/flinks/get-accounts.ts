@@ -5,7 +5,7 @@ import type { CardData } from "../../logins/card-data-service.js";
 import { canonicalizeBody, looseKey } from "./canonical-body.js";
 import { AnyId, dataEnvelope, pendingReply, RequestIdParams, readCard } from "./card-data-replies.js";
 import type { FlinksRouteContext, FlinksServices } from "./flinks-routes.js";
-import { type AccountView, selectAccounts, wireDetailAccount, wireSummaryAccount } from "./wire-accounts.js";
+import { type AccountView, accountsFilterFor, selectAccounts, wireDetailAccount, wireSummaryAccount } from "./wire-accounts.js";
 import { link } from "./wire-format.js";
 
 const IsoDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", examples: ["2026-01-31"] });
@@ -112,7 +112,10 @@ export function detailView(body: GetAccountsDetailBody, data: CardData): Account
     withBalance: body.WithBalance ?? true,
     dateFrom: body.DateFrom ?? shiftDays(newestDay, -days),
     dateTo: body.DateTo ?? null,
-    accountsFilter: body.AccountsFilter ? new Set(body.AccountsFilter.map((id) => id.trim().toLowerCase())) : null,
+    accountsFilter: accountsFilterFor(
+      body.AccountsFilter ? new Set(body.AccountsFilter.map((id) => id.trim().toLowerCase())) : null,
+      data.login.selectedAccountIds,
+    ),
     refreshDelta: refreshDeltaOf(body.RefreshDelta),
   };
 }
@@ -169,7 +172,9 @@ function summaryPayload(services: FlinksServices, data: CardData, withBalance: b
   const { snapshot } = data;
   return {
     HttpStatusCode: 200,
-    Accounts: selectAccounts(snapshot, null).map((a) => wireSummaryAccount(a, snapshot.holder, snapshot.loginType, withBalance)),
+    Accounts: selectAccounts(snapshot, accountsFilterFor(null, data.login.selectedAccountIds)).map((a) =>
+      wireSummaryAccount(a, snapshot.holder, snapshot.loginType, withBalance),
+    ),
     Links: [link("AccountsDetail", "/GetAccountsDetail"), link("Statements", "/GetStatements")],
     ...dataEnvelope(services.connectors, data),
   };

@@ -15,7 +15,7 @@ import {
 import { canonicalizeBody } from "./canonical-body.js";
 import { AnyId, dataEnvelope, pendingReply, RequestIdParams, readCard } from "./card-data-replies.js";
 import type { FlinksRouteContext, FlinksServices } from "./flinks-routes.js";
-import { selectAccounts } from "./wire-accounts.js";
+import { accountsFilterFor, selectAccounts } from "./wire-accounts.js";
 
 export const GetStatementsBody = Type.Object({
   RequestId: AnyId,
@@ -98,7 +98,7 @@ function payload(
   };
   return {
     HttpStatusCode: 200,
-    StatementsByAccount: selectAccounts(snapshot, filter).map((account) => ({
+    StatementsByAccount: selectAccounts(snapshot, accountsFilterFor(filter, data.login.selectedAccountIds)).map((account) => ({
       AccountNumber: account.accountNumber,
       Statements: periods.map((period) => statement(account, period)),
     })),

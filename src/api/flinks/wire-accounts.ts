@@ -15,6 +15,17 @@ export interface AccountView {
   refreshDelta: ReadonlyMap<string, string>;
 }
 
+/**
+ * The accounts a data call may show: the caller's AccountsFilter, within the accounts the end
+ * user selected in the Connect widget for this card (account selector or
+ * `resumeSelectedAccounts`, reference seed 002: "applies the filter on the backend").
+ */
+export function accountsFilterFor(requested: ReadonlySet<string> | null, selected: readonly string[] | null): ReadonlySet<string> | null {
+  if (!selected) return requested;
+  const chosen = new Set(selected);
+  return requested ? new Set([...requested].filter((id) => chosen.has(id))) : chosen;
+}
+
 export function selectAccounts(snapshot: Snapshot, filter: ReadonlySet<string> | null): SnapshotAccount[] {
   return filter ? snapshot.accounts.filter((a) => filter.has(a.id)) : snapshot.accounts;
 }

@@ -81,6 +81,7 @@ export function createSandboxBank(bank: SandboxBank, timing: SandboxTiming): Ins
     institutionId: bank.institutionId,
     logoSvg: bank.logoSvg,
     capabilities: new Set(["mfa"]),
+    sandbox: true,
 
     async start(credentials: Credentials, ctx: ConnectorContext): Promise<StepResult> {
       const seed = credentials.username.trim().toLowerCase();

@@ -4,7 +4,7 @@ import type { GenerateBankDataOptions } from "./generate-bank-data.js";
 /**
  * The FlinksCapital sandbox users, by username (docs/sandbox.md lists them with their
  * answers). Each scenario is deterministic except Greatday's question, drawn per session.
- * Definitions only: flinks-capital.ts runs them, and its state holds indices into them.
+ * Definitions only: sandbox-bank.ts runs them, and its state holds indices into them.
  */
 
 /** One challenge of a scripted round and how the bank checks its answer. */
