@@ -67,7 +67,12 @@ describe("Connect widget: page, assets and allow-lists", () => {
       customerName: "Development customer",
       parentOrigins: PARENTS,
       redirect: { url: null, refused: false },
-      institutions: [{ id: "FlinksCapital", name: "FlinksCapital", sandbox: true }],
+      institutions: ["FlinksCapital", "LaurentideSavings", "LibertyNational", "MapleTrust", "NorthwindCreditUnion"].map((id) => ({
+        id,
+        name: expect.any(String),
+        sandbox: true,
+        logoUrl: `/bankgate/v1/institutions/${id}/logo`,
+      })),
     });
   });
 
