@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import { inject } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { type Config, loadConfig } from "../../src/config/config.js";
 import type { ConnectorRegistry } from "../../src/connectors/registry.js";
@@ -11,6 +10,7 @@ import type { InstitutionConnector } from "../../src/connectors/types.js";
 import { createDeps, type Deps } from "../../src/deps.js";
 import { ManualClock } from "../../src/lib/clock.js";
 import { newRandomId, sha256Hex } from "../../src/lib/ids.js";
+import { createPostgresDatabase } from "./test-store.js";
 
 export const TEST_MASTER_KEYS = `test:${Buffer.alloc(32, 7).toString("base64")}`;
 
@@ -68,7 +68,9 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "bankgate-test-"));
   const customer: TestCustomer = { customerId: newRandomId(), secretKey: `secret-${newRandomId()}`, apiKey: `key-${newRandomId()}` };
-  const databaseUrl = options.store === "postgres" ? inject("databaseUrl") : "";
+  // A test that shares a database between apps (two processes) passes DATABASE_URL itself.
+  const database = options.store === "postgres" && !options.env?.DATABASE_URL ? await createPostgresDatabase("app") : null;
+  const databaseUrl = database?.url ?? "";
   const config = loadConfig({
     BANKGATE_DATA_DIR: dataDir,
     BANKGATE_MASTER_KEYS: TEST_MASTER_KEYS,
@@ -140,6 +142,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     async close() {
       await app.close();
       await deps.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

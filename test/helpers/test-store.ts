@@ -20,19 +20,29 @@ export interface TestStore {
 /** An empty store of one kind: a temp dir for SQLite, a fresh database on the test PostgreSQL. */
 export async function createTestStore(store: StoreKind, prefix: string): Promise<TestStore> {
   const dataDir = await mkdtemp(join(tmpdir(), `bankgate-${prefix}-`));
-  const name = `${prefix.replace(/\W/g, "_")}_${randomBytes(6).toString("hex")}`;
-  let url: string | null = null;
-  if (store === "postgres") {
-    await withAdmin((admin) => admin.query(`create database ${name}`));
-    const parsed = new URL(databaseUrl);
-    parsed.pathname = `/${name}`;
-    url = parsed.toString();
-  }
+  const database = store === "postgres" ? await createPostgresDatabase(prefix) : null;
   return {
-    open: () => openDatabase({ databaseUrl: url, dataDir }),
+    open: () => openDatabase({ databaseUrl: database?.url ?? null, dataDir }),
     async dispose() {
-      if (url) await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`));
+      await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A fresh database on the test PostgreSQL. Every test app gets its own: apps sharing one
+ * would share its job table, and one test's runner would claim another test's jobs.
+ */
+export async function createPostgresDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix.replace(/\W/g, "_")}_${randomBytes(6).toString("hex")}`;
+  await withAdmin((admin) => admin.query(`create database ${name}`));
+  const parsed = new URL(databaseUrl);
+  parsed.pathname = `/${name}`;
+  return {
+    url: parsed.toString(),
+    drop: async () => {
+      await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`));
     },
   };
 }
