@@ -4,7 +4,7 @@ import type { ConnectorRegistry } from "../../connectors/registry.js";
 import type { CardData, CardRead } from "../../logins/card-data-service.js";
 import { parseRequestId } from "./authorize.js";
 import type { CallerRequest } from "./caller-auth.js";
-import type { FlinksServices } from "./flinks-routes.js";
+import type { FlinksRouteContext, FlinksServices } from "./flinks-routes.js";
 import { link, wireLogin } from "./wire-format.js";
 
 /** What every data endpoint shares: reading the card through a session, the 202, the envelope. */
@@ -27,6 +27,30 @@ export async function readCard(
   return mode === "sync"
     ? services.cardData.readWaiting(caller.customer.id, requestId)
     : services.cardData.read(caller.customer.id, requestId);
+}
+
+/**
+ * GET and POST `/{operation}Async/{requestId}`: the poll of a data call, 202 until the card's
+ * data is ready, then `answer` (clients poll with both methods; POST stays out of the docs).
+ */
+export function registerDataPoll(
+  { app, services, hidden }: FlinksRouteContext,
+  operation: string,
+  answer: (data: CardData, requestId: string, reply: FastifyReply) => unknown,
+): void {
+  const asyncOperation = `${operation}Async`;
+  for (const method of ["GET", "POST"] as const) {
+    app.route({
+      method,
+      url: `/${asyncOperation}/:requestId`,
+      schema: { hide: hidden || method === "POST", tags: ["Data"], summary: `Poll for /${operation}`, params: RequestIdParams },
+      handler: async function pollData(request, reply) {
+        const read = await readCard(services, request, request.params.requestId, "poll");
+        if (read.kind === "pending") return pendingReply(reply, read, asyncOperation);
+        return answer(read.data, request.params.requestId, reply);
+      },
+    });
+  }
 }
 
 /**

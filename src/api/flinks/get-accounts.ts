@@ -3,7 +3,7 @@ import { ApiError } from "../../errors/api-error.js";
 import { LruCache } from "../../lib/lru-cache.js";
 import type { CardData } from "../../logins/card-data-service.js";
 import { canonicalizeBody, looseKey } from "./canonical-body.js";
-import { AnyId, dataEnvelope, pendingReply, RequestIdParams, readCard } from "./card-data-replies.js";
+import { AnyId, dataEnvelope, pendingReply, readCard, registerDataPoll } from "./card-data-replies.js";
 import type { FlinksRouteContext, FlinksServices } from "./flinks-routes.js";
 import { type AccountView, accountsFilterFor, selectAccounts, wireDetailAccount, wireSummaryAccount } from "./wire-accounts.js";
 import { link } from "./wire-format.js";
@@ -78,28 +78,10 @@ export function registerGetAccounts({ app, services, hidden }: FlinksRouteContex
     },
   );
 
-  for (const method of ["GET", "POST"] as const) {
-    app.route({
-      method,
-      url: "/GetAccountsDetailAsync/:requestId",
-      schema: { hide: hidden || method === "POST", tags: ["Data"], summary: "Poll for /GetAccountsDetail", params: RequestIdParams },
-      handler: async function getAccountsDetailAsync(request, reply) {
-        const read = await readCard(services, request, request.params.requestId, "poll");
-        if (read.kind === "pending") return pendingReply(reply, read, "GetAccountsDetailAsync");
-        return reply.type(JSON_TYPE).send(detail(read.data, detailView({ RequestId: request.params.requestId }, read.data)));
-      },
-    });
-    app.route({
-      method,
-      url: "/GetAccountsSummaryAsync/:requestId",
-      schema: { hide: hidden || method === "POST", tags: ["Data"], summary: "Poll for /GetAccountsSummary", params: RequestIdParams },
-      handler: async function getAccountsSummaryAsync(request, reply) {
-        const read = await readCard(services, request, request.params.requestId, "poll");
-        if (read.kind === "pending") return pendingReply(reply, read, "GetAccountsSummaryAsync");
-        return summaryPayload(services, read.data, true);
-      },
-    });
-  }
+  registerDataPoll({ app, services, hidden }, "GetAccountsDetail", (data, RequestId, reply) =>
+    reply.type(JSON_TYPE).send(detail(data, detailView({ RequestId }, data))),
+  );
+  registerDataPoll({ app, services, hidden }, "GetAccountsSummary", (data) => summaryPayload(services, data, true));
 }
 
 export function detailView(body: GetAccountsDetailBody, data: CardData): AccountView {

@@ -13,7 +13,7 @@ import {
   statementUniqueId,
 } from "../../statements/build-statements.js";
 import { canonicalizeBody } from "./canonical-body.js";
-import { AnyId, dataEnvelope, pendingReply, RequestIdParams, readCard } from "./card-data-replies.js";
+import { AnyId, dataEnvelope, pendingReply, readCard, registerDataPoll } from "./card-data-replies.js";
 import type { FlinksRouteContext, FlinksServices } from "./flinks-routes.js";
 import { accountsFilterFor, selectAccounts } from "./wire-accounts.js";
 
@@ -59,18 +59,7 @@ export function registerGetStatements({ app, services, hidden }: FlinksRouteCont
     },
   );
 
-  for (const method of ["GET", "POST"] as const) {
-    app.route({
-      method,
-      url: "/GetStatementsAsync/:requestId",
-      schema: { hide: hidden || method === "POST", tags: ["Data"], summary: "Poll for /GetStatements", params: RequestIdParams },
-      handler: async function getStatementsAsync(request, reply) {
-        const read = await readCard(services, request, request.params.requestId, "poll");
-        if (read.kind === "pending") return pendingReply(reply, read, "GetStatementsAsync");
-        return statementsOf(read.data, "MostRecent", null);
-      },
-    });
-  }
+  registerDataPoll({ app, services, hidden }, "GetStatements", (data) => statementsOf(data, "MostRecent", null));
 }
 
 function payload(
