@@ -17,6 +17,7 @@ import type { Session } from "./session.js";
 import {
   applyStepResult,
   claimedForAnswer,
+  failed,
   isBusy,
   isExpired,
   isLiveStep,
@@ -138,16 +139,7 @@ export class AuthorizeService {
   async abandon(customerId: string, requestId: string, code: ErrorCode): Promise<void> {
     const current = await this.deps.storage.sessions.find(customerId, requestId);
     if (!current || current.state === "authorized" || current.state === "failed") return;
-    const ended: Session = {
-      ...current,
-      state: "failed",
-      errorCode: code,
-      challenges: null,
-      connectorStateEnc: null,
-      credentialsEnc: null,
-      leaseUntil: null,
-    };
-    await this.#commit(ended, current.version);
+    await this.#commit(failed(current, code), current.version);
   }
 
   async #startRefresh(

@@ -109,7 +109,8 @@ function failedStep(session: Session, code: ConnectorFailure | "ATTEMPTS_LOCKED"
   return { kind: "failed", code, next: failed(session, code) };
 }
 
-function failed(session: Session, code: ErrorCode): Session {
+/** The session ended with `code`: nothing pending, no secrets kept, no lease. */
+export function failed(session: Session, code: ErrorCode): Session {
   return {
     ...session,
     state: "failed",
