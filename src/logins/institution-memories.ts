@@ -24,10 +24,6 @@ export class InstitutionMemories {
     };
   }
 
-  forget(customerId: string, institution: string, key: string): Promise<void> {
-    return this.store.forget(this.#slot(customerId, institution, key));
-  }
-
   #slot(customerId: string, institution: string, key: string): MemorySlot {
     return { customerId, institution: institution.toLowerCase(), keyHash: keyedHash(this.indexKey, "institution-memory", key) };
   }

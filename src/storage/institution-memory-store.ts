@@ -30,14 +30,4 @@ export class InstitutionMemoryStore {
       .onConflict((oc) => oc.columns(["customer_id", "institution", "key_hash"]).doUpdateSet({ value, updated_at: at.getTime() }))
       .execute();
   }
-
-  /** The control plane's card reset: the bank forgets the user. */
-  async forget(slot: MemorySlot): Promise<void> {
-    await this.db
-      .deleteFrom("institution_memory")
-      .where("customer_id", "=", slot.customerId)
-      .where("institution", "=", slot.institution)
-      .where("key_hash", "=", slot.keyHash)
-      .execute();
-  }
 }

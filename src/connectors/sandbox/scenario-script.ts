@@ -1,7 +1,7 @@
 import { type Static, Type } from "typebox";
 import { literalUnion } from "../../lib/literal-union.js";
 import type { ConnectorFailure, InstitutionMemory, Json } from "../types.js";
-import { normalizeAnswer, type Round, type Scenario, type ScriptStep, sameAnswers } from "./scenarios.js";
+import { inCurrency, normalizeAnswer, type Round, type Scenario, type ScriptStep, sameAnswers } from "./scenarios.js";
 
 /**
  * A custom sandbox user a test registers through the control plane (docs/sandbox.md,
@@ -99,7 +99,7 @@ export function scenarioOfScript(script: ScenarioScript): Scenario {
     loginType: script.data?.loginType,
     seed: script.data?.seed,
     data: { region: script.data?.region, accounts: script.data?.accounts, transactionsPerAccount: script.data?.transactionsPerAccount },
-    reshape: currency ? (data) => ({ ...data, accounts: data.accounts.map((a) => ({ ...a, currency })) }) : undefined,
+    reshape: currency ? inCurrency(currency) : undefined,
   };
 }
 

@@ -116,7 +116,7 @@ export const TEXT_OR_CALL_THEN_CODE: Round[] = [
   [ask("Enter the security code you received", SANDBOX_SECURITY_CODE)],
 ];
 
-export const SCENARIOS: Readonly<Record<string, Scenario>> = {
+const SCENARIOS: Readonly<Record<string, Scenario>> = {
   greatday: { login: { kind: "random_question" } },
   greatday_nomfa: { login: { kind: "none" } },
   test_disabled_account: { login: { kind: "fail", code: "DISABLED_LOGIN" } },
@@ -142,7 +142,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   mfa_changing: MFA([[CITY]], [COUNTRY]),
   empty_account: { login: { kind: "none" }, reshape: emptyChequingOnly },
   business: { login: { kind: "none" }, loginType: "Business" },
-  usd: { login: { kind: "none" }, reshape: inUsd },
+  usd: { login: { kind: "none" }, reshape: inCurrency("USD") },
   test_slow: { login: { kind: "none" }, latency: "slow" },
   test_hanging: { login: { kind: "hang" } },
   trusted_device: { login: { kind: "trusted_device", round: [CITY] } },
@@ -178,8 +178,9 @@ function numberedScenario(name: string): Scenario | undefined {
   }
 }
 
-function inUsd(data: AggregatedData): AggregatedData {
-  return { ...data, accounts: data.accounts.map((a) => ({ ...a, currency: "USD" })) };
+/** Every account relabelled in `currency` (the amounts stay as generated). */
+export function inCurrency(currency: BankAccount["currency"]): (data: AggregatedData) => AggregatedData {
+  return (data) => ({ ...data, accounts: data.accounts.map((a) => ({ ...a, currency })) });
 }
 
 /** A freshly opened chequing account: nothing else, no history, nothing in it. */

@@ -23,7 +23,7 @@ export interface UserRecord {
 const FRESH: UserRecord = { logins: 0, retriesGiven: 0, wrongAnswers: 0, trustedDevice: false, nextLogin: null };
 
 /** The record's key: the username as the bank compares it, so `Greatday` and `greatday` are one user. */
-export function userKey(username: string): string {
+function userKey(username: string): string {
   return `user:${username.trim().toLowerCase()}`;
 }
 
