@@ -3,8 +3,11 @@ import type { FastifyBaseLogger } from "fastify";
 import { CallerAuth } from "./api/flinks/caller-auth.js";
 import type { FlinksServices } from "./api/flinks/flinks-routes.js";
 import type { Config } from "./config/config.js";
+import { GuardedHttpClient } from "./connectors/http/guarded-http-client.js";
+import type { HttpClient } from "./connectors/http/http-client.js";
 import type { ConnectorRegistry } from "./connectors/registry.js";
 import { createSandboxRegistry } from "./connectors/sandbox/sandbox-banks.js";
+import type { ConnectorContext } from "./connectors/types.js";
 import { AuthorizeTokenIssuer } from "./customers/authorize-token-issuer.js";
 import { CustomerDirectory } from "./customers/customer-directory.js";
 import { type CustomerKeys, ensureDevelopmentCustomer } from "./customers/development-customer.js";
@@ -15,6 +18,7 @@ import { createFaultPoints } from "./lib/fault-points.js";
 import { VirtualClock } from "./lib/virtual-clock.js";
 import { CardDataService } from "./logins/card-data-service.js";
 import { CardSecrets } from "./logins/card-secrets.js";
+import { CardVaults } from "./logins/card-vaults.js";
 import { InstitutionMemories } from "./logins/institution-memories.js";
 import { StoredMfaAnswers } from "./logins/stored-mfa-answers.js";
 import { CardRefreshService } from "./refresh/card-refresh-service.js";
@@ -63,6 +67,8 @@ export interface DepsOverrides {
   clock?: Clock;
   randomInt?: (max: number) => number;
   connectors?: ConnectorRegistry;
+  /** The connectors' way out to the network (default: the address-checked GuardedHttpClient). */
+  http?: HttpClient;
   /** Where the job runner reports failures (the app's logger once it exists). */
   log?: Pick<FastifyBaseLogger, "warn" | "error">;
 }
@@ -93,10 +99,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const storedAnswers = new StoredMfaAnswers(vault, storage);
   const drawInt = overrides.randomInt ?? ((max: number) => randomInt(max));
   const memories = new InstitutionMemories(storage.institutionMemory, clock, indexKey);
-  const connectorContext = (customerId: string, institution: string) => ({
+  const cardVaults = new CardVaults(storage.cardVault, vault, clock);
+  const http =
+    overrides.http ??
+    new GuardedHttpClient({ allowHttp: config.connectorAllowHttp, allowPrivateAddresses: config.connectorAllowPrivateNetwork });
+  const connectorContext = (customerId: string, institution: string, cardLookupHash: string): ConnectorContext => ({
     clock,
     randomInt: drawInt,
     memory: memories.of(customerId, institution),
+    http,
+    vault: cardVaults.of(customerId, cardLookupHash),
   });
   const faults = createFaultPoints(config);
   const jobs = new JobQueue(storage, vault, clock, {

@@ -42,6 +42,10 @@ export interface Config {
   attemptLockSeconds: number;
   /** BANKGATE_CONNECTOR_TIMEOUT_SECONDS: a connector step that takes longer fails with RETRY_LATER, and its claim on the session lapses. */
   connectorTimeoutSeconds: number;
+  /** BANKGATE_CONNECTOR_ALLOW_HTTP: "on" lets connectors use plain http:// institution URLs (a bank simulator on a test network); default "off": HTTPS only. */
+  connectorAllowHttp: boolean;
+  /** BANKGATE_CONNECTOR_ALLOW_PRIVATE_NETWORK: "on" lets connectors reach loopback, private and link-local addresses; default "off": public addresses only, checked after DNS and on every redirect. */
+  connectorAllowPrivateNetwork: boolean;
   /** BANKGATE_ROLE: "all" (API + job runner, the embedded mode), "api" (no runner) or "worker" (runner only). */
   role: "all" | "api" | "worker";
   /** BANKGATE_DATA_SYNC_WAIT_SECONDS: a synchronous data call waits this long for a running aggregation, then answers 202 OPERATION_DISPATCHED (Flinks: 210 s). */
@@ -123,6 +127,8 @@ export function loadConfig(env: Env = process.env): Config {
     attemptWindowSeconds: readInt(env, "BANKGATE_ATTEMPT_WINDOW_SECONDS", 86_400, 1),
     attemptLockSeconds: readInt(env, "BANKGATE_ATTEMPT_LOCK_SECONDS", 1_800, 1),
     connectorTimeoutSeconds: readInt(env, "BANKGATE_CONNECTOR_TIMEOUT_SECONDS", 60, 1),
+    connectorAllowHttp: readEnum(env, "BANKGATE_CONNECTOR_ALLOW_HTTP", ["on", "off"], "off") === "on",
+    connectorAllowPrivateNetwork: readEnum(env, "BANKGATE_CONNECTOR_ALLOW_PRIVATE_NETWORK", ["on", "off"], "off") === "on",
     role: readEnum(env, "BANKGATE_ROLE", ["all", "api", "worker"], "all"),
     dataSyncWaitSeconds: readInt(env, "BANKGATE_DATA_SYNC_WAIT_SECONDS", 210, 0),
     jobConcurrency: readInt(env, "BANKGATE_JOB_CONCURRENCY", 4, 1),

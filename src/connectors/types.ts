@@ -1,9 +1,20 @@
 import type { Clock } from "../lib/clock.js";
+import type { HttpClient } from "./http/http-client.js";
 
 /** JSON-only values: connector state must survive a restart or another process. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-export type ChallengeType = "QuestionAndAnswer" | "MultipleChoice" | "MultipleChoiceMultipleAnswers" | "ImageSelection" | "TextOrCall";
+/**
+ * Flinks' MFA types, plus `TextOnly`: a message the person acts on outside the app (approve
+ * this app at your bank) and confirms by answering anything.
+ */
+export type ChallengeType =
+  | "QuestionAndAnswer"
+  | "MultipleChoice"
+  | "MultipleChoiceMultipleAnswers"
+  | "ImageSelection"
+  | "TextOrCall"
+  | "TextOnly";
 
 export interface Challenge {
   type: ChallengeType;
@@ -38,12 +49,31 @@ export interface Credentials {
 /** Answers keyed by the exact prompt (or chosen iterable) of a pending challenge. */
 export type SecurityAnswers = Record<string, string[]>;
 
+/**
+ * Everything a connector may touch: it does no I/O of its own, so a test can script every
+ * byte it sends and receives, and a step can continue in another process.
+ */
 export interface ConnectorContext {
   clock: Clock;
   /** Uniform random integer in [0, max): injected so tests can pin a challenge. */
   randomInt(max: number): number;
   /** The institution's own records of this customer's users, kept between sessions. */
   memory: InstitutionMemory;
+  /** The only way out to the network: every URL is checked against the deployment's address policy. */
+  http: HttpClient;
+  /** Secrets the institution gave this card, kept encrypted across sessions and deleted with the card. */
+  vault: CardVault;
+}
+
+/**
+ * Secrets an institution hands out once and never again (a SimpleFIN access URL, an OFX
+ * ACCESSKEY and CLIENTUID), for the card being logged in — also before that card exists, so
+ * that a connector can keep what it was given before it answers: a crash after a one-time
+ * claim then loses nothing. Encrypted at rest; DeleteCard removes it.
+ */
+export interface CardVault {
+  read(): Promise<Json | null>;
+  write(value: Json): Promise<void>;
 }
 
 /**
@@ -107,6 +137,21 @@ export interface AggregatedData {
 
 export type Capability = "mfa" | "statements";
 
+/**
+ * What a data fetch found: the card's data, an expected failure (access revoked), or nothing
+ * new because the institution may not be asked again yet (a daily request budget): then the
+ * card's last snapshot keeps serving.
+ */
+export type FetchResult = { kind: "data"; data: AggregatedData } | { kind: "failed"; code: ConnectorFailure } | { kind: "unchanged" };
+
+/** How the login form names the two credentials (a SimpleFIN setup token is the password). */
+export interface LoginForm {
+  usernameLabel?: { en: string; fr: string };
+  passwordLabel?: { en: string; fr: string };
+  /** Where a person gets the credential (SimpleFIN: the page that makes setup tokens). */
+  helpUrl?: string;
+}
+
 export interface InstitutionConnector {
   id: string;
   name: string;
@@ -119,7 +164,9 @@ export interface InstitutionConnector {
   sandbox?: boolean;
   start(credentials: Credentials, ctx: ConnectorContext): Promise<StepResult>;
   answer(answers: SecurityAnswers, connectorState: Json, ctx: ConnectorContext): Promise<StepResult>;
-  fetchData(connectorState: Json, ctx: ConnectorContext): Promise<AggregatedData>;
+  fetchData(connectorState: Json, ctx: ConnectorContext): Promise<FetchResult>;
+  /** Labels for the Connect widget's login form where the defaults (username, password) do not fit. */
+  loginForm?: LoginForm;
   /** Seconds before the institution starts aggregating after a login (sandbox `test_pending`); 0 when absent. */
   aggregationDelaySeconds?(connectorState: Json): number;
 }

@@ -4,6 +4,8 @@ import type { ErrorCode } from "../errors/catalog.js";
 export interface Login {
   id: string;
   customerId: string;
+  /** The card's identity (customer + institution + username + language, keyed hash): its CardVault key. */
+  lookupHash: string;
   institution: string;
   language: "en" | "fr";
   usernameEnc: string;

@@ -1,12 +1,14 @@
 import { withTimeout } from "../connectors/bounded-call.js";
 import type { ConnectorRegistry } from "../connectors/registry.js";
-import type { AggregatedData, ConnectorContext } from "../connectors/types.js";
+import type { AggregatedData, ConnectorContext, FetchResult } from "../connectors/types.js";
+import type { ErrorCode } from "../errors/catalog.js";
 import type { Job } from "../jobs/job.js";
 import type { Clock } from "../lib/clock.js";
 import type { FaultPoints } from "../lib/fault-points.js";
 import { newRandomId } from "../lib/ids.js";
 import { buildSnapshot } from "../logins/build-snapshot.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
+import type { Login } from "../logins/login.js";
 import type { NightlyOutcomes } from "../refresh/record-refresh-outcome.js";
 import type { Storage } from "../storage/storage.js";
 import { aggregationEvents } from "../webhooks/aggregation-events.js";
@@ -35,7 +37,7 @@ export interface AggregationDeps {
   indexKey: Buffer;
   idleTtlSeconds: number;
   connectorTimeoutSeconds: number;
-  connectorContext(customerId: string, institution: string): ConnectorContext;
+  connectorContext(customerId: string, institution: string, cardLookupHash: string): ConnectorContext;
   faults: FaultPoints;
   webhooks: WebhookPublisher;
   nightlyOutcomes: NightlyOutcomes;
@@ -65,50 +67,58 @@ async function aggregateSession(deps: AggregationDeps, job: Job, session: Sessio
   const loginId = session.loginId ?? "";
   const connector = deps.connectors.find(session.institution);
   if (!connector) throw new Error(`institution ${session.institution} is not configured`);
-  let data: AggregatedData;
+  const card = await deps.storage.logins.find(session.customerId, loginId);
+  if (!card) return; // deleted meanwhile: nothing to fetch for
+  let fetched: FetchResult;
   try {
-    data = await withTimeout(
-      connector.fetchData(deps.secrets.openConnectorState(session), deps.connectorContext(session.customerId, session.institution)),
-      deps.connectorTimeoutSeconds,
-    );
+    const ctx = deps.connectorContext(session.customerId, session.institution, card.lookupHash);
+    fetched = await withTimeout(connector.fetchData(deps.secrets.openConnectorState(session), ctx), deps.connectorTimeoutSeconds);
   } catch (error) {
     // The last attempt tells the card: cached calls then answer AGGREGATION_ERROR.
-    if (job.attempts >= job.maxAttempts) {
-      const card = session.mode === "nightly" && (await deps.storage.logins.find(session.customerId, loginId));
-      if (card) {
-        const failure = {
-          at: deps.clock.now(),
-          state: "Aggregating",
-          errorCode: "AGGREGATION_ERROR",
-          requestId: session.requestId,
-        } as const;
-        await deps.nightlyOutcomes.failed(deps.storage, card, failure);
-      } else await deps.storage.logins.recordRefreshError(loginId, "AGGREGATION_ERROR");
-    }
+    if (job.attempts >= job.maxAttempts) await recordFailure(deps, session, card, "AGGREGATION_ERROR");
     throw error;
   }
+  // An expected refusal (access revoked) is the card's outcome, not a fault to retry.
+  if (fetched.kind === "failed") return recordFailure(deps, session, card, fetched.code);
+  // Nothing new may be fetched yet: the card's last data serves, if it has any.
+  if (fetched.kind === "unchanged" && !card.snapshotId) return recordFailure(deps, session, card, "RETRY_LATER");
   const now = deps.clock.now();
   await deps.storage.transaction(async (tx) => {
-    const card = await tx.logins.find(session.customerId, loginId);
-    if (!card) return; // deleted meanwhile: nothing to publish
-    const snapshotId = newRandomId();
-    const snapshot = buildSnapshot(data, card.id, deps.indexKey);
-    await tx.logins.insertSnapshot(snapshotId, card.id, now, snapshot);
-    await tx.logins.recordRefresh(card.id, { snapshotId, at: connectedAt, loginType: data.loginType });
-    if (session.mode === "nightly") {
-      await deps.nightlyOutcomes.completed(tx, card.id, connectedAt);
-    }
+    const current = await tx.logins.find(session.customerId, loginId);
+    if (!current) return; // deleted meanwhile: nothing to publish
+    const published = fetched.kind === "data" ? await publishSnapshot(deps, tx, current, fetched.data, connectedAt, now) : null;
+    if (session.mode === "nightly") await deps.nightlyOutcomes.completed(tx, current.id, connectedAt);
+    const snapshotId = published?.snapshotId ?? current.snapshotId;
     const served = {
       ...touched(session, now, { idleTtlSeconds: deps.idleTtlSeconds, leaseSeconds: 0 }),
       snapshotId,
       connectorStateEnc: null,
     };
     if (!(await tx.sessions.replace(served, session.version))) throw new Error("session changed during aggregation; retrying");
-    // The webhooks commit with the data they announce: neither exists without the other (R7).
-    const refreshed = { ...card, snapshotId, lastRefreshAt: connectedAt, lastRefreshError: null, loginType: data.loginType };
-    const cardData = { session: served, login: refreshed, username: deps.secrets.username(card), snapshotId, snapshot };
-    for (const event of aggregationEvents(deps.connectors, cardData)) await deps.webhooks.publish(event, tx);
+    if (published) {
+      // The webhooks commit with the data they announce: neither exists without the other (R7).
+      const cardData = { ...published, session: served, username: deps.secrets.username(current) };
+      for (const event of aggregationEvents(deps.connectors, cardData)) await deps.webhooks.publish(event, tx);
+    }
     deps.faults.hit("aggregation:before-commit");
   });
   deps.faults.hit("aggregation:after-commit");
+}
+
+/** A new immutable snapshot, and the card pointed at it. */
+async function publishSnapshot(deps: AggregationDeps, tx: Storage, card: Login, data: AggregatedData, connectedAt: Date, now: Date) {
+  const snapshotId = newRandomId();
+  const snapshot = buildSnapshot(data, card.id, deps.indexKey);
+  await tx.logins.insertSnapshot(snapshotId, card.id, now, snapshot);
+  await tx.logins.recordRefresh(card.id, { snapshotId, at: connectedAt, loginType: data.loginType });
+  const login: Login = { ...card, snapshotId, lastRefreshAt: connectedAt, lastRefreshError: null, loginType: data.loginType };
+  return { snapshotId, snapshot, login };
+}
+
+/** The refresh failed for good: a nightly one is reported (GetNightlyRefreshStatus, webhook); any other marks the card. */
+async function recordFailure(deps: AggregationDeps, session: Session, card: Login, code: ErrorCode): Promise<void> {
+  if (session.mode === "nightly") {
+    const failure = { at: deps.clock.now(), state: "Aggregating", errorCode: code, requestId: session.requestId } as const;
+    await deps.nightlyOutcomes.failed(deps.storage, card, failure);
+  } else await deps.storage.logins.recordRefreshError(card.id, code);
 }

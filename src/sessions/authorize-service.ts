@@ -36,7 +36,7 @@ export interface AuthorizeServiceDeps {
   indexKey: Buffer;
   connectors: ConnectorRegistry;
   clock: Clock;
-  connectorContext(customerId: string, institution: string): ConnectorContext;
+  connectorContext(customerId: string, institution: string, cardLookupHash: string): ConnectorContext;
   sessionIdleTtlSeconds: number;
   sessionAbsoluteTtlSeconds: number;
   mfaAttemptsPerRequest: number;
@@ -283,8 +283,9 @@ export class AuthorizeService {
    */
   async #runStep(session: Session, step: StepRequest): Promise<AuthorizeOutcome> {
     const connector = this.#connector(session.institution);
-    const ctx = this.deps.connectorContext(session.customerId, session.institution);
     const credentials = await this.#credentialsOf(session);
+    const cardLookupHash = this.deps.secrets.lookupHash(session.customerId, session.institution, credentials.username, session.language);
+    const ctx = this.deps.connectorContext(session.customerId, session.institution, cardLookupHash);
     const reserved = await this.deps.attempts.reserve(
       step.step === "answer" && session.loginId
         ? cardAttemptSubject(session.loginId)

@@ -194,6 +194,8 @@ export class LoginStore {
 
   /** Removes the card and every row that refers to it; returns false if it was not the customer's. */
   async delete(customerId: string, loginId: string): Promise<boolean> {
+    const card = this.db.selectFrom("logins").select("lookup_hash").where("id", "=", loginId).where("customer_id", "=", customerId);
+    await this.db.deleteFrom("card_vault").where("lookup_hash", "in", card).execute();
     const result = await this.db.deleteFrom("logins").where("id", "=", loginId).where("customer_id", "=", customerId).executeTakeFirst();
     if (result.numDeletedRows !== 1n) return false;
     const sessionIds = this.db.selectFrom("sessions").select("request_id").where("login_id", "=", loginId);
@@ -212,6 +214,7 @@ function fromRow(r: Selectable<LoginRow>): Login {
   return {
     id: r.id,
     customerId: r.customer_id,
+    lookupHash: r.lookup_hash,
     institution: r.institution,
     language: r.language as Login["language"],
     usernameEnc: r.username_enc,

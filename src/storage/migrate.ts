@@ -7,6 +7,7 @@ import * as connectSettings from "./migrations/005-connect-settings.js";
 import * as nightlyRefresh from "./migrations/006-nightly-refresh.js";
 import * as webhooks from "./migrations/007-webhooks.js";
 import * as institutionMemory from "./migrations/008-institution-memory.js";
+import * as cardVault from "./migrations/009-card-vault.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled into the program: no file-system scanning at start. */
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   "006-nightly-refresh": nightlyRefresh,
   "007-webhooks": webhooks,
   "008-institution-memory": institutionMemory,
+  "009-card-vault": cardVault,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -14,6 +14,7 @@ export interface Database {
   attempt_counters: AttemptCounterRow;
   jobs: JobRow;
   institution_memory: InstitutionMemoryRow;
+  card_vault: CardVaultRow;
   webhook_endpoints: WebhookEndpointRow;
   webhook_events: WebhookEventRow;
   webhook_attempts: WebhookAttemptRow;
@@ -184,4 +185,11 @@ export interface UsageDayRow {
   /** UTC day, YYYY-MM-DD. */
   day: string;
   live_connections: number;
+}
+
+export interface CardVaultRow {
+  lookup_hash: string;
+  customer_id: string;
+  value_enc: string;
+  updated_at: number;
 }

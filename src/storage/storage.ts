@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { AttemptStore } from "./attempt-store.js";
 import { AuthorizeTokenStore } from "./authorize-token-store.js";
+import { CardVaultStore } from "./card-vault-store.js";
 import { CustomerStore } from "./customer-store.js";
 import { InstitutionMemoryStore } from "./institution-memory-store.js";
 import { JobStore } from "./job-store.js";
@@ -21,6 +22,7 @@ export class Storage {
   readonly attempts: AttemptStore;
   readonly jobs: JobStore;
   readonly institutionMemory: InstitutionMemoryStore;
+  readonly cardVault: CardVaultStore;
   readonly webhooks: WebhookStore;
   readonly usage: UsageStore;
 
@@ -36,6 +38,7 @@ export class Storage {
     this.attempts = new AttemptStore(db);
     this.jobs = new JobStore(db);
     this.institutionMemory = new InstitutionMemoryStore(db);
+    this.cardVault = new CardVaultStore(db);
     this.webhooks = new WebhookStore(db);
     this.usage = new UsageStore(db);
   }

@@ -31,7 +31,7 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { ConnectorRegistry } from "../../src/connectors/registry.js";
-import type { AggregatedData } from "../../src/connectors/types.js";
+import type { FetchResult } from "../../src/connectors/types.js";
 import { createDeps, type Deps } from "../../src/deps.js";
 import { createTestApp, flinksCapital, SANDBOX_ANSWERS, type TestApp } from "../helpers/test-app.js";
 
@@ -89,11 +89,17 @@ function fcParameters<T>(numRuns: number, examples: T[]): fc.Parameters<[T]> {
  */
 function quickSandbox(): ConnectorRegistry {
   const bank = flinksCapital();
-  let data: Promise<AggregatedData> | undefined;
-  const small = (full: AggregatedData): AggregatedData => ({
-    ...full,
-    accounts: full.accounts.map((account) => ({ ...account, transactions: account.transactions.slice(0, 5) })),
-  });
+  let data: Promise<FetchResult> | undefined;
+  const small = (full: FetchResult): FetchResult =>
+    full.kind !== "data"
+      ? full
+      : {
+          kind: "data",
+          data: {
+            ...full.data,
+            accounts: full.data.accounts.map((account) => ({ ...account, transactions: account.transactions.slice(0, 5) })),
+          },
+        };
   return new ConnectorRegistry([{ ...bank, fetchData: (state, ctx) => (data ??= bank.fetchData(state, ctx).then(small)) }]);
 }
 

@@ -173,6 +173,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             "006-nightly-refresh",
             "007-webhooks",
             "008-institution-memory",
+            "009-card-vault",
           ]);
         } finally {
           await again.db.destroy();
@@ -284,6 +285,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         expect(created).toStrictEqual({
           id: first.id,
           customerId: first.customerId,
+          lookupHash: first.lookupHash,
           institution: "FlinksCapital",
           language: "fr",
           usernameEnc: first.usernameEnc,
@@ -419,7 +421,8 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         const doomed = await h.storage.logins.findOrCreate(loginCandidate({ customerId }));
         const kept = await h.storage.logins.findOrCreate(loginCandidate({ customerId }));
 
-        async function furnish(loginId: string) {
+        async function furnish(loginId: string, lookupHash: string) {
+          await h.storage.cardVault.write(lookupHash, customerId, `sealed:${loginId}`, T0);
           const sessions = [sessionFixture({ customerId, loginId }), sessionFixture({ customerId, loginId, mode: "cached" })];
           const tokens: string[] = [];
           const snapshots = [newRandomId(), newRandomId()];
@@ -433,12 +436,12 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
           for (const id of snapshots) await h.storage.logins.insertSnapshot(id, loginId, T0, snapshotFixture());
           return { sessions, tokens, snapshots };
         }
-        const doomedRows = await furnish(doomed.id);
-        const keptRows = await furnish(kept.id);
+        const doomedRows = await furnish(doomed.id, doomed.lookupHash);
+        const keptRows = await furnish(kept.id, kept.lookupHash);
         const unboundToken = tokenHash();
         await h.storage.authorizeTokens.insert(unboundToken, customerId, at(900_000));
 
-        async function present(rows: Awaited<ReturnType<typeof furnish>>, loginId: string) {
+        async function present(rows: Awaited<ReturnType<typeof furnish>>, loginId: string, lookupHash: string) {
           return {
             login: (await h.storage.logins.find(customerId, loginId)) !== undefined,
             sessions: await Promise.all(
@@ -446,18 +449,19 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             ),
             snapshots: await Promise.all(rows.snapshots.map(async (id) => (await h.storage.logins.findSnapshot(id)) !== undefined)),
             tokens: await Promise.all(rows.tokens.map((t) => tokenExists(h.db, t))),
+            vault: (await h.storage.cardVault.read(lookupHash)) !== undefined,
           };
         }
-        const all = { login: true, sessions: [true, true], snapshots: [true, true], tokens: [true, true] };
-        const none = { login: false, sessions: [false, false], snapshots: [false, false], tokens: [false, false] };
+        const all = { login: true, sessions: [true, true], snapshots: [true, true], tokens: [true, true], vault: true };
+        const none = { login: false, sessions: [false, false], snapshots: [false, false], tokens: [false, false], vault: false };
 
         // Another customer's delete removes nothing.
         expect(await h.storage.logins.delete(newRandomId(), doomed.id)).toBe(false);
-        expect(await present(doomedRows, doomed.id)).toEqual(all);
+        expect(await present(doomedRows, doomed.id, doomed.lookupHash)).toEqual(all);
 
         expect(await h.storage.logins.delete(customerId, doomed.id)).toBe(true);
-        expect(await present(doomedRows, doomed.id)).toEqual(none);
-        expect(await present(keptRows, kept.id)).toEqual(all);
+        expect(await present(doomedRows, doomed.id, doomed.lookupHash)).toEqual(none);
+        expect(await present(keptRows, kept.id, kept.lookupHash)).toEqual(all);
         expect(await tokenExists(h.db, unboundToken)).toBe(true);
 
         // Already gone: false again.

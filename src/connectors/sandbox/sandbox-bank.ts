@@ -3,6 +3,7 @@ import type {
   ConnectorContext,
   ConnectorFailure,
   Credentials,
+  FetchResult,
   InstitutionConnector,
   Json,
   SecurityAnswers,
@@ -128,7 +129,7 @@ export function createSandboxBank(bank: SandboxBank, timing: SandboxTiming): Ins
       return remember(state.seed, scenario, answerOf(scenario, answers, state), ctx);
     },
 
-    async fetchData(connectorState: Json, ctx: ConnectorContext) {
+    async fetchData(connectorState: Json, ctx: ConnectorContext): Promise<FetchResult> {
       const { seed } = fromJson(connectorState);
       const scenario = await scenarioOf(seed, ctx);
       if (scenario?.timing === "dispatched")
@@ -137,9 +138,9 @@ export function createSandboxBank(bank: SandboxBank, timing: SandboxTiming): Ins
         ...scenario?.data,
         loginType: scenario?.loginType ?? "Personal",
       });
-      if (!scenario?.reshape) return data;
+      if (!scenario?.reshape) return { kind: "data", data };
       const { logins } = await readUserRecord(ctx.memory, seed);
-      return scenario.reshape(data, { logins });
+      return { kind: "data", data: scenario.reshape(data, { logins }) };
     },
 
     aggregationDelaySeconds(connectorState: Json): number {
