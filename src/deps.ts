@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import { CallerAuth } from "./api/flinks/caller-auth.js";
 import type { FlinksServices } from "./api/flinks/flinks-routes.js";
+import { CardDataService } from "./card-data/card-data-service.js";
 import type { Config } from "./config/config.js";
 import { GuardedHttpClient } from "./connectors/http/guarded-http-client.js";
 import type { HttpClient } from "./connectors/http/http-client.js";
@@ -11,28 +12,27 @@ import type { ConnectorContext } from "./connectors/types.js";
 import { AuthorizeTokenIssuer } from "./customers/authorize-token-issuer.js";
 import { CustomerDirectory } from "./customers/customer-directory.js";
 import { type CustomerKeys, ensureDevelopmentCustomer } from "./customers/development-customer.js";
-import { JobQueue } from "./jobs/job-queue.js";
-import { JobRunner } from "./jobs/job-runner.js";
+import { createAggregationHandler } from "./jobs/aggregation-job.js";
+import { createNightlyRefreshHandler } from "./jobs/nightly-refresh-job.js";
+import { createWebhookDeliveryHandler } from "./jobs/webhook-delivery-job.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { createFaultPoints } from "./lib/fault-points.js";
 import { VirtualClock } from "./lib/virtual-clock.js";
-import { CardDataService } from "./logins/card-data-service.js";
 import { CardSecrets } from "./logins/card-secrets.js";
 import { CardVaults } from "./logins/card-vaults.js";
 import { InstitutionMemories } from "./logins/institution-memories.js";
 import { StoredMfaAnswers } from "./logins/stored-mfa-answers.js";
+import { JobQueue } from "./queue/job-queue.js";
+import { JobRunner } from "./queue/job-runner.js";
 import { CardRefreshService } from "./refresh/card-refresh-service.js";
 import { NightlyCron } from "./refresh/nightly-cron.js";
-import { createNightlyRefreshHandler, nightlyRefreshJob } from "./refresh/nightly-refresh-job.js";
 import { NightlyOutcomes } from "./refresh/record-refresh-outcome.js";
 import { AttemptLimiter, defaultAttemptLimits } from "./security/attempt-limiter.js";
-import { aggregationJob, createAggregationHandler } from "./sessions/aggregation-job.js";
-import { AuthorizeService, type AuthorizeStepPayload, authorizeStepJob } from "./sessions/authorize-service.js";
+import { AuthorizeService } from "./sessions/authorize-service.js";
 import { openDatabase, type StoreKind } from "./storage/open-database.js";
 import { Storage } from "./storage/storage.js";
 import { loadMasterKeys } from "./vault/master-keys.js";
 import { Vault } from "./vault/vault.js";
-import { createWebhookDeliveryHandler, webhookDeliveryJob } from "./webhooks/webhook-delivery.js";
 import { WebhookPublisher } from "./webhooks/webhook-publisher.js";
 import { WebhookSettings } from "./webhooks/webhook-settings.js";
 
@@ -115,7 +115,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     claimSeconds: config.jobClaimSeconds,
     retryBaseSeconds: config.jobRetryBaseSeconds,
     defaultMaxAttempts: config.jobMaxAttempts,
-    fixedRetrySeconds: { [webhookDeliveryJob.kind]: config.webhookRetrySeconds },
+    fixedRetrySeconds: { "webhook-delivery": config.webhookRetrySeconds },
   });
   const webhooks = new WebhookPublisher({ storage, vault, jobs, clock, maxAttempts: config.webhookMaxAttempts });
   const nightlyOutcomes = new NightlyOutcomes({ webhooks, secrets });
@@ -176,8 +176,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const runner = new JobRunner(
     jobs,
     {
-      [authorizeStepJob.kind]: (job) => services.authorize.runQueuedStep(job.payload as AuthorizeStepPayload),
-      [aggregationJob.kind]: createAggregationHandler({
+      "authorize-step": (job) => services.authorize.runQueuedStep(job.payload),
+      aggregate: createAggregationHandler({
         storage,
         secrets,
         connectors,
@@ -190,14 +190,14 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         webhooks,
         nightlyOutcomes,
       }),
-      [webhookDeliveryJob.kind]: createWebhookDeliveryHandler({
+      "webhook-delivery": createWebhookDeliveryHandler({
         storage,
         vault,
         clock,
         requestTimeoutSeconds: config.webhookTimeoutSeconds,
         faults,
       }),
-      [nightlyRefreshJob.kind]: createNightlyRefreshHandler({
+      "nightly-refresh": createNightlyRefreshHandler({
         storage,
         authorize: services.authorize,
         storedAnswers,

@@ -1,11 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { ApiError } from "../errors/api-error.js";
-import { type ErrorCode, wireFlinksCode } from "../errors/catalog.js";
+import type { ErrorCode } from "../errors/catalog.js";
+import { errorBody } from "../wire/flinks/error-body.js";
 
 /**
- * The single error → HTTP serializer. Every error body has HttpStatusCode (equal to the
- * HTTP status), FlinksCode and Message; anything that is not an ApiError becomes a generic
- * 500 that leaks nothing (design.md §7).
+ * The single error → HTTP answer: the body is the Flinks error body (wire/flinks/error-body.ts);
+ * anything that is not an ApiError becomes a generic 500 that leaks nothing.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
@@ -16,14 +16,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((_request, reply) => sendError(reply, new ApiError("NOT_FOUND")));
 }
 
-export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
-  const body: Record<string, unknown> = {
-    HttpStatusCode: error.httpStatus,
-    FlinksCode: wireFlinksCode(error.code),
-    Message: error.message,
-    ...error.context,
-  };
-  return reply.code(error.httpStatus).type("application/json; charset=utf-8").send(JSON.stringify(body));
+export function sendError(reply: FastifyReply, error: ApiError, extra: Record<string, unknown> = {}): FastifyReply {
+  return reply
+    .code(error.httpStatus)
+    .type("application/json; charset=utf-8")
+    .send(JSON.stringify(errorBody(error, extra)));
 }
 
 const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
@@ -41,7 +38,7 @@ function fromFastifyError(error: FastifyError): ApiError {
     const field = error.validation[0]?.instancePath?.replace(/^\//, "").replace(/\//g, ".") || "body";
     return new ApiError(
       "INVALID_REQUEST",
-      { ValidationDetails: validationDetails(error) },
+      { validationDetails: validationDetails(error) },
       `Invalid request: ${field} ${error.validation[0]?.message ?? "is invalid"}.`,
     );
   }

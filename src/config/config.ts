@@ -1,9 +1,8 @@
 import { fileURLToPath } from "node:url";
-import { originProblem, redirectUrlProblem } from "../customers/connect-allow-lists.js";
+import { originProblem, redirectUrlProblem } from "../lib/connect-allow-lists.js";
 import { type FaultPoint, isFaultPoint } from "../lib/fault-points.js";
-import { parseTimeOfDay, type TimeOfDay } from "../refresh/nightly-schedule.js";
-import { MIN_WEBHOOK_SECRET_LENGTH } from "../webhooks/webhook-settings.js";
-import { checkWebhookUrl } from "../webhooks/webhook-url.js";
+import { parseTimeOfDay, type TimeOfDay } from "../lib/nightly-schedule.js";
+import { checkWebhookUrl, MIN_WEBHOOK_SECRET_LENGTH } from "../lib/webhook-receiver.js";
 
 /**
  * The one typed configuration. Every option: env var, unit in its name, default.

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Clock } from "../lib/clock.js";
 import { isUuid, sha256Hex } from "../lib/ids.js";
+import type { Customer } from "../records/customer.js";
 import type { CustomerStore } from "../storage/customer-store.js";
-import type { Customer } from "./customer.js";
 
 const CACHE_TTL_MS = 5_000;
 

@@ -1,7 +1,13 @@
 import { type ErrorCode, errorCatalog } from "./catalog.js";
 
-/** Extra fields Flinks puts on flow errors (RequestId, Links, Institution, Login). */
-export type ErrorContext = Record<string, unknown>;
+/** What an error is about, beyond its code: the wire format turns it into the error body's extra fields. */
+export interface ErrorContext {
+  /** The session the error happened in: clients keep their place with it. */
+  requestId?: string;
+  institution?: string;
+  /** Field → messages, for a request that failed validation. */
+  validationDetails?: Record<string, string[]>;
+}
 
 /** A failure the caller is told about; anything else becomes a generic 500. */
 export class ApiError extends Error {

@@ -1,6 +1,6 @@
 import type { AggregatedData } from "../connectors/types.js";
 import { deriveId } from "../lib/ids.js";
-import type { Snapshot } from "./snapshot.js";
+import type { Snapshot } from "../records/snapshot.js";
 
 /**
  * Gives each account and transaction its stable public id: a keyed hash of the LoginId and

@@ -1,9 +1,9 @@
 import type { Json } from "../connectors/types.js";
 import { keyedHash } from "../lib/ids.js";
 import { LruCache } from "../lib/lru-cache.js";
-import type { Session } from "../sessions/session.js";
+import type { Login } from "../records/login.js";
+import type { Session } from "../records/session.js";
 import type { Vault } from "../vault/vault.js";
-import type { Login } from "./login.js";
 
 export interface StoredCredentials {
   username: string;

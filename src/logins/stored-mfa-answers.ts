@@ -1,8 +1,8 @@
+import { normalizePromptKey } from "../connectors/prompt-key.js";
 import type { Challenge } from "../connectors/types.js";
-import { normalizePromptKey } from "../sessions/transitions.js";
+import type { Login } from "../records/login.js";
 import type { Storage } from "../storage/storage.js";
 import type { Vault } from "../vault/vault.js";
-import type { Login } from "./login.js";
 
 /** A question the bank asked this card, and its answer once someone gave one. */
 export interface StoredQuestion {

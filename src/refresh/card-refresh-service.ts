@@ -1,8 +1,8 @@
 import { ApiError } from "../errors/api-error.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Clock } from "../lib/clock.js";
-import type { Login, RefreshState } from "../logins/login.js";
 import type { StoredMfaAnswers, StoredQuestion } from "../logins/stored-mfa-answers.js";
+import type { Login, RefreshState } from "../records/login.js";
 import type { Storage } from "../storage/storage.js";
 import { needsAttention } from "./eligibility.js";
 

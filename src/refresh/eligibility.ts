@@ -1,4 +1,4 @@
-import type { Login } from "../logins/login.js";
+import type { Login } from "../records/login.js";
 
 /** A card is refreshed nightly only if it succeeded this recently (flinks-api.md §7.3). */
 export const NIGHTLY_SUCCESS_WINDOW_MS = 7 * 86_400_000;

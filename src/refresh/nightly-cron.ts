@@ -1,11 +1,11 @@
 import { EventEmitter } from "node:events";
 import type { FastifyBaseLogger } from "fastify";
-import type { JobQueue } from "../jobs/job-queue.js";
 import type { Clock } from "../lib/clock.js";
+import { nextRunAfter, nightOf, type TimeOfDay } from "../lib/nightly-schedule.js";
+import { type NightlyRefreshPayload, singletonKeys } from "../queue/job-kinds.js";
+import type { JobQueue } from "../queue/job-queue.js";
 import type { Storage } from "../storage/storage.js";
 import { isEligibleForNightly } from "./eligibility.js";
-import { type NightlyRefreshPayload, nightlyRefreshJob } from "./nightly-refresh-job.js";
-import { nextRunAfter, nightOf, type TimeOfDay } from "./nightly-schedule.js";
 
 /** Cards read and enqueued per transaction. */
 const PAGE_SIZE = 500;
@@ -61,9 +61,9 @@ export class NightlyCron {
         for (const card of eligible) {
           const payload: NightlyRefreshPayload = { customerId: card.customerId, loginId: card.id, night };
           const id = await this.deps.jobs.enqueue(
-            nightlyRefreshJob.kind,
+            "nightly-refresh",
             payload,
-            { singletonKey: nightlyRefreshJob.singletonKey(card.id, night) },
+            { singletonKey: singletonKeys.nightlyRefresh(card.id, night) },
             tx,
           );
           if (id) count++;

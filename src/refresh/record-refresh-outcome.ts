@@ -1,6 +1,6 @@
 import type { ErrorCode } from "../errors/catalog.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
-import type { Login, RefreshState } from "../logins/login.js";
+import type { Login, RefreshState } from "../records/login.js";
 import type { Storage } from "../storage/storage.js";
 import { refreshFailedEvent } from "../webhooks/refresh-failed-event.js";
 import type { WebhookPublisher } from "../webhooks/webhook-publisher.js";

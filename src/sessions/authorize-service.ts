@@ -3,17 +3,17 @@ import type { ConnectorRegistry } from "../connectors/registry.js";
 import type { ConnectorContext, Credentials, InstitutionConnector, Json, StepResult } from "../connectors/types.js";
 import { ApiError } from "../errors/api-error.js";
 import type { ErrorCode } from "../errors/catalog.js";
-import type { JobQueue } from "../jobs/job-queue.js";
 import type { Clock } from "../lib/clock.js";
 import type { FaultPoints } from "../lib/fault-points.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
-import type { Login } from "../logins/login.js";
 import type { StoredMfaAnswers } from "../logins/stored-mfa-answers.js";
+import { type AuthorizeStepPayload, singletonKeys } from "../queue/job-kinds.js";
+import type { JobQueue } from "../queue/job-queue.js";
+import type { Login } from "../records/login.js";
+import type { Session } from "../records/session.js";
 import { type AttemptLimiter, type AttemptOutcome, cardAttemptSubject, credentialsAttemptSubject } from "../security/attempt-limiter.js";
 import type { Storage } from "../storage/storage.js";
-import { aggregationJob } from "./aggregation-job.js";
 import { commitAuthorization } from "./commit-authorization.js";
-import type { Session } from "./session.js";
 import {
   applyStepResult,
   claimedForAnswer,
@@ -69,11 +69,7 @@ export interface LiveLogin {
 /** "sync": /Authorize calls the institution inline; "async": /AuthorizeAsync queues the call and answers 202. */
 export type FlowMode = "sync" | "async";
 
-type StepRequest = { step: "start" } | { step: "answer"; answers: Record<string, string[]> };
-
-export type AuthorizeStepPayload = { customerId: string; requestId: string } & StepRequest;
-
-export const authorizeStepJob = { kind: "authorize-step" };
+export type StepRequest = { step: "start" } | { step: "answer"; answers: Record<string, string[]> };
 
 export type AuthorizeOutcome =
   /** /AuthorizeAsync: the institution step is queued or running (202). */
@@ -206,7 +202,7 @@ export class AuthorizeService {
       }),
       mode: "cached",
       // While the card is being aggregated the session waits for the new data (202 meanwhile).
-      snapshotId: (await this.deps.jobs.findActive(aggregationJob.singletonKey(login.id))) ? null : login.snapshotId,
+      snapshotId: (await this.deps.jobs.findActive(singletonKeys.aggregation(login.id))) ? null : login.snapshotId,
     };
     await this.deps.storage.sessions.insert(session);
     const username = this.deps.secrets.username(login);
@@ -271,7 +267,7 @@ export class AuthorizeService {
   async #runOrQueue(session: Session, step: StepRequest, mode: FlowMode): Promise<AuthorizeOutcome> {
     if (mode === "sync") return this.#runStep(session, step);
     const payload: AuthorizeStepPayload = { customerId: session.customerId, requestId: session.requestId, ...step };
-    await this.deps.jobs.enqueue(authorizeStepJob.kind, payload, { maxAttempts: 1 });
+    await this.deps.jobs.enqueue("authorize-step", payload, { maxAttempts: 1 });
     return { kind: "pending", session };
   }
 
@@ -327,7 +323,7 @@ export class AuthorizeService {
       { ...session, state: "failed", errorCode: "CONCURRENT_SESSION", credentialsEnc: null, leaseUntil: null },
       session.version,
     );
-    throw new ApiError("CONCURRENT_SESSION", taken && holder ? { RequestId: holder } : {});
+    throw new ApiError("CONCURRENT_SESSION", taken && holder ? { requestId: holder } : {});
   }
 
   async #credentialsOf(session: Session): Promise<Credentials> {
@@ -392,7 +388,7 @@ export class AuthorizeService {
     const session = await this.deps.storage.sessions.find(customerId, requestId);
     if (!session) throw new ApiError("SESSION_NONEXISTENT");
     const now = this.deps.clock.now();
-    if (isExpired(session, now)) throw new ApiError("SESSION_EXPIRED", { RequestId: requestId });
+    if (isExpired(session, now)) throw new ApiError("SESSION_EXPIRED", { requestId: requestId });
     if (isBusy(session, now) || (session.state !== "connecting" && session.state !== "answering")) return session;
     const recovered = recoveredFromLapsedLease(session);
     await this.#commit(recovered, session.version);
@@ -462,5 +458,5 @@ function attemptOutcomeOf(result: StepResult): AttemptOutcome {
 
 /** Flow errors carry the RequestId and Institution so the caller can keep its place (flinks-api.md §8). */
 function flowError(code: ErrorCode, session: Session): ApiError {
-  return new ApiError(code, { RequestId: session.requestId, Institution: session.institution });
+  return new ApiError(code, { requestId: session.requestId, institution: session.institution });
 }

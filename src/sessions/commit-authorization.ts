@@ -1,13 +1,13 @@
 import { ApiError } from "../errors/api-error.js";
-import type { JobQueue } from "../jobs/job-queue.js";
 import { type Clock, utcDay } from "../lib/clock.js";
 import type { FaultPoints } from "../lib/fault-points.js";
 import { newRandomId } from "../lib/ids.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
-import type { Login } from "../logins/login.js";
+import { type AggregationPayload, singletonKeys } from "../queue/job-kinds.js";
+import type { JobQueue } from "../queue/job-queue.js";
+import type { Login } from "../records/login.js";
+import type { Session } from "../records/session.js";
 import type { Storage } from "../storage/storage.js";
-import { type AggregationPayload, aggregationJob } from "./aggregation-job.js";
-import type { Session } from "./session.js";
 import { type Timing, touched } from "./transitions.js";
 
 export interface CommitAuthorizationDeps {
@@ -38,7 +38,7 @@ export async function commitAuthorization(
       ? await tx.logins.find(session.customerId, session.loginId)
       : pending && (await createCard(deps, tx, session, pending.username));
     // Deleted while the login ran: the session ends like any other unknown card.
-    if (!card) throw new ApiError("INVALID_LOGIN", { RequestId: session.requestId });
+    if (!card) throw new ApiError("INVALID_LOGIN", { requestId: session.requestId });
     if (pending && session.save) await tx.logins.saveCredentials(card.id, deps.secrets.sealCardCredentials(card.id, pending));
     // ScheduleRefresh only takes effect on a card this session creates (flinks-api.md §5.1).
     const scheduled = !session.loginId && session.save && session.scheduleRefresh;
@@ -60,9 +60,9 @@ export async function commitAuthorization(
     if (session.mode === "live") await tx.usage.countLiveConnection(session.customerId, utcDay(now));
     const payload: AggregationPayload = { customerId: session.customerId, requestId: session.requestId, connectedAtMs: now.getTime() };
     await deps.jobs.enqueue(
-      aggregationJob.kind,
+      "aggregate",
       payload,
-      { singletonKey: aggregationJob.singletonKey(card.id), runAt: new Date(now.getTime() + aggregation.delaySeconds * 1000) },
+      { singletonKey: singletonKeys.aggregation(card.id), runAt: new Date(now.getTime() + aggregation.delaySeconds * 1000) },
       tx,
     );
     deps.faults.hit("commit-authorization:before-commit");

@@ -1,6 +1,7 @@
+import { normalizePromptKey } from "../connectors/prompt-key.js";
 import type { Challenge, ConnectorFailure, StepResult } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
-import type { Session } from "./session.js";
+import type { Session } from "../records/session.js";
 
 /**
  * The authorize flow as pure functions of (session, event, now): no I/O, table-tested in
@@ -151,13 +152,4 @@ export function matchResponses(challenges: Challenge[], responses: Record<string
 
 function acceptedKeys(challenge: Challenge): string[] {
   return challenge.type === "TextOrCall" ? [challenge.prompt, ...(challenge.iterables ?? [])] : [challenge.prompt];
-}
-
-/** Letters and digits only, case- and accent-folded. */
-export function normalizePromptKey(key: string): string {
-  return key
-    .normalize("NFD")
-    .replace(/\p{Diacritic}/gu, "")
-    .replace(/[^\p{L}\p{N}]/gu, "")
-    .toLowerCase();
 }

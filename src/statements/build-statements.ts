@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Holder } from "../connectors/types.js";
-import type { SnapshotAccount, SnapshotTransaction } from "../logins/snapshot.js";
+import type { SnapshotAccount, SnapshotTransaction } from "../records/snapshot.js";
 import { fitText, LETTER, type PdfPage, type PdfText, writePdf } from "./pdf-writer.js";
 
 /** How many monthly statements `/GetStatements` answers per account (flinks-api.md §6.4). */

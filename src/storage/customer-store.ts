@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { type ConnectSettings, type Customer, NO_CONNECT_SETTINGS } from "../customers/customer.js";
+import { type ConnectSettings, type Customer, NO_CONNECT_SETTINGS } from "../records/customer.js";
 import type { Database } from "./schema.js";
 
 /** A customer to store; without Connect settings its allow-lists are empty (the widget refuses every parent and redirect). */

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { ErrorCode } from "../errors/catalog.js";
-import type { Login, RefreshState } from "../logins/login.js";
-import type { Snapshot } from "../logins/snapshot.js";
+import type { Login, RefreshState } from "../records/login.js";
+import type { Snapshot } from "../records/snapshot.js";
 import type { Database, LoginRow } from "./schema.js";
 
 export interface NewLogin {

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Challenge } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
-import type { Session } from "../sessions/session.js";
+import type { Session } from "../records/session.js";
 import { GroupedWriter } from "./grouped-writer.js";
 import type { Database, SessionRow } from "./schema.js";
 

@@ -1,8 +1,8 @@
 import { dataEnvelope } from "../api/flinks/card-data-replies.js";
 import { detailView } from "../api/flinks/get-accounts.js";
-import { wireDetailAccount, wireHolder } from "../api/flinks/wire-accounts.js";
 import type { ConnectorRegistry } from "../connectors/registry.js";
-import type { CardData } from "../logins/card-data-service.js";
+import type { CardData } from "../records/card-data.js";
+import { wireDetailAccount, wireHolder } from "../wire/flinks/wire-accounts.js";
 import type { WebhookEvent } from "./webhook-event.js";
 
 /**

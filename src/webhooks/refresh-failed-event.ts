@@ -1,6 +1,6 @@
-import { flinksTimestamp, wireLogin } from "../api/flinks/wire-format.js";
 import { type ErrorCode, errorCatalog, wireFlinksCode } from "../errors/catalog.js";
-import type { Login } from "../logins/login.js";
+import type { Login } from "../records/login.js";
+import { flinksTimestamp, wireLogin } from "../wire/flinks/wire-format.js";
 import type { WebhookEvent } from "./webhook-event.js";
 
 /**

@@ -1,9 +1,9 @@
-import type { JobQueue } from "../jobs/job-queue.js";
 import type { Clock } from "../lib/clock.js";
 import { newRandomId } from "../lib/ids.js";
+import { singletonKeys } from "../queue/job-kinds.js";
+import type { JobQueue } from "../queue/job-queue.js";
 import type { Storage } from "../storage/storage.js";
 import type { Vault } from "../vault/vault.js";
-import { webhookDeliveryJob } from "./webhook-delivery.js";
 import { eventBody, type WebhookEvent, webhookBodyAad } from "./webhook-event.js";
 
 export interface WebhookPublisherDeps {
@@ -44,9 +44,9 @@ export class WebhookPublisher {
   /** A delivery job for a stored event (publish, replay); one queued at a time per event. */
   async enqueueDelivery(customerId: string, eventId: string, tx: Storage = this.deps.storage): Promise<void> {
     await this.deps.jobs.enqueue(
-      webhookDeliveryJob.kind,
+      "webhook-delivery",
       { customerId, eventId },
-      { singletonKey: webhookDeliveryJob.singletonKey(eventId), maxAttempts: this.deps.maxAttempts },
+      { singletonKey: singletonKeys.webhookDelivery(eventId), maxAttempts: this.deps.maxAttempts },
       tx,
     );
   }

@@ -3,9 +3,6 @@ import type { Clock } from "../lib/clock.js";
 import type { Storage } from "../storage/storage.js";
 import type { Vault } from "../vault/vault.js";
 
-/** Shortest signing secret accepted: an HMAC key any shorter is guessable. */
-export const MIN_WEBHOOK_SECRET_LENGTH = 16;
-
 /**
  * A customer's receiver: its URL and the HMAC secret the events are signed with. The
  * secret is bankgate's own per customer, not the customer's secret key (which is stored

@@ -8,10 +8,10 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Customer } from "../../src/customers/customer.js";
 import { newRandomId } from "../../src/lib/ids.js";
-import type { Snapshot } from "../../src/logins/snapshot.js";
-import type { Session } from "../../src/sessions/session.js";
+import type { Customer } from "../../src/records/customer.js";
+import type { Session } from "../../src/records/session.js";
+import type { Snapshot } from "../../src/records/snapshot.js";
 import type { NewLogin } from "../../src/storage/login-store.js";
 import type { OpenedDatabase, StoreKind } from "../../src/storage/open-database.js";
 import type { Database } from "../../src/storage/schema.js";

@@ -3,10 +3,10 @@
  * two connections to one store standing in for two worker processes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Job } from "../../src/jobs/job.js";
-import { JobQueue } from "../../src/jobs/job-queue.js";
 import { ManualClock } from "../../src/lib/clock.js";
 import { newRandomId } from "../../src/lib/ids.js";
+import type { Job } from "../../src/queue/job.js";
+import { JobQueue } from "../../src/queue/job-queue.js";
 import { Storage } from "../../src/storage/storage.js";
 import { Vault } from "../../src/vault/vault.js";
 import { createTestStore, skipPostgres, type TestStore } from "../helpers/test-store.js";
@@ -20,7 +20,7 @@ describe.each(["sqlite", "postgres"] as const)("job queue: %s", (store) => {
     let storages: Storage[];
     let clock: ManualClock;
     /** Two queues over two connections: two workers. */
-    let queues: [JobQueue, JobQueue];
+    let queues: [JobQueue<Record<string, unknown>>, JobQueue<Record<string, unknown>>];
     let kind: string;
 
     beforeAll(async () => {

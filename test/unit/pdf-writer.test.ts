@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { inflateSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import type { SnapshotAccount } from "../../src/logins/snapshot.js";
+import type { SnapshotAccount } from "../../src/records/snapshot.js";
 import { buildStatement, renderStatementPdf, statementPeriods, statementUniqueId } from "../../src/statements/build-statements.js";
 import { pdfString, textWidth, toWinAnsi, writePdf } from "../../src/statements/pdf-writer.js";
 

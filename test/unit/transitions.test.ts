@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StepResult } from "../../src/connectors/types.js";
-import type { Session } from "../../src/sessions/session.js";
+import type { Session } from "../../src/records/session.js";
 import {
   applyStepResult,
   claimedForAnswer,

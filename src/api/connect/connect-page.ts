@@ -1,9 +1,9 @@
 import { Type } from "typebox";
 import type { ConnectorRegistry } from "../../connectors/registry.js";
-import { isAllowedRedirectUrl } from "../../customers/connect-allow-lists.js";
-import { NO_CONNECT_SETTINGS } from "../../customers/customer.js";
 import type { CustomerDirectory } from "../../customers/customer-directory.js";
 import { ApiError } from "../../errors/api-error.js";
+import { isAllowedRedirectUrl } from "../../lib/connect-allow-lists.js";
+import { NO_CONNECT_SETTINGS } from "../../records/customer.js";
 import { listInstitutions } from "../bankgate/institutions.js";
 import { sendError } from "../errors.js";
 import type { FlinksApp } from "../flinks/flinks-routes.js";

@@ -65,7 +65,7 @@ export function registerConnectSessions(app: FlinksApp, deps: ConnectSessionsDep
       // Checked before a fresh token is bound: a token is not spent on a dead or foreign id.
       const session = await deps.storage.sessions.find(caller.customer.id, requestId);
       if (!session) throw new ApiError("SESSION_NONEXISTENT");
-      if (isExpired(session, deps.clock.now())) throw new ApiError("SESSION_EXPIRED", { RequestId: requestId });
+      if (isExpired(session, deps.clock.now())) throw new ApiError("SESSION_EXPIRED", { requestId: requestId });
       await services.callerAuth.adoptTokenFor(caller, requestId);
       try {
         return respondAuthorize(reply, await services.authorize.continue(caller.customer.id, requestId, {}, "sync"), services);
@@ -106,7 +106,7 @@ export function registerConnectSessions(app: FlinksApp, deps: ConnectSessionsDep
       const session = await deps.storage.sessions.find(customerId, boundTo);
       const ended = !session || isExpired(session, now) || session.state === "failed";
       if (!ended) {
-        throw new ApiError("INVALID_REQUEST", { RequestId: boundTo }, "The token's session is still open: resume it with its RequestId.");
+        throw new ApiError("INVALID_REQUEST", { requestId: boundTo }, "The token's session is still open: resume it with its RequestId.");
       }
       const token = newRandomId();
       if (!(await deps.storage.authorizeTokens.renew(tokenHash, customerId, boundTo, sha256Hex(token), now))) {

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
 import { isUuid, newRandomId } from "../../lib/ids.js";
-import { canonicalizeBody } from "./canonical-body.js";
+import { canonicalizeBody } from "../../wire/flinks/canonical-body.js";
 import type { FlinksRouteContext } from "./flinks-routes.js";
 
 const Body = Type.Object({

@@ -3,11 +3,11 @@ import { type Static, Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
 import { isUuid, newRandomId } from "../../lib/ids.js";
 import type { AuthorizeOutcome, FlowMode, LiveLogin, SessionOpening } from "../../sessions/authorize-service.js";
+import { canonicalizeBody } from "../../wire/flinks/canonical-body.js";
+import { DATA_LINKS, link, wireLogin } from "../../wire/flinks/wire-format.js";
 import { sendError } from "../errors.js";
 import type { Caller } from "./caller-auth.js";
-import { canonicalizeBody } from "./canonical-body.js";
 import type { FlinksRouteContext, FlinksServices } from "./flinks-routes.js";
-import { DATA_LINKS, link, wireLogin } from "./wire-format.js";
 
 const SecurityAnswer = Type.Union([Type.String({ maxLength: 4096 }), Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 10 })]);
 
@@ -133,7 +133,9 @@ export function respondAuthorize(reply: FastifyReply, outcome: AuthorizeOutcome,
   }
   const login = wireLogin(outcome.login, outcome.username);
   if (outcome.kind === "authorizedWithError") {
-    return sendError(reply, new ApiError(outcome.code, { RequestId: session.requestId, Institution: session.institution, Login: login }));
+    return sendError(reply, new ApiError(outcome.code, { requestId: session.requestId, institution: session.institution }), {
+      Login: login,
+    });
   }
   return reply.code(200).send({
     Links: DATA_LINKS,

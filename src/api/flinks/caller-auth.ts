@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { Customer } from "../../customers/customer.js";
 import { type CustomerDirectory, matchesHash } from "../../customers/customer-directory.js";
 import { ApiError } from "../../errors/api-error.js";
 import type { Clock } from "../../lib/clock.js";
 import { sha256Hex } from "../../lib/ids.js";
+import type { Customer } from "../../records/customer.js";
 import type { AuthorizeTokenStore } from "../../storage/authorize-token-store.js";
 
 /**

@@ -1,11 +1,12 @@
 import type { FastifyReply } from "fastify";
 import { Type } from "typebox";
+import type { CardRead } from "../../card-data/card-data-service.js";
 import type { ConnectorRegistry } from "../../connectors/registry.js";
-import type { CardData, CardRead } from "../../logins/card-data-service.js";
+import type { CardData } from "../../records/card-data.js";
+import { link, wireLogin } from "../../wire/flinks/wire-format.js";
 import { parseRequestId } from "./authorize.js";
 import type { CallerRequest } from "./caller-auth.js";
 import type { FlinksRouteContext, FlinksServices } from "./flinks-routes.js";
-import { link, wireLogin } from "./wire-format.js";
 
 /** What every data endpoint shares: reading the card through a session, the 202, the envelope. */
 

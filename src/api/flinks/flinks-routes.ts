@@ -1,9 +1,9 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
+import type { CardDataService } from "../../card-data/card-data-service.js";
 import type { ConnectorRegistry } from "../../connectors/registry.js";
 import type { AuthorizeTokenIssuer } from "../../customers/authorize-token-issuer.js";
 import type { CustomerDirectory } from "../../customers/customer-directory.js";
-import type { CardDataService } from "../../logins/card-data-service.js";
 import type { CardRefreshService } from "../../refresh/card-refresh-service.js";
 import type { AuthorizeService } from "../../sessions/authorize-service.js";
 import { registerAuthorize } from "./authorize.js";

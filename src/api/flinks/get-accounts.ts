@@ -1,12 +1,18 @@
 import { type Static, Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
 import { LruCache } from "../../lib/lru-cache.js";
-import type { CardData } from "../../logins/card-data-service.js";
-import { canonicalizeBody, looseKey } from "./canonical-body.js";
+import type { CardData } from "../../records/card-data.js";
+import { canonicalizeBody, looseKey } from "../../wire/flinks/canonical-body.js";
+import {
+  type AccountView,
+  accountsFilterFor,
+  selectAccounts,
+  wireDetailAccount,
+  wireSummaryAccount,
+} from "../../wire/flinks/wire-accounts.js";
+import { link } from "../../wire/flinks/wire-format.js";
 import { AnyId, dataEnvelope, pendingReply, readCard, registerDataPoll } from "./card-data-replies.js";
 import type { FlinksRouteContext, FlinksServices } from "./flinks-routes.js";
-import { type AccountView, accountsFilterFor, selectAccounts, wireDetailAccount, wireSummaryAccount } from "./wire-accounts.js";
-import { link } from "./wire-format.js";
 
 const IsoDate = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", examples: ["2026-01-31"] });
 const Guid = Type.String({ maxLength: 64 });

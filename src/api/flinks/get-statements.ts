@@ -1,8 +1,8 @@
 import { Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
 import { LruCache } from "../../lib/lru-cache.js";
-import type { CardData } from "../../logins/card-data-service.js";
-import type { SnapshotAccount } from "../../logins/snapshot.js";
+import type { CardData } from "../../records/card-data.js";
+import type { SnapshotAccount } from "../../records/snapshot.js";
 import {
   buildStatement,
   type NumberOfStatements,
@@ -12,10 +12,10 @@ import {
   statementPeriods,
   statementUniqueId,
 } from "../../statements/build-statements.js";
-import { canonicalizeBody } from "./canonical-body.js";
+import { canonicalizeBody } from "../../wire/flinks/canonical-body.js";
+import { accountsFilterFor, selectAccounts } from "../../wire/flinks/wire-accounts.js";
 import { AnyId, dataEnvelope, pendingReply, readCard, registerDataPoll } from "./card-data-replies.js";
 import type { FlinksRouteContext, FlinksServices } from "./flinks-routes.js";
-import { accountsFilterFor, selectAccounts } from "./wire-accounts.js";
 
 export const GetStatementsBody = Type.Object({
   RequestId: AnyId,

@@ -1,6 +1,6 @@
 import { Type } from "typebox";
+import { canonicalizeBody } from "../../wire/flinks/canonical-body.js";
 import { parseLoginId } from "./authorize.js";
-import { canonicalizeBody } from "./canonical-body.js";
 import type { FlinksRouteContext } from "./flinks-routes.js";
 
 const Params = Type.Object({ customerId: Type.String(), loginId: Type.String() });

@@ -1,6 +1,6 @@
 import { Type } from "typebox";
+import { flinksTimestamp } from "../../wire/flinks/wire-format.js";
 import type { FlinksRouteContext } from "./flinks-routes.js";
-import { flinksTimestamp } from "./wire-format.js";
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
+import { canonicalizeBody, looseKey } from "../../wire/flinks/canonical-body.js";
 import { parseLoginId } from "./authorize.js";
-import { canonicalizeBody, looseKey } from "./canonical-body.js";
 import type { FlinksRouteContext } from "./flinks-routes.js";
 
 const Body = Type.Object({

@@ -1,8 +1,8 @@
 import { type Static, Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
-import type { JobQueue } from "../../jobs/job-queue.js";
-import { aggregationJob } from "../../sessions/aggregation-job.js";
-import type { Session } from "../../sessions/session.js";
+import { singletonKeys } from "../../queue/job-kinds.js";
+import type { JobQueue } from "../../queue/job-queue.js";
+import type { Session } from "../../records/session.js";
 import type { Storage } from "../../storage/storage.js";
 import { parseRequestId } from "../flinks/authorize.js";
 import type { CallerAuth } from "../flinks/caller-auth.js";
@@ -63,7 +63,7 @@ export function registerSessionIntrospection(
       if (caller.proof.kind !== "apiKey") throw new ApiError("ACCESS_DENIED");
       const session = await deps.storage.sessions.find(caller.customer.id, parseRequestId(request.params.requestId));
       if (!session) throw new ApiError("SESSION_NONEXISTENT");
-      const job = session.loginId ? await deps.jobs.findLatest(aggregationJob.singletonKey(session.loginId)) : undefined;
+      const job = session.loginId ? await deps.jobs.findLatest(singletonKeys.aggregation(session.loginId)) : undefined;
       return {
         ...summarizeSession(session, deps.now()),
         aggregation: job

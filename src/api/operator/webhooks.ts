@@ -1,10 +1,10 @@
 import { Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
 import { isUuid } from "../../lib/ids.js";
+import { checkWebhookUrl, MIN_WEBHOOK_SECRET_LENGTH } from "../../lib/webhook-receiver.js";
 import type { Storage } from "../../storage/storage.js";
 import type { WebhookPublisher } from "../../webhooks/webhook-publisher.js";
-import { MIN_WEBHOOK_SECRET_LENGTH, type WebhookSettings } from "../../webhooks/webhook-settings.js";
-import { checkWebhookUrl } from "../../webhooks/webhook-url.js";
+import type { WebhookSettings } from "../../webhooks/webhook-settings.js";
 import type { CallerAuth } from "../flinks/caller-auth.js";
 import type { FlinksApp } from "../flinks/flinks-routes.js";
 import { listDeliveries } from "./webhook-deliveries.js";

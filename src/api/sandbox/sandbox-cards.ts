@@ -4,7 +4,7 @@ import { ApiError } from "../../errors/api-error.js";
 import { literalUnion } from "../../lib/literal-union.js";
 import type { CardSecrets } from "../../logins/card-secrets.js";
 import type { InstitutionMemories } from "../../logins/institution-memories.js";
-import type { Login } from "../../logins/login.js";
+import type { Login } from "../../records/login.js";
 import type { Storage } from "../../storage/storage.js";
 import type { CallerAuth, CallerRequest } from "../flinks/caller-auth.js";
 import type { FlinksApp } from "../flinks/flinks-routes.js";

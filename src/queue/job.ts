@@ -1,9 +1,11 @@
+import type { JobKind, JobPayloads } from "./job-kinds.js";
+
 /** A unit of background work: aggregation, an authorize step, a webhook delivery… */
-export interface Job {
+export interface Job<K extends JobKind = JobKind> {
   id: string;
-  kind: string;
+  kind: K;
   /** Decrypted payload (JSON). */
-  payload: unknown;
+  payload: JobPayloads[K];
   singletonKey: string | null;
   state: "queued" | "running" | "done" | "failed";
   /** Claims so far, the current one included: a claim is the compare-and-swap token. */

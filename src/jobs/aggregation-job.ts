@@ -2,32 +2,19 @@ import { withTimeout } from "../connectors/bounded-call.js";
 import type { ConnectorRegistry } from "../connectors/registry.js";
 import type { AggregatedData, ConnectorContext, FetchResult } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
-import type { Job } from "../jobs/job.js";
 import type { Clock } from "../lib/clock.js";
 import type { FaultPoints } from "../lib/fault-points.js";
 import { newRandomId } from "../lib/ids.js";
 import { buildSnapshot } from "../logins/build-snapshot.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
-import type { Login } from "../logins/login.js";
+import type { Job } from "../queue/job.js";
+import type { Login } from "../records/login.js";
+import type { Session } from "../records/session.js";
 import type { NightlyOutcomes } from "../refresh/record-refresh-outcome.js";
+import { touched } from "../sessions/transitions.js";
 import type { Storage } from "../storage/storage.js";
 import { aggregationEvents } from "../webhooks/aggregation-events.js";
 import type { WebhookPublisher } from "../webhooks/webhook-publisher.js";
-import type { Session } from "./session.js";
-import { touched } from "./transitions.js";
-
-export interface AggregationPayload {
-  customerId: string;
-  requestId: string;
-  /** When the live connection succeeded: the card's LastRefresh once its data is in. */
-  connectedAtMs: number;
-}
-
-export const aggregationJob = {
-  kind: "aggregate",
-  /** One aggregation per card at a time. */
-  singletonKey: (loginId: string) => `aggregate:${loginId}`,
-};
 
 export interface AggregationDeps {
   storage: Storage;
@@ -51,9 +38,9 @@ export interface AggregationDeps {
  * that job too, also when the job reruns after a crash. Idempotent: served sessions are
  * skipped.
  */
-export function createAggregationHandler(deps: AggregationDeps): (job: Job) => Promise<void> {
+export function createAggregationHandler(deps: AggregationDeps): (job: Job<"aggregate">) => Promise<void> {
   return async (job) => {
-    const payload = job.payload as AggregationPayload;
+    const { payload } = job;
     const origin = await deps.storage.sessions.find(payload.customerId, payload.requestId);
     if (!origin?.loginId) return;
     for (const session of await deps.storage.sessions.findAwaitingAggregation(payload.customerId, origin.loginId)) {
@@ -63,7 +50,7 @@ export function createAggregationHandler(deps: AggregationDeps): (job: Job) => P
   };
 }
 
-async function aggregateSession(deps: AggregationDeps, job: Job, session: Session, connectedAt: Date): Promise<void> {
+async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, session: Session, connectedAt: Date): Promise<void> {
   const loginId = session.loginId ?? "";
   const connector = deps.connectors.find(session.institution);
   if (!connector) throw new Error(`institution ${session.institution} is not configured`);

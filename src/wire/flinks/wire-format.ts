@@ -1,4 +1,4 @@
-import type { Login } from "../../logins/login.js";
+import type { Login } from "../../records/login.js";
 
 /**
  * Flinks writes timestamps as UTC without an offset and with 7 fractional digits

@@ -1,25 +1,13 @@
 import { ApiError } from "../errors/api-error.js";
-import type { Job } from "../jobs/job.js";
 import type { Clock } from "../lib/clock.js";
 import { newRandomId } from "../lib/ids.js";
-import type { RefreshState } from "../logins/login.js";
 import type { StoredMfaAnswers } from "../logins/stored-mfa-answers.js";
+import type { Job } from "../queue/job.js";
+import type { RefreshState } from "../records/login.js";
+import { isEligibleForNightly } from "../refresh/eligibility.js";
+import type { NightlyOutcomes } from "../refresh/record-refresh-outcome.js";
 import type { AuthorizeService } from "../sessions/authorize-service.js";
 import type { Storage } from "../storage/storage.js";
-import { isEligibleForNightly } from "./eligibility.js";
-import type { NightlyOutcomes } from "./record-refresh-outcome.js";
-
-export interface NightlyRefreshPayload {
-  customerId: string;
-  loginId: string;
-  /** The night this job belongs to ("YYYY-MM-DD", UTC). */
-  night: string;
-}
-
-export const nightlyRefreshJob = {
-  kind: "nightly-refresh",
-  singletonKey: (loginId: string, night: string) => `nightly:${loginId}:${night}`,
-};
 
 export interface NightlyRefreshDeps {
   storage: Storage;
@@ -40,9 +28,9 @@ export interface NightlyRefreshDeps {
  * session's outcome becomes the card's. The card is taken for the night before the bank is
  * called, so a rerun (another process's job, a retry after a crash) never calls twice.
  */
-export function createNightlyRefreshHandler(deps: NightlyRefreshDeps): (job: Job) => Promise<void> {
+export function createNightlyRefreshHandler(deps: NightlyRefreshDeps): (job: Job<"nightly-refresh">) => Promise<void> {
   return async (job) => {
-    const { customerId, loginId, night } = job.payload as NightlyRefreshPayload;
+    const { customerId, loginId, night } = job.payload;
     const card = await deps.storage.logins.find(customerId, loginId);
     if (!card || !isEligibleForNightly(card, deps.clock.now())) return;
     if (!(await deps.storage.logins.claimNight(loginId, night))) return;

@@ -1,3 +1,6 @@
+/** Shortest signing secret accepted: an HMAC key any shorter is guessable. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+
 /** Longest receiver URL accepted; longer ones are refused, never truncated. */
 const MAX_URL_LENGTH = 2048;
 

@@ -1,21 +1,11 @@
-import type { Job } from "../jobs/job.js";
 import type { Clock } from "../lib/clock.js";
 import type { FaultPoints } from "../lib/fault-points.js";
+import type { Job } from "../queue/job.js";
 import type { Storage } from "../storage/storage.js";
 import type { Vault } from "../vault/vault.js";
-import { signWebhook } from "./sign-webhook.js";
-import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, webhookBodyAad } from "./webhook-event.js";
-import { webhookSecretAad } from "./webhook-settings.js";
-
-export const webhookDeliveryJob = {
-  kind: "webhook-delivery",
-  singletonKey: (eventId: string) => `webhook:${eventId}`,
-};
-
-export interface WebhookDeliveryPayload {
-  customerId: string;
-  eventId: string;
-}
+import { signWebhook } from "../webhooks/sign-webhook.js";
+import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, webhookBodyAad } from "../webhooks/webhook-event.js";
+import { webhookSecretAad } from "../webhooks/webhook-settings.js";
 
 export interface WebhookDeliveryDeps {
   storage: Storage;
@@ -38,9 +28,9 @@ interface Outcome {
  * At least once: a crash between the receiver's 200 and the commit sends it again, with
  * the same EventId.
  */
-export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): (job: Job) => Promise<void> {
+export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): (job: Job<"webhook-delivery">) => Promise<void> {
   return async (job) => {
-    const { customerId, eventId } = job.payload as WebhookDeliveryPayload;
+    const { customerId, eventId } = job.payload;
     const event = await deps.storage.webhooks.findEvent(customerId, eventId);
     if (!event || event.state === "delivered") return;
     const endpoint = await deps.storage.webhooks.findEndpoint(customerId);

@@ -1,5 +1,5 @@
 import type { Holder } from "../../connectors/types.js";
-import type { Snapshot, SnapshotAccount, SnapshotTransaction } from "../../logins/snapshot.js";
+import type { Snapshot, SnapshotAccount, SnapshotTransaction } from "../../records/snapshot.js";
 
 /** What the caller asked to see; omitted flags default to "include" (flinks-api.md §6.1). */
 export interface AccountView {

@@ -6,6 +6,7 @@ import type { JobRow } from "../storage/schema.js";
 import type { Storage } from "../storage/storage.js";
 import type { Vault } from "../vault/vault.js";
 import type { EnqueueOptions, Job } from "./job.js";
+import type { JobKind, JobPayloads } from "./job-kinds.js";
 
 export interface JobQueueOptions {
   /** A claimed job not settled within this time is taken by another worker. */
@@ -14,7 +15,7 @@ export interface JobQueueOptions {
   retryBaseSeconds: number;
   defaultMaxAttempts: number;
   /** Kinds retried at a fixed interval instead (webhook deliveries: Flinks retries every 30 min). */
-  fixedRetrySeconds?: Readonly<Record<string, number>>;
+  fixedRetrySeconds?: Readonly<Partial<Record<string, number>>>;
 }
 
 /**
@@ -25,8 +26,9 @@ export interface JobQueueOptions {
  *   `claimSeconds` and the job runs again (at least once, never twice at once);
  * - failures are retried with exponential backoff up to `maxAttempts`.
  * `settled` events let waiters in this process wake at once; other processes poll.
+ * `Payloads` types each kind's payload: the app's JobPayloads, or a conformance test's own.
  */
-export class JobQueue {
+export class JobQueue<Payloads extends object = JobPayloads> {
   readonly events = new EventEmitter();
 
   constructor(
@@ -39,7 +41,12 @@ export class JobQueue {
   }
 
   /** Returns the job id, or null when the singleton key is held by an active job. */
-  async enqueue(kind: string, payload: unknown, options: EnqueueOptions = {}, tx: Storage = this.storage): Promise<string | null> {
+  async enqueue<K extends keyof Payloads & string>(
+    kind: K,
+    payload: Payloads[K],
+    options: EnqueueOptions = {},
+    tx: Storage = this.storage,
+  ): Promise<string | null> {
     const now = this.clock.now().getTime();
     const id = newRandomId();
     const inserted = await tx.jobs.insert({
@@ -61,7 +68,7 @@ export class JobQueue {
   }
 
   /** Claims up to `limit` due jobs of these kinds for this worker. */
-  async claim(kinds: readonly string[], limit: number): Promise<Job[]> {
+  async claim(kinds: readonly (keyof Payloads & string)[], limit: number): Promise<Job[]> {
     const now = this.clock.now();
     const lockedUntil = secondsAfter(now, this.options.claimSeconds).getTime();
     const claimed: Job[] = [];
@@ -112,9 +119,10 @@ export class JobQueue {
   }
 
   #toJob(row: Selectable<JobRow>): Job {
+    // The kind and payload were written together by enqueue, typed: they belong together.
     return {
       id: row.id,
-      kind: row.kind,
+      kind: row.kind as JobKind,
       payload: row.payload_enc === "" ? null : this.vault.decryptJson(row.payload_enc, payloadAad(row.id)),
       singletonKey: row.singleton_key,
       state: row.state as Job["state"],
@@ -122,7 +130,7 @@ export class JobQueue {
       maxAttempts: row.max_attempts,
       runAt: new Date(row.run_at),
       lastError: row.last_error,
-    };
+    } as Job;
   }
 }
 

@@ -1,16 +1,17 @@
 import { ApiError } from "../errors/api-error.js";
-import type { Job } from "../jobs/job.js";
-import type { JobQueue } from "../jobs/job-queue.js";
 import { type Clock, secondsAfter } from "../lib/clock.js";
 import { LruCache } from "../lib/lru-cache.js";
+import type { CardSecrets } from "../logins/card-secrets.js";
+import type { Job } from "../queue/job.js";
+import { singletonKeys } from "../queue/job-kinds.js";
+import type { JobQueue } from "../queue/job-queue.js";
+import type { CardData } from "../records/card-data.js";
+import type { Login } from "../records/login.js";
+import type { Session } from "../records/session.js";
+import type { Snapshot } from "../records/snapshot.js";
 import { type AttemptLimiter, cardAttemptSubject } from "../security/attempt-limiter.js";
-import { aggregationJob } from "../sessions/aggregation-job.js";
-import type { Session } from "../sessions/session.js";
 import { isExpired, isLiveStep, touched } from "../sessions/transitions.js";
 import type { Storage } from "../storage/storage.js";
-import type { CardSecrets } from "./card-secrets.js";
-import type { Login } from "./login.js";
-import type { Snapshot } from "./snapshot.js";
 
 export interface CardDataServiceDeps {
   storage: Storage;
@@ -25,14 +26,6 @@ export interface CardDataServiceDeps {
   pollIntervalMs: number;
   /** How long a synchronous data call waits for a running aggregation (Flinks: 210 s). */
   dataSyncWaitSeconds: number;
-}
-
-export interface CardData {
-  session: Session;
-  login: Login;
-  username: string;
-  snapshotId: string;
-  snapshot: Snapshot;
 }
 
 /** Ready data, or an aggregation still to finish (answered 202 by the data endpoints). */
@@ -55,13 +48,13 @@ export class CardDataService {
     await this.#touch(session, now);
     let snapshotId = session.snapshotId;
     if (!snapshotId) {
-      const job = await this.deps.jobs.findActive(aggregationJob.singletonKey(login.id));
+      const job = await this.deps.jobs.findActive(singletonKeys.aggregation(login.id));
       if (job) return { kind: "pending", session, job, dispatched: false };
-      if (login.lastRefreshError) throw new ApiError(login.lastRefreshError, { RequestId: requestId });
+      if (login.lastRefreshError) throw new ApiError(login.lastRefreshError, { requestId: requestId });
       snapshotId = login.snapshotId;
     }
     const snapshot = snapshotId ? await this.#snapshot(snapshotId) : undefined;
-    if (!snapshotId || !snapshot) throw new ApiError("AGGREGATION_ERROR", { RequestId: requestId });
+    if (!snapshotId || !snapshot) throw new ApiError("AGGREGATION_ERROR", { requestId: requestId });
     return { kind: "ready", data: { session, login, username: this.deps.secrets.username(login), snapshotId, snapshot } };
   }
 
@@ -112,7 +105,7 @@ export class CardDataService {
     const known = new Set(snapshot?.accounts.map((a) => a.id));
     const unknown = snapshot ? chosen.filter((id) => !known.has(id)) : [];
     if (chosen.length === 0 || unknown.length > 0) {
-      throw new ApiError("INVALID_REQUEST", { RequestId: requestId }, "Select one or more AccountIds of this card.");
+      throw new ApiError("INVALID_REQUEST", { requestId: requestId }, "Select one or more AccountIds of this card.");
     }
     await this.deps.storage.logins.saveSelectedAccounts(login.id, chosen);
     await this.#touch(session, now);
@@ -128,7 +121,7 @@ export class CardDataService {
   async deleteCard(customerId: string, loginId: string): Promise<boolean> {
     const card = await this.deps.storage.logins.find(customerId, loginId);
     if (!card) return false;
-    const aggregationKey = aggregationJob.singletonKey(card.id);
+    const aggregationKey = singletonKeys.aggregation(card.id);
     if (await this.deps.jobs.findActive(aggregationKey)) throw new ApiError("CARD_IN_USE");
     const holder = card.liveRequestId && (await this.deps.storage.sessions.find(customerId, card.liveRequestId));
     if (holder && isLiveStep(holder, this.deps.clock.now())) throw new ApiError("CARD_IN_USE");
@@ -144,8 +137,8 @@ export class CardDataService {
   async #authorizedCard(customerId: string, requestId: string, now: Date): Promise<{ session: Session; login: Login }> {
     const session = await this.deps.storage.sessions.find(customerId, requestId);
     if (!session) throw new ApiError("SESSION_NONEXISTENT");
-    if (isExpired(session, now)) throw new ApiError("SESSION_EXPIRED", { RequestId: requestId });
-    if (session.state !== "authorized" || !session.loginId) throw new ApiError("UNAUTHORIZED_SESSION", { RequestId: requestId });
+    if (isExpired(session, now)) throw new ApiError("SESSION_EXPIRED", { requestId: requestId });
+    if (session.state !== "authorized" || !session.loginId) throw new ApiError("UNAUTHORIZED_SESSION", { requestId: requestId });
     const login = await this.deps.storage.logins.find(customerId, session.loginId);
     if (!login) throw new ApiError("SESSION_NONEXISTENT");
     return { session, login };

@@ -1,8 +1,10 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Job } from "./job.js";
+import { JOB_KINDS, type JobKind } from "./job-kinds.js";
 import type { JobQueue } from "./job-queue.js";
 
-export type JobHandler = (job: Job) => Promise<void>;
+/** One handler per job kind, each typed by its kind's payload. */
+export type JobHandlers = { [K in JobKind]: (job: Job<K>) => Promise<void> };
 
 export interface JobRunnerOptions {
   /** Jobs run at once by this process. */
@@ -24,7 +26,7 @@ export class JobRunner {
 
   constructor(
     private readonly queue: JobQueue,
-    private readonly handlers: Readonly<Record<string, JobHandler>>,
+    private readonly handlers: JobHandlers,
     private readonly options: JobRunnerOptions,
     private readonly log: Pick<FastifyBaseLogger, "warn" | "error">,
   ) {}
@@ -47,7 +49,7 @@ export class JobRunner {
   /** Runs due jobs until none is left (tests and one-shot commands). */
   async runUntilIdle(): Promise<void> {
     for (;;) {
-      const jobs = await this.queue.claim(Object.keys(this.handlers), this.options.concurrency);
+      const jobs = await this.queue.claim(JOB_KINDS, this.options.concurrency);
       if (jobs.length === 0 && this.#inFlight.size === 0) return;
       await Promise.all([...jobs.map((job) => this.#execute(job)), ...this.#inFlight]);
     }
@@ -66,7 +68,7 @@ export class JobRunner {
 
   async #claimSafely(limit: number): Promise<Job[]> {
     try {
-      return await this.queue.claim(Object.keys(this.handlers), limit);
+      return await this.queue.claim(JOB_KINDS, limit);
     } catch (error) {
       this.log.error({ err: error }, "claiming jobs failed");
       return [];
@@ -93,9 +95,9 @@ export class JobRunner {
   }
 
   async #execute(job: Job): Promise<void> {
-    const handler = this.handlers[job.kind];
+    // A Job<K> always carries K's payload; TypeScript cannot follow that through the union.
+    const handler = this.handlers[job.kind] as (job: Job) => Promise<void>;
     try {
-      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       await handler(job);
       await this.queue.complete(job);
     } catch (error) {

@@ -1,0 +1,29 @@
+/**
+ * The layers of src/, lowest first: a module imports only from its own folder and from layers
+ * before its own — type imports included. Folders listed together form one layer and do not
+ * import each other. docs/architecture.md explains each layer; its layer table must list these.
+ */
+export const LAYERS: readonly (readonly string[])[] = [
+  ["lib"],
+  ["errors"],
+  ["config"],
+  ["connectors"],
+  ["sim"],
+  ["records"],
+  ["vault", "storage"],
+  ["queue"],
+  ["customers", "security"],
+  ["logins"],
+  ["statements"],
+  ["wire"],
+  ["sessions"],
+  ["card-data"],
+  ["webhooks"],
+  ["refresh"],
+  ["jobs"],
+  ["api"],
+  // The composition root: the only modules that pick adapters.
+  ["deps.ts"],
+  ["app.ts"],
+  ["main.ts"],
+];
