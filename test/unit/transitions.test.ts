@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { normalizePromptKey } from "../../src/connectors/prompt-key.js";
 import type { StepResult } from "../../src/connectors/types.js";
 import type { Session } from "../../src/records/session.js";
 import {
@@ -7,7 +8,6 @@ import {
   isBusy,
   isExpired,
   matchResponses,
-  normalizePromptKey,
   recoveredFromLapsedLease,
   touched,
 } from "../../src/sessions/transitions.js";
