@@ -112,7 +112,7 @@ async function measure(store, cards, serverUrl) {
         for (let j = i; j < Math.min(cards, i + 100); j++) {
           const opening = { customerId, requestId: newRandomId(), authorizeTokenHash: null, tag: null, scheduleRefresh: true };
           const login = { institution: "FlinksCapital", username: `greatday_nomfa+${j}`, password: "Everyday", language: "en", save: true };
-          batch.push(deps.services.authorize.startLive(opening, login));
+          batch.push(deps.api.authorize.startLive(opening, login));
         }
         await Promise.all(batch);
       }

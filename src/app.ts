@@ -2,25 +2,17 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
-import { registerInstitutions } from "./api/bankgate/institutions.js";
-import { registerConnectPage } from "./api/connect/connect-page.js";
-import { registerConnectSessions } from "./api/connect/connect-sessions.js";
-import { widgetFilesLoader } from "./api/connect/widget-files.js";
-import { registerDemo } from "./api/demo/demo-routes.js";
-import { registerErrorHandling, sendError } from "./api/errors.js";
-import { type FlinksApp, registerFlinksRoutes } from "./api/flinks/flinks-routes.js";
-import { registerJsonParser } from "./api/json-parser.js";
-import { loggerOptions } from "./api/logger-options.js";
-import { registerSessionIntrospection } from "./api/operator/session-introspection.js";
-import { registerUsage } from "./api/operator/usage.js";
-import { registerWebhookRoutes } from "./api/operator/webhooks.js";
-import { registerSandboxCards } from "./api/sandbox/sandbox-cards.js";
-import { registerSandboxClock } from "./api/sandbox/sandbox-clock.js";
-import { registerSandboxScripts } from "./api/sandbox/sandbox-scripts.js";
-import { registerSandboxSessions } from "./api/sandbox/sandbox-sessions.js";
+import type { ApiServices } from "./api/api-services.js";
+import { bankgateApi } from "./api/bankgate/bankgate-plugin.js";
+import { connectApi } from "./api/connect/connect-plugin.js";
+import { demoApi } from "./api/demo/demo-plugin.js";
+import { flinksApi } from "./api/flinks/flinks-plugin.js";
+import { registerErrorHandling, sendError } from "./api/plumbing/error-handling.js";
+import { registerJsonParser } from "./api/plumbing/json-parser.js";
+import { loggerOptions } from "./api/plumbing/logger-options.js";
+import { sandboxApi } from "./api/sandbox/sandbox-plugin.js";
 import type { Deps } from "./deps.js";
 import { ApiError } from "./errors/api-error.js";
-import type { VirtualClock } from "./lib/virtual-clock.js";
 
 /** Builds the HTTP application; never listens (tests use inject, main.ts listens). */
 export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -63,46 +55,14 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/health", { schema: { hide: true } }, async () => ({ status: "ok", store: deps.storeKind }));
 
-  await registerFlinksRoutes(app as FlinksApp, deps.services);
-  registerSessionIntrospection(app as FlinksApp, {
-    callerAuth: deps.services.callerAuth,
-    storage: deps.storage,
-    jobs: deps.jobs,
-    now: () => deps.clock.now(),
-  });
-  registerWebhookRoutes(app as FlinksApp, {
-    callerAuth: deps.services.callerAuth,
-    storage: deps.storage,
-    settings: deps.webhookSettings,
-    publisher: deps.webhooks,
-  });
-  registerUsage(app as FlinksApp, { callerAuth: deps.services.callerAuth, storage: deps.storage, now: () => deps.clock.now() });
-  registerInstitutions(app as FlinksApp, { connectors: deps.services.connectors });
-  // The Connect widget (issue 4): the page and its assets, and the endpoints it needs beyond the Flinks surface.
-  const widget = widgetFilesLoader(deps.config.widgetDir);
-  registerConnectPage(app as FlinksApp, { widget, customers: deps.services.customers, connectors: deps.services.connectors });
-  registerConnectSessions(app as FlinksApp, { services: deps.services, storage: deps.storage, clock: deps.clock });
-  // The sandbox control plane (BANKGATE_SANDBOX_CONTROL): absent routes answer 404 NOT_FOUND.
-  if (deps.sandboxClock) {
-    registerSandboxControl(app as FlinksApp, deps, deps.sandboxClock);
-    if (deps.developmentCustomer) {
-      registerDemo(app as FlinksApp, {
-        widget,
-        developmentCustomerId: deps.developmentCustomer.customerId,
-        tokenIssuer: deps.services.tokenIssuer,
-      });
-    }
-  }
+  const services: ApiServices = deps.api;
+  await app.register(flinksApi, { services });
+  await app.register(bankgateApi, { services });
+  await app.register(connectApi, { services });
+  await app.register(sandboxApi, { services });
+  await app.register(demoApi, { services });
   await app.ready();
   return app;
-}
-
-function registerSandboxControl(app: FlinksApp, deps: Deps, clock: VirtualClock): void {
-  const { callerAuth } = deps.services;
-  registerSandboxClock(app, { callerAuth, clock });
-  registerSandboxCards(app, { callerAuth, storage: deps.storage, secrets: deps.secrets, memories: deps.memories });
-  registerSandboxScripts(app, { callerAuth, memories: deps.memories });
-  registerSandboxSessions(app, { callerAuth, storage: deps.storage, now: () => clock.now() });
 }
 
 /**

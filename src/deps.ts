@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
-import { CallerAuth } from "./api/flinks/caller-auth.js";
-import type { FlinksServices } from "./api/flinks/flinks-routes.js";
+import type { ApiServices } from "./api/api-services.js";
+import { widgetFilesLoader } from "./api/connect/widget-files.js";
 import { CardDataService } from "./card-data/card-data-service.js";
 import type { Config } from "./config/config.js";
 import { GuardedHttpClient } from "./connectors/http/guarded-http-client.js";
@@ -10,8 +10,10 @@ import type { ConnectorRegistry } from "./connectors/registry.js";
 import { createSandboxRegistry } from "./connectors/sandbox/sandbox-banks.js";
 import type { ConnectorContext } from "./connectors/types.js";
 import { AuthorizeTokenIssuer } from "./customers/authorize-token-issuer.js";
+import { CallerAuth } from "./customers/caller-auth.js";
 import { CustomerDirectory } from "./customers/customer-directory.js";
 import { type CustomerKeys, ensureDevelopmentCustomer } from "./customers/development-customer.js";
+import { UsageReport } from "./customers/usage-report.js";
 import { createAggregationHandler } from "./jobs/aggregation-job.js";
 import { createNightlyRefreshHandler } from "./jobs/nightly-refresh-job.js";
 import { createWebhookDeliveryHandler } from "./jobs/webhook-delivery-job.js";
@@ -21,6 +23,7 @@ import { VirtualClock } from "./lib/virtual-clock.js";
 import { CardSecrets } from "./logins/card-secrets.js";
 import { CardVaults } from "./logins/card-vaults.js";
 import { InstitutionMemories } from "./logins/institution-memories.js";
+import { SandboxControls } from "./logins/sandbox-controls.js";
 import { StoredMfaAnswers } from "./logins/stored-mfa-answers.js";
 import { JobQueue } from "./queue/job-queue.js";
 import { JobRunner } from "./queue/job-runner.js";
@@ -29,10 +32,14 @@ import { NightlyCron } from "./refresh/nightly-cron.js";
 import { NightlyOutcomes } from "./refresh/record-refresh-outcome.js";
 import { AttemptLimiter, defaultAttemptLimits } from "./security/attempt-limiter.js";
 import { AuthorizeService } from "./sessions/authorize-service.js";
+import type { FlowDeps } from "./sessions/flow-deps.js";
+import { SessionInspector } from "./sessions/session-inspector.js";
+import { TokenRenewal } from "./sessions/token-renewal.js";
 import { openDatabase, type StoreKind } from "./storage/open-database.js";
 import { Storage } from "./storage/storage.js";
 import { loadMasterKeys } from "./vault/master-keys.js";
 import { Vault } from "./vault/vault.js";
+import { WebhookLog } from "./webhooks/webhook-log.js";
 import { WebhookPublisher } from "./webhooks/webhook-publisher.js";
 import { WebhookSettings } from "./webhooks/webhook-settings.js";
 
@@ -42,19 +49,15 @@ export interface Deps {
   clock: Clock;
   /** The same clock as `clock` when BANKGATE_SANDBOX_CONTROL is on (the control plane moves it), else null. */
   sandboxClock: VirtualClock | null;
-  /** What the sandbox banks remember of their users (the control plane resets and scripts them). */
-  memories: InstitutionMemories;
-  secrets: CardSecrets;
   storage: Storage;
   storeKind: StoreKind;
-  vault: Vault;
-  services: FlinksServices;
+  /** What the HTTP routes call. */
+  api: ApiServices;
   jobs: JobQueue;
   /** Started by main.ts for the "all" and "worker" roles; tests drive it directly. */
   runner: JobRunner;
   /** The webhook outbox: publish(event, tx) in the transaction of the change it reports. */
   webhooks: WebhookPublisher;
-  webhookSettings: WebhookSettings;
   /** The nightly refresh cron: started next to the runner when BANKGATE_NIGHTLY_REFRESH is on. */
   nightly: NightlyCron;
   /** Keys of the development customer to print at start, if any. */
@@ -75,8 +78,9 @@ export interface DepsOverrides {
 
 const silentLog = { warn: () => {}, error: () => {} };
 
-/** The composition root: the only place that picks adapters (design.md §3). */
+/** The composition root: the only place that picks adapters. */
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
+  const log = overrides.log ?? silentLog;
   const baseClock = overrides.clock ?? systemClock;
   // With the control plane on, everything (RequestId and token expiries, the processing cap,
   // jobs' run_at, the sandbox bank's delays) follows virtual time; one clock per process.
@@ -97,12 +101,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const developmentCustomer = await ensureDevelopmentCustomer(config, storage.customers, clock);
   const secrets = new CardSecrets(vault, indexKey);
   const storedAnswers = new StoredMfaAnswers(vault, storage);
-  const drawInt = overrides.randomInt ?? ((max: number) => randomInt(max));
   const memories = new InstitutionMemories(storage.institutionMemory, clock, indexKey);
   const cardVaults = new CardVaults(storage.cardVault, vault, clock);
   const http =
     overrides.http ??
     new GuardedHttpClient({ allowHttp: config.connectorAllowHttp, allowPrivateAddresses: config.connectorAllowPrivateNetwork });
+  const drawInt = overrides.randomInt ?? ((max: number) => randomInt(max));
   const connectorContext = (customerId: string, institution: string, cardLookupHash: string): ConnectorContext => ({
     clock,
     randomInt: drawInt,
@@ -135,31 +139,34 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       reservationTtlSeconds: config.connectorTimeoutSeconds + 60,
     },
   });
-
-  const customers = new CustomerDirectory(storage.customers, clock);
-  const services: FlinksServices = {
+  const flow: FlowDeps = {
+    storage,
+    secrets,
     connectors,
-    customers,
-    callerAuth: new CallerAuth(customers, storage.authorizeTokens, clock),
-    tokenIssuer: new AuthorizeTokenIssuer(storage.authorizeTokens, clock, config.authorizeTokenTtlSeconds),
-    authorize: new AuthorizeService({
-      storage,
-      secrets,
-      connectors,
-      clock,
-      jobs,
-      attempts,
-      indexKey,
-      connectorContext,
-      sessionIdleTtlSeconds: config.sessionIdleTtlSeconds,
-      sessionAbsoluteTtlSeconds: config.sessionAbsoluteTtlSeconds,
+    clock,
+    jobs,
+    attempts,
+    indexKey,
+    connectorContext,
+    faults,
+    storedAnswers,
+    settings: {
+      idleTtlSeconds: config.sessionIdleTtlSeconds,
+      absoluteTtlSeconds: config.sessionAbsoluteTtlSeconds,
       mfaAttemptsPerRequest: config.mfaAttemptsPerRequest,
       connectorTimeoutSeconds: config.connectorTimeoutSeconds,
       jobClaimSeconds: config.jobClaimSeconds,
-      faults,
-      storedAnswers,
-    }),
-    cardRefresh: new CardRefreshService(storage, storedAnswers, clock),
+    },
+  };
+  const authorize = new AuthorizeService(flow);
+  const customers = new CustomerDirectory(storage.customers, clock);
+  const api: ApiServices = {
+    callerAuth: new CallerAuth(customers, storage.authorizeTokens, clock),
+    customers,
+    tokenIssuer: new AuthorizeTokenIssuer(storage.authorizeTokens, clock, config.authorizeTokenTtlSeconds),
+    tokenRenewal: new TokenRenewal({ tokens: storage.authorizeTokens, sessions: storage.sessions, clock }),
+    authorize,
+    sessionInspector: new SessionInspector({ sessions: storage.sessions, jobs, clock }),
     cardData: new CardDataService({
       storage,
       secrets,
@@ -171,12 +178,20 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       pollIntervalMs: config.jobPollIntervalMs,
       dataSyncWaitSeconds: config.dataSyncWaitSeconds,
     }),
+    cardRefresh: new CardRefreshService(storage, storedAnswers, clock),
+    connectors,
+    usage: new UsageReport({ usage: storage.usage, clock }),
+    webhookSettings,
+    webhookLog: new WebhookLog({ storage, publisher: webhooks }),
+    widget: widgetFilesLoader(config.widgetDir),
+    sandbox: sandboxClock && { clock: sandboxClock, controls: new SandboxControls({ logins: storage.logins, secrets, memories }) },
+    developmentCustomerId: developmentCustomer?.customerId ?? null,
   };
 
   const runner = new JobRunner(
     jobs,
     {
-      "authorize-step": (job) => services.authorize.runQueuedStep(job.payload),
+      "authorize-step": (job) => authorize.runQueuedStep(job.payload),
       aggregate: createAggregationHandler({
         storage,
         secrets,
@@ -197,19 +212,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         requestTimeoutSeconds: config.webhookTimeoutSeconds,
         faults,
       }),
-      "nightly-refresh": createNightlyRefreshHandler({
-        storage,
-        authorize: services.authorize,
-        storedAnswers,
-        outcomes: nightlyOutcomes,
-        clock,
-      }),
+      "nightly-refresh": createNightlyRefreshHandler({ storage, authorize, storedAnswers, outcomes: nightlyOutcomes, clock }),
     },
     { concurrency: config.jobConcurrency, pollIntervalMs: config.jobPollIntervalMs },
-    overrides.log ?? silentLog,
+    log,
   );
 
-  const nightly = new NightlyCron({ storage, jobs, clock, runAt: config.nightlyRefreshAt, log: overrides.log ?? silentLog });
+  const nightly = new NightlyCron({ storage, jobs, clock, runAt: config.nightlyRefreshAt, log });
 
   const warnings = [
     ...(masterKeys.isDevelopmentKey
@@ -224,16 +233,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     config,
     clock,
     sandboxClock,
-    memories,
-    secrets,
     storage,
     storeKind: kind,
-    vault,
-    services,
+    api,
     jobs,
     runner,
     webhooks,
-    webhookSettings,
     nightly,
     developmentCustomer,
     warnings,

@@ -1,5 +1,5 @@
 import pino, { type LoggerOptions } from "pino";
-import { loggerOptions } from "./api/logger-options.js";
+import { loggerOptions } from "./api/plumbing/logger-options.js";
 import { buildApp } from "./app.js";
 import { loadConfig } from "./config/config.js";
 import { createDeps } from "./deps.js";

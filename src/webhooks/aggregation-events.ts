@@ -1,7 +1,7 @@
-import { dataEnvelope } from "../api/flinks/card-data-replies.js";
-import { detailView } from "../api/flinks/get-accounts.js";
 import type { ConnectorRegistry } from "../connectors/registry.js";
 import type { CardData } from "../records/card-data.js";
+import { dataEnvelope } from "../wire/flinks/data-replies.js";
+import { detailView } from "../wire/flinks/data-requests.js";
 import { wireDetailAccount, wireHolder } from "../wire/flinks/wire-accounts.js";
 import type { WebhookEvent } from "./webhook-event.js";
 

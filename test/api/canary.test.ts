@@ -28,8 +28,8 @@ const { logChunks, logSink } = vi.hoisted(() => {
 });
 
 // Same options (level, serializers) as production; only the destination changes.
-vi.mock("../../src/api/logger-options.js", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../../src/api/logger-options.js")>();
+vi.mock("../../src/api/plumbing/logger-options.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../src/api/plumbing/logger-options.js")>();
   return { ...actual, loggerOptions: (level: string) => ({ ...(actual.loggerOptions(level) as object), stream: logSink }) };
 });
 

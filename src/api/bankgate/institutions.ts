@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import type { ConnectorRegistry } from "../../connectors/registry.js";
 import { ApiError } from "../../errors/api-error.js";
-import type { FlinksApp } from "../flinks/flinks-routes.js";
+import type { ApiServices, TypedApp } from "../api-services.js";
 
 const Query = Type.Object({
   search: Type.Optional(
@@ -49,7 +49,7 @@ const InstitutionList = Type.Object(
  * GET /bankgate/v1/institutions?search=…: the institutions this server can reach. Public (no
  * credentials): the connect widget lists them before anyone has logged in.
  */
-export function registerInstitutions(app: FlinksApp, deps: { connectors: ConnectorRegistry }): void {
+export function registerInstitutions(app: TypedApp, { connectors }: ApiServices): void {
   app.get(
     "/bankgate/v1/institutions",
     {
@@ -61,9 +61,10 @@ export function registerInstitutions(app: FlinksApp, deps: { connectors: Connect
         querystring: Query,
         response: { 200: InstitutionList },
       },
+      config: { auth: "public" },
     },
     async function listInstitutionsRoute(request) {
-      return { institutions: listInstitutions(deps.connectors, request.query.search ?? "") };
+      return { institutions: listInstitutions(connectors, request.query.search ?? "") };
     },
   );
 
@@ -78,9 +79,10 @@ export function registerInstitutions(app: FlinksApp, deps: { connectors: Connect
         params: LogoParams,
         produces: ["image/svg+xml"],
       },
+      config: { auth: "public" },
     },
     async function institutionLogo(request, reply) {
-      const logo = deps.connectors.find(request.params.id)?.logoSvg;
+      const logo = connectors.find(request.params.id)?.logoSvg;
       if (!logo) throw new ApiError("NOT_FOUND");
       // An SVG opened directly must not run anything: no scripts, no external loads.
       return reply

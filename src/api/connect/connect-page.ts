@@ -1,13 +1,10 @@
 import { Type } from "typebox";
-import type { ConnectorRegistry } from "../../connectors/registry.js";
-import type { CustomerDirectory } from "../../customers/customer-directory.js";
 import { ApiError } from "../../errors/api-error.js";
 import { isAllowedRedirectUrl } from "../../lib/connect-allow-lists.js";
 import { NO_CONNECT_SETTINGS } from "../../records/customer.js";
+import type { ApiServices, TypedApp } from "../api-services.js";
 import { listInstitutions } from "../bankgate/institutions.js";
-import { sendError } from "../errors.js";
-import type { FlinksApp } from "../flinks/flinks-routes.js";
-import type { WidgetFiles } from "./widget-files.js";
+import { sendError } from "../plumbing/error-handling.js";
 
 /** What the page tells the widget before any script runs (widget/src/settings.ts reads it). */
 export interface ConnectPageSettings {
@@ -26,21 +23,18 @@ export const NOT_BUILT = "The Connect widget is not built: run `npm run build` (
 
 /**
  * GET /connect/{customerId}/?… — the Connect widget, bankgate's counterpart of
- * `https://{instance}-iframe.private.fin.ag/v2/?…` (reference §11.1) — and its hashed
+ * `https://{instance}-iframe.private.fin.ag/v2/?…`  — and its hashed
  * assets under /connect/assets/. The HTML is built per customer: its `frame-ancestors` CSP
  * and the widget's postMessage targets come from the customer's parent-origin allow-list,
  * and `redirectUrl` is checked against the redirect allow-list before the page exists.
  */
-export function registerConnectPage(
-  app: FlinksApp,
-  deps: { widget(): WidgetFiles | null; customers: CustomerDirectory; connectors: ConnectorRegistry },
-): void {
-  const { widget } = deps;
-  const institutions = listInstitutions(deps.connectors, "").map(({ id, name, sandbox, logoUrl }) => ({ id, name, sandbox, logoUrl }));
+export function registerConnectPage(app: TypedApp, services: ApiServices): void {
+  const { widget } = services;
+  const institutions = listInstitutions(services.connectors, "").map(({ id, name, sandbox, logoUrl }) => ({ id, name, sandbox, logoUrl }));
 
   app.get(
     "/connect/assets/:file",
-    { schema: { hide: true, params: Type.Object({ file: Type.String() }) } },
+    { schema: { hide: true, params: Type.Object({ file: Type.String() }) }, config: { auth: "public" } },
     async function connectAsset(request, reply) {
       const file = widget()?.assets.get(request.params.file);
       if (!file) return sendError(reply, new ApiError("NOT_FOUND"));
@@ -62,18 +56,19 @@ export function registerConnectPage(
         tags: ["Connect widget"],
         summary: "The Connect widget (HTML page to load in an iframe)",
         description:
-          "Takes the Flinks Connect query parameters (reference §11.2: authorizeToken, demo, language, redirectUrl, " +
+          "Takes the Flinks Connect query parameters (authorizeToken, demo, language, redirectUrl, " +
           "requestId, resumeSelectedAccounts, tag …). `Content-Security-Policy: frame-ancestors` lists the customer's " +
           "allowed parent origins; a `redirectUrl` not on the customer's allow-list (exact match) makes the widget " +
           "refuse to start.",
         security: [],
         params: Type.Object({ customerId: Type.String() }),
       },
+      config: { auth: "public" },
     },
     async function connectPage(request, reply) {
       const page = widget()?.pages.get("index.html");
       if (!page) return sendError(reply, new ApiError("NOT_FOUND", {}, NOT_BUILT));
-      const customer = await deps.customers.find(request.params.customerId);
+      const customer = await services.customers.find(request.params.customerId);
       const connect = customer?.connect ?? NO_CONNECT_SETTINGS;
       const requested = (request.query as Record<string, unknown>).redirectUrl;
       const allowed = typeof requested === "string" && isAllowedRedirectUrl(requested, connect.redirectUrls);

@@ -1,12 +1,10 @@
 import { Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
-import type { Clock } from "../../lib/clock.js";
-import { newRandomId, sha256Hex } from "../../lib/ids.js";
-import { isExpired } from "../../sessions/transitions.js";
-import type { Storage } from "../../storage/storage.js";
-import { parseRequestId, respondAuthorize } from "../flinks/authorize.js";
-import { pendingReply, readCard } from "../flinks/card-data-replies.js";
-import type { FlinksApp, FlinksServices } from "../flinks/flinks-routes.js";
+import { resumePendingBody, tokenBody } from "../../wire/flinks/authorize-replies.js";
+import { parseRequestId } from "../../wire/flinks/ids.js";
+import type { ApiServices, TypedApp } from "../api-services.js";
+import { replyToAuthorize } from "../flinks/authorize-reply.js";
+import { readCard, replyPending } from "../flinks/data-polls.js";
 
 const Params = Type.Object({ customerId: Type.String(), requestId: Type.String() });
 const CustomerParams = Type.Object({ customerId: Type.String() });
@@ -29,21 +27,13 @@ const AccountChoice = Type.Object({
 const tags = ["Connect widget"];
 const security: Array<Record<string, string[]>> = [{ authKey: [] }, { apiKey: [] }];
 
-export interface ConnectSessionsDeps {
-  services: FlinksServices;
-  storage: Storage;
-  clock: Clock;
-}
-
 /**
  * The endpoints the Connect widget needs beyond the Flinks surface, under
  * /connect/api/v1/{customerId}. The browser proves itself with the authorize token of its
  * URL (`authorizeToken` → `flinks-auth-key`), bound to one session as on /Authorize; the
- * state always comes from the server, never from browser storage (Resume, seed 000).
+ * state always comes from the server, never from browser storage (Resume).
  */
-export function registerConnectSessions(app: FlinksApp, deps: ConnectSessionsDeps): void {
-  const { services } = deps;
-
+export function registerConnectSessions(app: TypedApp, services: ApiServices): void {
   app.get(
     "/connect/api/v1/:customerId/sessions/:requestId",
     {
@@ -58,22 +48,21 @@ export function registerConnectSessions(app: FlinksApp, deps: ConnectSessionsDep
           "page load is bound to the session here (Resume in another tab or browser, Mid-Session Reconnect started with " +
           "the API key). Counts as activity.",
       },
+      config: { auth: "caller" },
     },
     async function resumeSession(request, reply) {
-      const caller = await services.callerAuth.caller(request);
+      const customerId = request.caller.customer.id;
       const requestId = parseRequestId(request.params.requestId);
       // Checked before a fresh token is bound: a token is not spent on a dead or foreign id.
-      const session = await deps.storage.sessions.find(caller.customer.id, requestId);
-      if (!session) throw new ApiError("SESSION_NONEXISTENT");
-      if (isExpired(session, deps.clock.now())) throw new ApiError("SESSION_EXPIRED", { requestId: requestId });
-      await services.callerAuth.adoptTokenFor(caller, requestId);
+      await services.sessionInspector.assertOpen(customerId, requestId);
+      await services.callerAuth.adoptTokenFor(request.caller, requestId);
       try {
-        return respondAuthorize(reply, await services.authorize.continue(caller.customer.id, requestId, {}, "sync"), services);
+        return replyToAuthorize(reply, await services.authorize.continue(customerId, requestId, {}, "inline"), services.connectors);
       } catch (error) {
         // A login or answer is at the institution right now (an /AuthorizeAsync reconnect the
         // app handed over early): the widget polls until it is settled.
         if (!(error instanceof ApiError) || error.code !== "SESSION_BUSY") throw error;
-        return reply.code(202).send({ HttpStatusCode: 202, FlinksCode: "OPERATION_PENDING", RequestId: requestId });
+        return reply.code(202).send(resumePendingBody(requestId));
       }
     },
   );
@@ -92,27 +81,11 @@ export function registerConnectSessions(app: FlinksApp, deps: ConnectSessionsDep
           "unused token with the same expiry is answered, so the page's lifetime never grows. An unused token is " +
           "answered as is.",
       },
+      config: { auth: "caller" },
     },
     async function renewToken(request) {
-      const caller = await services.callerAuth.caller(request);
-      if (caller.proof.kind !== "token") throw new ApiError("ACCESS_DENIED");
-      const presented = request.headers["flinks-auth-key"] as string;
-      const now = deps.clock.now();
-      const { tokenHash } = caller.proof;
-      const customerId = caller.customer.id;
-      const boundTo = await deps.storage.authorizeTokens.boundRequestId(tokenHash, customerId, now);
-      if (boundTo === undefined) throw new ApiError("ACCESS_DENIED");
-      if (boundTo === null) return { HttpStatusCode: 200, Token: presented };
-      const session = await deps.storage.sessions.find(customerId, boundTo);
-      const ended = !session || isExpired(session, now) || session.state === "failed";
-      if (!ended) {
-        throw new ApiError("INVALID_REQUEST", { requestId: boundTo }, "The token's session is still open: resume it with its RequestId.");
-      }
-      const token = newRandomId();
-      if (!(await deps.storage.authorizeTokens.renew(tokenHash, customerId, boundTo, sha256Hex(token), now))) {
-        throw new ApiError("ACCESS_DENIED");
-      }
-      return { HttpStatusCode: 200, Token: token };
+      const presented = String(request.headers["flinks-auth-key"] ?? "");
+      return tokenBody(await services.tokenRenewal.renew(request.caller, presented));
     },
   );
 
@@ -129,10 +102,11 @@ export function registerConnectSessions(app: FlinksApp, deps: ConnectSessionsDep
           "selection remembered on the card. Waits for the aggregation like /GetAccountsSummary; 202 while it runs.",
         response: { 200: Type.Object({ accounts: Type.Array(AccountChoice), selectedAccountIds: Type.Array(Type.String()) }) },
       },
+      config: { auth: "caller" },
     },
     async function listAccountChoices(request, reply) {
-      const read = await readCard(services, request, request.params.requestId, "sync");
-      if (read.kind === "pending") return pendingReply(reply, read, "GetAccountsSummaryAsync");
+      const read = await readCard(services, request.caller, request.params.requestId, "wait");
+      if (read.kind === "pending") return replyPending(reply, read, "GetAccountsSummaryAsync");
       const { snapshot, login } = read.data;
       return {
         accounts: snapshot.accounts.map((a) => ({
@@ -163,13 +137,13 @@ export function registerConnectSessions(app: FlinksApp, deps: ConnectSessionsDep
           "/GetAccountsSummary and /GetStatements on this card return only these accounts.",
         response: { 200: Type.Object({ selectedAccountIds: Type.Array(Type.String()) }) },
       },
+      config: { auth: "caller" },
     },
     async function saveAccountSelection(request) {
-      const caller = await services.callerAuth.caller(request);
       const requestId = parseRequestId(request.params.requestId);
-      await services.callerAuth.assertTokenFor(caller, requestId);
-      const selectedAccountIds = await services.cardData.saveAccountSelection(caller.customer.id, requestId, request.body.accountIds);
-      return { selectedAccountIds };
+      await services.callerAuth.assertTokenFor(request.caller, requestId);
+      const customerId = request.caller.customer.id;
+      return { selectedAccountIds: await services.cardData.saveAccountSelection(customerId, requestId, request.body.accountIds) };
     },
   );
 }

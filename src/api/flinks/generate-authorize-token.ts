@@ -1,14 +1,16 @@
-import type { FlinksRouteContext } from "./flinks-routes.js";
+import { tokenBody } from "../../wire/flinks/authorize-replies.js";
+import type { FlinksRoutes } from "./flinks-routes.js";
 
 /** POST /GenerateAuthorizeToken: the secret key in `flinks-auth-key` buys one single-use token. */
-export function registerGenerateAuthorizeToken({ app, services, hidden }: FlinksRouteContext): void {
+export function registerGenerateAuthorizeToken({ app, services, hidden }: FlinksRoutes): void {
   app.post(
     "/GenerateAuthorizeToken",
-    { schema: { hide: hidden, tags: ["Authorize"], summary: "Issue a single-use authorize token" } },
+    {
+      schema: { hide: hidden, tags: ["Authorize"], summary: "Issue a single-use authorize token" },
+      config: { auth: "secretKey" },
+    },
     async function generateAuthorizeToken(request) {
-      const customer = await services.callerAuth.withSecretKey(request);
-      const token = await services.tokenIssuer.issue(customer.id);
-      return { HttpStatusCode: 200, Token: token };
+      return tokenBody(await services.tokenIssuer.issue(request.caller.customer.id));
     },
   );
 }

@@ -1,13 +1,7 @@
-import { type Static, Type } from "typebox";
-import { forceNextLogin, forgetUser } from "../../connectors/sandbox/user-record.js";
-import { ApiError } from "../../errors/api-error.js";
+import { Type } from "typebox";
 import { literalUnion } from "../../lib/literal-union.js";
-import type { CardSecrets } from "../../logins/card-secrets.js";
-import type { InstitutionMemories } from "../../logins/institution-memories.js";
-import type { Login } from "../../records/login.js";
-import type { Storage } from "../../storage/storage.js";
-import type { CallerAuth, CallerRequest } from "../flinks/caller-auth.js";
-import type { FlinksApp } from "../flinks/flinks-routes.js";
+import type { SandboxControls } from "../../logins/sandbox-controls.js";
+import type { TypedApp } from "../api-services.js";
 import { CustomerParams, SandboxErrorBody, SERVED_WHEN, sandboxSecurity } from "./sandbox-schemas.js";
 
 const CardParams = Type.Object({
@@ -48,22 +42,12 @@ const CardReply = Type.Object({
   nextRefresh: Type.Union([NextRefresh, Type.Null()], { description: "What the card's next login will meet; null: its scenario." }),
 });
 
-type CardDeps = { callerAuth: CallerAuth; storage: Storage; secrets: CardSecrets; memories: InstitutionMemories };
-
 /**
- * The sandbox control plane's cards (issue 5): make a card's next live login (a refresh, a
- * reconnect) meet a chosen outcome, or reset what the sandbox bank remembers of its user so the
- * next login is like the first one (a trusted device asks for MFA again).
+ * The sandbox control plane's cards: make a card's next live login (a refresh, a reconnect)
+ * meet a chosen outcome, or reset what the sandbox bank remembers of its user so the next
+ * login is like the first one (a trusted device asks for MFA again).
  */
-export function registerSandboxCards(app: FlinksApp, deps: CardDeps): void {
-  const cardOf = async (request: CallerRequest & { params: Static<typeof CardParams> }) => {
-    const customer = await deps.callerAuth.withSecretKey(request);
-    const card = await deps.storage.logins.find(customer.id, request.params.loginId);
-    if (!card) throw new ApiError("INVALID_LOGIN");
-    return card;
-  };
-  const memoryOf = (card: Login) => deps.memories.of(card.customerId, card.institution);
-
+export function registerSandboxCards(app: TypedApp, controls: SandboxControls): void {
   app.put(
     "/sandbox/v1/:customerId/cards/:loginId/next-refresh",
     {
@@ -76,10 +60,10 @@ export function registerSandboxCards(app: FlinksApp, deps: CardDeps): void {
         body: NextRefresh,
         response: { 200: CardReply, 400: SandboxErrorBody, 401: SandboxErrorBody },
       },
+      config: { auth: "secretKey" },
     },
     async function forceNextRefresh(request) {
-      const card = await cardOf(request);
-      await forceNextLogin(memoryOf(card), deps.secrets.username(card), request.body);
+      const card = await controls.forceNextRefresh(request.caller.customer.id, request.params.loginId, request.body);
       return { loginId: card.id, nextRefresh: request.body };
     },
   );
@@ -95,10 +79,10 @@ export function registerSandboxCards(app: FlinksApp, deps: CardDeps): void {
         params: CardParams,
         response: { 200: CardReply, 400: SandboxErrorBody, 401: SandboxErrorBody },
       },
+      config: { auth: "secretKey" },
     },
     async function resetCard(request) {
-      const card = await cardOf(request);
-      await forgetUser(memoryOf(card), deps.secrets.username(card));
+      const card = await controls.resetCard(request.caller.customer.id, request.params.loginId);
       return { loginId: card.id, nextRefresh: null };
     },
   );

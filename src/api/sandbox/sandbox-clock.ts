@@ -1,7 +1,6 @@
 import { Type } from "typebox";
 import type { VirtualClock } from "../../lib/virtual-clock.js";
-import type { CallerAuth } from "../flinks/caller-auth.js";
-import type { FlinksApp } from "../flinks/flinks-routes.js";
+import type { TypedApp } from "../api-services.js";
 import { SandboxErrorBody as ErrorBody, CustomerParams as Params, sandboxSecurity as security } from "./sandbox-schemas.js";
 
 const MAX_ADVANCE_SECONDS = 31_536_000; // one year
@@ -39,12 +38,12 @@ const AdvanceBody = Type.Object(
 const responses = { 200: ClockState, 400: ErrorBody, 401: ErrorBody };
 
 /**
- * The sandbox control plane's clock (issue 5): read, advance, freeze and unfreeze the virtual
+ * The sandbox control plane's clock: read, advance, freeze and unfreeze the virtual
  * time every expiry follows, so integrators test timeouts without waiting for them.
  */
-export function registerSandboxClock(app: FlinksApp, deps: { callerAuth: CallerAuth; clock: VirtualClock }): void {
+export function registerSandboxClock(app: TypedApp, clock: VirtualClock): void {
   const view = () => {
-    const { now, offsetSeconds, frozen } = deps.clock.state();
+    const { now, offsetSeconds, frozen } = clock.state();
     return { now: now.toISOString(), offsetSeconds, frozen };
   };
 
@@ -59,9 +58,9 @@ export function registerSandboxClock(app: FlinksApp, deps: { callerAuth: CallerA
         params: Params,
         response: responses,
       },
+      config: { auth: "secretKey" },
     },
-    async function readClock(request) {
-      await deps.callerAuth.withSecretKey(request);
+    async function readClock() {
       return view();
     },
   );
@@ -78,17 +77,17 @@ export function registerSandboxClock(app: FlinksApp, deps: { callerAuth: CallerA
         body: AdvanceBody,
         response: responses,
       },
+      config: { auth: "secretKey" },
     },
     async function advanceClock(request) {
-      await deps.callerAuth.withSecretKey(request);
-      deps.clock.advanceSeconds(request.body.seconds);
+      clock.advanceSeconds(request.body.seconds);
       return view();
     },
   );
 
   for (const [action, summary, apply] of [
-    ["freeze", "Stop the virtual clock", () => deps.clock.freeze()],
-    ["unfreeze", "Let the virtual clock run again (from the frozen instant)", () => deps.clock.unfreeze()],
+    ["freeze", "Stop the virtual clock", () => clock.freeze()],
+    ["unfreeze", "Let the virtual clock run again (from the frozen instant)", () => clock.unfreeze()],
   ] as const) {
     app.post(
       `/sandbox/v1/:customerId/clock/${action}`,
@@ -101,9 +100,9 @@ export function registerSandboxClock(app: FlinksApp, deps: { callerAuth: CallerA
           params: Params,
           response: responses,
         },
+        config: { auth: "secretKey" },
       },
-      async (request) => {
-        await deps.callerAuth.withSecretKey(request);
+      async () => {
         apply();
         return view();
       },

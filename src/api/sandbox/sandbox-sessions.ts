@@ -1,8 +1,6 @@
 import { Type } from "typebox";
-import type { Storage } from "../../storage/storage.js";
-import type { CallerAuth } from "../flinks/caller-auth.js";
-import type { FlinksApp } from "../flinks/flinks-routes.js";
-import { SessionSummary, summarizeSession } from "../operator/session-introspection.js";
+import type { ApiServices, TypedApp } from "../api-services.js";
+import { SessionSummary, sessionSummaryView } from "../bankgate/session-introspection.js";
 import { CustomerParams, SandboxErrorBody, SERVED_WHEN, sandboxSecurity } from "./sandbox-schemas.js";
 
 const Query = Type.Object({
@@ -12,7 +10,7 @@ const Query = Type.Object({
 });
 
 /** GET /sandbox/v1/{customerId}/sessions: the customer's latest sessions, to see what a test left behind. */
-export function registerSandboxSessions(app: FlinksApp, deps: { callerAuth: CallerAuth; storage: Storage; now(): Date }): void {
+export function registerSandboxSessions(app: TypedApp, services: ApiServices): void {
   app.get(
     "/sandbox/v1/:customerId/sessions",
     {
@@ -25,12 +23,11 @@ export function registerSandboxSessions(app: FlinksApp, deps: { callerAuth: Call
         querystring: Query,
         response: { 200: Type.Object({ sessions: Type.Array(SessionSummary) }), 400: SandboxErrorBody, 401: SandboxErrorBody },
       },
+      config: { auth: "secretKey" },
     },
     async function listSessions(request) {
-      const customer = await deps.callerAuth.withSecretKey(request);
-      const sessions = await deps.storage.sessions.listRecent(customer.id, Number(request.query.limit ?? 50));
-      const now = deps.now();
-      return { sessions: sessions.map((session) => summarizeSession(session, now)) };
+      const sessions = await services.sessionInspector.listRecent(request.caller.customer.id, Number(request.query.limit ?? 50));
+      return { sessions: sessions.map(sessionSummaryView) };
     },
   );
 }

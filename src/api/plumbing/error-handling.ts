@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { ApiError } from "../errors/api-error.js";
-import type { ErrorCode } from "../errors/catalog.js";
-import { errorBody } from "../wire/flinks/error-body.js";
+import { ApiError } from "../../errors/api-error.js";
+import type { ErrorCode } from "../../errors/catalog.js";
+import { errorBody } from "../../wire/flinks/error-body.js";
 
 /**
  * The single error → HTTP answer: the body is the Flinks error body (wire/flinks/error-body.ts);

@@ -1,12 +1,7 @@
 import { type Static, Type } from "typebox";
-import { ApiError } from "../../errors/api-error.js";
-import { singletonKeys } from "../../queue/job-kinds.js";
-import type { JobQueue } from "../../queue/job-queue.js";
-import type { Session } from "../../records/session.js";
-import type { Storage } from "../../storage/storage.js";
-import { parseRequestId } from "../flinks/authorize.js";
-import type { CallerAuth } from "../flinks/caller-auth.js";
-import type { FlinksApp } from "../flinks/flinks-routes.js";
+import type { SessionSummary as Summary } from "../../sessions/session-inspector.js";
+import { parseRequestId } from "../../wire/flinks/ids.js";
+import type { ApiServices, TypedApp } from "../api-services.js";
 
 const Params = Type.Object({ customerId: Type.String(), requestId: Type.String() });
 
@@ -22,7 +17,7 @@ const JobStatus = Type.Object({
 export const SessionSummary = Type.Object({
   requestId: Type.String(),
   state: Type.String({ description: "connecting | challenged | answering | authorized | failed" }),
-  mode: Type.String({ description: "live | cached" }),
+  mode: Type.String({ description: "live | cached | nightly" }),
   institution: Type.String(),
   loginId: Type.Union([Type.String(), Type.Null()]),
   pendingChallenges: Type.Array(Challenge, { description: "Prompts waiting for an answer; answers are never shown." }),
@@ -44,28 +39,18 @@ const SessionView = Type.Object({
  * GET /bankgate/v1/{customerId}/sessions/{requestId}: where a RequestId stands, for
  * operators and support (never answers, credentials or connector state). API key only.
  */
-export function registerSessionIntrospection(
-  app: FlinksApp,
-  deps: { callerAuth: CallerAuth; storage: Storage; jobs: JobQueue; now(): Date },
-): void {
+export function registerSessionIntrospection(app: TypedApp, services: ApiServices): void {
   app.get(
     "/bankgate/v1/:customerId/sessions/:requestId",
     {
-      schema: {
-        tags: ["Operators"],
-        summary: "Inspect a session (RequestId)",
-        params: Params,
-        response: { 200: SessionView },
-      },
+      schema: { tags: ["Operators"], summary: "Inspect a session (RequestId)", params: Params, response: { 200: SessionView } },
+      config: { auth: "apiKey" },
     },
     async function inspectSession(request) {
-      const caller = await deps.callerAuth.caller(request);
-      if (caller.proof.kind !== "apiKey") throw new ApiError("ACCESS_DENIED");
-      const session = await deps.storage.sessions.find(caller.customer.id, parseRequestId(request.params.requestId));
-      if (!session) throw new ApiError("SESSION_NONEXISTENT");
-      const job = session.loginId ? await deps.jobs.findLatest(singletonKeys.aggregation(session.loginId)) : undefined;
+      const requestId = parseRequestId(request.params.requestId);
+      const { aggregation: job, ...summary } = await services.sessionInspector.inspect(request.caller.customer.id, requestId);
       return {
-        ...summarizeSession(session, deps.now()),
+        ...sessionSummaryView(summary),
         aggregation: job
           ? { kind: job.kind, state: job.state, attempts: job.attempts, runAt: job.runAt.toISOString(), lastError: job.lastError }
           : null,
@@ -74,7 +59,7 @@ export function registerSessionIntrospection(
   );
 }
 
-export function summarizeSession(session: Session, now: Date): Static<typeof SessionSummary> {
+export function sessionSummaryView({ session, expired }: Summary): Static<typeof SessionSummary> {
   return {
     requestId: session.requestId,
     state: session.state,
@@ -84,7 +69,7 @@ export function summarizeSession(session: Session, now: Date): Static<typeof Ses
     pendingChallenges: session.state === "challenged" ? (session.challenges ?? []) : [],
     attemptsLeft: session.attemptsLeft,
     errorCode: session.errorCode,
-    expired: now >= session.expiresAt,
+    expired,
     createdAt: session.createdAt.toISOString(),
     lastActivityAt: session.lastActivityAt.toISOString(),
     expiresAt: session.expiresAt.toISOString(),

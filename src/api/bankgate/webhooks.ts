@@ -1,13 +1,8 @@
 import { Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
-import { isUuid } from "../../lib/ids.js";
 import { checkWebhookUrl, MIN_WEBHOOK_SECRET_LENGTH } from "../../lib/webhook-receiver.js";
-import type { Storage } from "../../storage/storage.js";
-import type { WebhookPublisher } from "../../webhooks/webhook-publisher.js";
-import type { WebhookSettings } from "../../webhooks/webhook-settings.js";
-import type { CallerAuth } from "../flinks/caller-auth.js";
-import type { FlinksApp } from "../flinks/flinks-routes.js";
-import { listDeliveries } from "./webhook-deliveries.js";
+import type { WebhookDelivery } from "../../webhooks/webhook-log.js";
+import type { ApiServices, TypedApp } from "../api-services.js";
 
 const CustomerParams = Type.Object({ customerId: Type.String() });
 const EventParams = Type.Object({ customerId: Type.String(), eventId: Type.String() });
@@ -49,19 +44,12 @@ const Delivery = Type.Object({
 const DeliveriesReply = Type.Object({ HttpStatusCode: Type.Literal(200), Deliveries: Type.Array(Delivery) });
 const ReplayReply = Type.Object({ HttpStatusCode: Type.Literal(202), EventId: Type.String(), State: Type.Literal("pending") });
 
-export interface WebhookRoutesDeps {
-  callerAuth: CallerAuth;
-  storage: Storage;
-  settings: WebhookSettings;
-  publisher: WebhookPublisher;
-}
-
 /**
  * The webhook operator endpoints (docs/webhooks.md), opened by the customer's secret key in
  * `flinks-auth-key` as /GenerateAuthorizeToken is: configure the receiver, read the
  * delivery log, replay an event.
  */
-export function registerWebhookRoutes(app: FlinksApp, deps: WebhookRoutesDeps): void {
+export function registerWebhookRoutes(app: TypedApp, services: ApiServices): void {
   app.put(
     "/bankgate/v1/:customerId/webhooks",
     {
@@ -72,12 +60,13 @@ export function registerWebhookRoutes(app: FlinksApp, deps: WebhookRoutesDeps): 
         body: ConfigureBody,
         response: { 200: ConfigureReply },
       },
+      config: { auth: "secretKey" },
     },
     async function configureWebhooks(request) {
-      const customer = await deps.callerAuth.withSecretKey(request);
       const checked = checkWebhookUrl(request.body.Url);
       if ("refused" in checked) throw new ApiError("INVALID_REQUEST", {}, `Invalid request: Url is refused: ${checked.refused}.`);
-      const { generatedSecret } = await deps.settings.configure(customer.id, checked.url, request.body.Secret ?? null);
+      const customerId = request.caller.customer.id;
+      const { generatedSecret } = await services.webhookSettings.configure(customerId, checked.url, request.body.Secret ?? null);
       return { HttpStatusCode: 200 as const, Url: checked.url, ...(generatedSecret ? { Secret: generatedSecret } : {}) };
     },
   );
@@ -92,15 +81,13 @@ export function registerWebhookRoutes(app: FlinksApp, deps: WebhookRoutesDeps): 
         querystring: DeliveriesQuery,
         response: { 200: DeliveriesReply },
       },
+      config: { auth: "secretKey" },
     },
     async function getWebhookDeliveries(request) {
-      const customer = await deps.callerAuth.withSecretKey(request);
       const limit = Number(request.query.limit ?? 50);
       if (limit < 1 || limit > 100) throw new ApiError("INVALID_REQUEST", {}, "Invalid request: limit must be between 1 and 100.");
-      const eventId = request.query.eventId;
-      if (eventId !== undefined && !isUuid(eventId)) return { HttpStatusCode: 200 as const, Deliveries: [] };
-      const deliveries = await listDeliveries(deps.storage, customer.id, { eventId: eventId?.toLowerCase(), limit });
-      return { HttpStatusCode: 200 as const, Deliveries: deliveries };
+      const deliveries = await services.webhookLog.deliveries(request.caller.customer.id, { eventId: request.query.eventId, limit });
+      return { HttpStatusCode: 200 as const, Deliveries: deliveries.map(deliveryView) };
     },
   );
 
@@ -113,18 +100,27 @@ export function registerWebhookRoutes(app: FlinksApp, deps: WebhookRoutesDeps): 
         params: EventParams,
         response: { 202: ReplayReply },
       },
+      config: { auth: "secretKey" },
     },
     async function replayWebhookEvent(request, reply) {
-      const customer = await deps.callerAuth.withSecretKey(request);
-      const eventId = request.params.eventId.toLowerCase();
-      const event = isUuid(eventId) ? await deps.storage.webhooks.findEvent(customer.id, eventId) : undefined;
-      if (!event) throw new ApiError("WEBHOOK_EVENT_NONEXISTENT");
-      if (!(await deps.storage.webhooks.findEndpoint(customer.id))) throw new ApiError("WEBHOOK_NOT_CONFIGURED");
-      await deps.storage.transaction(async (tx) => {
-        await tx.webhooks.setEventState(event.id, "pending", null);
-        await deps.publisher.enqueueDelivery(customer.id, event.id, tx);
-      });
-      return reply.code(202).send({ HttpStatusCode: 202, EventId: event.id, State: "pending" });
+      const eventId = await services.webhookLog.replay(request.caller.customer.id, request.params.eventId);
+      return reply.code(202).send({ HttpStatusCode: 202, EventId: eventId, State: "pending" });
     },
   );
+}
+
+function deliveryView(delivery: WebhookDelivery) {
+  return {
+    EventId: delivery.eventId,
+    Type: delivery.type,
+    State: delivery.state,
+    CreatedAt: delivery.createdAt.toISOString(),
+    DeliveredAt: delivery.deliveredAt?.toISOString() ?? null,
+    Attempts: delivery.attempts.map((attempt) => ({
+      At: attempt.at.toISOString(),
+      StatusCode: attempt.statusCode,
+      DurationMs: attempt.durationMs,
+      Error: attempt.error,
+    })),
+  };
 }

@@ -1,0 +1,53 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
+import type { CardDataService } from "../card-data/card-data-service.js";
+import type { ConnectorRegistry } from "../connectors/registry.js";
+import type { AuthorizeTokenIssuer } from "../customers/authorize-token-issuer.js";
+import type { CallerAuth } from "../customers/caller-auth.js";
+import type { CustomerDirectory } from "../customers/customer-directory.js";
+import type { UsageReport } from "../customers/usage-report.js";
+import type { VirtualClock } from "../lib/virtual-clock.js";
+import type { SandboxControls } from "../logins/sandbox-controls.js";
+import type { CardRefreshService } from "../refresh/card-refresh-service.js";
+import type { AuthorizeService } from "../sessions/authorize-service.js";
+import type { SessionInspector } from "../sessions/session-inspector.js";
+import type { TokenRenewal } from "../sessions/token-renewal.js";
+import type { WebhookLog } from "../webhooks/webhook-log.js";
+import type { WebhookSettings } from "../webhooks/webhook-settings.js";
+import type { WidgetFiles } from "./connect/widget-files.js";
+
+/** A Fastify instance whose route schemas are TypeBox: what every route plugin receives. */
+export type TypedApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** Everything the route plugins call: one shape for every plugin, built by deps.ts. */
+export interface ApiServices {
+  callerAuth: CallerAuth;
+  customers: CustomerDirectory;
+  tokenIssuer: AuthorizeTokenIssuer;
+  tokenRenewal: TokenRenewal;
+  authorize: AuthorizeService;
+  sessionInspector: SessionInspector;
+  cardData: CardDataService;
+  cardRefresh: CardRefreshService;
+  connectors: ConnectorRegistry;
+  usage: UsageReport;
+  webhookSettings: WebhookSettings;
+  webhookLog: WebhookLog;
+  /** The built Connect widget (null until built); read on each request so a rebuild needs no restart. */
+  widget(): WidgetFiles | null;
+  /** The sandbox control plane, when BANKGATE_SANDBOX_CONTROL is on. */
+  sandbox: { clock: VirtualClock; controls: SandboxControls } | null;
+  /** The development customer, whose tokens the demo page may take. */
+  developmentCustomerId: string | null;
+}
+
+/** The options every route plugin takes. */
+export interface ApiPluginOptions {
+  services: ApiServices;
+}

@@ -1,0 +1,60 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { ApiError } from "../../errors/api-error.js";
+import type { ApiPluginOptions } from "../api-services.js";
+import { NOT_BUILT } from "../connect/connect-page.js";
+import { sendError } from "../plumbing/error-handling.js";
+import { installRouteAuth } from "../plumbing/route-auth.js";
+
+const DEMO_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/**
+ * The demo: GET /demo, a parent app embedding the widget for the development customer, and
+ * POST /demo/api/token, which hands that page authorize tokens. A real app's backend buys
+ * tokens with its secret key; the demo page cannot hold one, so this endpoint does it for the
+ * development customer only, and exists only while the sandbox control plane is on (never
+ * with NODE_ENV=production unless forced).
+ */
+export const demoApi: FastifyPluginAsyncTypebox<ApiPluginOptions> = async (app, { services }) => {
+  const customerId = services.developmentCustomerId;
+  if (!services.sandbox || !customerId) return;
+  installRouteAuth(app, services.callerAuth);
+
+  app.get("/demo", { schema: { hide: true }, config: { auth: "public" } }, async function demoPage(_request, reply) {
+    const page = services.widget()?.pages.get("demo.html");
+    if (!page) return sendError(reply, new ApiError("NOT_FOUND", {}, NOT_BUILT));
+    return reply
+      .header("content-type", "text/html; charset=utf-8")
+      .header("cache-control", "no-store")
+      .header("content-security-policy", DEMO_CSP)
+      .header("x-content-type-options", "nosniff")
+      .send(page);
+  });
+
+  app.post(
+    "/demo/api/token",
+    {
+      schema: {
+        tags: ["Sandbox"],
+        summary: "Demo only: an authorize token of the development customer",
+        description:
+          "For the /demo page, which has no secret key. Served only with BANKGATE_SANDBOX_CONTROL=on and a development " +
+          "customer; a real app generates tokens server-side with /GenerateAuthorizeToken.",
+        security: [],
+      },
+      config: { auth: "public" },
+    },
+    async function demoToken() {
+      return { customerId, token: await services.tokenIssuer.issue(customerId) };
+    },
+  );
+};

@@ -1,0 +1,175 @@
+import { ApiError } from "../errors/api-error.js";
+import { isUuid } from "../lib/ids.js";
+import { singletonKeys } from "../queue/job-kinds.js";
+import type { Login } from "../records/login.js";
+import type { Session, SessionMode } from "../records/session.js";
+import type { AuthorizeOutcome, LiveLogin, SessionOpening } from "./authorize-outcome.js";
+import { commitSession, connectorOf, type FlowDeps, findCard, type StepDelivery, timingOf } from "./flow-deps.js";
+import { isLiveStep, touched } from "./transitions.js";
+
+type SessionFields = Pick<Session, "institution" | "loginId" | "language" | "save" | "state" | "credentialsEnc">;
+
+/**
+ * Opens sessions: a live login, a live refresh of a saved card (a caller's, or the nightly
+ * run's), and cached sessions that never contact the bank. Live sessions are stored, and hold
+ * their card, before any bank call.
+ */
+export class SessionOpener {
+  constructor(private readonly deps: FlowDeps) {}
+
+  /** Live /Authorize with credentials: a new connection to the institution. */
+  async openLive(opening: SessionOpening, login: LiveLogin, delivery: StepDelivery): Promise<Session> {
+    const connector = connectorOf(this.deps.connectors, login.institution);
+    const { secrets, storage } = this.deps;
+    const existing = await storage.logins.findByLookupHash(
+      secrets.lookupHash(opening.customerId, connector.id, login.username, login.language),
+    );
+    const credentialsEnc = secrets.sealSessionCredentials(opening.requestId, { username: login.username, password: login.password });
+    const session = this.#newSession(
+      opening,
+      {
+        institution: connector.id,
+        loginId: existing?.id ?? null,
+        language: login.language,
+        save: login.save,
+        state: "connecting",
+        credentialsEnc,
+      },
+      delivery,
+      "live",
+    );
+    await storage.sessions.insert(session);
+    if (existing) await this.#claimCard(existing, session);
+    return session;
+  }
+
+  /** A live refresh of a saved card with its stored credentials: a caller's (Mid-Session Reconnect), or the nightly run's. */
+  async openRefresh(opening: SessionOpening, loginId: string, delivery: StepDelivery, mode: "live" | "nightly"): Promise<Session> {
+    const login = await findCard(this.deps.storage, opening.customerId, loginId);
+    if (!login.credentialsEnc) throw new ApiError("NO_SAVED_CREDENTIALS");
+    const connector = connectorOf(this.deps.connectors, login.institution);
+    const session = this.#newSession(
+      opening,
+      { institution: connector.id, loginId: login.id, language: login.language, save: true, state: "connecting", credentialsEnc: null },
+      delivery,
+      mode,
+    );
+    await this.deps.storage.sessions.insert(session);
+    await this.#claimCard(login, session);
+    return session;
+  }
+
+  /**
+   * Cached /Authorize: a new RequestId over the card's last aggregation, no bank contact. If
+   * the card's last live refresh failed, that error is answered with a RequestId that still
+   * works for the data endpoints.
+   */
+  async openCached(opening: SessionOpening, loginId: string): Promise<AuthorizeOutcome> {
+    return this.#openCached(opening, await findCard(this.deps.storage, opening.customerId, loginId));
+  }
+
+  /**
+   * Cached mode named by credentials instead of a LoginId (the C# SDK's sandbox tests do
+   * this). The password must match the saved one: a username alone opens nothing.
+   */
+  async openCachedWithCredentials(opening: SessionOpening, credentials: LiveLogin): Promise<AuthorizeOutcome> {
+    const { secrets, storage } = this.deps;
+    const connector = connectorOf(this.deps.connectors, credentials.institution);
+    const login = await storage.logins.findByLookupHash(
+      secrets.lookupHash(opening.customerId, connector.id, credentials.username, credentials.language),
+    );
+    const saved = login ? secrets.openCardCredentials(login) : null;
+    if (!login || login.customerId !== opening.customerId || saved?.password !== credentials.password) {
+      throw new ApiError("INVALID_LOGIN");
+    }
+    return this.#openCached(opening, login);
+  }
+
+  /** /AuthorizeMultiple: one cached session per distinct LoginId; malformed and unknown ones are listed apart. */
+  async openCachedMany(
+    opening: Omit<SessionOpening, "requestId">,
+    rawLoginIds: readonly string[],
+    newRequestId: () => string,
+  ): Promise<{ opened: Array<{ loginId: string; requestId: string }>; unknown: string[] }> {
+    const opened: Array<{ loginId: string; requestId: string }> = [];
+    const unknown: string[] = [];
+    for (const loginId of new Set(rawLoginIds.map((id) => id.trim().toLowerCase()))) {
+      const card = isUuid(loginId) ? await this.deps.storage.logins.find(opening.customerId, loginId) : undefined;
+      if (!card) {
+        unknown.push(loginId);
+        continue;
+      }
+      const outcome = await this.#openCached({ ...opening, requestId: newRequestId() }, card);
+      opened.push({ loginId, requestId: outcome.session.requestId });
+    }
+    return { opened, unknown };
+  }
+
+  async #openCached(opening: SessionOpening, login: Login): Promise<AuthorizeOutcome> {
+    const { storage, jobs, secrets } = this.deps;
+    const session: Session = {
+      ...this.#newSession(
+        opening,
+        {
+          institution: login.institution,
+          loginId: login.id,
+          language: login.language,
+          save: false,
+          state: "authorized",
+          credentialsEnc: null,
+        },
+        "inline",
+        "cached",
+      ),
+      // While the card is being aggregated the session waits for the new data (202 meanwhile).
+      snapshotId: (await jobs.findActive(singletonKeys.aggregation(login.id))) ? null : login.snapshotId,
+    };
+    await storage.sessions.insert(session);
+    const username = secrets.username(login);
+    if (login.lastRefreshError) return { kind: "authorizedWithError", session, login, username, code: login.lastRefreshError };
+    return { kind: "authorized", session, login, username };
+  }
+
+  /**
+   * One live session per card: the card row names its live session and is taken by
+   * compare-and-swap; a holder that is no longer live (authorized, failed, expired) is
+   * replaced, a live one refuses the newcomer. The newcomer's session is stored before it
+   * claims, so a holder is never mistaken for dead just because it is not written yet.
+   */
+  async #claimCard(card: Login, session: Session): Promise<void> {
+    const { storage, clock } = this.deps;
+    const holder = card.liveRequestId;
+    const holding = holder ? await storage.sessions.find(card.customerId, holder) : undefined;
+    const taken = holding !== undefined && isLiveStep(holding, clock.now());
+    if (!taken && (await storage.logins.claimLive(card.id, session.requestId, holder))) return;
+    const refused: Session = { ...session, state: "failed", errorCode: "CONCURRENT_SESSION", credentialsEnc: null, leaseUntil: null };
+    await commitSession(storage, refused, session.version);
+    throw new ApiError("CONCURRENT_SESSION", taken && holder ? { requestId: holder } : {});
+  }
+
+  #newSession(opening: SessionOpening, fields: SessionFields, delivery: StepDelivery, mode: SessionMode): Session {
+    const { settings } = this.deps;
+    const now = this.deps.clock.now();
+    const session: Session = {
+      ...fields,
+      requestId: opening.requestId,
+      customerId: opening.customerId,
+      mode,
+      tag: opening.tag,
+      scheduleRefresh: opening.scheduleRefresh ?? false,
+      challenges: null,
+      connectorStateEnc: null,
+      attemptsLeft: settings.mfaAttemptsPerRequest,
+      errorCode: null,
+      snapshotId: null,
+      authorizeTokenHash: opening.authorizeTokenHash,
+      version: 1,
+      leaseUntil: fields.state === "connecting" ? new Date(now.getTime() + timingOf(settings, delivery).leaseSeconds * 1000) : null,
+      createdAt: now,
+      lastActivityAt: now,
+      expiresAt: now,
+      absoluteExpiresAt: new Date(now.getTime() + settings.absoluteTtlSeconds * 1000),
+    };
+    return touched(session, now, timingOf(settings));
+  }
+}

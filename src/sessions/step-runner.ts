@@ -1,0 +1,118 @@
+import { boundedStep } from "../connectors/bounded-call.js";
+import type { Credentials, InstitutionConnector, Json, StepResult } from "../connectors/types.js";
+import { ApiError } from "../errors/api-error.js";
+import type { AuthorizeStepPayload } from "../queue/job-kinds.js";
+import type { Session } from "../records/session.js";
+import { type AttemptOutcome, cardAttemptSubject, credentialsAttemptSubject } from "../security/attempt-limiter.js";
+import type { AuthorizeOutcome } from "./authorize-outcome.js";
+import { commitAuthorization } from "./commit-authorization.js";
+import { commitSession, connectorOf, type FlowDeps, findCard, flowError, timingOf } from "./flow-deps.js";
+import { applyStepResult } from "./transitions.js";
+
+export type StepRequest = { step: "start" } | { step: "answer"; answers: Record<string, string[]> };
+
+/**
+ * One call to the institution — the login with the session's (or the card's) credentials,
+ * or the answers — and its result applied to the session. Each call first reserves an
+ * attempt with the brute-force limiter (per card for answers, per institution + username for
+ * passwords), so parallel sessions can never send the bank more wrong guesses than the limit.
+ * The answer is given only after the new state is committed.
+ */
+export class StepRunner {
+  constructor(private readonly deps: FlowDeps) {}
+
+  async run(session: Session, step: StepRequest): Promise<AuthorizeOutcome> {
+    const { attempts, faults, secrets, settings } = this.deps;
+    const connector = connectorOf(this.deps.connectors, session.institution);
+    const credentials = await this.#credentialsOf(session);
+    const cardLookupHash = secrets.lookupHash(session.customerId, session.institution, credentials.username, session.language);
+    const ctx = this.deps.connectorContext(session.customerId, session.institution, cardLookupHash);
+    const reserved = await attempts.reserve(
+      step.step === "answer" && session.loginId
+        ? cardAttemptSubject(session.loginId)
+        : credentialsAttemptSubject(this.deps.indexKey, session.customerId, session.institution, credentials.username),
+    );
+    if (!reserved.ok) return this.#afterStep(session, connector, { kind: "failed", code: "ATTEMPTS_LOCKED" });
+    const call =
+      step.step === "start"
+        ? () => connector.start(credentials, ctx)
+        : () => connector.answer(step.answers, secrets.openConnectorState(session), ctx);
+    faults.hit(`authorize-${step.step}:before-connector`);
+    const result = await boundedStep(call, settings.connectorTimeoutSeconds);
+    faults.hit(`authorize-${step.step}:after-connector`);
+    await attempts.settle(reserved.reservation, attemptOutcomeOf(result));
+    const outcome = await this.#afterStep(session, connector, result);
+    // The nightly run answers from storage: nothing new to keep.
+    if (step.step === "answer" && session.mode !== "nightly") await this.#rememberAnswers(session, outcome, step.answers);
+    return outcome;
+  }
+
+  /**
+   * The job half of /AuthorizeAsync: runs a queued step if its session still waits for it.
+   * A rerun after a crash finds the step done (or recovered) and does nothing.
+   */
+  async runQueued(payload: AuthorizeStepPayload): Promise<void> {
+    const session = await this.deps.storage.sessions.find(payload.customerId, payload.requestId);
+    const waiting = payload.step === "start" ? "connecting" : "answering";
+    if (!session || session.state !== waiting) return;
+    try {
+      await this.run(session, payload);
+    } catch (error) {
+      // A flow error is the step's outcome, already committed on the session for the poller.
+      if (!(error instanceof ApiError)) throw error;
+    }
+  }
+
+  /** Answers the bank accepted, kept on the card when its customer keeps stored answers. */
+  async #rememberAnswers(session: Session, outcome: AuthorizeOutcome, answers: Record<string, string[]>): Promise<void> {
+    const loginId = session.loginId ?? (outcome.kind === "authorized" ? outcome.login.id : null);
+    if (loginId) await this.deps.storedAnswers.rememberAccepted(session.customerId, loginId, session.challenges ?? [], answers);
+  }
+
+  async #credentialsOf(session: Session): Promise<Credentials> {
+    const { secrets, storage } = this.deps;
+    const pending = secrets.openSessionCredentials(session);
+    const stored = pending ?? secrets.openCardCredentials(await findCard(storage, session.customerId, session.loginId));
+    if (!stored) throw flowError("NO_SAVED_CREDENTIALS", session);
+    return { username: stored.username, password: stored.password, language: session.language };
+  }
+
+  async #afterStep(
+    session: Session,
+    connector: InstitutionConnector,
+    result: StepResult | { kind: "failed"; code: "ATTEMPTS_LOCKED" },
+  ): Promise<AuthorizeOutcome> {
+    const { storage, secrets, clock, settings } = this.deps;
+    const encryptedState = result.kind === "challenged" ? secrets.sealConnectorState(session.requestId, result.connectorState) : null;
+    const transition = applyStepResult(session, result, encryptedState, clock.now(), timingOf(settings));
+    if (transition.kind === "challenged") {
+      await commitSession(storage, transition.next, session.version);
+      return { kind: "challenged", session: { ...transition.next, version: session.version + 1 } };
+    }
+    if (transition.kind === "failed") {
+      await storage.transaction(async (tx) => {
+        await commitSession(tx, transition.next, session.version);
+        if (session.loginId && transition.next.state === "failed") await tx.logins.recordRefreshError(session.loginId, transition.code);
+      });
+      throw flowError(transition.code, session);
+    }
+    return this.#completeAuthorization(session, connector, result.kind === "authorized" ? result.connectorState : null);
+  }
+
+  /** Stores the card, its credentials and the session, and queues the aggregation, in one commit. */
+  async #completeAuthorization(session: Session, connector: InstitutionConnector, state: Json): Promise<AuthorizeOutcome> {
+    const { storage, secrets, clock, jobs, faults, settings } = this.deps;
+    const committed = await commitAuthorization({ storage, secrets, clock, jobs, faults, timing: timingOf(settings) }, session, {
+      connectorStateEnc: secrets.sealConnectorState(session.requestId, state),
+      delaySeconds: connector.aggregationDelaySeconds?.(state) ?? 0,
+    });
+    return { kind: "authorized", ...committed, username: secrets.username(committed.login) };
+  }
+}
+
+/** What the institution's answer means to the brute-force limiter. */
+function attemptOutcomeOf(result: StepResult): AttemptOutcome {
+  if (result.kind !== "failed") return "right";
+  const rejected = ["INVALID_SECURITY_RESPONSE", "INVALID_PASSWORD", "INVALID_USERNAME", "INVALID_LOGIN"];
+  return rejected.includes(result.code) ? "wrong" : "other";
+}

@@ -1,0 +1,84 @@
+import type { ConnectorRegistry } from "../../connectors/registry.js";
+import { LruCache } from "../../lib/lru-cache.js";
+import type { CardData } from "../../records/card-data.js";
+import { type AccountView, accountsFilterFor, selectAccounts, wireDetailAccount, wireSummaryAccount } from "./wire-accounts.js";
+import { link, wireLogin } from "./wire-format.js";
+
+/** The fields after the payload of every data answer (and of the webhooks that carry one). */
+export function dataEnvelope(connectors: ConnectorRegistry, data: CardData) {
+  const institution = connectors.find(data.session.institution);
+  return {
+    InstitutionName: institution?.name ?? data.session.institution,
+    Login: wireLogin(data.login, data.username),
+    InstitutionId: institution?.institutionId ?? null,
+    Institution: data.session.institution,
+    RequestId: data.session.requestId,
+    ...(data.session.tag !== null ? { Tag: data.session.tag } : {}),
+  };
+}
+
+/**
+ * 202 while the aggregation runs, pointing at the *Async endpoint to poll. A result, not an
+ * error: the data is on its way (DISPATCHED once a synchronous call has waited its limit).
+ */
+export function dataPendingBody(requestId: string, dispatched: boolean, asyncOperation: string) {
+  return {
+    FlinksCode: dispatched ? "OPERATION_DISPATCHED" : "OPERATION_PENDING",
+    Links: [link(asyncOperation, `/${asyncOperation}`, `/${asyncOperation}/${requestId}`)],
+    HttpStatusCode: 202,
+    Message: dispatched
+      ? "Your operation was dispatched to a background process; poll the link for its result."
+      : "Your operation is still processing.",
+    RequestId: requestId,
+  };
+}
+
+/**
+ * The /GetAccountsDetail and /GetAccountsSummary answers. Snapshots never change once
+ * written, so each (snapshot, view) of the accounts is serialized once and spliced between
+ * the small per-session parts.
+ */
+export class AccountsReplies {
+  readonly #accountsJson = new LruCache<string, string>(256);
+
+  constructor(private readonly connectors: ConnectorRegistry) {}
+
+  /** The 200 body of /GetAccountsDetail as JSON text. */
+  detail(data: CardData, view: AccountView): string {
+    const { snapshot } = data;
+    const key = `${data.snapshotId}|${viewKey(view)}`;
+    let accounts = this.#accountsJson.get(key);
+    if (accounts === undefined) {
+      const shown = selectAccounts(snapshot, view.accountsFilter);
+      accounts = JSON.stringify(shown.map((a) => wireDetailAccount(a, snapshot.holder, snapshot.loginType, view)));
+      this.#accountsJson.set(key, accounts);
+    }
+    return `{"HttpStatusCode":200,"Accounts":${accounts},${JSON.stringify(dataEnvelope(this.connectors, data)).slice(1)}`;
+  }
+
+  /** The 200 body of /GetAccountsSummary. */
+  summary(data: CardData, withBalance: boolean) {
+    const { snapshot } = data;
+    return {
+      HttpStatusCode: 200,
+      Accounts: selectAccounts(snapshot, accountsFilterFor(null, data.login.selectedAccountIds)).map((a) =>
+        wireSummaryAccount(a, snapshot.holder, snapshot.loginType, withBalance),
+      ),
+      Links: [link("AccountsDetail", "/GetAccountsDetail"), link("Statements", "/GetStatements")],
+      ...dataEnvelope(this.connectors, data),
+    };
+  }
+}
+
+function viewKey(view: AccountView): string {
+  return JSON.stringify([
+    view.withAccountIdentity,
+    view.withKyc,
+    view.withTransactions,
+    view.withBalance,
+    view.dateFrom,
+    view.dateTo,
+    view.accountsFilter && [...view.accountsFilter].sort(),
+    [...view.refreshDelta].sort(),
+  ]);
+}
