@@ -17,8 +17,8 @@ import { ApiError } from "./errors/api-error.js";
 /** Builds the HTTP application; never listens (tests use inject, main.ts listens). */
 export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(deps.config.logLevel),
-    bodyLimit: deps.config.bodyLimitBytes,
+    logger: options.logger === false ? false : loggerOptions(deps.config.server.logLevel),
+    bodyLimit: deps.config.server.bodyLimitBytes,
     // Long path ids reach the handlers, which answer them like any unknown id.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
     // Fastify's own URL errors (bad percent-escapes…) get the Flinks error body too.

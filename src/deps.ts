@@ -84,19 +84,19 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const baseClock = overrides.clock ?? systemClock;
   // With the control plane on, everything (RequestId and token expiries, the processing cap,
   // jobs' run_at, the sandbox bank's delays) follows virtual time; one clock per process.
-  const sandboxClock = config.sandboxControl ? new VirtualClock(baseClock) : null;
+  const sandboxClock = config.sandbox.control ? new VirtualClock(baseClock) : null;
   const clock: Clock = sandboxClock ?? baseClock;
-  const { db, kind } = await openDatabase(config);
+  const { db, kind } = await openDatabase(config.store);
   const storage = new Storage(db);
-  const masterKeys = loadMasterKeys(config);
+  const masterKeys = loadMasterKeys({ ...config.store, masterKeys: config.keys.masterKeys });
   const vault = new Vault(masterKeys.keys);
   const indexKey = await loadIndexKey(storage, vault);
   const connectors =
     overrides.connectors ??
     createSandboxRegistry({
-      pendingSeconds: config.sandboxPendingSeconds,
-      dispatchedSeconds: config.sandboxDispatchedSeconds,
-      slowSeconds: config.sandboxSlowSeconds,
+      pendingSeconds: config.sandbox.pendingSeconds,
+      dispatchedSeconds: config.sandbox.dispatchedSeconds,
+      slowSeconds: config.sandbox.slowSeconds,
     });
   const developmentCustomer = await ensureDevelopmentCustomer(config, storage.customers, clock);
   const secrets = new CardSecrets(vault, indexKey);
@@ -105,7 +105,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const cardVaults = new CardVaults(storage.cardVault, vault, clock);
   const http =
     overrides.http ??
-    new GuardedHttpClient({ allowHttp: config.connectorAllowHttp, allowPrivateAddresses: config.connectorAllowPrivateNetwork });
+    new GuardedHttpClient({ allowHttp: config.connectors.allowHttp, allowPrivateAddresses: config.connectors.allowPrivateNetwork });
   const drawInt = overrides.randomInt ?? ((max: number) => randomInt(max));
   const connectorContext = (customerId: string, institution: string, cardLookupHash: string): ConnectorContext => ({
     clock,
@@ -114,29 +114,29 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     http,
     vault: cardVaults.of(customerId, cardLookupHash),
   });
-  const faults = createFaultPoints(config);
+  const faults = createFaultPoints(config.testing.faultPoint);
   const jobs = new JobQueue(storage, vault, clock, {
-    claimSeconds: config.jobClaimSeconds,
-    retryBaseSeconds: config.jobRetryBaseSeconds,
-    defaultMaxAttempts: config.jobMaxAttempts,
-    fixedRetrySeconds: { "webhook-delivery": config.webhookRetrySeconds },
+    claimSeconds: config.jobs.claimSeconds,
+    retryBaseSeconds: config.jobs.retryBaseSeconds,
+    defaultMaxAttempts: config.jobs.maxAttempts,
+    fixedRetrySeconds: { "webhook-delivery": config.webhooks.retrySeconds },
   });
-  const webhooks = new WebhookPublisher({ storage, vault, jobs, clock, maxAttempts: config.webhookMaxAttempts });
+  const webhooks = new WebhookPublisher({ storage, vault, jobs, clock, maxAttempts: config.webhooks.maxAttempts });
   const nightlyOutcomes = new NightlyOutcomes({ webhooks, secrets });
   const webhookSettings = new WebhookSettings(storage, vault, clock);
-  if (config.webhookUrl && developmentCustomer) {
-    await webhookSettings.configure(developmentCustomer.customerId, config.webhookUrl, config.webhookSecret);
+  if (config.webhooks.url && developmentCustomer) {
+    await webhookSettings.configure(developmentCustomer.customerId, config.webhooks.url, config.webhooks.secret);
   }
   const attempts = new AttemptLimiter({
     store: storage.attempts,
     clock,
     limits: {
       ...defaultAttemptLimits,
-      maxFailuresPerWindow: config.attemptFailuresPerWindow,
-      windowSeconds: config.attemptWindowSeconds,
-      lockSeconds: config.attemptLockSeconds,
-      maxLockSeconds: Math.max(defaultAttemptLimits.maxLockSeconds, config.attemptLockSeconds),
-      reservationTtlSeconds: config.connectorTimeoutSeconds + 60,
+      maxFailuresPerWindow: config.sessions.attemptFailuresPerWindow,
+      windowSeconds: config.sessions.attemptWindowSeconds,
+      lockSeconds: config.sessions.attemptLockSeconds,
+      maxLockSeconds: Math.max(defaultAttemptLimits.maxLockSeconds, config.sessions.attemptLockSeconds),
+      reservationTtlSeconds: config.connectors.timeoutSeconds + 60,
     },
   });
   const flow: FlowDeps = {
@@ -151,11 +151,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     faults,
     storedAnswers,
     settings: {
-      idleTtlSeconds: config.sessionIdleTtlSeconds,
-      absoluteTtlSeconds: config.sessionAbsoluteTtlSeconds,
-      mfaAttemptsPerRequest: config.mfaAttemptsPerRequest,
-      connectorTimeoutSeconds: config.connectorTimeoutSeconds,
-      jobClaimSeconds: config.jobClaimSeconds,
+      idleTtlSeconds: config.sessions.idleTtlSeconds,
+      absoluteTtlSeconds: config.sessions.absoluteTtlSeconds,
+      mfaAttemptsPerRequest: config.sessions.mfaAttemptsPerRequest,
+      connectorTimeoutSeconds: config.connectors.timeoutSeconds,
+      jobClaimSeconds: config.jobs.claimSeconds,
     },
   };
   const authorize = new AuthorizeService(flow);
@@ -163,7 +163,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const api: ApiServices = {
     callerAuth: new CallerAuth(customers, storage.authorizeTokens, clock),
     customers,
-    tokenIssuer: new AuthorizeTokenIssuer(storage.authorizeTokens, clock, config.authorizeTokenTtlSeconds),
+    tokenIssuer: new AuthorizeTokenIssuer(storage.authorizeTokens, clock, config.sessions.authorizeTokenTtlSeconds),
     tokenRenewal: new TokenRenewal({ tokens: storage.authorizeTokens, sessions: storage.sessions, clock }),
     authorize,
     sessionInspector: new SessionInspector({ sessions: storage.sessions, jobs, clock }),
@@ -171,19 +171,19 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       storage,
       secrets,
       clock,
-      sessionIdleTtlSeconds: config.sessionIdleTtlSeconds,
-      sessionTouchIntervalSeconds: config.sessionTouchIntervalSeconds,
+      sessionIdleTtlSeconds: config.sessions.idleTtlSeconds,
+      sessionTouchIntervalSeconds: config.sessions.touchIntervalSeconds,
       jobs,
       attempts,
-      pollIntervalMs: config.jobPollIntervalMs,
-      dataSyncWaitSeconds: config.dataSyncWaitSeconds,
+      pollIntervalMs: config.jobs.pollIntervalMs,
+      dataSyncWaitSeconds: config.sessions.dataSyncWaitSeconds,
     }),
     cardRefresh: new CardRefreshService(storage, storedAnswers, clock),
     connectors,
     usage: new UsageReport({ usage: storage.usage, clock }),
     webhookSettings,
     webhookLog: new WebhookLog({ storage, publisher: webhooks }),
-    widget: widgetFilesLoader(config.widgetDir),
+    widget: widgetFilesLoader(config.server.widgetDir),
     sandbox: sandboxClock && { clock: sandboxClock, controls: new SandboxControls({ logins: storage.logins, secrets, memories }) },
     developmentCustomerId: developmentCustomer?.customerId ?? null,
   };
@@ -198,8 +198,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         connectors,
         clock,
         indexKey,
-        idleTtlSeconds: config.sessionIdleTtlSeconds,
-        connectorTimeoutSeconds: config.connectorTimeoutSeconds,
+        idleTtlSeconds: config.sessions.idleTtlSeconds,
+        connectorTimeoutSeconds: config.connectors.timeoutSeconds,
         connectorContext,
         faults,
         webhooks,
@@ -209,25 +209,25 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         storage,
         vault,
         clock,
-        requestTimeoutSeconds: config.webhookTimeoutSeconds,
+        requestTimeoutSeconds: config.webhooks.timeoutSeconds,
         faults,
       }),
       "nightly-refresh": createNightlyRefreshHandler({ storage, authorize, storedAnswers, outcomes: nightlyOutcomes, clock }),
     },
-    { concurrency: config.jobConcurrency, pollIntervalMs: config.jobPollIntervalMs },
+    { concurrency: config.jobs.concurrency, pollIntervalMs: config.jobs.pollIntervalMs },
     log,
   );
 
-  const nightly = new NightlyCron({ storage, jobs, clock, runAt: config.nightlyRefreshAt, log });
+  const nightly = new NightlyCron({ storage, jobs, clock, runAt: config.nightly.at, log });
 
   const warnings = [
     ...(masterKeys.isDevelopmentKey
       ? ["DEVELOPMENT MASTER KEY in the data directory: set BANKGATE_MASTER_KEYS for real credentials."]
       : []),
-    ...(config.webhookUrl && !developmentCustomer
+    ...(config.webhooks.url && !developmentCustomer
       ? ["BANKGATE_WEBHOOK_URL is ignored: there is no development customer (set BANKGATE_CUSTOMER_ID and its keys)."]
       : []),
-    ...(config.authMode === "open" ? ['AUTH MODE "open": /Authorize and the data endpoints accept callers without credentials.'] : []),
+    ...(config.keys.authMode === "open" ? ['AUTH MODE "open": /Authorize and the data endpoints accept callers without credentials.'] : []),
   ];
   return {
     config,

@@ -7,15 +7,15 @@ import { createDeps } from "./deps.js";
 /** Entry: loadConfig → createDeps → buildApp → listen (design.md §3). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = pino(loggerOptions(config.logLevel) as LoggerOptions);
+  const log = pino(loggerOptions(config.server.logLevel) as LoggerOptions);
   const deps = await createDeps(config, { log });
   for (const warning of deps.warnings) log.warn(warning);
   // Roles (design.md §2): "all" is the embedded mode; "api" and "worker" share one PostgreSQL.
-  if (config.role !== "api") deps.runner.start();
-  if (config.role !== "api" && config.nightlyRefresh) deps.nightly.start();
-  const app = config.role === "worker" ? null : await buildApp(deps);
+  if (config.server.role !== "api") deps.runner.start();
+  if (config.server.role !== "api" && config.nightly.enabled) deps.nightly.start();
+  const app = config.server.role === "worker" ? null : await buildApp(deps);
 
-  if (app) printWelcome(await app.listen({ port: config.port, host: config.host }), deps);
+  if (app) printWelcome(await app.listen({ port: config.server.port, host: config.server.host }), deps);
   else log.info("worker started: running jobs, serving no HTTP");
 
   const shutdown = async (signal: string) => {

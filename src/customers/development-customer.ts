@@ -28,17 +28,17 @@ export async function ensureDevelopmentCustomer(config: Config, store: CustomerS
       name: "Development customer",
       secretKeyHash: sha256Hex(keys.secretKey),
       apiKeyHash: sha256Hex(keys.apiKey),
-      authMode: config.authMode,
-      connect: { redirectUrls: config.connectRedirectUrls, parentOrigins: config.connectParentOrigins },
+      authMode: config.keys.authMode,
+      connect: { redirectUrls: config.connect.redirectUrls, parentOrigins: config.connect.parentOrigins },
     },
     clock.now(),
   );
-  await store.setStoresMfaAnswers(keys.customerId, config.storeMfaAnswers);
+  await store.setStoresMfaAnswers(keys.customerId, config.nightly.storeMfaAnswers);
   return keys;
 }
 
 function fixedKeys(config: Config): CustomerKeys | null {
-  const { id, secretKey, apiKey } = config.customer;
+  const { customerId: id, secretKey, apiKey } = config.keys;
   if (!id && !secretKey && !apiKey) return null;
   if (!id || !secretKey || !apiKey || !isUuid(id)) {
     throw new Error("set all of BANKGATE_CUSTOMER_ID (a GUID), BANKGATE_SECRET_KEY and BANKGATE_API_KEY, or none");
@@ -47,15 +47,15 @@ function fixedKeys(config: Config): CustomerKeys | null {
 }
 
 async function generatedKeys(config: Config, store: CustomerStore): Promise<CustomerKeys | null> {
-  const file = join(config.dataDir, "dev-customer.json");
+  const file = join(config.store.dataDir, "dev-customer.json");
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as CustomerKeys;
-  if (config.databaseUrl || (await store.count()) > 0) return null;
+  if (config.store.databaseUrl || (await store.count()) > 0) return null;
   const keys: CustomerKeys = {
     customerId: newRandomId(),
     secretKey: randomBytes(24).toString("base64url"),
     apiKey: randomBytes(24).toString("base64url"),
   };
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.store.dataDir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   return keys;
 }

@@ -1,6 +1,6 @@
 /**
  * Every error bankgate can answer with: the only place codes are defined (design.md §7).
- * `docs/errors.md` is generated from this table (`npm run docs:errors`).
+ * `docs/errors.md` is generated from this table (`npm run docs`).
  *
  * Where Flinks' own pages disagree, the choice is made once here and the reason noted.
  */
@@ -85,7 +85,7 @@ export const errorCatalog = {
   ATTEMPTS_LOCKED: {
     httpStatus: 401,
     message: "Too many wrong answers or passwords for this login: it is locked for a while. Try again later.",
-    note: "The brute-force lock of quality.md S1 (per card for MFA answers, per institution + username for passwords). On the wire it is Flinks' TOO_MANY_REQUESTS (401 in the docs).",
+    note: "The brute-force lock (per card for MFA answers, per institution + username for passwords). On the wire it is Flinks' TOO_MANY_REQUESTS (401 in the docs).",
   },
   CONCURRENT_SESSION: {
     httpStatus: 409,
@@ -122,7 +122,7 @@ export const errorCatalog = {
   WEBHOOK_EVENT_NONEXISTENT: {
     httpStatus: 400,
     message: "The webhook event does not exist.",
-    note: "Unknown, malformed and other customers' event ids get this exact answer, as RequestIds do (quality.md S5).",
+    note: "Unknown, malformed and other customers' event ids get this exact answer, as RequestIds do, so nobody can probe which ids exist.",
   },
   WEBHOOK_NOT_CONFIGURED: {
     httpStatus: 400,

@@ -8,7 +8,7 @@ export function renderErrorsDoc(): string {
   return [
     "# Error catalogue",
     "",
-    "Generated from `src/errors/catalog.ts` by `npm run docs:errors`; do not edit by hand.",
+    "Generated from `src/errors/catalog.ts` by `npm run docs`; do not edit by hand.",
     "",
     "Every error body carries `HttpStatusCode` (equal to the HTTP status), `FlinksCode` and `Message`;",
     "flow errors also carry `RequestId` and `Institution` (and `Login` when a cached call replays a failed refresh).",

@@ -34,11 +34,8 @@ export function isFaultPoint(name: string): name is FaultPoint {
 }
 
 /** `kill` is for unit tests; the default is a real kill -9 of this very process. */
-export function createFaultPoints(
-  options: { faultPoint: FaultPoint | null },
-  kill: () => void = () => process.kill(process.pid, "SIGKILL"),
-): FaultPoints {
-  const armed = options.faultPoint;
+export function createFaultPoints(faultPoint: string | null, kill: () => void = () => process.kill(process.pid, "SIGKILL")): FaultPoints {
+  const armed = faultPoint !== null && isFaultPoint(faultPoint) ? faultPoint : null;
   return {
     hit(name) {
       if (armed !== null && name === armed) kill();

@@ -149,7 +149,7 @@ async function buildWorld(): Promise<World> {
   // Things that must be expired: made first, then the clock moves past every lifetime.
   const expiredToken = await t.generateToken();
   const expired = await connectCard(t, "Greatday+expired");
-  t.clock.advanceSeconds(Math.max(t.config.sessionIdleTtlSeconds, t.config.authorizeTokenTtlSeconds) + 1);
+  t.clock.advanceSeconds(Math.max(t.config.sessions.idleTtlSeconds, t.config.sessions.authorizeTokenTtlSeconds) + 1);
 
   const keep = await connectCard(t, "Greatday+keep");
   const detail = await t.post("GetAccountsDetail", { RequestId: keep.requestId }, apiKey(t));
@@ -168,7 +168,7 @@ async function buildWorld(): Promise<World> {
 
   const usedUpOpen = await t.authorize({ ...GREATDAY, Username: "Greatday+usedup" });
   const usedUp = usedUpOpen.json().RequestId as string;
-  for (let i = 0; i < t.config.mfaAttemptsPerRequest; i++) {
+  for (let i = 0; i < t.config.sessions.mfaAttemptsPerRequest; i++) {
     await t.post("Authorize", { RequestId: usedUp, SecurityResponses: { [PROMPT]: "Circle" } }, apiKey(t));
   }
   const failedLoginToken = await t.generateToken();
@@ -701,7 +701,7 @@ describe("bad input", () => {
 
         it("a body one byte over the limit → 413 PAYLOAD_TOO_LARGE", async () => {
           const head = `{"RequestId": "${w.keep.requestId}", "Pad": "`;
-          const padding = w.t.config.bodyLimitBytes + 1 - head.length - 2;
+          const padding = w.t.config.server.bodyLimitBytes + 1 - head.length - 2;
           const response = await w.t.app.inject({
             method: endpoint.method,
             url: endpoint.url(w),
@@ -1070,7 +1070,7 @@ describe("bad MFA answers", () => {
 
   it("answers to questions never asked are refused and cost no attempt", async () => {
     const session = await challenge("Greatday+unasked");
-    for (let i = 0; i < t.config.mfaAttemptsPerRequest + 2; i++) {
+    for (let i = 0; i < t.config.sessions.mfaAttemptsPerRequest + 2; i++) {
       expectCode(await answer(session, { "What is your pet's name?": ["Rex"] }), "UNKNOWN_CHALLENGE_KEY");
       expectCode(await answer(session, { [PROMPT]: [ANSWER], "What city were you born in?": ["Montreal"] }), "UNKNOWN_CHALLENGE_KEY");
       expectCode(await answer(session, { "": [ANSWER] }), "UNKNOWN_CHALLENGE_KEY");
@@ -1116,7 +1116,7 @@ describe("bad MFA answers", () => {
 
   it("answers after the session ended on too many wrong answers → INVALID_SECURITY_RESPONSE_NO_RETRY", async () => {
     const session = await challenge("Greatday+ended");
-    for (let i = 0; i < t.config.mfaAttemptsPerRequest; i++) expectCatalogued(await answer(session, { [PROMPT]: ["Circle"] }));
+    for (let i = 0; i < t.config.sessions.mfaAttemptsPerRequest; i++) expectCatalogued(await answer(session, { [PROMPT]: ["Circle"] }));
     for (const responses of [{ [PROMPT]: [ANSWER] }, { [PROMPT]: ["Circle"] }, { "What is your pet's name?": ["Rex"] }, {}]) {
       const late = await answer(session, responses);
       expectCatalogued(late, JSON.stringify(responses));
@@ -1144,7 +1144,7 @@ describe("bad MFA answers", () => {
     const deleteCard = () => t.app.inject({ method: "DELETE", url: t.path(`DeleteCard/${card.Login.Id}`), headers: t.apiKeyHeaders() });
     // While the live session waits at its challenge the card is in use; once it expired, it can go.
     expectCode(await deleteCard(), "CARD_IN_USE");
-    t.clock.advanceSeconds(t.config.sessionIdleTtlSeconds);
+    t.clock.advanceSeconds(t.config.sessions.idleTtlSeconds);
     const removal = await deleteCard();
     expect(removal.statusCode).toBe(200);
     const late = await t.post(
@@ -1182,7 +1182,7 @@ describe("bad MFA answers", () => {
 
   it("answers after expiry → SESSION_EXPIRED", async () => {
     const session = await challenge("Greatday+expiring");
-    t.clock.advanceSeconds(t.config.sessionIdleTtlSeconds + 1);
+    t.clock.advanceSeconds(t.config.sessions.idleTtlSeconds + 1);
     expectCode(
       await t.post("Authorize", { RequestId: session.requestId, SecurityResponses: { [PROMPT]: [ANSWER] } }, t.apiKeyHeaders()),
       "SESSION_EXPIRED",
@@ -1203,7 +1203,7 @@ describe("bad MFA answers", () => {
     const session = await challenge("Greatday+wrong-stampede");
     const responses = await Promise.all(Array.from({ length: 100 }, () => answer(session, { [PROMPT]: ["Circle"] })));
     const codes = responses.map((r) => expectCatalogued(r, "wrong stampede").FlinksCode);
-    expect(codes.filter((c) => c === "INVALID_SECURITY_RESPONSE").length).toBeLessThanOrEqual(t.config.mfaAttemptsPerRequest - 1);
+    expect(codes.filter((c) => c === "INVALID_SECURITY_RESPONSE").length).toBeLessThanOrEqual(t.config.sessions.mfaAttemptsPerRequest - 1);
     expectCode(await answer(session, { [PROMPT]: [ANSWER] }), "INVALID_SECURITY_RESPONSE_NO_RETRY");
   });
 });
@@ -1347,7 +1347,7 @@ describe("S5: unknown, deleted, other customers' and malformed ids look the same
   });
 
   it("after expiry, another customer's and deleted RequestIds still look unknown", async () => {
-    t.clock.advanceSeconds(t.config.sessionIdleTtlSeconds + 1);
+    t.clock.advanceSeconds(t.config.sessions.idleTtlSeconds + 1);
     const response = await expectAllAlike("requestId", (id) => t.post("GetAccountsDetail", { RequestId: id }, apiKey(t)));
     expectCode(response, "SESSION_NONEXISTENT");
     // Only this customer's own expired session says so.

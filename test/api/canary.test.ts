@@ -219,7 +219,7 @@ describe("S2: canary credentials and MFA answers leak nowhere", () => {
 
     // --- a session ended by wrong answers ---------------------------------------------
     const exhausted = await login("Greatday+canary2", "Everyday");
-    for (let i = 0; i < config.mfaAttemptsPerRequest + 1; i++) {
+    for (let i = 0; i < config.sessions.mfaAttemptsPerRequest + 1; i++) {
       expect(
         (await answer(exhausted.response.json().RequestId, { [PROMPT]: [CANARY.exhaustingAnswer] }, exhausted.headers)).statusCode,
       ).toBe(401);

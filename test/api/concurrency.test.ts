@@ -37,7 +37,7 @@ describe("one live session per card, and no deletion under a running session (qu
     t = await createTestApp({ randomInt: () => 0 });
     const card = await t.connect("Greatday+abandoned");
     expect((await refresh(card.Login.Id)).statusCode).toBe(203);
-    t.clock.advanceSeconds(t.config.sessionIdleTtlSeconds);
+    t.clock.advanceSeconds(t.config.sessions.idleTtlSeconds);
     expect((await refresh(card.Login.Id)).statusCode).toBe(203);
   });
 

@@ -166,9 +166,9 @@ describe("Connect widget: the demo without the sandbox", () => {
 describe("Connect allow-list configuration", () => {
   it("defaults to the local demo page, on both loopback names", () => {
     const config = loadConfig({ PORT: "3456" });
-    expect(config.connectParentOrigins).toEqual(["http://127.0.0.1:3456", "http://localhost:3456"]);
-    expect(config.connectRedirectUrls).toEqual(["http://127.0.0.1:3456/demo", "http://localhost:3456/demo"]);
-    expect(loadConfig({ BANKGATE_CONNECT_PARENT_ORIGINS: "" }).connectParentOrigins).toEqual([]);
+    expect(config.connect.parentOrigins).toEqual(["http://127.0.0.1:3456", "http://localhost:3456"]);
+    expect(config.connect.redirectUrls).toEqual(["http://127.0.0.1:3456/demo", "http://localhost:3456/demo"]);
+    expect(loadConfig({ BANKGATE_CONNECT_PARENT_ORIGINS: "" }).connect.parentOrigins).toEqual([]);
   });
 
   it.each([

@@ -490,20 +490,20 @@ describe("kill -9 at every step, restart, resume with the same RequestId (R2)", 
 
 describe("BANKGATE_FAULT_POINT (test-only)", () => {
   it("names a known point, and is refused with NODE_ENV=production", () => {
-    expect(loadConfig({}).faultPoint).toBeNull();
-    expect(loadConfig({ BANKGATE_FAULT_POINT: "aggregation:before-commit" }).faultPoint).toBe("aggregation:before-commit");
+    expect(loadConfig({}).testing.faultPoint).toBeNull();
+    expect(loadConfig({ BANKGATE_FAULT_POINT: "aggregation:before-commit" }).testing.faultPoint).toBe("aggregation:before-commit");
     expect(() => loadConfig({ BANKGATE_FAULT_POINT: "aggregation:somewhere" })).toThrow(ConfigError);
     expect(() => loadConfig({ BANKGATE_FAULT_POINT: "aggregation:before-commit", NODE_ENV: "production" })).toThrow(ConfigError);
   });
 
   it("kills only at the configured point", () => {
     const kills: string[] = [];
-    const armed = createFaultPoints({ faultPoint: "commit-authorization:after-commit" }, () => kills.push("kill"));
+    const armed = createFaultPoints("commit-authorization:after-commit", () => kills.push("kill"));
     armed.hit("commit-authorization:before-commit");
     expect(kills).toEqual([]);
     armed.hit("commit-authorization:after-commit");
     expect(kills).toEqual(["kill"]);
-    createFaultPoints({ faultPoint: null }, () => kills.push("never")).hit("aggregation:after-commit");
+    createFaultPoints(null, () => kills.push("never")).hit("aggregation:after-commit");
     expect(kills).toEqual(["kill"]);
   });
 });

@@ -3,12 +3,12 @@ import { ConfigError, loadConfig } from "../../src/config/config.js";
 
 describe("webhook configuration from the environment", () => {
   it("defaults to Flinks' policy: 10 attempts, 30 minutes apart; no receiver", () => {
-    expect(loadConfig({})).toMatchObject({ webhookUrl: null, webhookSecret: null, webhookMaxAttempts: 10, webhookRetrySeconds: 1800 });
+    expect(loadConfig({}).webhooks).toMatchObject({ url: null, secret: null, maxAttempts: 10, retrySeconds: 1800 });
   });
 
   it("takes a receiver with its secret", () => {
     const config = loadConfig({ BANKGATE_WEBHOOK_URL: "http://localhost:4000/hooks", BANKGATE_WEBHOOK_SECRET: "0123456789abcdef" });
-    expect(config).toMatchObject({ webhookUrl: "http://localhost:4000/hooks", webhookSecret: "0123456789abcdef" });
+    expect(config.webhooks).toMatchObject({ url: "http://localhost:4000/hooks", secret: "0123456789abcdef" });
   });
 
   it.each([

@@ -1,0 +1,240 @@
+import { fileURLToPath } from "node:url";
+import { type Static, Type } from "typebox";
+import { originProblem, redirectUrlProblem } from "../lib/connect-allow-lists.js";
+import { isFaultPoint } from "../lib/fault-points.js";
+import { integer, list, oneOf, onOff, text, textOr, timeOfDay } from "./config-option.js";
+
+/** The demo page (/demo) of this very server, under both names a browser on this machine uses. */
+const demoOrigins = (env: Record<string, string | undefined>) => {
+  const port = env.PORT || "3000";
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+};
+
+const everyEntry = (problemOf: (entry: string) => string | null) => (entries: string[]) =>
+  entries.map((entry) => problemOf(entry) && `"${entry.slice(0, 200)}" ${problemOf(entry)}`).find(Boolean) ?? null;
+
+/**
+ * Every option bankgate reads, grouped by concern: the loader (load-config.ts), the Config
+ * type and docs/configuration.md (render-config-doc.ts) all come from this one schema.
+ */
+export const ConfigSchema = Type.Object({
+  server: Type.Object({
+    port: integer("PORT", 3000, "TCP port to listen on.", 0, 65535),
+    host: textOr(
+      "HOST",
+      "127.0.0.1",
+      "Interface to listen on; loopback by default so a development box exposes nothing (`0.0.0.0` exposes it).",
+    ),
+    role: oneOf(
+      "BANKGATE_ROLE",
+      ["all", "api", "worker"],
+      "all",
+      "`all`: API and job runner (the embedded mode); `api`: HTTP only; `worker`: jobs only (scale-out on PostgreSQL).",
+    ),
+    bodyLimitBytes: integer("BANKGATE_BODY_LIMIT_BYTES", 1024 * 1024, "Larger request bodies get `413 PAYLOAD_TOO_LARGE`.", 1024),
+    logLevel: textOr("LOG_LEVEL", "info", "pino log level (`silent` … `trace`)."),
+    widgetDir: textOr(
+      "BANKGATE_WIDGET_DIR",
+      () => fileURLToPath(new URL("../../dist/connect/", import.meta.url)),
+      "The built Connect widget served at `/connect/` (`npm run build` writes it).",
+      "`dist/connect` of this installation",
+    ),
+  }),
+  store: Type.Object({
+    dataDir: textOr(
+      "BANKGATE_DATA_DIR",
+      "./data",
+      "Where the embedded SQLite file, the development master key and the development customer live.",
+    ),
+    databaseUrl: text(
+      "DATABASE_URL",
+      "`postgres://…` selects PostgreSQL instead of the embedded SQLite file (then `BANKGATE_MASTER_KEYS` is required).",
+    ),
+  }),
+  keys: Type.Object({
+    masterKeys: text(
+      "BANKGATE_MASTER_KEYS",
+      "`keyId:base64key[,keyId:base64key…]` (32-byte keys); the first encrypts, all decrypt. Absent: a development key generated into the data directory.",
+    ),
+    customerId: text(
+      "BANKGATE_CUSTOMER_ID",
+      "Fixes the development customer's id (with its two keys below); absent: generated on first start.",
+    ),
+    secretKey: text("BANKGATE_SECRET_KEY", "The development customer's secret key (`flinks-auth-key` on /GenerateAuthorizeToken)."),
+    apiKey: text("BANKGATE_API_KEY", "The development customer's API key (`x-api-key` on the data endpoints)."),
+    authMode: oneOf(
+      "BANKGATE_AUTH_MODE",
+      ["token", "open"],
+      "token",
+      "`token`: /Authorize needs an authorize token or the API key; `open`: the development customer also accepts legacy clients that send no credentials (warns at start).",
+    ),
+  }),
+  sessions: Type.Object({
+    idleTtlSeconds: integer("BANKGATE_SESSION_IDLE_TTL_SECONDS", 480, "A RequestId dies after this much inactivity (Flinks: 8 min).", 1),
+    absoluteTtlSeconds: integer(
+      "BANKGATE_SESSION_ABSOLUTE_TTL_SECONDS",
+      1800,
+      "No RequestId outlives this, whatever its activity (Flinks: 30 min).",
+      1,
+    ),
+    touchIntervalSeconds: integer(
+      "BANKGATE_SESSION_TOUCH_INTERVAL_SECONDS",
+      1,
+      "Data reads write the session's activity at most this often (reads stay cheap; expiry is exact to this many seconds).",
+      0,
+    ),
+    authorizeTokenTtlSeconds: integer("BANKGATE_AUTHORIZE_TOKEN_TTL_SECONDS", 900, "Lifetime of an unused authorize token.", 1),
+    mfaAttemptsPerRequest: integer("BANKGATE_MFA_ATTEMPTS_PER_REQUEST", 3, "Wrong MFA answers per RequestId before the session ends.", 1),
+    attemptFailuresPerWindow: integer(
+      "BANKGATE_ATTEMPT_FAILURES_PER_WINDOW",
+      5,
+      "Wrong MFA answers per card, or wrong passwords per institution + username, before a lock.",
+      1,
+    ),
+    attemptWindowSeconds: integer("BANKGATE_ATTEMPT_WINDOW_SECONDS", 86_400, "The sliding window those failures count in.", 1),
+    attemptLockSeconds: integer("BANKGATE_ATTEMPT_LOCK_SECONDS", 1_800, "The first lock; each further lock doubles.", 1),
+    dataSyncWaitSeconds: integer(
+      "BANKGATE_DATA_SYNC_WAIT_SECONDS",
+      210,
+      "A synchronous data call waits this long for a running aggregation, then answers `202 OPERATION_DISPATCHED` (Flinks: 210 s).",
+      0,
+    ),
+  }),
+  connectors: Type.Object({
+    timeoutSeconds: integer(
+      "BANKGATE_CONNECTOR_TIMEOUT_SECONDS",
+      60,
+      "An institution step that takes longer answers `RETRY_LATER`, and its claim on the session lapses.",
+      1,
+    ),
+    allowHttp: onOff(
+      "BANKGATE_CONNECTOR_ALLOW_HTTP",
+      false,
+      "`on` lets connectors use plain `http://` institution URLs (a bank simulator on a test network); `off`: HTTPS only.",
+    ),
+    allowPrivateNetwork: onOff(
+      "BANKGATE_CONNECTOR_ALLOW_PRIVATE_NETWORK",
+      false,
+      "`on` lets connectors reach loopback, private and link-local addresses; `off`: public addresses only, checked after DNS resolution and on every redirect.",
+    ),
+  }),
+  jobs: Type.Object({
+    concurrency: integer("BANKGATE_JOB_CONCURRENCY", 4, "Jobs one process runs at once.", 1),
+    pollIntervalMs: integer(
+      "BANKGATE_JOB_POLL_INTERVAL_MS",
+      250,
+      "How often idle runners and waiting data calls look for work settled by other processes.",
+      1,
+    ),
+    claimSeconds: integer(
+      "BANKGATE_JOB_CLAIM_SECONDS",
+      120,
+      "A claimed job not finished by then runs again elsewhere (a dead worker's).",
+      1,
+    ),
+    retryBaseSeconds: integer("BANKGATE_JOB_RETRY_BASE_SECONDS", 5, "First retry delay of a failed job; doubles each attempt.", 0),
+    maxAttempts: integer("BANKGATE_JOB_MAX_ATTEMPTS", 5, "Attempts before a job fails for good.", 1),
+  }),
+  sandbox: Type.Object({
+    control: onOff(
+      "BANKGATE_SANDBOX_CONTROL",
+      true,
+      "`on` serves the sandbox control plane under `/sandbox/v1` (virtual clock, forced outcomes, scripts; the clock is process-wide, shared by every customer of the deployment), the demo page `/demo` and its token endpoint.",
+      { defaultFrom: (env) => env.NODE_ENV !== "production", defaultText: "`on` (`off` with `NODE_ENV=production`)" },
+    ),
+    pendingSeconds: integer(
+      "BANKGATE_SANDBOX_PENDING_SECONDS",
+      30,
+      "Sandbox user `test_pending`: the bank starts aggregating this late.",
+      0,
+    ),
+    dispatchedSeconds: integer(
+      "BANKGATE_SANDBOX_DISPATCHED_SECONDS",
+      240,
+      "Sandbox user `test_dispatched`: the aggregation takes this long.",
+      0,
+    ),
+    slowSeconds: integer(
+      "BANKGATE_SANDBOX_SLOW_SECONDS",
+      5,
+      "Sandbox user `test_slow`: every login and answer takes this long (on the virtual clock).",
+      0,
+    ),
+  }),
+  nightly: Type.Object({
+    enabled: onOff(
+      "BANKGATE_NIGHTLY_REFRESH",
+      true,
+      "`on` runs the nightly refresh cron in every process with a job runner (roles `all` and `worker`); duplicates across processes refresh nothing.",
+    ),
+    at: timeOfDay(
+      "BANKGATE_NIGHTLY_REFRESH_AT",
+      { hour: 5, minute: 0 },
+      "UTC time of day (`HH:MM`) the nightly run enqueues its refreshes (Flinks refreshes between 04:00 and 08:00 UTC); read on the virtual clock when the sandbox control plane is on.",
+    ),
+    storeMfaAnswers: onOff(
+      "BANKGATE_STORE_MFA_ANSWERS",
+      false,
+      "`on` keeps the development customer's accepted answers to QuestionAndAnswer prompts (encrypted, per card) so nightly refreshes can answer them.",
+    ),
+  }),
+  webhooks: Type.Object({
+    url: text(
+      "BANKGATE_WEBHOOK_URL",
+      "The development customer's webhook receiver (http or https; loopback and private addresses allowed); other customers use `PUT /bankgate/v1/{customerId}/webhooks`.",
+    ),
+    secret: text(
+      "BANKGATE_WEBHOOK_SECRET",
+      "The HMAC secret the development customer's webhooks are signed with (at least 16 characters); required with `BANKGATE_WEBHOOK_URL`.",
+    ),
+    maxAttempts: integer(
+      "BANKGATE_WEBHOOK_MAX_ATTEMPTS",
+      10,
+      "Delivery attempts per event before it is marked `failed` (Flinks: 10).",
+      1,
+      1000,
+    ),
+    retrySeconds: integer(
+      "BANKGATE_WEBHOOK_RETRY_SECONDS",
+      1_800,
+      "Wait between two delivery attempts of an event (Flinks: 30 min, a fixed interval).",
+      0,
+    ),
+    timeoutSeconds: integer("BANKGATE_WEBHOOK_TIMEOUT_SECONDS", 10, "A receiver that has not answered by then fails the attempt.", 1, 300),
+  }),
+  connect: Type.Object({
+    redirectUrls: list(
+      "BANKGATE_CONNECT_REDIRECT_URLS",
+      "The development customer's allowed `redirectUrl`s, comma-separated; a widget `redirectUrl` must equal one character for character (absolute http(s), canonical form, no credentials or fragment); empty: none.",
+      {
+        defaultFrom: (env) => demoOrigins(env).map((origin) => `${origin}/demo`),
+        defaultText: "`http://127.0.0.1:$PORT/demo,http://localhost:$PORT/demo` (the demo page)",
+        check: everyEntry(redirectUrlProblem),
+      },
+    ),
+    parentOrigins: list(
+      "BANKGATE_CONNECT_PARENT_ORIGINS",
+      "The development customer's origins that may frame the Connect widget (`frame-ancestors`) and receive its events; comma-separated, each exactly `scheme://host[:port]`; empty: nobody.",
+      {
+        defaultFrom: demoOrigins,
+        defaultText: "`http://127.0.0.1:$PORT,http://localhost:$PORT` (the demo page)",
+        check: everyEntry(originProblem),
+      },
+    ),
+  }),
+  testing: Type.Object({
+    faultPoint: text(
+      "BANKGATE_FAULT_POINT",
+      "**Test only**: the process kills itself (SIGKILL) when the flow reaches this step (`src/lib/fault-points.ts`); refused with `NODE_ENV=production`.",
+      {
+        check: (value: string | null, env) => {
+          if (value === null) return null;
+          if (env.NODE_ENV === "production") return "is a test-only setting, refused with NODE_ENV=production";
+          return isFaultPoint(value) ? null : "names no fault point";
+        },
+      },
+    ),
+  }),
+});
+
+export type Config = Static<typeof ConfigSchema>;
