@@ -1,47 +1,31 @@
-import type {
-  Challenge,
-  ConnectorContext,
-  ConnectorFailure,
-  Credentials,
-  FetchResult,
-  InstitutionConnector,
-  Json,
-  SecurityAnswers,
-  StepResult,
-} from "../types.js";
+import type { ConnectorContext, Credentials, FetchResult, InstitutionConnector, Json, SecurityAnswers, StepResult } from "../types.js";
 import { generateBankData } from "./generate-bank-data.js";
+import {
+  answerOf,
+  authorized,
+  challenged,
+  challengesOf,
+  failed,
+  forcedStart,
+  fromJson,
+  QUESTIONS,
+  questionOf,
+  type SandboxState,
+  stepResult,
+} from "./sandbox-steps.js";
 import { loadScript, scenarioOfScript } from "./scenario-script.js";
-import { catalogueScenario, normalizeAnswer, type Round, type Scenario, type ScriptStep, sameAnswers } from "./scenarios.js";
-import { type ForcedLogin, readUserRecord, type UserRecord, writeUserRecord } from "./user-record.js";
+import { catalogueScenario, type Scenario } from "./scenarios.js";
+import { isLocked, passwordOf, readUserRecord, remember, writeUserRecord } from "./user-record.js";
 
 /**
- * The sandbox banks: Flinks' own dummy bank (toolbox/sandbox) with the test users of Flinks'
- * docs (flinks-api.md §12) and bankgate's scenario catalogue (scenarios.ts, docs/sandbox.md),
- * and a few more banks whose every user meets one MFA style (sandbox-banks.ts).
+ * The sandbox banks' connector shell: Flinks' own dummy bank (FlinksCapital) with the test
+ * users of Flinks' docs and bankgate's scenario catalogue (scenarios.ts, docs/sandbox.md),
+ * and a few more banks whose every user meets one MFA style (sandbox-banks.ts). The steps are
+ * pure (sandbox-steps.ts); what a bank remembers between logins (a trusted device, wrong
+ * answers, a changed password) lives in the institution memory (user-record.ts).
  * `user+anything` behaves like `user` but is another card, so tests and load runs can hold
- * many cards without colliding on one LoginId. What a bank remembers between logins (a
- * trusted device, wrong answers, a changed password) lives in the institution memory.
+ * many cards without colliding on one LoginId.
  */
-const DEFAULT_PASSWORD = "everyday";
-
-const QUESTIONS: ReadonlyArray<{ en: string; fr: string; answers: string[] }> = [
-  { en: "What city were you born in?", fr: "Dans quelle ville êtes-vous né?", answers: ["montreal"] },
-  { en: "What is the best country on earth?", fr: "Quel est le meilleur pays au monde?", answers: ["canada"] },
-  { en: "What shape do people like most?", fr: "Quelle forme les gens aiment-ils le plus?", answers: ["triangle"] },
-];
-
-interface SandboxState {
-  /** Normalized username: seeds the generated data, so each card has its own. */
-  seed: string;
-  language: "en" | "fr";
-  /** Greatday's drawn question. */
-  questionIndex: number | null;
-  /** Scripted scenarios: the step being asked, and whether it was replaced after a wrong answer. */
-  round: number;
-  changed: boolean;
-  /** The control plane's forced question, with its answer, while it is pending. */
-  forced: { prompt: string; answer: string } | null;
-}
 
 /** Timing of the slow sandbox users, configurable so tests need not wait minutes. */
 export interface SandboxTiming {
@@ -148,126 +132,4 @@ export function createSandboxBank(bank: SandboxBank, timing: SandboxTiming): Ins
       return (bank.everyUser ?? catalogueScenario(name))?.timing === "pending" ? timing.pendingSeconds : 0;
     },
   };
-}
-
-/**
- * What the bank writes down after a step: a login let through counts (and makes a trusted
- * device of a trusted_device user's), a right answer clears the wrong ones, and a wrong answer
- * to a bank that locks may be the one that locks the login.
- */
-async function remember(seed: string, scenario: Scenario, result: StepResult, ctx: ConnectorContext): Promise<StepResult> {
-  if (!remembersUsers(scenario)) return result;
-  const record = await readUserRecord(ctx.memory, seed);
-  if (result.kind === "authorized") {
-    const trustedDevice = record.trustedDevice || scenario.login.kind === "trusted_device";
-    await writeUserRecord(ctx.memory, seed, { ...record, logins: record.logins + 1, wrongAnswers: 0, trustedDevice });
-    return result;
-  }
-  const lockAt = scenario.lockAfterWrongAnswers;
-  if (lockAt === undefined || result.kind !== "failed" || result.code !== "INVALID_SECURITY_RESPONSE") return result;
-  const wrongAnswers = record.wrongAnswers + 1;
-  await writeUserRecord(ctx.memory, seed, { ...record, wrongAnswers });
-  return wrongAnswers >= lockAt ? failed("DISABLED_LOGIN") : result;
-}
-
-/** Most users need nothing remembered but a forced outcome: their logins cost no writes. */
-function remembersUsers(scenario: Scenario): boolean {
-  const { kind } = scenario.login;
-  return (
-    kind === "trusted_device" ||
-    scenario.lockAfterWrongAnswers !== undefined ||
-    scenario.passwordAfterFirstLogin !== undefined ||
-    scenario.reshape !== undefined
-  );
-}
-
-function isLocked(scenario: Scenario, record: UserRecord): boolean {
-  return scenario.lockAfterWrongAnswers !== undefined && record.wrongAnswers >= scenario.lockAfterWrongAnswers;
-}
-
-function passwordOf(scenario: Scenario, record: UserRecord): string {
-  const changed = record.logins > 0 ? scenario.passwordAfterFirstLogin : undefined;
-  return (changed ?? scenario.password ?? DEFAULT_PASSWORD).toLowerCase();
-}
-
-function forcedStart(forced: ForcedLogin, state: SandboxState): StepResult {
-  switch (forced.outcome) {
-    case "authorized":
-      return authorized(state);
-    case "failed":
-      return failed(forced.code);
-    case "challenge":
-      return challenged({ ...state, forced: { prompt: forced.prompt, answer: forced.answer } }, [
-        { type: "QuestionAndAnswer", prompt: forced.prompt },
-      ]);
-  }
-}
-
-function answerOf(scenario: Scenario, answers: SecurityAnswers, state: SandboxState): StepResult {
-  if (state.forced)
-    return sameAnswers(answers[state.forced.prompt], [state.forced.answer])
-      ? authorized({ ...state, forced: null })
-      : failed("INVALID_SECURITY_RESPONSE");
-  const { login } = scenario;
-  if (login.kind === "script") return answerScript(login.steps, login.changeOnWrong, answers, state);
-  if (login.kind === "trusted_device") return answerScript([login.round], undefined, answers, state);
-  const question = QUESTIONS[state.questionIndex ?? -1];
-  if (!question) return failed("INVALID_SECURITY_RESPONSE");
-  const given = answers[question[state.language]] ?? [];
-  const correct = given.length === 1 && question.answers.includes(normalizeAnswer(given[0] ?? ""));
-  return correct ? authorized(state) : failed("INVALID_SECURITY_RESPONSE");
-}
-
-/**
- * A scripted step: all right → the next step (a round, the bank's refusal, or authorized). A
- * wrong answer fails the attempt, except where the scenario changes its question instead: then
- * the bank's 203 asks the replacement (once), as a new challenge rather than a failure.
- */
-function answerScript(steps: ScriptStep[], changeOnWrong: Round | undefined, answers: SecurityAnswers, state: SandboxState): StepResult {
-  const step = state.changed ? changeOnWrong : steps[state.round];
-  const current = typeof step === "string" ? [] : (step ?? []);
-  const right = current.length > 0 && current.every((c) => c.accepts(answers));
-  if (right) {
-    const next = { ...state, round: state.round + 1, changed: false };
-    return stepResult(steps[next.round], next);
-  }
-  if (changeOnWrong && !state.changed) return challenged({ ...state, changed: true }, challengesOf(changeOnWrong));
-  return failed("INVALID_SECURITY_RESPONSE");
-}
-
-/** Where a script stands: a round to ask, the bank's refusal, or (past the last step) in. */
-function stepResult(step: ScriptStep | undefined, state: SandboxState): StepResult {
-  if (step === undefined) return authorized(state);
-  return typeof step === "string" ? failed(step) : challenged(state, challengesOf(step));
-}
-
-function questionOf(index: number, language: "en" | "fr"): Challenge {
-  const question = QUESTIONS[index] ?? QUESTIONS[0];
-  return { type: "QuestionAndAnswer", prompt: question?.[language] ?? "" };
-}
-
-function challengesOf(round: Round): Challenge[] {
-  return round.map((c) => c.challenge);
-}
-
-function failed(code: ConnectorFailure): StepResult {
-  return { kind: "failed", code };
-}
-
-function challenged(state: SandboxState, challenges: Challenge[]): StepResult {
-  return { kind: "challenged", challenges, connectorState: toJson(state) };
-}
-
-function authorized(state: SandboxState): StepResult {
-  return { kind: "authorized", connectorState: toJson(state) };
-}
-
-function toJson(state: SandboxState): Json {
-  return { ...state };
-}
-
-/** States written before the scenario catalogue have no round: they are at the first. */
-function fromJson(json: Json): SandboxState {
-  const state = json as unknown as Partial<SandboxState> & Pick<SandboxState, "seed" | "language">;
-  return { questionIndex: null, ...state, round: state.round ?? 0, changed: state.changed ?? false, forced: state.forced ?? null };
 }
