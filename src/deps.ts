@@ -36,7 +36,7 @@ import type { FlowDeps } from "./sessions/flow-deps.js";
 import { SessionInspector } from "./sessions/session-inspector.js";
 import { TokenRenewal } from "./sessions/token-renewal.js";
 import { openDatabase, type StoreKind } from "./storage/open-database.js";
-import { Storage } from "./storage/storage.js";
+import { KyselyStorage, type Storage } from "./storage/storage.js";
 import { loadMasterKeys } from "./vault/master-keys.js";
 import { Vault } from "./vault/vault.js";
 import { WebhookLog } from "./webhooks/webhook-log.js";
@@ -87,7 +87,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const sandboxClock = config.sandbox.control ? new VirtualClock(baseClock) : null;
   const clock: Clock = sandboxClock ?? baseClock;
   const { db, kind } = await openDatabase(config.store);
-  const storage = new Storage(db);
+  const storage = new KyselyStorage(db);
   const masterKeys = loadMasterKeys({ ...config.store, masterKeys: config.keys.masterKeys });
   const vault = new Vault(masterKeys.keys);
   const indexKey = await loadIndexKey(storage, vault);

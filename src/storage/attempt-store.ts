@@ -30,7 +30,29 @@ export interface PendingAttempt {
 }
 
 /** Brute-force counters (quality.md S1). Every change is a compare-and-swap on `version`. */
-export class AttemptStore {
+export interface AttemptStore {
+  find(subjectKey: string): Promise<AttemptCounter | undefined>;
+  /** Creates the counter unless one exists: of two processes creating it at once, the first wins and the other is a no-op. */
+  insertIfAbsent(counter: AttemptCounter): Promise<void>;
+  /**
+   * Compare-and-swap: writes `next` (with version expectedVersion + 1) only if the stored
+   * version is still `expectedVersion`. Returns false when another writer got there first
+   * or the row is gone. One conditional UPDATE, so it is atomic on both stores without
+   * relying on isolation levels or RETURNING.
+   */
+  replace(next: AttemptCounter, expectedVersion: number): Promise<boolean>;
+  /** Forgets a subject entirely (DeleteCard: nothing that names the card may survive). */
+  delete(subjectKey: string): Promise<void>;
+  /**
+   * Deletes counters that no longer hold anything: no failure inside the window, no pending
+   * attempt, no lock nor lock memory. Credentials subjects are keyed by whatever username
+   * was tried, so without this the table would grow with every sprayed name.
+   */
+  deleteExpired(now: Date): Promise<number>;
+}
+
+/** AttemptStore over Kysely, one implementation for SQLite and PostgreSQL. */
+export class KyselyAttemptStore implements AttemptStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async find(subjectKey: string): Promise<AttemptCounter | undefined> {
@@ -38,7 +60,6 @@ export class AttemptStore {
     return row && fromRow(row);
   }
 
-  /** Creates the counter unless one exists: of two processes creating it at once, the first wins and the other is a no-op. */
   async insertIfAbsent(counter: AttemptCounter): Promise<void> {
     await this.db
       .insertInto("attempt_counters")
@@ -47,12 +68,6 @@ export class AttemptStore {
       .execute();
   }
 
-  /**
-   * Compare-and-swap: writes `next` (with version expectedVersion + 1) only if the stored
-   * version is still `expectedVersion`. Returns false when another writer got there first
-   * or the row is gone. One conditional UPDATE, so it is atomic on both stores without
-   * relying on isolation levels or RETURNING.
-   */
   async replace(next: AttemptCounter, expectedVersion: number): Promise<boolean> {
     const { subject_key, ...mutable } = toRow(next);
     const result = await this.db
@@ -64,16 +79,10 @@ export class AttemptStore {
     return result.numUpdatedRows === 1n;
   }
 
-  /** Forgets a subject entirely (DeleteCard: nothing that names the card may survive). */
   async delete(subjectKey: string): Promise<void> {
     await this.db.deleteFrom("attempt_counters").where("subject_key", "=", subjectKey).execute();
   }
 
-  /**
-   * Deletes counters that no longer hold anything: no failure inside the window, no pending
-   * attempt, no lock nor lock memory. Credentials subjects are keyed by whatever username
-   * was tried, so without this the table would grow with every sprayed name.
-   */
   async deleteExpired(now: Date): Promise<number> {
     const result = await this.db.deleteFrom("attempt_counters").where("retain_until", "<=", now.getTime()).executeTakeFirst();
     return Number(result.numDeletedRows);

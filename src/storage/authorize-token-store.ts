@@ -2,7 +2,27 @@ import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
 
 /** Authorize tokens, stored as hashes: single use, bound to the session they open. */
-export class AuthorizeTokenStore {
+export interface AuthorizeTokenStore {
+  insert(tokenHash: string, customerId: string, expiresAt: Date): Promise<void>;
+  /**
+   * Binds an unused, unexpired token to the session it opens. One atomic update: of two
+   * requests racing with the same token, exactly one wins.
+   */
+  consume(tokenHash: string, customerId: string, requestId: string, now: Date): Promise<boolean>;
+  /** True when the token opened this very session and has not expired (MFA rounds reuse it). */
+  isBoundTo(tokenHash: string, customerId: string, requestId: string, now: Date): Promise<boolean>;
+  /** The session an unexpired token of this customer is bound to: null while unused, undefined for no such token. */
+  boundRequestId(tokenHash: string, customerId: string, now: Date): Promise<string | null | undefined>;
+  /**
+   * Turns a token bound to `requestId` into a new, unused token with the same expiry: one
+   * atomic update of the row's key, so the old token dies in the same write and two racing
+   * renewals cannot both succeed. The lifetime never grows.
+   */
+  renew(tokenHash: string, customerId: string, requestId: string, newTokenHash: string, now: Date): Promise<boolean>;
+}
+
+/** AuthorizeTokenStore over Kysely, one implementation for SQLite and PostgreSQL. */
+export class KyselyAuthorizeTokenStore implements AuthorizeTokenStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(tokenHash: string, customerId: string, expiresAt: Date): Promise<void> {
@@ -12,10 +32,6 @@ export class AuthorizeTokenStore {
       .execute();
   }
 
-  /**
-   * Binds an unused, unexpired token to the session it opens. One atomic update: of two
-   * requests racing with the same token, exactly one wins.
-   */
   async consume(tokenHash: string, customerId: string, requestId: string, now: Date): Promise<boolean> {
     const result = await this.db
       .updateTable("authorize_tokens")
@@ -28,7 +44,6 @@ export class AuthorizeTokenStore {
     return result.numUpdatedRows === 1n;
   }
 
-  /** True when the token opened this very session and has not expired (MFA rounds reuse it). */
   async isBoundTo(tokenHash: string, customerId: string, requestId: string, now: Date): Promise<boolean> {
     const row = await this.db
       .selectFrom("authorize_tokens")
@@ -41,7 +56,6 @@ export class AuthorizeTokenStore {
     return row !== undefined;
   }
 
-  /** The session an unexpired token of this customer is bound to: null while unused, undefined for no such token. */
   async boundRequestId(tokenHash: string, customerId: string, now: Date): Promise<string | null | undefined> {
     const row = await this.db
       .selectFrom("authorize_tokens")
@@ -53,11 +67,6 @@ export class AuthorizeTokenStore {
     return row?.request_id;
   }
 
-  /**
-   * Turns a token bound to `requestId` into a new, unused token with the same expiry: one
-   * atomic update of the row's key, so the old token dies in the same write and two racing
-   * renewals cannot both succeed. The lifetime never grows.
-   */
   async renew(tokenHash: string, customerId: string, requestId: string, newTokenHash: string, now: Date): Promise<boolean> {
     const result = await this.db
       .updateTable("authorize_tokens")

@@ -2,7 +2,14 @@ import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
 
 /** One sealed value per card identity (migration 009); LoginStore.delete removes the card's. */
-export class CardVaultStore {
+export interface CardVaultStore {
+  read(lookupHash: string): Promise<string | undefined>;
+  /** Last writer wins: one card has one live session at a time, so writes do not race. */
+  write(lookupHash: string, customerId: string, valueEnc: string, at: Date): Promise<void>;
+}
+
+/** CardVaultStore over Kysely, one implementation for SQLite and PostgreSQL. */
+export class KyselyCardVaultStore implements CardVaultStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async read(lookupHash: string): Promise<string | undefined> {
@@ -10,7 +17,6 @@ export class CardVaultStore {
     return row?.value_enc;
   }
 
-  /** Last writer wins: one card has one live session at a time, so writes do not race. */
   async write(lookupHash: string, customerId: string, valueEnc: string, at: Date): Promise<void> {
     await this.db
       .insertInto("card_vault")

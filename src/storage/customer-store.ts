@@ -6,7 +6,18 @@ import type { Database } from "./schema.js";
 export type NewCustomer = Omit<Customer, "connect"> & { connect?: ConnectSettings };
 
 /** Customers (Flinks "instances" seen from one customerId). Keys are stored as hashes only. */
-export class CustomerStore {
+export interface CustomerStore {
+  find(id: string): Promise<Customer | undefined>;
+  /** Whether MFA answers given in this customer's live sessions are kept for nightly refreshes. */
+  storesMfaAnswers(id: string): Promise<boolean>;
+  setStoresMfaAnswers(id: string, on: boolean): Promise<void>;
+  count(): Promise<number>;
+  /** Creates the customer or replaces its keys and settings (fixed keys from the environment win). */
+  upsert(customer: NewCustomer, createdAt: Date): Promise<void>;
+}
+
+/** CustomerStore over Kysely, one implementation for SQLite and PostgreSQL. */
+export class KyselyCustomerStore implements CustomerStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async find(id: string): Promise<Customer | undefined> {
@@ -23,7 +34,6 @@ export class CustomerStore {
     );
   }
 
-  /** Whether MFA answers given in this customer's live sessions are kept for nightly refreshes. */
   async storesMfaAnswers(id: string): Promise<boolean> {
     const row = await this.db.selectFrom("customers").select("store_mfa_answers").where("id", "=", id).executeTakeFirst();
     return row?.store_mfa_answers === 1;
@@ -45,7 +55,6 @@ export class CustomerStore {
     return Number(n);
   }
 
-  /** Creates the customer or replaces its keys and settings (fixed keys from the environment win). */
   async upsert(customer: NewCustomer, createdAt: Date): Promise<void> {
     const connect = customer.connect ?? NO_CONNECT_SETTINGS;
     const values = {

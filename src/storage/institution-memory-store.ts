@@ -9,7 +9,13 @@ export interface MemorySlot {
 }
 
 /** The sandbox banks' memory (migration 008): one JSON value per slot, last writer wins. */
-export class InstitutionMemoryStore {
+export interface InstitutionMemoryStore {
+  read(slot: MemorySlot): Promise<string | undefined>;
+  write(slot: MemorySlot, value: string, at: Date): Promise<void>;
+}
+
+/** InstitutionMemoryStore over Kysely, one implementation for SQLite and PostgreSQL. */
+export class KyselyInstitutionMemoryStore implements InstitutionMemoryStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async read(slot: MemorySlot): Promise<string | undefined> {

@@ -6,10 +6,34 @@ import type { Database, JobRow } from "./schema.js";
  * transaction as the state change that needs it, so a crash can never leave one without
  * the other (docs/decisions.md, "Jobs").
  */
-export class JobStore {
+export interface JobStore {
+  /** Inserts the job; returns false (and inserts nothing) when its singleton key is taken. */
+  insert(row: JobRow): Promise<boolean>;
+  /** Jobs that may be claimed now: queued and due, or running with a lapsed claim (a dead worker's). */
+  findClaimable(nowMs: number, kinds: readonly string[], limit: number): Promise<Selectable<JobRow>[]>;
+  /**
+   * Compare-and-swap claim: succeeds only if nobody claimed the job since it was read
+   * (`attempts` is bumped by every claim). Of two workers racing for a job, one wins.
+   */
+  claim(id: string, observedAttempts: number, lockedUntilMs: number, nowMs: number): Promise<boolean>;
+  /** Settles a claimed job; false when the claim was lost meanwhile (the job ran too long). */
+  settle(
+    id: string,
+    claimAttempts: number,
+    next: { state: "done" | "failed" | "queued"; runAtMs?: number; lastError?: string | null; nowMs: number },
+  ): Promise<boolean>;
+  find(id: string): Promise<Selectable<JobRow> | undefined>;
+  /** The queued or running job holding a singleton key, if any. */
+  findActive(singletonKey: string): Promise<Selectable<JobRow> | undefined>;
+  /** The newest job with this singleton key, whatever its state. */
+  findLatest(singletonKey: string): Promise<Selectable<JobRow> | undefined>;
+  deleteBySingletonKey(singletonKey: string): Promise<void>;
+}
+
+/** JobStore over Kysely, one implementation for SQLite and PostgreSQL. */
+export class KyselyJobStore implements JobStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Inserts the job; returns false (and inserts nothing) when its singleton key is taken. */
   async insert(row: JobRow): Promise<boolean> {
     // The partial unique index decides, atomically; DO NOTHING keeps a PostgreSQL
     // transaction usable when it says no.
@@ -21,7 +45,6 @@ export class JobStore {
     return result.numInsertedOrUpdatedRows === 1n;
   }
 
-  /** Jobs that may be claimed now: queued and due, or running with a lapsed claim (a dead worker's). */
   async findClaimable(nowMs: number, kinds: readonly string[], limit: number): Promise<Selectable<JobRow>[]> {
     if (kinds.length === 0) return [];
     return this.db
@@ -39,10 +62,6 @@ export class JobStore {
       .execute();
   }
 
-  /**
-   * Compare-and-swap claim: succeeds only if nobody claimed the job since it was read
-   * (`attempts` is bumped by every claim). Of two workers racing for a job, one wins.
-   */
   async claim(id: string, observedAttempts: number, lockedUntilMs: number, nowMs: number): Promise<boolean> {
     const result = await this.db
       .updateTable("jobs")
@@ -54,7 +73,6 @@ export class JobStore {
     return result.numUpdatedRows === 1n;
   }
 
-  /** Settles a claimed job; false when the claim was lost meanwhile (the job ran too long). */
   async settle(
     id: string,
     claimAttempts: number,
@@ -82,7 +100,6 @@ export class JobStore {
     return this.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
-  /** The queued or running job holding a singleton key, if any. */
   async findActive(singletonKey: string): Promise<Selectable<JobRow> | undefined> {
     return this.db
       .selectFrom("jobs")
@@ -92,7 +109,6 @@ export class JobStore {
       .executeTakeFirst();
   }
 
-  /** The newest job with this singleton key, whatever its state. */
   async findLatest(singletonKey: string): Promise<Selectable<JobRow> | undefined> {
     return this.db
       .selectFrom("jobs")

@@ -16,13 +16,49 @@ export interface NewLogin {
 }
 
 /** Saved cards and their immutable data snapshots. */
-export class LoginStore {
-  constructor(private readonly db: Kysely<Database>) {}
-
+export interface LoginStore {
   /**
    * The card with this identity hash, created from `candidate` if it does not exist yet.
    * Two concurrent first connections of one card end with one row (the unique hash decides).
    */
+  findOrCreate(candidate: NewLogin): Promise<Login>;
+  findByLookupHash(lookupHash: string): Promise<Login | undefined>;
+  /** The customer's card, or undefined for unknown, deleted and other customers' ids alike. */
+  find(customerId: string, loginId: string): Promise<Login | undefined>;
+  /**
+   * Compare-and-swap of the card's live session: succeeds only if the holder is still the
+   * one the caller saw (null, or a session the caller found no longer live).
+   */
+  claimLive(loginId: string, requestId: string, observedHolder: string | null): Promise<boolean>;
+  saveCredentials(loginId: string, credentialsEnc: string): Promise<void>;
+  /** Points the card at a fresh snapshot: the switch is one row update, so readers see old or new, never half. */
+  recordRefresh(loginId: string, refresh: { snapshotId: string; at: Date; loginType: Login["loginType"] }): Promise<void>;
+  /** The end user's account selection (Connect widget), or null for all accounts. */
+  saveSelectedAccounts(loginId: string, accountIds: string[] | null): Promise<void>;
+  recordRefreshError(loginId: string, code: ErrorCode): Promise<void>;
+  /** Where a refresh ended (GetNightlyRefreshStatus); a null code clears the card's error. */
+  recordRefreshState(loginId: string, state: { at: Date; state: RefreshState; errorCode: ErrorCode | null }): Promise<void>;
+  setScheduledRefresh(customerId: string, loginId: string, activated: boolean): Promise<boolean>;
+  /**
+   * Takes the card for `night` by compare-and-swap: true once per card and night, whichever
+   * process or job asks first (a second run of the same night refreshes nothing, R6).
+   */
+  claimNight(loginId: string, night: string): Promise<boolean>;
+  /** Scheduled cards with saved credentials not yet taken on `night`, by id after `afterId` (keyset pages). */
+  findNightlyCandidates(night: string, afterId: string, limit: number): Promise<Login[]>;
+  /** The customer's cards with nightly refresh on (GetNightlyRefreshStatus filters them). */
+  findScheduled(customerId: string): Promise<Login[]>;
+  saveMfaAnswers(loginId: string, answersEnc: string): Promise<void>;
+  insertSnapshot(snapshotId: string, loginId: string, createdAt: Date, snapshot: Snapshot): Promise<void>;
+  findSnapshot(snapshotId: string): Promise<Snapshot | undefined>;
+  /** Removes the card and every row that refers to it; returns false if it was not the customer's. */
+  delete(customerId: string, loginId: string): Promise<boolean>;
+}
+
+/** LoginStore over Kysely, one implementation for SQLite and PostgreSQL. */
+export class KyselyLoginStore implements LoginStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
   async findOrCreate(candidate: NewLogin): Promise<Login> {
     await this.db
       .insertInto("logins")
@@ -58,7 +94,6 @@ export class LoginStore {
     return row && fromRow(row);
   }
 
-  /** The customer's card, or undefined for unknown, deleted and other customers' ids alike. */
   async find(customerId: string, loginId: string): Promise<Login | undefined> {
     const row = await this.db
       .selectFrom("logins")
@@ -69,10 +104,6 @@ export class LoginStore {
     return row && fromRow(row);
   }
 
-  /**
-   * Compare-and-swap of the card's live session: succeeds only if the holder is still the
-   * one the caller saw (null, or a session the caller found no longer live).
-   */
   async claimLive(loginId: string, requestId: string, observedHolder: string | null): Promise<boolean> {
     const result = await this.db
       .updateTable("logins")
@@ -87,7 +118,6 @@ export class LoginStore {
     await this.db.updateTable("logins").set({ credentials_enc: credentialsEnc }).where("id", "=", loginId).execute();
   }
 
-  /** Points the card at a fresh snapshot: the switch is one row update, so readers see old or new, never half. */
   async recordRefresh(loginId: string, refresh: { snapshotId: string; at: Date; loginType: Login["loginType"] }): Promise<void> {
     await this.db
       .updateTable("logins")
@@ -103,7 +133,6 @@ export class LoginStore {
       .execute();
   }
 
-  /** The end user's account selection (Connect widget), or null for all accounts. */
   async saveSelectedAccounts(loginId: string, accountIds: string[] | null): Promise<void> {
     await this.db
       .updateTable("logins")
@@ -116,7 +145,6 @@ export class LoginStore {
     await this.db.updateTable("logins").set({ last_refresh_error: code }).where("id", "=", loginId).execute();
   }
 
-  /** Where a refresh ended (GetNightlyRefreshStatus); a null code clears the card's error. */
   async recordRefreshState(loginId: string, state: { at: Date; state: RefreshState; errorCode: ErrorCode | null }): Promise<void> {
     await this.db
       .updateTable("logins")
@@ -135,10 +163,6 @@ export class LoginStore {
     return result.numUpdatedRows === 1n;
   }
 
-  /**
-   * Takes the card for `night` by compare-and-swap: true once per card and night, whichever
-   * process or job asks first (a second run of the same night refreshes nothing, R6).
-   */
   async claimNight(loginId: string, night: string): Promise<boolean> {
     const result = await this.db
       .updateTable("logins")
@@ -149,7 +173,6 @@ export class LoginStore {
     return result.numUpdatedRows === 1n;
   }
 
-  /** Scheduled cards with saved credentials not yet taken on `night`, by id after `afterId` (keyset pages). */
   async findNightlyCandidates(night: string, afterId: string, limit: number): Promise<Login[]> {
     const rows = await this.db
       .selectFrom("logins")
@@ -164,7 +187,6 @@ export class LoginStore {
     return rows.map(fromRow);
   }
 
-  /** The customer's cards with nightly refresh on (GetNightlyRefreshStatus filters them). */
   async findScheduled(customerId: string): Promise<Login[]> {
     const rows = await this.db
       .selectFrom("logins")
@@ -192,7 +214,6 @@ export class LoginStore {
     return row && (JSON.parse(row.payload) as Snapshot);
   }
 
-  /** Removes the card and every row that refers to it; returns false if it was not the customer's. */
   async delete(customerId: string, loginId: string): Promise<boolean> {
     const card = this.db.selectFrom("logins").select("lookup_hash").where("id", "=", loginId).where("customer_id", "=", customerId);
     await this.db.deleteFrom("card_vault").where("lookup_hash", "in", card).execute();

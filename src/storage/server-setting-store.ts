@@ -2,10 +2,15 @@ import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
 
 /** Install-wide values shared by every process of one deployment (e.g. the wrapped index key). */
-export class ServerSettingStore {
+export interface ServerSettingStore {
+  /** Returns the stored value, storing `candidate` first if there is none (first writer wins). */
+  getOrInit(name: string, candidate: string): Promise<string>;
+}
+
+/** ServerSettingStore over Kysely, one implementation for SQLite and PostgreSQL. */
+export class KyselyServerSettingStore implements ServerSettingStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Returns the stored value, storing `candidate` first if there is none (first writer wins). */
   async getOrInit(name: string, candidate: string): Promise<string> {
     await this.db
       .insertInto("server_settings")

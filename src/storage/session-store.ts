@@ -6,10 +6,31 @@ import { GroupedWriter } from "./grouped-writer.js";
 import type { Database, SessionRow } from "./schema.js";
 
 /** Authorize-flow sessions. Every bit of flow state lives here, never in process memory. */
-export class SessionStore {
+export interface SessionStore {
+  /** Inserts a new session and resolves once it is committed; fails if the RequestId exists. */
+  insert(session: Session): Promise<void>;
+  /** The customer's session, or undefined for unknown ids and other customers' ids alike. */
+  find(customerId: string, requestId: string): Promise<Session | undefined>;
+  /** The customer's latest sessions, newest first (the sandbox control plane's list). */
+  listRecent(customerId: string, limit: number): Promise<Session[]>;
+  /**
+   * Compare-and-swap: writes `next` (with version expectedVersion + 1) only if the stored
+   * version is still `expectedVersion`. Returns false when another writer got there first.
+   */
+  replace(next: Session, expectedVersion: number): Promise<boolean>;
+  /** The card's authorized live sessions still waiting for their data, oldest first. */
+  findAwaitingAggregation(customerId: string, loginId: string): Promise<Session[]>;
+  /**
+   * Records activity without a version bump: a touch never conflicts with a step, and a step
+   * that lands after it writes an expiry at least as late.
+   */
+  touch(requestId: string, lastActivityAt: Date, expiresAt: Date): Promise<void>;
+}
+
+/** SessionStore over Kysely, one implementation for SQLite and PostgreSQL. */
+export class KyselySessionStore implements SessionStore {
   readonly #inserts: GroupedWriter<SessionRow> | null;
 
-  /** `groupInserts`: outside a transaction, concurrent inserts share one commit. */
   constructor(
     private readonly db: Kysely<Database>,
     options: { groupInserts: boolean } = { groupInserts: false },
@@ -25,13 +46,11 @@ export class SessionStore {
       : null;
   }
 
-  /** Inserts a new session and resolves once it is committed; fails if the RequestId exists. */
   async insert(session: Session): Promise<void> {
     if (this.#inserts) return this.#inserts.write(toRow(session));
     await this.db.insertInto("sessions").values(toRow(session)).execute();
   }
 
-  /** The customer's session, or undefined for unknown ids and other customers' ids alike. */
   async find(customerId: string, requestId: string): Promise<Session | undefined> {
     const row = await this.db
       .selectFrom("sessions")
@@ -42,7 +61,6 @@ export class SessionStore {
     return row && fromRow(row);
   }
 
-  /** The customer's latest sessions, newest first (the sandbox control plane's list). */
   async listRecent(customerId: string, limit: number): Promise<Session[]> {
     const rows = await this.db
       .selectFrom("sessions")
@@ -55,10 +73,6 @@ export class SessionStore {
     return rows.map(fromRow);
   }
 
-  /**
-   * Compare-and-swap: writes `next` (with version expectedVersion + 1) only if the stored
-   * version is still `expectedVersion`. Returns false when another writer got there first.
-   */
   async replace(next: Session, expectedVersion: number): Promise<boolean> {
     const { request_id, customer_id, created_at, ...mutable } = toRow(next);
     const result = await this.db
@@ -70,7 +84,6 @@ export class SessionStore {
     return result.numUpdatedRows === 1n;
   }
 
-  /** The card's authorized live sessions still waiting for their data, oldest first. */
   async findAwaitingAggregation(customerId: string, loginId: string): Promise<Session[]> {
     const rows = await this.db
       .selectFrom("sessions")
@@ -85,10 +98,6 @@ export class SessionStore {
     return rows.map(fromRow);
   }
 
-  /**
-   * Records activity without a version bump: a touch never conflicts with a step, and a step
-   * that lands after it writes an expiry at least as late.
-   */
   async touch(requestId: string, lastActivityAt: Date, expiresAt: Date): Promise<void> {
     await this.db
       .updateTable("sessions")

@@ -1,19 +1,41 @@
 import type { Kysely } from "kysely";
-import { AttemptStore } from "./attempt-store.js";
-import { AuthorizeTokenStore } from "./authorize-token-store.js";
-import { CardVaultStore } from "./card-vault-store.js";
-import { CustomerStore } from "./customer-store.js";
-import { InstitutionMemoryStore } from "./institution-memory-store.js";
-import { JobStore } from "./job-store.js";
-import { LoginStore } from "./login-store.js";
+import { type AttemptStore, KyselyAttemptStore } from "./attempt-store.js";
+import { type AuthorizeTokenStore, KyselyAuthorizeTokenStore } from "./authorize-token-store.js";
+import { type CardVaultStore, KyselyCardVaultStore } from "./card-vault-store.js";
+import { type CustomerStore, KyselyCustomerStore } from "./customer-store.js";
+import { type InstitutionMemoryStore, KyselyInstitutionMemoryStore } from "./institution-memory-store.js";
+import { type JobStore, KyselyJobStore } from "./job-store.js";
+import { KyselyLoginStore, type LoginStore } from "./login-store.js";
 import type { Database } from "./schema.js";
-import { ServerSettingStore } from "./server-setting-store.js";
-import { SessionStore } from "./session-store.js";
-import { UsageStore } from "./usage-store.js";
-import { WebhookStore } from "./webhook-store.js";
+import { KyselyServerSettingStore, type ServerSettingStore } from "./server-setting-store.js";
+import { KyselySessionStore, type SessionStore } from "./session-store.js";
+import { KyselyUsageStore, type UsageStore } from "./usage-store.js";
+import { KyselyWebhookStore, type WebhookStore } from "./webhook-store.js";
 
-/** The stores over one connection or one transaction. */
-export class Storage {
+/**
+ * The store as the domain sees it: one port per concern (each file's interface states its
+ * guarantees), over one connection or one transaction. Domain code depends on these
+ * interfaces only; the composition root picks the implementation.
+ */
+export interface Storage {
+  readonly sessions: SessionStore;
+  readonly logins: LoginStore;
+  readonly customers: CustomerStore;
+  readonly authorizeTokens: AuthorizeTokenStore;
+  readonly settings: ServerSettingStore;
+  readonly attempts: AttemptStore;
+  readonly jobs: JobStore;
+  readonly institutionMemory: InstitutionMemoryStore;
+  readonly cardVault: CardVaultStore;
+  readonly webhooks: WebhookStore;
+  readonly usage: UsageStore;
+  /** Runs `work` in one transaction: all of its writes commit together or none do. */
+  transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Storage over Kysely: SQLite (better-sqlite3) and PostgreSQL (pg) run the same queries. */
+export class KyselyStorage implements Storage {
   readonly sessions: SessionStore;
   readonly logins: LoginStore;
   readonly customers: CustomerStore;
@@ -30,22 +52,22 @@ export class Storage {
     private readonly db: Kysely<Database>,
     options: { inTransaction: boolean } = { inTransaction: false },
   ) {
-    this.sessions = new SessionStore(db, { groupInserts: !options.inTransaction });
-    this.logins = new LoginStore(db);
-    this.customers = new CustomerStore(db);
-    this.authorizeTokens = new AuthorizeTokenStore(db);
-    this.settings = new ServerSettingStore(db);
-    this.attempts = new AttemptStore(db);
-    this.jobs = new JobStore(db);
-    this.institutionMemory = new InstitutionMemoryStore(db);
-    this.cardVault = new CardVaultStore(db);
-    this.webhooks = new WebhookStore(db);
-    this.usage = new UsageStore(db);
+    // Outside a transaction, session inserts from one event-loop turn share one commit.
+    this.sessions = new KyselySessionStore(db, { groupInserts: !options.inTransaction });
+    this.logins = new KyselyLoginStore(db);
+    this.customers = new KyselyCustomerStore(db);
+    this.authorizeTokens = new KyselyAuthorizeTokenStore(db);
+    this.settings = new KyselyServerSettingStore(db);
+    this.attempts = new KyselyAttemptStore(db);
+    this.jobs = new KyselyJobStore(db);
+    this.institutionMemory = new KyselyInstitutionMemoryStore(db);
+    this.cardVault = new KyselyCardVaultStore(db);
+    this.webhooks = new KyselyWebhookStore(db);
+    this.usage = new KyselyUsageStore(db);
   }
 
-  /** Runs `work` in one transaction: all of its writes commit together or none do. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new Storage(trx, { inTransaction: true })));
+    return this.db.transaction().execute((trx) => work(new KyselyStorage(trx, { inTransaction: true })));
   }
 
   close(): Promise<void> {

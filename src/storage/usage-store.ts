@@ -2,13 +2,20 @@ import { type Kysely, sql } from "kysely";
 import type { Database } from "./schema.js";
 
 /** Billable usage counters, one row per customer per UTC day. */
-export class UsageStore {
-  constructor(private readonly db: Kysely<Database>) {}
-
+export interface UsageStore {
   /**
    * +1 live connection, as one atomic upsert: concurrent logins of the same customer and day
    * never lose an increment (SQLite serializes writers; PostgreSQL locks the conflicting row).
    */
+  countLiveConnection(customerId: string, day: string): Promise<void>;
+  /** Days with at least one connection between `fromDay` and `toDay` (inclusive, YYYY-MM-DD). */
+  liveConnections(customerId: string, fromDay: string, toDay: string): Promise<Map<string, number>>;
+}
+
+/** UsageStore over Kysely, one implementation for SQLite and PostgreSQL. */
+export class KyselyUsageStore implements UsageStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
   async countLiveConnection(customerId: string, day: string): Promise<void> {
     await this.db
       .insertInto("usage_days")
@@ -17,7 +24,6 @@ export class UsageStore {
       .execute();
   }
 
-  /** Days with at least one connection between `fromDay` and `toDay` (inclusive, YYYY-MM-DD). */
   async liveConnections(customerId: string, fromDay: string, toDay: string): Promise<Map<string, number>> {
     const rows = await this.db
       .selectFrom("usage_days")

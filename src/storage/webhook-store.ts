@@ -2,7 +2,21 @@ import type { Kysely, Selectable } from "kysely";
 import type { Database, WebhookAttemptRow, WebhookEndpointRow, WebhookEventRow } from "./schema.js";
 
 /** Webhook receivers, the event outbox and the delivery log (docs/webhooks.md). */
-export class WebhookStore {
+export interface WebhookStore {
+  upsertEndpoint(row: WebhookEndpointRow): Promise<void>;
+  findEndpoint(customerId: string): Promise<Selectable<WebhookEndpointRow> | undefined>;
+  insertEvent(row: WebhookEventRow): Promise<void>;
+  findEvent(customerId: string, id: string): Promise<Selectable<WebhookEventRow> | undefined>;
+  /** Newest first; `eventId` narrows to one event. */
+  listEvents(customerId: string, options: { eventId?: string; limit: number }): Promise<Selectable<WebhookEventRow>[]>;
+  setEventState(id: string, state: "pending" | "delivered" | "failed", deliveredAtMs: number | null): Promise<void>;
+  insertAttempt(row: WebhookAttemptRow): Promise<void>;
+  /** Every attempt of these events, oldest first. */
+  listAttempts(eventIds: readonly string[]): Promise<Selectable<WebhookAttemptRow>[]>;
+}
+
+/** WebhookStore over Kysely, one implementation for SQLite and PostgreSQL. */
+export class KyselyWebhookStore implements WebhookStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async upsertEndpoint(row: WebhookEndpointRow): Promise<void> {
@@ -26,7 +40,6 @@ export class WebhookStore {
     return this.db.selectFrom("webhook_events").selectAll().where("id", "=", id).where("customer_id", "=", customerId).executeTakeFirst();
   }
 
-  /** Newest first; `eventId` narrows to one event. */
   async listEvents(customerId: string, options: { eventId?: string; limit: number }): Promise<Selectable<WebhookEventRow>[]> {
     let query = this.db.selectFrom("webhook_events").selectAll().where("customer_id", "=", customerId);
     if (options.eventId !== undefined) query = query.where("id", "=", options.eventId);
@@ -41,7 +54,6 @@ export class WebhookStore {
     await this.db.insertInto("webhook_attempts").values(row).execute();
   }
 
-  /** Every attempt of these events, oldest first. */
   async listAttempts(eventIds: readonly string[]): Promise<Selectable<WebhookAttemptRow>[]> {
     if (eventIds.length === 0) return [];
     return this.db.selectFrom("webhook_attempts").selectAll().where("event_id", "in", eventIds).orderBy("attempted_at").execute();

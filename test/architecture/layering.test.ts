@@ -39,7 +39,17 @@ describe("the dependency direction of src/", async () => {
       doNotFollow: { path: "node_modules" },
       validate: true,
       ruleSet: {
-        forbidden: [...layerRules(), { name: "no-cycle", severity: "error", from: { path: "^src/" }, to: { circular: true } }],
+        forbidden: [
+          ...layerRules(),
+          { name: "no-cycle", severity: "error", from: { path: "^src/" }, to: { circular: true } },
+          // The domain sees the store through its port interfaces; only the composition root builds one.
+          {
+            name: "storage-ports-only",
+            severity: "error",
+            from: { path: "^src/", pathNot: "^src/(storage/|deps\\.ts$)" },
+            to: { path: "^src/storage/", dependencyTypesNot: ["type-only"] },
+          },
+        ],
       },
     },
     undefined,
@@ -63,6 +73,11 @@ describe("the dependency direction of src/", async () => {
       .filter((v) => v.rule.name === "no-cycle")
       .map((v) => [v.from, ...(v.cycle ?? []).map((step) => (typeof step === "string" ? step : step.name))].join(" → "));
     expect(cycles).toEqual([]);
+  });
+
+  it("reaches the store only through its port interfaces (type imports) outside the composition root", () => {
+    const concrete = output.summary.violations.filter((v) => v.rule.name === "storage-ports-only").map((v) => `${v.from} → ${v.to}`);
+    expect(concrete).toEqual([]);
   });
 
   it("resolves every relative import", () => {

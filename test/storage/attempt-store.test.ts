@@ -16,7 +16,7 @@ import {
 } from "../../src/security/attempt-limiter.js";
 import type { AttemptCounter } from "../../src/storage/attempt-store.js";
 import type { StoreKind } from "../../src/storage/open-database.js";
-import { Storage } from "../../src/storage/storage.js";
+import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
 import { createTestStore, skipPostgres } from "../helpers/test-store.js";
 
 const PARALLEL = 50;
@@ -34,7 +34,7 @@ async function openHarness(store: StoreKind): Promise<Harness> {
   const first = await testStore.open();
   expect(first.kind).toBe(store);
   const second = await testStore.open();
-  const storages: [Storage, Storage] = [new Storage(first.db), new Storage(second.db)];
+  const storages: [Storage, Storage] = [new KyselyStorage(first.db), new KyselyStorage(second.db)];
   return {
     storages,
     async dispose() {

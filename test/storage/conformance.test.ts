@@ -15,7 +15,7 @@ import type { Snapshot } from "../../src/records/snapshot.js";
 import type { NewLogin } from "../../src/storage/login-store.js";
 import type { OpenedDatabase, StoreKind } from "../../src/storage/open-database.js";
 import type { Database } from "../../src/storage/schema.js";
-import { Storage } from "../../src/storage/storage.js";
+import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
 import { createTestStore, skipPostgres } from "../helpers/test-store.js";
 
 const T0 = new Date("2026-01-15T15:00:00.123Z");
@@ -33,7 +33,7 @@ async function openHarness(store: StoreKind): Promise<Harness> {
   const testStore = await createTestStore(store, "conf");
   const opened = await testStore.open();
   expect(opened.kind).toBe(store);
-  const storage = new Storage(opened.db);
+  const storage = new KyselyStorage(opened.db);
   return {
     storage,
     db: opened.db,
@@ -158,7 +158,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         await h.storage.settings.getOrInit(marker, "first");
         const again = await h.reopen();
         try {
-          expect(await new Storage(again.db).settings.getOrInit(marker, "second")).toBe("first");
+          expect(await new KyselyStorage(again.db).settings.getOrInit(marker, "second")).toBe("first");
           const applied = await again.db
             // biome-ignore lint/suspicious/noExplicitAny: Kysely's own bookkeeping table is not in the typed schema
             .selectFrom("kysely_migration" as any)

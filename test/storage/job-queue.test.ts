@@ -7,7 +7,7 @@ import { ManualClock } from "../../src/lib/clock.js";
 import { newRandomId } from "../../src/lib/ids.js";
 import type { Job } from "../../src/queue/job.js";
 import { JobQueue } from "../../src/queue/job-queue.js";
-import { Storage } from "../../src/storage/storage.js";
+import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
 import { Vault } from "../../src/vault/vault.js";
 import { createTestStore, skipPostgres, type TestStore } from "../helpers/test-store.js";
 
@@ -25,7 +25,7 @@ describe.each(["sqlite", "postgres"] as const)("job queue: %s", (store) => {
 
     beforeAll(async () => {
       testStore = await createTestStore(store, "jobs");
-      storages = [new Storage((await testStore.open()).db), new Storage((await testStore.open()).db)];
+      storages = [new KyselyStorage((await testStore.open()).db), new KyselyStorage((await testStore.open()).db)];
       clock = new ManualClock();
       queues = [new JobQueue(storages[0] as Storage, vault, clock, options), new JobQueue(storages[1] as Storage, vault, clock, options)];
     });

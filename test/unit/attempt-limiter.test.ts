@@ -18,7 +18,7 @@ import {
   defaultAttemptLimits,
 } from "../../src/security/attempt-limiter.js";
 import { openDatabase } from "../../src/storage/open-database.js";
-import { Storage } from "../../src/storage/storage.js";
+import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
 
 const HOUR_SECONDS = 3600;
 const limits: AttemptLimits = { ...defaultAttemptLimits, reservationTtlSeconds: 120 };
@@ -31,7 +31,7 @@ let subject: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "bankgate-attempts-"));
-  storage = new Storage((await openDatabase({ databaseUrl: null, dataDir })).db);
+  storage = new KyselyStorage((await openDatabase({ databaseUrl: null, dataDir })).db);
 });
 
 afterAll(async () => {

@@ -1,5 +1,4 @@
 import type { ConnectorContext, ConnectorFailure, InstitutionMemory, Json, StepResult } from "../types.js";
-import { failed } from "./sandbox-steps.js";
 import type { Scenario } from "./scenarios.js";
 
 /** Every sandbox user's password unless its scenario says otherwise (case-insensitive). */
@@ -68,7 +67,7 @@ export async function remember(seed: string, scenario: Scenario, result: StepRes
   if (lockAt === undefined || result.kind !== "failed" || result.code !== "INVALID_SECURITY_RESPONSE") return result;
   const wrongAnswers = record.wrongAnswers + 1;
   await writeUserRecord(ctx.memory, seed, { ...record, wrongAnswers });
-  return wrongAnswers >= lockAt ? failed("DISABLED_LOGIN") : result;
+  return wrongAnswers >= lockAt ? { kind: "failed", code: "DISABLED_LOGIN" } : result;
 }
 
 /** Most users need nothing remembered but a forced outcome: their logins cost no writes. */
