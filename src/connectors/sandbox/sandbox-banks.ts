@@ -1,4 +1,5 @@
 import { ConnectorRegistry } from "../registry.js";
+import type { InstitutionConnector } from "../types.js";
 import { createSandboxBank, type SandboxBank, type SandboxTiming } from "./sandbox-bank.js";
 import { CHOOSE_STREET, CITY, PICK_IMAGE, TEXT_OR_CALL_THEN_CODE } from "./scenarios.js";
 
@@ -51,4 +52,11 @@ export const SANDBOX_BANKS: readonly SandboxBank[] = [
 
 export function createSandboxRegistry(timing: SandboxTiming): ConnectorRegistry {
   return new ConnectorRegistry(SANDBOX_BANKS.map((bank) => createSandboxBank(bank, timing)));
+}
+
+/** One sandbox bank by id: what a process that needs only that bank builds (the connector contract suite's second process). */
+export function createSandboxInstitution(id: string, timing: SandboxTiming): InstitutionConnector {
+  const bank = SANDBOX_BANKS.find((candidate) => candidate.id === id);
+  if (!bank) throw new Error(`no sandbox bank ${id}`);
+  return createSandboxBank(bank, timing);
 }
