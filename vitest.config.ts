@@ -1,5 +1,17 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * The test tiers (CONTRIBUTING.md): each is a project, run alone with `npm run test:<tier>`;
+ * `npm test` runs them all. What each tier needs: unit nothing; storage and api PostgreSQL
+ * (started by global-setup, skipped locally without it); connectors the compiled program and,
+ * for the third-party clients, Debian's ofx, python3-ofxparse and python3-ofxclient; process
+ * the compiled program; e2e Chromium.
+ */
+const tier = (name: string, include: string[], groupOrder = 0) => ({
+  extends: true as const,
+  test: { name, include, sequence: { groupOrder } },
+});
+
 export default defineConfig({
   test: {
     globalSetup: ["test/helpers/global-setup.ts"],
@@ -10,10 +22,14 @@ export default defineConfig({
     reporters: process.env.CI ? ["default", ["json", { outputFile: "test-results/vitest.json" }]] : ["default"],
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: "api", sequence: { groupOrder: 0 }, include: ["test/**/*.test.ts"], exclude: ["test/e2e/**"] } },
+      tier("unit", ["test/unit/**/*.test.ts", "test/architecture/**/*.test.ts"]),
+      tier("storage", ["test/storage/**/*.test.ts"]),
+      tier("api", ["test/api/**/*.test.ts", "test/clients/**/*.test.ts"]),
+      tier("connectors", ["test/connectors/**/*.test.ts", "test/sim/**/*.test.ts", "test/third-party/**/*.test.ts"]),
+      tier("process", ["test/process/**/*.test.ts"]),
       // The browser tests (a Chromium each) run after everything else: on a 2-core machine they
       // would otherwise starve the timed process and property tests running beside them.
-      { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], sequence: { groupOrder: 1 } } },
+      tier("e2e", ["test/e2e/**/*.test.ts"], 1),
     ],
   },
 });
