@@ -69,9 +69,14 @@ export function createSimpleFinConnector(options: SimpleFinConnectorOptions = {}
   async function claimToken(pasted: string, previous: CardAccess | null, ctx: ConnectorContext, ifInvalid: ConnectorFailure) {
     const decoded = decodeSetupToken(pasted);
     if (decoded.kind === "invalid") return failed(ifInvalid);
+    const tokenHash = setupTokenHash(pasted);
     const claimed = await claimAccessUrl(ctx.http, decoded.claimUrl, limits.requestTimeoutSeconds);
-    if (claimed.kind === "failed") return failed(claimed.code);
-    await writeCardAccess(ctx.vault, withClaimedAccess(previous, claimed.accessUrl, setupTokenHash(pasted), ctx.clock.now()));
+    if (claimed.kind === "failed") {
+      // Spent by this very card a moment ago (a double submit racing this one): not compromised, just in.
+      const current = claimed.code === "SETUP_TOKEN_ALREADY_USED" ? await readCardAccess(ctx.vault) : null;
+      return current && isCardToken(current, tokenHash) ? authorized() : failed(claimed.code);
+    }
+    await writeCardAccess(ctx.vault, withClaimedAccess(previous, claimed.accessUrl, tokenHash, ctx.clock.now()));
     return authorized();
   }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FetchResult, InstitutionConnector, Json, StepResult } from "../../../src/connectors/types.js";
+import type { CardVault, FetchResult, InstitutionConnector, Json, StepResult } from "../../../src/connectors/types.js";
 import { MemoryVault, type SimpleFinKit, startSimpleFinKit } from "./simplefin-kit.js";
 
 /** A card's life at the connector: one claim, crashes, refreshes, a revoked access, pending charges, new accounts. */
@@ -18,6 +18,20 @@ const stateOf = (step: StepResult): Json => (step.kind === "failed" ? null : ste
 function accountsOf(fetched: FetchResult) {
   if (fetched.kind !== "data") throw new Error(`expected data, got ${JSON.stringify(fetched)}`);
   return fetched.data.accounts;
+}
+
+/** A vault whose first read is from before another login's write landed. */
+class StaleFirstReadVault implements CardVault {
+  #stale = true;
+  constructor(private readonly inner: MemoryVault) {}
+  async read(): Promise<Json | null> {
+    if (!this.#stale) return this.inner.read();
+    this.#stale = false;
+    return null;
+  }
+  write(value: Json): Promise<void> {
+    return this.inner.write(value);
+  }
 }
 
 /** A vault whose first write lands and then the process "dies": the connector never returns. */
@@ -49,6 +63,17 @@ describe("a SimpleFIN card", () => {
     const resumed = await connector.start(credentials, kit.context(vault));
     expect(resumed.kind).toBe("authorized");
     expect(accountsOf(await connector.fetchData(stateOf(resumed), kit.context(vault)))).toHaveLength(4);
+  });
+
+  it("lets the loser of two racing logins with one new token in: it finds the winner's claim in the vault", async () => {
+    const credentials = await kit.credentials("ok", "twice");
+    const vault = new MemoryVault();
+    expect((await connector.start(credentials, kit.context(vault))).kind).toBe("authorized");
+    // The loser read the vault before the winner wrote it, so it claims too and meets the 403.
+    const loser = new StaleFirstReadVault(vault);
+    const before = claims();
+    expect((await connector.start(credentials, kit.context(loser))).kind).toBe("authorized");
+    expect(claims() - before).toBe(1);
   });
 
   it("tells another card that reuses a claimed token that it is spent (and may be compromised)", async () => {

@@ -68,7 +68,7 @@ export interface SimpleFinKit {
   /** Login credentials: a label and a fresh setup token for the scenario. */
   credentials(scenario: string, user?: string): Promise<Credentials>;
   /** A connector context; pass a vault to continue a card (a retry, a refresh, another process). */
-  context(vault?: MemoryVault, policy?: AddressPolicy): ConnectorContext & { vault: MemoryVault };
+  context(vault?: CardVault, policy?: AddressPolicy): ConnectorContext;
   /** Every request the simulator received, in order. */
   requests: SimRequest[];
   /** `POST /_control/{action}?…` on the simulator (revoke, scenario). */
@@ -107,7 +107,7 @@ export async function startSimpleFinKit(start = new Date("2026-01-15T15:00:00.00
       password: await setupToken(scenario, user),
       language: "en",
     }),
-    context: (vault = new MemoryVault(), policy = simPolicy) => ({
+    context: (vault: CardVault = new MemoryVault(), policy = simPolicy) => ({
       clock,
       randomInt: (max) => Math.floor(max / 2),
       memory: new MemoryInstitutionMemory(),
