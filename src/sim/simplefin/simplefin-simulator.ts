@@ -7,6 +7,7 @@ import { createPage } from "./create-page.js";
 import { SimRecords, type SimUser } from "./sim-records.js";
 import { simScenario } from "./sim-scenarios.js";
 import { createMemorySimStore, type SimpleFinSimStore } from "./sim-store.js";
+import { waitOutLatency } from "./wait-out-latency.js";
 
 export interface SimpleFinSimulatorOptions {
   /**
@@ -107,15 +108,7 @@ export const simpleFinSimulator: FastifyPluginAsync<SimpleFinSimulatorOptions> =
     const scenario = simScenario(user.scenario) ?? simScenario("ok");
     if (!scenario) throw new Error("the ok scenario is missing");
     if (scenario.latency) {
-      const gone = new Promise<void>((resolve) => {
-        reply.raw.once("close", () => resolve());
-        closing.signal.addEventListener("abort", () => resolve(), { once: true });
-      });
-      const wake =
-        scenario.latency === "slow"
-          ? options.clock.sleepUntil(new Date(options.clock.now().getTime() + settings.slowSeconds * 1000))
-          : gone;
-      await Promise.race([wake, gone]);
+      await waitOutLatency(scenario.latency, options.clock, settings.slowSeconds, reply.raw, closing.signal);
       if (closing.signal.aborted || reply.raw.destroyed) return reply.code(503).send();
     }
     const answer = accountsReply({ user, scenario, url: request.url, now: options.clock.now(), serverUrl: baseUrl(), ...settings });
