@@ -1,6 +1,7 @@
 import { Type } from "typebox";
 import { Compile } from "typebox/compile";
 import type { CardVault, Json } from "../types.js";
+import { parseAccessUrl } from "./access-url.js";
 
 /**
  * What the card's vault holds for SimpleFIN: the access URL (a secret: it carries the Basic
@@ -44,7 +45,9 @@ const checkCardAccess = Compile(CardAccessSchema);
 /** The card's access, or null when it has none (or what is there is not ours to read). */
 export async function readCardAccess(vault: CardVault): Promise<CardAccess | null> {
   const stored = await vault.read();
-  return checkCardAccess.Check(stored) ? (stored as CardAccess) : null;
+  if (!checkCardAccess.Check(stored)) return null;
+  const access = stored as CardAccess;
+  return parseAccessUrl(access.accessUrl) === access.accessUrl ? access : null;
 }
 
 export function writeCardAccess(vault: CardVault, access: CardAccess): Promise<void> {

@@ -92,7 +92,8 @@ export const simpleFinSimulator: FastifyPluginAsync<SimpleFinSimulatorOptions> =
     return reply.type("text/plain").send(created.token);
   });
 
-  app.post("/claim/:token", async (request, reply) => {
+  // Its path holds the one-time token: the host's request log stays quiet about it.
+  app.post("/claim/:token", { logLevel: "warn" }, async (request, reply) => {
     const { token } = request.params as { token: string };
     const claimed = await records.claimToken(token, options.clock.now());
     if (!claimed) return reply.code(403).type("text/plain").send("Forbidden");

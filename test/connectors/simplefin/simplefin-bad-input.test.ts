@@ -101,6 +101,28 @@ describe("secrets", () => {
     expect(vault.raw()).not.toContain(credentials.password);
   });
 
+  it("a vault holding something else than a card access is no access: RECONNECT_REQUIRED, not a crash", async () => {
+    const vault = new MemoryVault();
+    const base = {
+      format: 1,
+      tokenHashes: ["0".repeat(64)],
+      claimedAt: "x",
+      budget: { day: "x", used: 0 },
+      protocol: null,
+      revoked: false,
+      lastFetchedAt: null,
+    };
+    for (const stored of [
+      { ...base, accessUrl: "not a url" },
+      { ...base, accessUrl: "https://no-credentials.example/" },
+      { other: "thing" },
+      "text",
+    ]) {
+      await vault.write(stored as never);
+      expect(await connector.fetchData(null, kit.context(vault))).toEqual({ kind: "failed", code: "RECONNECT_REQUIRED" });
+    }
+  });
+
   it("a state from elsewhere is a wrong answer, not a crash", async () => {
     for (const state of [null, 42, "x", { step: "new-token" }, { step: "authorized" }]) {
       expect((await connector.answer({ q: ["a"] }, state as never, kit.context())).kind).toBe("failed");
