@@ -33,7 +33,15 @@ export type ConnectorFailure =
   | "DISABLED_LOGIN"
   | "NEW_ACCOUNT"
   | "UNAUTHORIZED"
-  | "AGGREGATION_ERROR";
+  | "AGGREGATION_ERROR"
+  // SimpleFIN (src/connectors/simplefin/)
+  | "SETUP_TOKEN_INVALID"
+  | "SETUP_TOKEN_ALREADY_USED"
+  | "INSTITUTION_URL_REFUSED"
+  | "RECONNECT_REQUIRED"
+  | "CONNECTION_NEEDS_ATTENTION"
+  | "PAYMENT_REQUIRED"
+  | "DAILY_REQUEST_LIMIT";
 
 export type StepResult =
   | { kind: "authorized"; connectorState: Json }

@@ -119,6 +119,46 @@ export const errorCatalog = {
     httpStatus: 401,
     message: "This RequestId is not authorized yet; complete /Authorize first.",
   },
+  // SimpleFIN connector (src/connectors/simplefin/, docs/connectors/simplefin.md). Like every
+  // institution refusal above, 401: bankgate's caller sent a good request; the institution said no.
+  SETUP_TOKEN_INVALID: {
+    httpStatus: 401,
+    message: "The SimpleFIN setup token is not valid: paste the whole token your SimpleFIN server gave you.",
+    note: "A setup token is the Base64 of a claim URL; anything that does not decode to an http(s) URL gets this, before any request is sent.",
+  },
+  SETUP_TOKEN_ALREADY_USED: {
+    httpStatus: 401,
+    message:
+      "This SimpleFIN setup token was already used or does not exist. If you did not use it yourself, someone else may have: disable it at your SimpleFIN server, as your data may be compromised, then create a new token.",
+    note: "The SimpleFIN protocol's checklist asks apps to tell the user that a refused claim (403) may mean the token was compromised.",
+  },
+  INSTITUTION_URL_REFUSED: {
+    httpStatus: 401,
+    message: "The institution's address is not allowed from this server (plain HTTP, or a loopback, private or link-local address).",
+    note: "Server-side request forgery protection: a setup token is a URL anyone can type, so it gets this clear answer instead of a silent RETRY_LATER. A deployment that runs its own SimpleFIN server on its network allows plain HTTP or private addresses in its configuration.",
+  },
+  RECONNECT_REQUIRED: {
+    httpStatus: 401,
+    message:
+      "The institution no longer accepts this card's access (it was revoked or disabled). Connect the card again with a new setup token.",
+    note: "SimpleFIN answered 403 or gen.auth to the stored access URL. A refresh started by the app asks for a new setup token (203) instead; a nightly refresh cannot, so the card stops there.",
+  },
+  CONNECTION_NEEDS_ATTENTION: {
+    httpStatus: 401,
+    message:
+      "The SimpleFIN server lost its sign-in at your bank: sign in at your SimpleFIN server to fix the connection, then refresh again.",
+    note: "SimpleFIN's con.auth: the card's access is fine, the server's own bank connection is not, so a new setup token would not help.",
+  },
+  PAYMENT_REQUIRED: {
+    httpStatus: 401,
+    message: "The SimpleFIN server asks for payment before it shares data: settle the subscription there, then refresh again.",
+    note: "SimpleFIN's 402. 401 here like the other institution refusals: the status describes bankgate's answer, and the caller's request was fine.",
+  },
+  DAILY_REQUEST_LIMIT: {
+    httpStatus: 401,
+    message: "Today's request budget for this SimpleFIN connection is spent and the card has no data yet. Refresh again after 00:00 UTC.",
+    note: "Only for a card with no data yet: once it has a snapshot, a spent budget keeps serving the last data instead (SimpleFIN servers expect about 24 requests a day).",
+  },
   WEBHOOK_EVENT_NONEXISTENT: {
     httpStatus: 400,
     message: "The webhook event does not exist.",
