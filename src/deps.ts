@@ -4,6 +4,7 @@ import type { ApiServices } from "./api/api-services.js";
 import { widgetFilesLoader } from "./api/connect/widget-files.js";
 import { CardDataService } from "./card-data/card-data-service.js";
 import type { Config } from "./config/config.js";
+import { type DevelopmentProfile, developmentProfile } from "./config/development-profile.js";
 import { GuardedHttpClient } from "./connectors/http/guarded-http-client.js";
 import type { HttpClient } from "./connectors/http/http-client.js";
 import type { ConnectorRegistry } from "./connectors/registry.js";
@@ -12,7 +13,7 @@ import type { ConnectorContext } from "./connectors/types.js";
 import { AuthorizeTokenIssuer } from "./customers/authorize-token-issuer.js";
 import { CallerAuth } from "./customers/caller-auth.js";
 import { CustomerDirectory } from "./customers/customer-directory.js";
-import { type CustomerKeys, ensureDevelopmentCustomer } from "./customers/development-customer.js";
+import { type DevelopmentCustomer, ensureDevelopmentCustomer } from "./customers/development-customer.js";
 import { UsageReport } from "./customers/usage-report.js";
 import { createAggregationHandler } from "./jobs/aggregation-job.js";
 import { createNightlyRefreshHandler } from "./jobs/nightly-refresh-job.js";
@@ -47,8 +48,10 @@ export interface Deps {
   config: Config;
   /** The clock every expiry reads: the virtual clock when the sandbox control plane is on. */
   clock: Clock;
-  /** The same clock as `clock` when BANKGATE_SANDBOX_CONTROL is on (the control plane moves it), else null. */
+  /** The same clock as `clock` when the sandbox control plane is on (it moves it), else null. */
   sandboxClock: VirtualClock | null;
+  /** Which development conveniences are on, and why the deployment is (not) a development one. */
+  profile: DevelopmentProfile;
   storage: Storage;
   storeKind: StoreKind;
   /** What the HTTP routes call. */
@@ -60,8 +63,8 @@ export interface Deps {
   webhooks: WebhookPublisher;
   /** The nightly refresh cron: started next to the runner when BANKGATE_NIGHTLY_REFRESH is on. */
   nightly: NightlyCron;
-  /** Keys of the development customer to print at start, if any. */
-  developmentCustomer: CustomerKeys | null;
+  /** The development customer, if any (its keys are printed only when this start generated them). */
+  developmentCustomer: DevelopmentCustomer | null;
   warnings: string[];
   close(): Promise<void>;
 }
@@ -72,6 +75,8 @@ export interface DepsOverrides {
   connectors?: ConnectorRegistry;
   /** The connectors' way out to the network (default: the address-checked GuardedHttpClient). */
   http?: HttpClient;
+  /** The environment the development profile reads NODE_ENV from (default: process.env). */
+  env?: Record<string, string | undefined>;
   /** Where the job runner reports failures (the app's logger once it exists). */
   log?: Pick<FastifyBaseLogger, "warn" | "error">;
 }
@@ -81,14 +86,15 @@ const silentLog = { warn: () => {}, error: () => {} };
 /** The composition root: the only place that picks adapters. */
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
   const log = overrides.log ?? silentLog;
+  const profile = developmentProfile(config, overrides.env ?? process.env);
   const baseClock = overrides.clock ?? systemClock;
   // With the control plane on, everything (RequestId and token expiries, the processing cap,
   // jobs' run_at, the sandbox bank's delays) follows virtual time; one clock per process.
-  const sandboxClock = config.sandbox.control ? new VirtualClock(baseClock) : null;
+  const sandboxClock = profile.sandboxControl ? new VirtualClock(baseClock) : null;
   const clock: Clock = sandboxClock ?? baseClock;
   const { db, kind } = await openDatabase(config.store);
   const storage = new KyselyStorage(db);
-  const masterKeys = loadMasterKeys({ ...config.store, masterKeys: config.keys.masterKeys });
+  const masterKeys = loadMasterKeys({ ...config.store, masterKeys: config.keys.masterKeys, generate: profile.generateKeys });
   const vault = new Vault(masterKeys.keys);
   const indexKey = await loadIndexKey(storage, vault);
   const connectors =
@@ -98,7 +104,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       dispatchedSeconds: config.sandbox.dispatchedSeconds,
       slowSeconds: config.sandbox.slowSeconds,
     });
-  const developmentCustomer = await ensureDevelopmentCustomer(config, storage.customers, clock);
+  const developmentCustomer = await ensureDevelopmentCustomer(config, profile, storage.customers, clock);
   const secrets = new CardSecrets(vault, indexKey);
   const storedAnswers = new StoredMfaAnswers(vault, storage);
   const memories = new InstitutionMemories(storage.institutionMemory, clock, indexKey);
@@ -125,7 +131,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const nightlyOutcomes = new NightlyOutcomes({ webhooks, secrets });
   const webhookSettings = new WebhookSettings(storage, vault, clock);
   if (config.webhooks.url && developmentCustomer) {
-    await webhookSettings.configure(developmentCustomer.customerId, config.webhooks.url, config.webhooks.secret);
+    await webhookSettings.configure(developmentCustomer.keys.customerId, config.webhooks.url, config.webhooks.secret);
   }
   const attempts = new AttemptLimiter({
     store: storage.attempts,
@@ -169,6 +175,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     sessionInspector: new SessionInspector({ sessions: storage.sessions, jobs, clock }),
     cardData: new CardDataService({
       storage,
+      connectors,
       secrets,
       clock,
       sessionIdleTtlSeconds: config.sessions.idleTtlSeconds,
@@ -178,14 +185,14 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       pollIntervalMs: config.jobs.pollIntervalMs,
       dataSyncWaitSeconds: config.sessions.dataSyncWaitSeconds,
     }),
-    cardRefresh: new CardRefreshService(storage, storedAnswers, clock),
+    cardRefresh: new CardRefreshService(storage, storedAnswers, clock, connectors),
     connectors,
     usage: new UsageReport({ usage: storage.usage, clock }),
     webhookSettings,
     webhookLog: new WebhookLog({ storage, publisher: webhooks }),
     widget: widgetFilesLoader(config.server.widgetDir),
     sandbox: sandboxClock && { clock: sandboxClock, controls: new SandboxControls({ logins: storage.logins, secrets, memories }) },
-    developmentCustomerId: developmentCustomer?.customerId ?? null,
+    demoCustomerId: profile.demo ? (developmentCustomer?.keys.customerId ?? null) : null,
   };
 
   const runner = new JobRunner(
@@ -227,12 +234,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     ...(config.webhooks.url && !developmentCustomer
       ? ["BANKGATE_WEBHOOK_URL is ignored: there is no development customer (set BANKGATE_CUSTOMER_ID and its keys)."]
       : []),
-    ...(config.keys.authMode === "open" ? ['AUTH MODE "open": /Authorize and the data endpoints accept callers without credentials.'] : []),
   ];
   return {
     config,
     clock,
     sandboxClock,
+    profile,
     storage,
     storeKind: kind,
     api,

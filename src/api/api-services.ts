@@ -43,8 +43,8 @@ export interface ApiServices {
   widget(): WidgetFiles | null;
   /** The sandbox control plane, when BANKGATE_SANDBOX_CONTROL is on. */
   sandbox: { clock: VirtualClock; controls: SandboxControls } | null;
-  /** The development customer, whose tokens the demo page may take. */
-  developmentCustomerId: string | null;
+  /** The development customer, whose sandbox-scope tokens the demo page hands out, when the demo is on. */
+  demoCustomerId: string | null;
 }
 
 /** The options every route plugin takes. */

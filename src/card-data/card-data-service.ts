@@ -1,3 +1,5 @@
+import type { ConnectorRegistry } from "../connectors/registry.js";
+import { assertScopeReaches } from "../customers/caller-scope.js";
 import { ApiError } from "../errors/api-error.js";
 import { type Clock, secondsAfter } from "../lib/clock.js";
 import { LruCache } from "../lib/lru-cache.js";
@@ -6,6 +8,7 @@ import type { Job } from "../queue/job.js";
 import { singletonKeys } from "../queue/job-kinds.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { CardData } from "../records/card-data.js";
+import type { CallerScope } from "../records/customer.js";
 import type { Login } from "../records/login.js";
 import type { Session } from "../records/session.js";
 import type { Snapshot } from "../records/snapshot.js";
@@ -15,6 +18,7 @@ import type { Storage } from "../storage/storage.js";
 
 export interface CardDataServiceDeps {
   storage: Storage;
+  connectors: ConnectorRegistry;
   secrets: CardSecrets;
   clock: Clock;
   sessionIdleTtlSeconds: number;
@@ -42,9 +46,9 @@ export class CardDataService {
    * one opened over a card whose aggregation has finished since reads the card's newest
    * snapshot; a card whose last refresh failed answers that failure.
    */
-  async read(customerId: string, requestId: string): Promise<CardRead> {
+  async read(customerId: string, scope: CallerScope, requestId: string): Promise<CardRead> {
     const now = this.deps.clock.now();
-    const { session, login } = await this.#authorizedCard(customerId, requestId, now);
+    const { session, login } = await this.#authorizedCard(customerId, scope, requestId, now);
     await this.#touch(session, now);
     let snapshotId = session.snapshotId;
     if (!snapshotId) {
@@ -63,10 +67,10 @@ export class CardDataService {
    * reports it dispatched (Flinks' 210-second OPERATION_DISPATCHED). An aggregation that
    * has not started yet (scheduled later) is reported at once instead of blocking.
    */
-  async readWaiting(customerId: string, requestId: string): Promise<CardRead> {
+  async readWaiting(customerId: string, scope: CallerScope, requestId: string): Promise<CardRead> {
     const deadline = secondsAfter(this.deps.clock.now(), this.deps.dataSyncWaitSeconds);
     for (;;) {
-      const read = await this.read(customerId, requestId);
+      const read = await this.read(customerId, scope, requestId);
       if (read.kind === "ready") return read;
       const now = this.deps.clock.now();
       if (read.job.state === "queued" && read.job.runAt > now) return read;
@@ -97,9 +101,9 @@ export class CardDataService {
    * call on the card shows only these. Ids must be accounts of the card's latest data when it
    * has some (a first connection still aggregating has none to check against yet).
    */
-  async saveAccountSelection(customerId: string, requestId: string, accountIds: readonly string[]): Promise<string[]> {
+  async saveAccountSelection(customerId: string, scope: CallerScope, requestId: string, accountIds: readonly string[]): Promise<string[]> {
     const now = this.deps.clock.now();
-    const { session, login } = await this.#authorizedCard(customerId, requestId, now);
+    const { session, login } = await this.#authorizedCard(customerId, scope, requestId, now);
     const chosen = [...new Set(accountIds.map((id) => id.trim().toLowerCase()))];
     const snapshot = login.snapshotId ? await this.#snapshot(login.snapshotId) : undefined;
     const known = new Set(snapshot?.accounts.map((a) => a.id));
@@ -118,9 +122,10 @@ export class CardDataService {
    * session or a running aggregation answers CARD_IN_USE: deleting under them would let
    * them write the card back.
    */
-  async deleteCard(customerId: string, loginId: string): Promise<boolean> {
+  async deleteCard(customerId: string, scope: CallerScope, loginId: string): Promise<boolean> {
     const card = await this.deps.storage.logins.find(customerId, loginId);
     if (!card) return false;
+    assertScopeReaches(scope, this.deps.connectors, card.institution);
     const aggregationKey = singletonKeys.aggregation(card.id);
     if (await this.deps.jobs.findActive(aggregationKey)) throw new ApiError("CARD_IN_USE");
     const holder = card.liveRequestId && (await this.deps.storage.sessions.find(customerId, card.liveRequestId));
@@ -134,9 +139,10 @@ export class CardDataService {
   }
 
   /** The customer's live, authorized session and its card, or the error a data call answers. */
-  async #authorizedCard(customerId: string, requestId: string, now: Date): Promise<{ session: Session; login: Login }> {
+  async #authorizedCard(customerId: string, scope: CallerScope, requestId: string, now: Date): Promise<{ session: Session; login: Login }> {
     const session = await this.deps.storage.sessions.find(customerId, requestId);
     if (!session) throw new ApiError("SESSION_NONEXISTENT");
+    assertScopeReaches(scope, this.deps.connectors, session.institution);
     if (isExpired(session, now)) throw new ApiError("SESSION_EXPIRED", { requestId: requestId });
     if (session.state !== "authorized" || !session.loginId) throw new ApiError("UNAUTHORIZED_SESSION", { requestId: requestId });
     const login = await this.deps.storage.logins.find(customerId, session.loginId);

@@ -62,11 +62,31 @@ export const ConfigSchema = Type.Object({
     ),
     secretKey: text("BANKGATE_SECRET_KEY", "The development customer's secret key (`flinks-auth-key` on /GenerateAuthorizeToken)."),
     apiKey: text("BANKGATE_API_KEY", "The development customer's API key (`x-api-key` on the data endpoints)."),
+  }),
+  development: Type.Object({
     authMode: oneOf(
       "BANKGATE_AUTH_MODE",
-      ["token", "open"],
-      "token",
-      "`token`: /Authorize needs an authorize token or the API key; `open`: the development customer also accepts legacy clients that send no credentials (warns at start).",
+      ["auto", "token", "open"],
+      "auto",
+      "`token`: every call needs an authorize token or a key; `open`: the development customer also serves legacy clients that send no credentials (a token or key that is sent is still checked), for sandbox institutions only; `auto`: `open` in a development deployment, `token` otherwise.",
+    ),
+    sandboxControl: oneOf(
+      "BANKGATE_SANDBOX_CONTROL",
+      ["auto", "on", "off"],
+      "auto",
+      "The sandbox control plane under `/sandbox/v1` (virtual clock, forced outcomes, scripts; the clock is process-wide). `auto`: on in a development deployment.",
+    ),
+    demo: oneOf(
+      "BANKGATE_DEMO",
+      ["auto", "on", "off"],
+      "auto",
+      "The demo page `/demo` and `POST /demo/api/token`, which hands out the development customer's authorize tokens (for sandbox institutions only) with no credentials. `auto`: on in a development deployment.",
+    ),
+    generateKeys: oneOf(
+      "BANKGATE_GENERATE_KEYS",
+      ["auto", "on", "off"],
+      "auto",
+      "Generate a development customer and a development master key into the data directory when none is configured, and print the new keys once. `auto`: on in a development deployment; otherwise configure `BANKGATE_MASTER_KEYS` and `BANKGATE_CUSTOMER_ID` with its keys.",
     ),
   }),
   sessions: Type.Object({
@@ -112,6 +132,22 @@ export const ConfigSchema = Type.Object({
       false,
       "`on` lets connectors use plain `http://` institution URLs (a bank simulator on a test network); `off`: HTTPS only.",
     ),
+    simplefin: onOff(
+      "BANKGATE_SIMPLEFIN",
+      false,
+      "`on` offers the real `SimpleFIN` institution (setup tokens from the SimpleFIN Bridge or any SimpleFIN server; docs/connectors.md). A real institution makes the deployment a non-development one.",
+    ),
+    simplefinDailyRequests: integer(
+      "BANKGATE_SIMPLEFIN_DAILY_REQUESTS",
+      24,
+      "Requests bankgate sends one SimpleFIN access URL per UTC day; past it, refreshes keep serving the card's last data.",
+      1,
+      10_000,
+    ),
+    institutionsFile: text(
+      "BANKGATE_INSTITUTIONS_FILE",
+      "A JSON or YAML directory of real OFX Direct Connect institutions (docs/connectors.md). A real institution makes the deployment a non-development one.",
+    ),
     allowPrivateNetwork: onOff(
       "BANKGATE_CONNECTOR_ALLOW_PRIVATE_NETWORK",
       false,
@@ -136,12 +172,6 @@ export const ConfigSchema = Type.Object({
     maxAttempts: integer("BANKGATE_JOB_MAX_ATTEMPTS", 5, "Attempts before a job fails for good.", 1),
   }),
   sandbox: Type.Object({
-    control: onOff(
-      "BANKGATE_SANDBOX_CONTROL",
-      true,
-      "`on` serves the sandbox control plane under `/sandbox/v1` (virtual clock, forced outcomes, scripts; the clock is process-wide, shared by every customer of the deployment), the demo page `/demo` and its token endpoint.",
-      { defaultFrom: (env) => env.NODE_ENV !== "production", defaultText: "`on` (`off` with `NODE_ENV=production`)" },
-    ),
     pendingSeconds: integer(
       "BANKGATE_SANDBOX_PENDING_SECONDS",
       30,

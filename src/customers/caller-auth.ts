@@ -1,8 +1,9 @@
 import { ApiError } from "../errors/api-error.js";
 import type { Clock } from "../lib/clock.js";
 import { sha256Hex } from "../lib/ids.js";
-import type { Customer } from "../records/customer.js";
+import type { CallerScope, Customer } from "../records/customer.js";
 import type { AuthorizeTokenStore } from "../storage/authorize-token-store.js";
+import { tokenScope } from "./authorize-token-issuer.js";
 import { type CustomerDirectory, matchesHash } from "./customer-directory.js";
 
 /**
@@ -28,6 +29,7 @@ export type CallerProof = { kind: "apiKey" } | { kind: "token"; tokenHash: strin
 export interface Caller {
   customer: Customer;
   proof: CallerProof;
+  scope: CallerScope;
 }
 
 /** Who is calling, and which sessions an authorize token may open or continue. */
@@ -58,11 +60,12 @@ export class CallerAuth {
     if (!customer) throw new ApiError("ACCESS_DENIED");
     const apiKey = credentials.apiKey ?? credentials.bearer;
     if (apiKey !== undefined) {
-      if (matchesHash(apiKey, customer.apiKeyHash)) return { customer, proof: { kind: "apiKey" } };
+      if (matchesHash(apiKey, customer.apiKeyHash)) return { customer, proof: { kind: "apiKey" }, scope: "customer" };
       throw new ApiError("ACCESS_DENIED");
     }
-    if (credentials.authKey !== undefined) return { customer, proof: { kind: "token", tokenHash: sha256Hex(credentials.authKey) } };
-    if (customer.authMode === "open") return { customer, proof: { kind: "open" } };
+    const token = credentials.authKey;
+    if (token !== undefined) return { customer, proof: { kind: "token", tokenHash: sha256Hex(token) }, scope: tokenScope(token) };
+    if (customer.authMode === "open") return { customer, proof: { kind: "open" }, scope: "sandbox" };
     throw new ApiError("ACCESS_DENIED");
   }
 
@@ -111,6 +114,6 @@ export class CallerAuth {
   async #secretKeyCaller(customerId: string, secret: string | undefined, refusal: "UNAUTHORIZED" | "ACCESS_DENIED"): Promise<Caller> {
     const customer = await this.customers.find(customerId);
     if (!customer || !secret || !matchesHash(secret, customer.secretKeyHash)) throw new ApiError(refusal);
-    return { customer, proof: { kind: "secretKey" } };
+    return { customer, proof: { kind: "secretKey" }, scope: "customer" };
   }
 }

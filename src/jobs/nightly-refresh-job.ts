@@ -40,7 +40,10 @@ export function createNightlyRefreshHandler(deps: NightlyRefreshDeps): (job: Job
     const fail = (code: ApiError["code"]) =>
       deps.outcomes.failed(deps.storage, card, { at: deps.clock.now(), state: stage, errorCode: code, requestId });
     try {
-      let outcome = await deps.authorize.startNightlyRefresh({ customerId, requestId, authorizeTokenHash: null, tag: null }, loginId);
+      let outcome = await deps.authorize.startNightlyRefresh(
+        { customerId, scope: "customer", requestId, authorizeTokenHash: null, tag: null },
+        loginId,
+      );
       while (outcome.kind === "challenged") {
         stage = "AnsweringSecurityChallenge";
         const current = (await deps.storage.logins.find(customerId, loginId)) ?? card;
@@ -54,7 +57,7 @@ export function createNightlyRefreshHandler(deps: NightlyRefreshDeps): (job: Job
           );
           return await fail("QUESTION_NOT_FOUND");
         }
-        outcome = await deps.authorize.continue(customerId, requestId, stored.answers);
+        outcome = await deps.authorize.continue(customerId, "customer", requestId, stored.answers);
       }
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;

@@ -19,4 +19,12 @@ export interface ConnectSettings {
   parentOrigins: string[];
 }
 
+/**
+ * What a caller may reach. "customer": it showed one of the customer's credentials (an API
+ * key, the secret key, an authorize token bought with the secret key). "sandbox": it showed
+ * none — a legacy client served by open auth, or a token from the demo page — and may reach
+ * sandbox institutions only: a real institution's card is never served to it.
+ */
+export type CallerScope = "customer" | "sandbox";
+
 export const NO_CONNECT_SETTINGS: ConnectSettings = { redirectUrls: [], parentOrigins: [] };

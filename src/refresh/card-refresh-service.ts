@@ -1,7 +1,10 @@
+import type { ConnectorRegistry } from "../connectors/registry.js";
+import { assertScopeReaches } from "../customers/caller-scope.js";
 import { ApiError } from "../errors/api-error.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Clock } from "../lib/clock.js";
 import type { StoredMfaAnswers, StoredQuestion } from "../logins/stored-mfa-answers.js";
+import type { CallerScope } from "../records/customer.js";
 import type { Login, RefreshState } from "../records/login.js";
 import type { Storage } from "../storage/storage.js";
 import { needsAttention } from "./eligibility.js";
@@ -20,11 +23,12 @@ export class CardRefreshService {
     private readonly storage: Storage,
     private readonly storedAnswers: StoredMfaAnswers,
     private readonly clock: Clock,
+    private readonly connectors: ConnectorRegistry,
   ) {}
 
   /** A card without saved credentials cannot be refreshed: activating it answers NO_SAVED_CREDENTIALS. */
-  async setScheduled(customerId: string, loginId: string, activated: boolean): Promise<void> {
-    const card = await this.#card(customerId, loginId);
+  async setScheduled(customerId: string, scope: CallerScope, loginId: string, activated: boolean): Promise<void> {
+    const card = await this.#card(customerId, scope, loginId);
     if (activated && !card.credentialsEnc) throw new ApiError("NO_SAVED_CREDENTIALS");
     await this.storage.logins.setScheduledRefresh(customerId, loginId, activated);
   }
@@ -42,17 +46,18 @@ export class CardRefreshService {
   }
 
   /** The questions the bank asked this card (answers never leave the vault through the API). */
-  async questions(customerId: string, loginId: string): Promise<string[]> {
-    return this.storedAnswers.list(await this.#card(customerId, loginId)).map((q) => q.question);
+  async questions(customerId: string, scope: CallerScope, loginId: string): Promise<string[]> {
+    return this.storedAnswers.list(await this.#card(customerId, scope, loginId)).map((q) => q.question);
   }
 
-  async answerQuestions(customerId: string, loginId: string, answers: readonly StoredQuestion[]): Promise<void> {
-    await this.storedAnswers.merge(await this.#card(customerId, loginId), answers);
+  async answerQuestions(customerId: string, scope: CallerScope, loginId: string, answers: readonly StoredQuestion[]): Promise<void> {
+    await this.storedAnswers.merge(await this.#card(customerId, scope, loginId), answers);
   }
 
-  async #card(customerId: string, loginId: string): Promise<Login> {
+  async #card(customerId: string, scope: CallerScope, loginId: string): Promise<Login> {
     const card = await this.storage.logins.find(customerId, loginId);
     if (!card) throw new ApiError("INVALID_LOGIN");
+    assertScopeReaches(scope, this.connectors, card.institution);
     return card;
   }
 }

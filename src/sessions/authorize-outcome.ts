@@ -1,4 +1,5 @@
 import type { ErrorCode } from "../errors/catalog.js";
+import type { CallerScope } from "../records/customer.js";
 import type { Login } from "../records/login.js";
 import type { Session } from "../records/session.js";
 
@@ -10,6 +11,8 @@ export interface SessionOpening {
   tag: string | null;
   /** ScheduleRefresh: nightly refresh on for the card this session creates. */
   scheduleRefresh?: boolean;
+  /** What the caller may reach: a sandbox-scope caller never opens a session at a real institution. */
+  scope: CallerScope;
 }
 
 /** A live login with credentials typed by the person. */

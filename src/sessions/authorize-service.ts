@@ -1,7 +1,9 @@
+import { assertScopeReaches } from "../customers/caller-scope.js";
 import { ApiError } from "../errors/api-error.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import { newRandomId } from "../lib/ids.js";
 import type { AuthorizeStepPayload } from "../queue/job-kinds.js";
+import type { CallerScope } from "../records/customer.js";
 import type { Session } from "../records/session.js";
 import type { AuthorizeOutcome, LiveLogin, SessionOpening } from "./authorize-outcome.js";
 import { commitSession, type FlowDeps, findCard, flowError, type StepDelivery, timingOf } from "./flow-deps.js";
@@ -51,8 +53,8 @@ export class AuthorizeService {
   }
 
   /** /AuthorizeMultiple (server-to-server): cached sessions for several cards at once. */
-  startCachedMany(customerId: string, loginIds: readonly string[]) {
-    return this.#opener.openCachedMany({ customerId, authorizeTokenHash: null, tag: null }, loginIds, newRandomId);
+  startCachedMany(customerId: string, scope: CallerScope, loginIds: readonly string[]) {
+    return this.#opener.openCachedMany({ customerId, scope, authorizeTokenHash: null, tag: null }, loginIds, newRandomId);
   }
 
   /**
@@ -73,11 +75,13 @@ export class AuthorizeService {
    */
   async continue(
     customerId: string,
+    scope: CallerScope,
     requestId: string,
     responses: Record<string, string[]>,
     delivery: StepDelivery = "inline",
   ): Promise<AuthorizeOutcome> {
     const session = await this.#liveSession(customerId, requestId);
+    assertScopeReaches(scope, this.deps.connectors, session.institution);
     if (session.state === "authorized") {
       if (Object.keys(responses).length > 0) throw flowError("ALREADY_AUTHORIZED", session);
       const login = await findCard(this.deps.storage, customerId, session.loginId);

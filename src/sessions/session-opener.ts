@@ -1,3 +1,4 @@
+import { assertScopeReaches } from "../customers/caller-scope.js";
 import { ApiError } from "../errors/api-error.js";
 import { isUuid } from "../lib/ids.js";
 import { singletonKeys } from "../queue/job-kinds.js";
@@ -20,6 +21,7 @@ export class SessionOpener {
   /** Live /Authorize with credentials: a new connection to the institution. */
   async openLive(opening: SessionOpening, login: LiveLogin, delivery: StepDelivery): Promise<Session> {
     const connector = connectorOf(this.deps.connectors, login.institution);
+    assertScopeReaches(opening.scope, this.deps.connectors, connector.id);
     const { secrets, storage } = this.deps;
     const existing = await storage.logins.findByLookupHash(
       secrets.lookupHash(opening.customerId, connector.id, login.username, login.language),
@@ -46,6 +48,7 @@ export class SessionOpener {
   /** A live refresh of a saved card with its stored credentials: a caller's (Mid-Session Reconnect), or the nightly run's. */
   async openRefresh(opening: SessionOpening, loginId: string, delivery: StepDelivery, mode: "live" | "nightly"): Promise<Session> {
     const login = await findCard(this.deps.storage, opening.customerId, loginId);
+    assertScopeReaches(opening.scope, this.deps.connectors, login.institution);
     if (!login.credentialsEnc) throw new ApiError("NO_SAVED_CREDENTIALS");
     const connector = connectorOf(this.deps.connectors, login.institution);
     const session = this.#newSession(
@@ -75,6 +78,7 @@ export class SessionOpener {
   async openCachedWithCredentials(opening: SessionOpening, credentials: LiveLogin): Promise<AuthorizeOutcome> {
     const { secrets, storage } = this.deps;
     const connector = connectorOf(this.deps.connectors, credentials.institution);
+    assertScopeReaches(opening.scope, this.deps.connectors, connector.id);
     const login = await storage.logins.findByLookupHash(
       secrets.lookupHash(opening.customerId, connector.id, credentials.username, credentials.language),
     );
@@ -95,7 +99,9 @@ export class SessionOpener {
     const unknown: string[] = [];
     for (const loginId of new Set(rawLoginIds.map((id) => id.trim().toLowerCase()))) {
       const card = isUuid(loginId) ? await this.deps.storage.logins.find(opening.customerId, loginId) : undefined;
-      if (!card) {
+      // A card the caller may not reach is listed as unknown, exactly like a missing one.
+      const reachable = card && (opening.scope === "customer" || this.deps.connectors.find(card.institution)?.sandbox === true);
+      if (!card || !reachable) {
         unknown.push(loginId);
         continue;
       }
@@ -107,6 +113,7 @@ export class SessionOpener {
 
   async #openCached(opening: SessionOpening, login: Login): Promise<AuthorizeOutcome> {
     const { storage, jobs, secrets } = this.deps;
+    assertScopeReaches(opening.scope, this.deps.connectors, login.institution);
     const session: Session = {
       ...this.#newSession(
         opening,

@@ -1,7 +1,8 @@
+import { newToken } from "../customers/authorize-token-issuer.js";
 import type { Caller } from "../customers/caller-auth.js";
 import { ApiError } from "../errors/api-error.js";
 import type { Clock } from "../lib/clock.js";
-import { newRandomId, sha256Hex } from "../lib/ids.js";
+import { sha256Hex } from "../lib/ids.js";
 import type { AuthorizeTokenStore } from "../storage/authorize-token-store.js";
 import type { SessionStore } from "../storage/session-store.js";
 import { isExpired } from "./transitions.js";
@@ -28,7 +29,7 @@ export class TokenRenewal {
     if (!ended) {
       throw new ApiError("INVALID_REQUEST", { requestId: boundTo }, "The token's session is still open: resume it with its RequestId.");
     }
-    const token = newRandomId();
+    const token = newToken(caller.scope);
     if (!(await this.deps.tokens.renew(tokenHash, customerId, boundTo, sha256Hex(token), now))) throw new ApiError("ACCESS_DENIED");
     return token;
   }

@@ -15,9 +15,18 @@ export interface LoadedMasterKeys {
  * fresh clone runs with no configuration; PostgreSQL deployments must configure one, since
  * every process has to share it.
  */
-export function loadMasterKeys(options: { masterKeys: string | null; dataDir: string; databaseUrl: string | null }): LoadedMasterKeys {
+export function loadMasterKeys(options: {
+  masterKeys: string | null;
+  dataDir: string;
+  databaseUrl: string | null;
+  /** Whether a development key may be generated (the development profile's generated keys). */
+  generate: boolean;
+}): LoadedMasterKeys {
   if (options.masterKeys) return { keys: parseMasterKeys(options.masterKeys), isDevelopmentKey: false };
   if (options.databaseUrl) throw new VaultError("BANKGATE_MASTER_KEYS is required with DATABASE_URL (every process must share the key)");
+  if (!options.generate) {
+    throw new VaultError("BANKGATE_MASTER_KEYS is required outside a development deployment (or switch BANKGATE_GENERATE_KEYS on)");
+  }
   const file = join(options.dataDir, "master.key");
   if (!existsSync(file)) {
     mkdirSync(options.dataDir, { recursive: true });

@@ -151,9 +151,9 @@ describe("Connect widget: page, assets and allow-lists", () => {
   });
 });
 
-describe("Connect widget: the demo without the sandbox", () => {
-  it("has no demo page and no demo token endpoint with BANKGATE_SANDBOX_CONTROL=off", async () => {
-    const t = await createTestApp({ env: { BANKGATE_SANDBOX_CONTROL: "off" } });
+describe("Connect widget: the demo switched off", () => {
+  it("has no demo page and no demo token endpoint with BANKGATE_DEMO=off", async () => {
+    const t = await createTestApp({ env: { BANKGATE_DEMO: "off" } });
     try {
       expect((await t.app.inject({ method: "GET", url: "/demo" })).statusCode).toBe(404);
       expect((await t.app.inject({ method: "POST", url: "/demo/api/token" })).statusCode).toBe(404);

@@ -25,5 +25,6 @@ export const LAYERS: readonly (readonly string[])[] = [
   // The composition root: the only modules that pick adapters.
   ["deps.ts"],
   ["app.ts"],
+  ["start-banner.ts"],
   ["main.ts"],
 ];

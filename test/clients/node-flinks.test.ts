@@ -227,7 +227,7 @@ describe("node-flinks@0.6.0, unmodified, against a listening bankgate", () => {
     });
   });
 
-  it("without an accessToken node-flinks sends no credentials, and bankgate refuses with a FlinksError", async () => {
+  it("without an accessToken node-flinks sends no credentials, and a token-mode bankgate refuses with a FlinksError", async () => {
     const error = await flinks.authorize({ loginId }).catch((e: unknown) => e);
 
     expect(lastSeen()?.authorization).toBeUndefined();
@@ -245,4 +245,32 @@ describe("node-flinks@0.6.0, unmodified, against a listening bankgate", () => {
   });
 
   it.todo("webhook helper isMessageValid (webhooks come later)");
+});
+
+describe("node-flinks@0.6.0 without credentials, against a development deployment's defaults", () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { BANKGATE_AUTH_MODE: "auto" } });
+    await t.app.listen({ port: 0, host: "127.0.0.1" });
+  });
+  afterAll(() => t?.close());
+
+  it("works out of the box for the sandbox institutions: cached authorize and the data, no accessToken anywhere", async () => {
+    const card = await t.authorize({
+      Institution: "FlinksCapital",
+      Username: "greatday_nomfa",
+      Password: "Everyday",
+      MostRecentCached: false,
+      Save: true,
+    });
+    const loginId = card.json().Login.Id as string;
+    const flinks = new FlinksClient("toolbox", t.customer.customerId);
+    redirect(flinks, `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/v3/${t.customer.customerId}`);
+
+    const session = await flinks.authorize({ loginId, mostRecentCached: true });
+    expect(session.httpStatusCode).toBe(200);
+    const detail = await flinks.getAccountsDetail({ requestId: session.requestId });
+    expect(isDetail(detail) && detail.accounts.length).toBe(4);
+  });
 });

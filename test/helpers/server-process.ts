@@ -45,16 +45,18 @@ export interface Exit {
 export class ServerProcess {
   readonly exited: Promise<Exit>;
   #output = "";
+  #streams = { stdout: "", stderr: "" };
 
   private constructor(
     readonly child: ChildProcess,
     readonly base: string,
   ) {
-    const keep = (chunk: Buffer) => {
+    const keep = (stream: "stdout" | "stderr") => (chunk: Buffer) => {
       this.#output = (this.#output + chunk.toString()).slice(-32 * 1024);
+      this.#streams[stream] = (this.#streams[stream] + chunk.toString()).slice(-256 * 1024);
     };
-    child.stdout?.on("data", keep);
-    child.stderr?.on("data", keep);
+    child.stdout?.on("data", keep("stdout"));
+    child.stderr?.on("data", keep("stderr"));
     // A test process that dies first must not leave a server behind.
     const killOnExit = () => child.kill("SIGKILL");
     process.once("exit", killOnExit);
@@ -80,6 +82,11 @@ export class ServerProcess {
         throw error;
       }
     }
+  }
+
+  /** The last 256 KB the server wrote to one stream (stdout: the log stream; stderr: the start banner). */
+  stream(name: "stdout" | "stderr"): string {
+    return this.#streams[name];
   }
 
   /** The last 32 KB of stdout and stderr, for failure messages. */

@@ -79,11 +79,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     BANKGATE_API_KEY: customer.apiKey,
     LOG_LEVEL: "silent",
     BANKGATE_JOB_POLL_INTERVAL_MS: "20",
+    // Tests pin token mode; the development default (open for legacy clients) has tests of its own.
+    BANKGATE_AUTH_MODE: "token",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });
   const clock = options.clock ?? new ManualClock();
-  const deps = await createDeps(config, { clock, randomInt: options.randomInt, connectors: options.connectors });
+  const deps = await createDeps(config, { clock, randomInt: options.randomInt, connectors: options.connectors, env: options.env ?? {} });
   const app = await buildApp(deps, { logger: false });
   if (options.runJobs !== false) deps.runner.start();
 

@@ -57,7 +57,11 @@ export function registerConnectSessions(app: TypedApp, services: ApiServices): v
       await services.sessionInspector.assertOpen(customerId, requestId);
       await services.callerAuth.adoptTokenFor(request.caller, requestId);
       try {
-        return replyToAuthorize(reply, await services.authorize.continue(customerId, requestId, {}, "inline"), services.connectors);
+        return replyToAuthorize(
+          reply,
+          await services.authorize.continue(customerId, request.caller.scope, requestId, {}, "inline"),
+          services.connectors,
+        );
       } catch (error) {
         // A login or answer is at the institution right now (an /AuthorizeAsync reconnect the
         // app handed over early): the widget polls until it is settled.
@@ -143,7 +147,14 @@ export function registerConnectSessions(app: TypedApp, services: ApiServices): v
       const requestId = parseRequestId(request.params.requestId);
       await services.callerAuth.assertTokenFor(request.caller, requestId);
       const customerId = request.caller.customer.id;
-      return { selectedAccountIds: await services.cardData.saveAccountSelection(customerId, requestId, request.body.accountIds) };
+      return {
+        selectedAccountIds: await services.cardData.saveAccountSelection(
+          customerId,
+          request.caller.scope,
+          requestId,
+          request.body.accountIds,
+        ),
+      };
     },
   );
 }

@@ -25,8 +25,8 @@ const DEMO_CSP = [
  * with NODE_ENV=production unless forced).
  */
 export const demoApi: FastifyPluginAsyncTypebox<ApiPluginOptions> = async (app, { services }) => {
-  const customerId = services.developmentCustomerId;
-  if (!services.sandbox || !customerId) return;
+  const customerId = services.demoCustomerId;
+  if (!customerId) return;
   installRouteAuth(app, services.callerAuth);
 
   app.get("/demo", { schema: { hide: true }, config: { auth: "public" } }, async function demoPage(_request, reply) {
@@ -54,7 +54,7 @@ export const demoApi: FastifyPluginAsyncTypebox<ApiPluginOptions> = async (app, 
       config: { auth: "public" },
     },
     async function demoToken() {
-      return { customerId, token: await services.tokenIssuer.issue(customerId) };
+      return { customerId, token: await services.tokenIssuer.issue(customerId, "sandbox") };
     },
   );
 };

@@ -26,7 +26,11 @@ export function registerAuthorizeMultiple({ app, services, hidden }: FlinksRoute
       if (request.body.MostRecentCached === false) {
         throw new ApiError("INVALID_REQUEST", {}, "AuthorizeMultiple only opens cached sessions (MostRecentCached: true).");
       }
-      const { opened, unknown } = await services.authorize.startCachedMany(request.caller.customer.id, request.body.LoginIds);
+      const { opened, unknown } = await services.authorize.startCachedMany(
+        request.caller.customer.id,
+        request.caller.scope,
+        request.body.LoginIds,
+      );
       return {
         HttpStatusCode: 200 as const,
         ValidLoginIds: opened.map(({ loginId, requestId }) => ({ LoginId: loginId, RequestId: requestId })),

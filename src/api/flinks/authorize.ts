@@ -48,7 +48,7 @@ export function registerAuthorize({ app, services, hidden }: FlinksRoutes): void
 async function continueSession(caller: Caller, body: AuthorizeBody, services: ApiServices, delivery: StepDelivery) {
   const requestId = parseRequestId(body.RequestId ?? "");
   await services.callerAuth.assertTokenFor(caller, requestId);
-  return services.authorize.continue(caller.customer.id, requestId, answersOf(body.SecurityResponses), delivery);
+  return services.authorize.continue(caller.customer.id, caller.scope, requestId, answersOf(body.SecurityResponses), delivery);
 }
 
 async function openSession(caller: Caller, body: AuthorizeBody, services: ApiServices, delivery: StepDelivery) {
@@ -60,6 +60,7 @@ async function openSession(caller: Caller, body: AuthorizeBody, services: ApiSer
   await services.callerAuth.consumeTokenFor(caller, requestId);
   const opening: SessionOpening = {
     customerId: caller.customer.id,
+    scope: caller.scope,
     requestId,
     authorizeTokenHash: caller.proof.kind === "token" ? caller.proof.tokenHash : null,
     tag: body.Tag ?? null,

@@ -16,8 +16,8 @@ export async function readCard(services: ApiServices, caller: Caller, rawRequest
   const requestId = parseRequestId(rawRequestId);
   await services.callerAuth.assertTokenFor(caller, requestId);
   return how === "wait"
-    ? services.cardData.readWaiting(caller.customer.id, requestId)
-    : services.cardData.read(caller.customer.id, requestId);
+    ? services.cardData.readWaiting(caller.customer.id, caller.scope, requestId)
+    : services.cardData.read(caller.customer.id, caller.scope, requestId);
 }
 
 /** 202 while the aggregation runs, pointing at the *Async endpoint to poll. */

@@ -13,7 +13,8 @@ export function registerDeleteCard({ app, services, hidden }: FlinksRoutes): voi
     },
     async function deleteCard(request) {
       const loginId = parseLoginId(request.params.loginId);
-      if (!(await services.cardData.deleteCard(request.caller.customer.id, loginId))) throw new ApiError("INVALID_LOGIN");
+      if (!(await services.cardData.deleteCard(request.caller.customer.id, request.caller.scope, loginId)))
+        throw new ApiError("INVALID_LOGIN");
       return deleteCardBody(loginId);
     },
   );

@@ -31,7 +31,7 @@ export function registerMfaQuestions({ app, services, hidden }: FlinksRoutes): v
     },
     async function getMfaQuestions(request) {
       const loginId = parseLoginId(request.params.loginId);
-      return mfaQuestionsBody(await services.cardRefresh.questions(request.caller.customer.id, loginId));
+      return mfaQuestionsBody(await services.cardRefresh.questions(request.caller.customer.id, request.caller.scope, loginId));
     },
   );
 
@@ -51,7 +51,7 @@ export function registerMfaQuestions({ app, services, hidden }: FlinksRoutes): v
     async function answerMfaQuestions(request) {
       const loginId = parseLoginId(request.body.LoginId);
       const answers = request.body.Questions.map((q) => ({ question: q.Question, answer: q.Answer }));
-      await services.cardRefresh.answerQuestions(request.caller.customer.id, loginId, answers);
+      await services.cardRefresh.answerQuestions(request.caller.customer.id, request.caller.scope, loginId, answers);
       return ANSWER_MFA_QUESTIONS_BODY;
     },
   );

@@ -32,7 +32,7 @@ export function registerSetScheduledRefresh({ app, services, hidden }: FlinksRou
     async function setScheduledRefresh(request, reply) {
       const { rawLoginId, activated } = scheduledRefreshRequestOf(request.body, request.query);
       const loginId = parseLoginId(rawLoginId);
-      await services.cardRefresh.setScheduled(request.caller.customer.id, loginId, activated);
+      await services.cardRefresh.setScheduled(request.caller.customer.id, request.caller.scope, loginId, activated);
       // A bare JSON string: Fastify would send a string as text/plain.
       return reply.type("application/json; charset=utf-8").send(JSON.stringify(scheduledRefreshMessage(loginId, activated)));
     },
