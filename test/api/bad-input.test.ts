@@ -1,5 +1,6 @@
 /**
- * quality.md §4 (bad input) and §3 S5 (enumeration) against a whole app.
+ * The bad-input families and quality bar S5 (enumeration) of docs/quality-bars.md, against a
+ * whole app.
  *
  * Every bad input must get a catalogued 4xx — status < 500, a JSON body whose HttpStatusCode
  * equals the status, a FlinksCode of errors/catalog.ts (on the wire: see wireFlinksCode) and

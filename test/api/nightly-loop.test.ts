@@ -150,7 +150,7 @@ describe.each(["sqlite", "postgres"] as const)("nightly refresh loop (%s)", (sto
     expect(await status()).toEqual([]);
     expect(refreshFailures()).toHaveLength(1);
 
-    // R6: a second run of the same night enqueues and refreshes nothing.
+    // Quality bar R6 (docs/quality-bars.md): a second run of the same night enqueues and refreshes nothing.
     const logins = bank.logins;
     expect(await t.deps.nightly.enqueueNight(healed.night)).toBe(0);
     await t.deps.runner.runUntilIdle();

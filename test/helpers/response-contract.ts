@@ -4,7 +4,7 @@ import { type ErrorCode, errorCatalog, wireFlinksCode } from "../../src/errors/c
 const WIRE_CODES = new Set(Object.keys(errorCatalog).map((code) => wireFlinksCode(code as ErrorCode)));
 
 /**
- * The response contract the fuzz tests check (quality.md S4): no 5xx, a JSON object body whose
+ * The response contract the fuzz tests check (quality bar S4, docs/quality-bars.md): no 5xx, a JSON object body whose
  * HttpStatusCode equals the status, and on errors a catalogued FlinksCode and a Message.
  * Throws with the request and response on violation.
  */

@@ -10,13 +10,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("secret_enc", "text", (c) => c.notNull())
     .addColumn("updated_at", "bigint", (c) => c.notNull())
     .execute();
-  // The outbox: written in the transaction of the change the event reports (R7).
+  // The outbox: written in the transaction of the change the event reports (quality bar R7, docs/quality-bars.md).
   await db.schema
     .createTable("webhook_events")
     .addColumn("id", "varchar(36)", (c) => c.primaryKey())
     .addColumn("customer_id", "varchar(36)", (c) => c.notNull())
     .addColumn("type", "varchar(32)", (c) => c.notNull())
-    // The card the event is about: DeleteCard removes its events too (S7).
+    // The card the event is about: DeleteCard removes its events too (quality bar S7, docs/quality-bars.md).
     .addColumn("login_id", "varchar(36)")
     .addColumn("body_enc", "text", (c) => c.notNull())
     .addColumn("state", "varchar(16)", (c) => c.notNull())
