@@ -4,13 +4,13 @@ import { buildApp } from "./app.js";
 import { loadConfig } from "./config/config.js";
 import { createDeps } from "./deps.js";
 
-/** Entry: loadConfig → createDeps → buildApp → listen (design.md §3). */
+/** Entry: loadConfig → createDeps → buildApp → listen (docs/architecture.md). */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino(loggerOptions(config.server.logLevel) as LoggerOptions);
   const deps = await createDeps(config, { log });
   for (const warning of deps.warnings) log.warn(warning);
-  // Roles (design.md §2): "all" is the embedded mode; "api" and "worker" share one PostgreSQL.
+  // Roles (docs/architecture.md): "all" is the embedded mode; "api" and "worker" share one PostgreSQL.
   if (config.server.role !== "api") deps.runner.start();
   if (config.server.role !== "api" && config.nightly.enabled) deps.nightly.start();
   const app = config.server.role === "worker" ? null : await buildApp(deps);
