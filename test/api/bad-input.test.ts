@@ -32,7 +32,7 @@ for (const [code, entry] of Object.entries(errorCatalog)) {
 }
 
 /**
- * Stack-trace text. The brief's literal `"at "` also matches plain English ("that has",
+ * Stack-trace text. A search for the literal `"at "` would also match plain English ("that has",
  * "format"), so frames are recognised by their shape instead: "at fn (file:line:col)".
  */
 const STACK_TRACE = [/\bat\s+\S[^\n]*:\d+:\d+/, /\n\s+at\s/, /\.ts:\d/, /\.js:\d/, /node:internal/, /node_modules/];

@@ -1,5 +1,5 @@
 /**
- * The refresh-fails → reconnect loop (issue 6), one story on the virtual clock: a scheduled
+ * The refresh-fails → reconnect loop (docs/nightly-refresh.md), one story on the virtual clock: a scheduled
  * card refreshes nightly; the bank starts asking a new question; the nightly refresh fails
  * with QUESTION_NOT_FOUND and the card shows in /GetNightlyRefreshStatus; the app starts a
  * Mid-Session Reconnect (/Authorize LoginId + MostRecentCached:false → 203), the user answers
