@@ -17,7 +17,8 @@ export function checkResponse(request: string, response: LightMyRequestResponse)
   } catch {
     throw new Error(`body is not JSON: ${where}`);
   }
-  // SetScheduledRefresh's success is a bare JSON string (flinks-api.md §7.2).
+  // SetScheduledRefresh's success is a bare JSON string
+  // (https://docs.flinks.com/api/connect/endpoints/account-linking/set-scheduled-refresh).
   if (response.statusCode === 200 && typeof body === "string" && /SetScheduledRefresh/i.test(request.split(" ")[1] ?? "")) return;
   if (body === null || typeof body !== "object") throw new Error(`body is not an object: ${where}`);
   if (body.HttpStatusCode !== response.statusCode) throw new Error(`HttpStatusCode differs from the status: ${where}`);

@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
 export async function up(db: Kysely<any>): Promise<void> {
-  // One receiver per customer (Flinks: one webhook URL per instance, flinks-api.md §13).
+  // One receiver per customer (Flinks: one webhook URL per instance,
+  // https://docs.flinks.com/api/connect/webhooks).
   await db.schema
     .createTable("webhook_endpoints")
     .addColumn("customer_id", "varchar(36)", (c) => c.primaryKey())
