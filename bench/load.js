@@ -1,4 +1,5 @@
-// R4 load run: 200 concurrent simulated end users through the whole flow (quality.md §2, R4).
+// The load run of quality bar R4 (docs/quality-bars.md): 200 concurrent simulated end users
+// through the whole flow.
 //
 //   npm run build && node bench/load.js
 //

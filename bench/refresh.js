@@ -1,5 +1,6 @@
-// Nightly refresh bench (quality.md §1: ≥ 300 logins/s on SQLite and on PostgreSQL; 10,000
-// cards take ≤ 11× the time of 1,000; a second run of the same night writes nothing).
+// Nightly refresh bench, against the nightly-refresh performance goal of docs/quality-bars.md
+// (logins/s on SQLite and on PostgreSQL; 10,000 cards take ≤ 11× the time of 1,000; a second run
+// of the same night writes nothing).
 //
 // In-process, on the compiled code (npm run build first): for each store and card count it
 // opens a fresh store, connects N sandbox cards through the real live flow

@@ -1,4 +1,5 @@
-// bankgate benchmarks, each against a baseline measured in the same run (quality.md §1).
+// bankgate benchmarks, each against a baseline measured in the same run (the performance
+// goals of docs/quality-bars.md).
 //
 //   npm run build && node bench/run.js
 //

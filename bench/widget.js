@@ -1,6 +1,6 @@
-// The Connect widget's size and speed (quality.md §1: < 60 KB gzipped JS + CSS; first screen
-// < 500 ms on localhost), with a baseline taken in the same run: a blank page served by bare
-// node:http and loaded by the same browser.
+// The Connect widget's size and speed (the performance goals of docs/quality-bars.md: < 60 KB
+// gzipped JS + CSS; first screen < 500 ms on localhost), with a baseline taken in the same run:
+// a blank page served by bare node:http and loaded by the same browser.
 //
 //   npm run build && node bench/widget.js      (or: npm run bench:widget)
 //

@@ -5,12 +5,12 @@ import { loadConfig } from "./config/config.js";
 import { createDeps } from "./deps.js";
 import { startBanner } from "./start-banner.js";
 
-/** Entry: loadConfig → createDeps → buildApp → listen (design.md §3). */
+/** Entry: loadConfig → createDeps → buildApp → listen (docs/architecture.md). */
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino(loggerOptions(config.server.logLevel) as LoggerOptions);
   const deps = await createDeps(config, { log });
-  // Roles (design.md §2): "all" is the embedded mode; "api" and "worker" share one PostgreSQL.
+  // Roles (docs/architecture.md): "all" is the embedded mode; "api" and "worker" share one PostgreSQL.
   if (config.server.role !== "api") deps.runner.start();
   if (config.server.role !== "api" && config.nightly.enabled) deps.nightly.start();
   const app = config.server.role === "worker" ? null : await buildApp(deps);

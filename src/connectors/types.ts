@@ -23,7 +23,7 @@ export interface Challenge {
   iterables?: string[];
 }
 
-/** Expected bank answers: reported as `failed`, never thrown (design.md §5). */
+/** Expected bank answers: reported as `failed`, never thrown (the connector contract, docs/architecture.md). */
 export type ConnectorFailure =
   | "INVALID_USERNAME"
   | "INVALID_PASSWORD"
@@ -168,7 +168,10 @@ export interface InstitutionConnector {
   capabilities: ReadonlySet<Capability>;
   /** A small SVG logo for institution lists (the Connect widget's selector). */
   logoSvg?: string;
-  /** A test institution (FlinksCapital): the Connect widget lists it only with `demo=true` (reference §11.2). */
+  /**
+   * A test institution (FlinksCapital): the Connect widget lists it only with `demo=true`
+   * (https://docs.flinks.com/docs/parameters).
+   */
   sandbox?: boolean;
   start(credentials: Credentials, ctx: ConnectorContext): Promise<StepResult>;
   answer(answers: SecurityAnswers, connectorState: Json, ctx: ConnectorContext): Promise<StepResult>;

@@ -1,5 +1,5 @@
 /**
- * Every error bankgate can answer with: the only place codes are defined (design.md §7).
+ * Every error bankgate can answer with: the only place codes are defined (docs/architecture.md).
  * `docs/errors.md` is generated from this table (`npm run docs`).
  *
  * Where Flinks' own pages disagree, the choice is made once here and the reason noted.

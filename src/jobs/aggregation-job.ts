@@ -83,7 +83,8 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
     };
     if (!(await tx.sessions.replace(served, session.version))) throw new Error("session changed during aggregation; retrying");
     if (published) {
-      // The webhooks commit with the data they announce: neither exists without the other (R7).
+      // The webhooks commit with the data they announce: neither exists without the other
+      // (quality bar R7, docs/quality-bars.md).
       const cardData = { ...published, session: served, username: deps.secrets.username(current) };
       for (const event of aggregationEvents(deps.connectors, cardData)) await deps.webhooks.publish(event, tx);
     }

@@ -65,7 +65,8 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): (job: J
 
 async function post(url: string, body: string, headers: Record<string, string>, timeoutSeconds: number): Promise<Outcome> {
   try {
-    // Redirects are not followed: a 3xx is a failed attempt, as any non-200 (flinks-api.md §13).
+    // Redirects are not followed: a 3xx is a failed attempt, as Flinks counts any answer but
+    // 200 (https://docs.flinks.com/api/connect/webhooks).
     const response = await fetch(url, {
       method: "POST",
       body,

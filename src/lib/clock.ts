@@ -1,4 +1,7 @@
-/** Every expiry is read through a Clock, never Date.now() inline (design.md §4). */
+/**
+ * Every expiry is read through a Clock, never Date.now() inline: tests move time by advancing a
+ * clock, never by sleeping.
+ */
 export interface Clock {
   now(): Date;
   /**

@@ -1,5 +1,5 @@
 /**
- * The Connect widget's allow-lists (quality.md S6). A `redirectUrl` is allowed only when it
+ * The Connect widget's allow-lists (quality bar S6, docs/quality-bars.md). A `redirectUrl` is allowed only when it
  * equals, character for character, a URL the customer registered; a parent origin only when
  * it equals a registered origin. No normalization, no prefix or suffix matching: every look-
  * alike (`https://good.example@evil.example`, `https://good.example.evil.example`, a trailing

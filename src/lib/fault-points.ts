@@ -1,5 +1,5 @@
 /**
- * Test-only crash points (quality.md R2). The kill-restart harness
+ * Test-only crash points (quality bar R2, docs/quality-bars.md). The kill-restart harness
  * (test/process/kill-restart.test.ts) starts the real server with BANKGATE_FAULT_POINT
  * naming one of these, and the process kills itself with SIGKILL the moment the flow reaches
  * it: a kill -9 at an exact step, without timing guesses. Unset (always, in production) a

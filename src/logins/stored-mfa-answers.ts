@@ -14,11 +14,12 @@ export interface StoredQuestion {
 export type StoredAnswering = { kind: "answered"; answers: Record<string, string[]> } | { kind: "missing"; challenges: Challenge[] };
 
 /**
- * The card's MFA questions and answers (flinks-api.md §7.4): one vault envelope per card,
- * its AAD bound to the card, so a copied ciphertext opens nowhere else. Only
- * QuestionAndAnswer prompts can be answered from storage; choice and code prompts change
- * every time. Prompts match like SecurityResponses keys do (normalised), so a stored
- * "What shape do people like most?" also answers the same prompt in another case.
+ * The card's MFA questions and answers, as Flinks' /GetMFAQuestions and /AnswerMFAQuestions keep
+ * them (docs/flinks-compatibility.md#getmfaquestions-and-answermfaquestions): one vault envelope
+ * per card, its AAD bound to the card, so a copied ciphertext opens nowhere else. Only
+ * QuestionAndAnswer prompts can be answered from storage; choice and code prompts change every
+ * time. Prompts match like SecurityResponses keys do (normalised), so a stored "What shape do
+ * people like most?" also answers the same prompt in another case.
  */
 export class StoredMfaAnswers {
   constructor(

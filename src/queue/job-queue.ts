@@ -19,7 +19,8 @@ export interface JobQueueOptions {
 }
 
 /**
- * The JobQueue port (design.md §6) over the job table of either store. Guarantees:
+ * The JobQueue port (a storage port with named guarantees, docs/architecture.md) over the job
+ * table of either store. Guarantees:
  * - enqueue inside a transaction commits with it (or not at all);
  * - a singleton key admits one queued-or-running job at a time;
  * - a job is run by one worker at a time; a worker that dies loses its claim after

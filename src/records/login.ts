@@ -29,5 +29,8 @@ export interface Login {
   mfaAnswersEnc: string | null;
 }
 
-/** The step a refresh ended at, in Flinks' words (flinks-api.md §7.3). */
+/**
+ * The step a refresh ended at, in Flinks' words: `LastRefreshState` of /GetNightlyRefreshStatus
+ * (https://docs.flinks.com/api/connect/endpoints/account-linking/get-nightly-refresh-status).
+ */
 export type RefreshState = "Completed" | "Authenticating" | "AnsweringSecurityChallenge" | "Aggregating";

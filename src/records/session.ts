@@ -7,7 +7,8 @@ import type { ErrorCode } from "../errors/catalog.js";
  * - answering:  one answer holds the lease and is at the institution
  * - authorized: data endpoints may be called
  * - failed:     ended; every further call answers `errorCode`
- * Expiry is a timestamp (`expiresAt`), never a state (design.md §4).
+ * Expiry is a timestamp (`expiresAt`), never a state: a session expires as time passes, with no
+ * write (docs/architecture.md).
  */
 export type SessionState = "connecting" | "challenged" | "answering" | "authorized" | "failed";
 

@@ -9,7 +9,10 @@ import type { Login, RefreshState } from "../records/login.js";
 import type { Storage } from "../storage/storage.js";
 import { needsAttention } from "./eligibility.js";
 
-/** A card GetNightlyRefreshStatus lists (flinks-api.md §7.3). */
+/**
+ * A card GetNightlyRefreshStatus lists
+ * (https://docs.flinks.com/api/connect/endpoints/account-linking/get-nightly-refresh-status).
+ */
 export interface CardRefreshStatus {
   loginId: string;
   lastRefreshDate: Date | null;
@@ -17,7 +20,11 @@ export interface CardRefreshStatus {
   lastRefreshErrorCode: ErrorCode | null;
 }
 
-/** Card-management side of the nightly refresh: scheduling, status, stored MFA answers (§7.2–7.4). */
+/**
+ * Card-management side of the nightly refresh: scheduling, status, stored MFA answers
+ * (/SetScheduledRefresh, /GetNightlyRefreshStatus, /GetMFAQuestions and /AnswerMFAQuestions in
+ * docs/flinks-compatibility.md#endpoints).
+ */
 export class CardRefreshService {
   constructor(
     private readonly storage: Storage,

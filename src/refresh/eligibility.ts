@@ -1,9 +1,15 @@
 import type { Login } from "../records/login.js";
 
-/** A card is refreshed nightly only if it succeeded this recently (flinks-api.md §7.3). */
+/**
+ * A card is refreshed nightly only if it succeeded this recently
+ * (https://docs.flinks.com/guides/connect/nightly-refresh).
+ */
 export const NIGHTLY_SUCCESS_WINDOW_MS = 7 * 86_400_000;
 
-/** Last errors that leave a card eligible: the bank or bankgate was at fault, not the user's login (§7.3). */
+/**
+ * Last errors that leave a card eligible, as Flinks' nightly refresh page lists them: the bank or
+ * bankgate was at fault, not the user's login.
+ */
 export const RETRYABLE_REFRESH_ERRORS: ReadonlySet<string> = new Set([
   "RETRY_LATER",
   "AGGREGATION_ERROR",
@@ -15,9 +21,10 @@ export const RETRYABLE_REFRESH_ERRORS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The rules of §7.3 that bankgate can know: nightly refresh on, saved credentials, a
- * successful refresh in the last 7 days, and no last error that needs the user. (Flinks'
- * "a cached call in the last 7 days" rule is not applied: docs/decisions.md, issue 6.)
+ * The rules of Flinks' nightly refresh page that bankgate can know: nightly refresh on, saved
+ * credentials, a successful refresh in the last 7 days, and no last error that needs the user.
+ * (Flinks' "a cached call in the last 7 days" rule is not applied:
+ * docs/decisions.md#nightly-refresh.)
  */
 export function isEligibleForNightly(card: Login, now: Date): boolean {
   return (

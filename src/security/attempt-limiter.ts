@@ -2,7 +2,7 @@ import type { Clock } from "../lib/clock.js";
 import { keyedHash, newRandomId } from "../lib/ids.js";
 import type { AttemptCounter, AttemptStore } from "../storage/attempt-store.js";
 
-/** Brute-force limits per subject (quality.md S1). All are config values. */
+/** Brute-force limits per subject (quality bar S1, docs/quality-bars.md). All are config values. */
 export interface AttemptLimits {
   /** Wrong answers per subject inside any sliding window before it locks (S1: 5). */
   maxFailuresPerWindow: number;

@@ -40,7 +40,8 @@ export async function commitAuthorization(
     // Deleted while the login ran: the session ends like any other unknown card.
     if (!card) throw new ApiError("INVALID_LOGIN", { requestId: session.requestId });
     if (pending && session.save) await tx.logins.saveCredentials(card.id, deps.secrets.sealCardCredentials(card.id, pending));
-    // ScheduleRefresh only takes effect on a card this session creates (flinks-api.md §5.1).
+    // ScheduleRefresh only takes effect on a card this session creates, as Flinks documents it
+    // (https://help.flinks.com/support/solutions/articles/43000436164).
     const scheduled = !session.loginId && session.save && session.scheduleRefresh;
     if (scheduled) await tx.logins.setScheduledRefresh(session.customerId, card.id, true);
     const authorized: Session = {

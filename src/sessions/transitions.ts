@@ -130,8 +130,9 @@ export type MatchedResponses =
 
 /**
  * Maps the caller's SecurityResponses keys onto the pending prompts. Keys are compared by a
- * normalized form because node-flinks PascalCases them ("WhatShapeDoPeopleLikeMost?"). A
- * TextOrCall challenge is answered by keying the chosen phone number (flinks-api.md §9).
+ * normalized form because node-flinks PascalCases them ("WhatShapeDoPeopleLikeMost?"). A TextOrCall
+ * challenge is answered by keying the chosen phone number
+ * (docs/flinks-compatibility.md#mfa-challenge-types).
  */
 export function matchResponses(challenges: Challenge[], responses: Record<string, string[]>): MatchedResponses {
   const keys = Object.keys(responses);

@@ -3,7 +3,10 @@ import type { Holder } from "../connectors/types.js";
 import type { SnapshotAccount, SnapshotTransaction } from "../records/snapshot.js";
 import { fitText, LETTER, type PdfPage, type PdfText, writePdf } from "./pdf-writer.js";
 
-/** How many monthly statements `/GetStatements` answers per account (flinks-api.md §6.4). */
+/**
+ * How many monthly statements `/GetStatements` answers per account
+ * (https://docs.flinks.com/api/connect/endpoints/account-linking/get-statements).
+ */
 export const STATEMENT_MONTHS = { MostRecent: 1, Months3: 3, Months12: 12 } as const;
 export type NumberOfStatements = keyof typeof STATEMENT_MONTHS;
 

@@ -29,7 +29,7 @@ export interface PendingAttempt {
   expiresAt: Date;
 }
 
-/** Brute-force counters (quality.md S1). Every change is a compare-and-swap on `version`. */
+/** Brute-force counters (quality bar S1, docs/quality-bars.md). Every change is a compare-and-swap on `version`. */
 export interface AttemptStore {
   find(subjectKey: string): Promise<AttemptCounter | undefined>;
   /** Creates the counter unless one exists: of two processes creating it at once, the first wins and the other is a no-op. */

@@ -41,7 +41,8 @@ export interface LoginStore {
   setScheduledRefresh(customerId: string, loginId: string, activated: boolean): Promise<boolean>;
   /**
    * Takes the card for `night` by compare-and-swap: true once per card and night, whichever
-   * process or job asks first (a second run of the same night refreshes nothing, R6).
+   * process or job asks first (a second run of the same night refreshes nothing: quality bar R6,
+   * docs/quality-bars.md).
    */
   claimNight(loginId: string, night: string): Promise<boolean>;
   /** Scheduled cards with saved credentials not yet taken on `night`, by id after `afterId` (keyset pages). */

@@ -109,7 +109,10 @@ export interface ServerSettingRow {
   value: string;
 }
 
-/** Brute-force counter of one subject (quality.md S1). Lists are comma-separated: epoch ms, and `id@expiresAtMs`. */
+/**
+ * Brute-force counter of one subject (quality bar S1, docs/quality-bars.md). Lists are
+ * comma-separated: epoch ms, and `id@expiresAtMs`.
+ */
 export interface AttemptCounterRow {
   subject_key: string;
   failures_at: string;

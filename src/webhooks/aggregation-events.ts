@@ -6,9 +6,10 @@ import { wireDetailAccount, wireHolder } from "../wire/flinks/wire-accounts.js";
 import type { WebhookEvent } from "./webhook-event.js";
 
 /**
- * The events of a completed aggregation, in Flinks' order (flinks-api.md §13): `KYC` (the
- * holders, sent early by Flinks) then `GetAccountsDetail`, the body a default
- * /GetAccountsDetail of that RequestId answers (90 days, everything included).
+ * The events of a completed aggregation, in Flinks' order
+ * (https://docs.flinks.com/api/connect/webhooks): `KYC` (the holders, sent early by Flinks) then
+ * `GetAccountsDetail`, the body a default /GetAccountsDetail of that RequestId answers (90 days,
+ * everything included).
  */
 export function aggregationEvents(connectors: ConnectorRegistry, data: CardData): WebhookEvent[] {
   const { snapshot } = data;

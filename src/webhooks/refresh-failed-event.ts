@@ -8,7 +8,8 @@ import type { WebhookEvent } from "./webhook-event.js";
  * answer, a locked login…): the app should bring the user back through Mid-Session
  * Reconnect. Flinks documents no body for it, so it joins the error body every Flinks
  * client parses (HttpStatusCode, FlinksCode, Message) with the fields of a
- * /GetNightlyRefreshStatus entry (flinks-api.md §7.3) and the card's Login.
+ * /GetNightlyRefreshStatus entry (docs/flinks-compatibility.md#getnightlyrefreshstatus) and the
+ * card's Login.
  */
 export function refreshFailedEvent(input: {
   login: Login;

@@ -1,6 +1,7 @@
 /**
- * What bankgate tells a customer's receiver (flinks-api.md §13). Bodies are Flinks-shaped
- * (`ResponseType` names the event) plus `EventId`, the id receivers drop duplicates by.
+ * What bankgate tells a customer's receiver (Flinks' webhooks:
+ * https://docs.flinks.com/api/connect/webhooks). Bodies are Flinks-shaped (`ResponseType` names the
+ * event) plus `EventId`, the id receivers drop duplicates by.
  */
 export type WebhookEventType = "KYC" | "GetAccountsDetail" | "RefreshFailed";
 
@@ -16,7 +17,10 @@ export interface WebhookEvent {
 /** The headers that carry the event id and type besides the body (receivers can dedupe before parsing). */
 export const EVENT_ID_HEADER = "bankgate-event-id";
 export const EVENT_TYPE_HEADER = "bankgate-event-type";
-/** Flinks' signature header: base64(HMAC-SHA256(secret, raw body)) (flinks-api.md §13). */
+/**
+ * Flinks' signature header: base64(HMAC-SHA256(secret, raw body))
+ * (https://docs.flinks.com/reference/hmac).
+ */
 export const SIGNATURE_HEADER = "flinks-authenticity-key";
 
 /** The exact body sent: ResponseType first as in Flinks' examples, EventId last. */

@@ -18,7 +18,7 @@ export interface WebhookPublisherDeps {
 /**
  * The outbox's front door. `publish(event, tx)` writes the event and its delivery job in the
  * caller's transaction, so the event commits with the state change it reports or not at
- * all: a kill -9 after the commit finds the job still queued and delivers it (R7).
+ * all: a kill -9 after the commit finds the job still queued and delivers it (quality bar R7, docs/quality-bars.md).
  */
 export class WebhookPublisher {
   constructor(private readonly deps: WebhookPublisherDeps) {}

@@ -6,7 +6,7 @@ import type { Vault } from "../vault/vault.js";
 /**
  * A customer's receiver: its URL and the HMAC secret the events are signed with. The
  * secret is bankgate's own per customer, not the customer's secret key (which is stored
- * only as a hash), as Flinks issues a separate HMAC secret (flinks-api.md §2 table).
+ * only as a hash), as Flinks issues an HMAC secret for webhooks apart from the secret key.
  */
 export class WebhookSettings {
   constructor(

@@ -1,5 +1,6 @@
 /**
- * quality.md §4 (bad input) and §3 S5 (enumeration) against a whole app.
+ * The bad-input families and quality bar S5 (enumeration) of docs/quality-bars.md, against a
+ * whole app.
  *
  * Every bad input must get a catalogued 4xx — status < 500, a JSON body whose HttpStatusCode
  * equals the status, a FlinksCode of errors/catalog.ts (on the wire: see wireFlinksCode) and
@@ -31,7 +32,7 @@ for (const [code, entry] of Object.entries(errorCatalog)) {
 }
 
 /**
- * Stack-trace text. The brief's literal `"at "` also matches plain English ("that has",
+ * Stack-trace text. A search for the literal `"at "` would also match plain English ("that has",
  * "format"), so frames are recognised by their shape instead: "at fn (file:line:col)".
  */
 const STACK_TRACE = [/\bat\s+\S[^\n]*:\d+:\d+/, /\n\s+at\s/, /\.ts:\d/, /\.js:\d/, /node:internal/, /node_modules/];

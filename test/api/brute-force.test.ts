@@ -22,7 +22,7 @@ function countingBank() {
   return { registry: new ConnectorRegistry([counted]), calls };
 }
 
-describe("brute-force limits (quality.md S1)", () => {
+describe("brute-force limits (quality bar S1, docs/quality-bars.md)", () => {
   let t: TestApp;
   afterEach(() => t.close());
 

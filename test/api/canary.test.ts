@@ -1,5 +1,5 @@
 /**
- * quality.md §3 S2: planted canary credentials and MFA answers must appear nowhere outside
+ * Quality bar S2 (docs/quality-bars.md): planted canary credentials and MFA answers must appear nowhere outside
  * ciphertext — not in the logs (at trace level), not in any API response, not in the raw
  * SQLite files (main file, -wal, -shm), neither in clear nor base64, hex or UTF-16.
  *

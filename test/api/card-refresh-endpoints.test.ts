@@ -1,9 +1,9 @@
 /**
- * The card-management endpoints of the nightly refresh (flinks-api.md §7.2–7.5), each with
- * valid and bad inputs, and the nightly job's edge cases: stored answers that answer the
- * sandbox's question, a wrong stored answer, a card busy with a live session, and an
- * ineligible card. Nightly runs are started with enqueueNight (the cron itself is driven by
- * the clock in nightly-loop.test.ts) and the jobs are run by the test.
+ * The card-management endpoints of the nightly refresh (/SetScheduledRefresh to /AuthorizeMultiple
+ * in docs/flinks-compatibility.md#endpoints), each with valid and bad inputs, and the nightly job's
+ * edge cases: stored answers that answer the sandbox's question, a wrong stored answer, a card busy
+ * with a live session, and an ineligible card. Nightly runs are started with enqueueNight (the cron
+ * itself is driven by the clock in nightly-loop.test.ts) and the jobs are run by the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newRandomId } from "../../src/lib/ids.js";

@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 const ANSWER = { "What city were you born in?": ["Montreal"] };
 
-describe("one live session per card, and no deletion under a running session (quality.md R3)", () => {
+describe("one live session per card, and no deletion under a running session (quality bar R3, docs/quality-bars.md)", () => {
   let t: TestApp;
   afterEach(() => t.close());
 

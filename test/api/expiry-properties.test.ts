@@ -1,5 +1,5 @@
 /**
- * quality.md §2 R1: RequestId idle expiry and absolute cap, authorize-token lifetime and
+ * Quality bar R1 (docs/quality-bars.md): RequestId idle expiry and absolute cap, authorize-token lifetime and
  * single use, across random schedules of actions and clock jumps, through the real HTTP
  * surface (app.inject on the whole app over SQLite). 10,000 schedules in all.
  *

@@ -1,5 +1,5 @@
 /**
- * quality.md §3 S4: fuzz every endpoint with malformed input (fast-check), 1,000 inputs each.
+ * Quality bar S4 (docs/quality-bars.md): fuzz every endpoint with malformed input (fast-check), 1,000 inputs each.
  *
  * Property, for every request: no 5xx, and the body is JSON whose HttpStatusCode equals the
  * HTTP status; an error status also carries a catalogued FlinksCode and a Message. Inputs are

@@ -1,8 +1,9 @@
 /**
- * A nightly refresh whose login succeeds but whose aggregation fails for good: the card
- * records AGGREGATION_ERROR at state Aggregating, is listed by GetNightlyRefreshStatus, and —
- * AGGREGATION_ERROR being a bank-side error (flinks-api.md §7.3) — stays eligible: the next
- * night tries again and succeeds.
+ * A nightly refresh whose login succeeds but whose aggregation fails for good: the card records
+ * AGGREGATION_ERROR at state Aggregating, is listed by GetNightlyRefreshStatus, and —
+ * AGGREGATION_ERROR being a bank-side error (Flinks' nightly refresh page lists it among the errors
+ * that keep a card eligible: https://docs.flinks.com/guides/connect/nightly-refresh) — stays
+ * eligible: the next night tries again and succeeds.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createScriptedBank, registryWith, type ScriptedBank } from "../helpers/scripted-bank.js";

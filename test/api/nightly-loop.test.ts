@@ -1,5 +1,5 @@
 /**
- * The refresh-fails → reconnect loop (issue 6), one story on the virtual clock: a scheduled
+ * The refresh-fails → reconnect loop (docs/nightly-refresh.md), one story on the virtual clock: a scheduled
  * card refreshes nightly; the bank starts asking a new question; the nightly refresh fails
  * with QUESTION_NOT_FOUND and the card shows in /GetNightlyRefreshStatus; the app starts a
  * Mid-Session Reconnect (/Authorize LoginId + MostRecentCached:false → 203), the user answers
@@ -150,7 +150,7 @@ describe.each(["sqlite", "postgres"] as const)("nightly refresh loop (%s)", (sto
     expect(await status()).toEqual([]);
     expect(refreshFailures()).toHaveLength(1);
 
-    // R6: a second run of the same night enqueues and refreshes nothing.
+    // Quality bar R6 (docs/quality-bars.md): a second run of the same night enqueues and refreshes nothing.
     const logins = bank.logins;
     expect(await t.deps.nightly.enqueueNight(healed.night)).toBe(0);
     await t.deps.runner.runUntilIdle();

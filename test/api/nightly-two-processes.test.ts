@@ -1,6 +1,6 @@
 /**
- * R6 across processes: two bankgates on one PostgreSQL database (two apps, as two processes
- * would be) both run the same night at once — both crons enqueue, both runners claim — and
+ * Quality bar R6 (docs/quality-bars.md) across processes: two bankgates on one PostgreSQL
+ * database (two apps, as two processes would be) both run the same night at once — both crons enqueue, both runners claim — and
  * every card reaches the bank exactly once. A fresh database keeps other suites' cards out.
  */
 import { randomBytes } from "node:crypto";

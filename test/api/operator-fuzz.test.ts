@@ -1,5 +1,5 @@
 /**
- * quality.md S4 for the webhook and usage endpoints: 1,000 malformed inputs each (bodies,
+ * Quality bar S4 (docs/quality-bars.md) for the webhook and usage endpoints: 1,000 malformed inputs each (bodies,
  * query strings, path segments, credentials), checked against the response contract (no
  * 5xx, HttpStatusCode = status, catalogued FlinksCode). A receiver URL set by the fuzzer is
  * never contacted: no job runs here.

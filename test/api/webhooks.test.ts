@@ -17,7 +17,10 @@ const skipPostgres = inject("databaseUrl") === "" && process.env.CI !== "true";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const RETRY_SECONDS = 1800;
 
-/** The receiver's side of Flinks' HMAC check (flinks-api.md §13), written independently. */
+/**
+ * The receiver's side of Flinks' HMAC check (https://docs.flinks.com/reference/hmac), written
+ * independently.
+ */
 function isAuthentic(secret: string, rawBody: Buffer, header: unknown): boolean {
   if (typeof header !== "string") return false;
   const expected = createHmac("sha256", secret).update(rawBody).digest();

@@ -74,7 +74,7 @@ describe("the documented Flinks examples, pinned", () => {
   });
 });
 
-describe("wire tolerance for the public clients (flinks-api.md §10)", () => {
+describe("wire tolerance for the public clients (docs/flinks-compatibility.md#public-client-libraries)", () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ randomInt: () => 0 });

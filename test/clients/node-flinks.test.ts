@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 /**
- * The unmodified npm client node-flinks@0.6.0 (flinks-api.md §10) against a real listening
- * bankgate. The only thing changed is where it connects: it hard-codes
- * `https://${instance}-api.private.fin.ag/v3/${customerId}` as the prefixUrl of a got
- * instance kept in its private `client` field, so that instance is swapped for one
- * extended with our prefixUrl (hooks, responseType and headers inherited unchanged).
- * Bodies and headers are built by the library itself.
+ * The unmodified npm client node-flinks@0.6.0
+ * (docs/flinks-compatibility.md#public-client-libraries) against a real listening bankgate. The
+ * only thing changed is where it connects: it hard-codes
+ * `https://${instance}-api.private.fin.ag/v3/${customerId}` as the prefixUrl of a got instance kept
+ * in its private `client` field, so that instance is swapped for one extended with our prefixUrl
+ * (hooks, responseType and headers inherited unchanged). Bodies and headers are built by the
+ * library itself.
  */
 
 // node-flinks is CommonJS with `exports.default`; require() gives the same objects to Node and Vitest alike.

@@ -11,7 +11,10 @@ interface Round {
 
 const CITY = "#challenge-0";
 
-/** Every MFA type of reference §9, with the sandbox users that ask it (docs/sandbox.md). */
+/**
+ * Every MFA type (docs/flinks-compatibility.md#mfa-challenge-types), with the sandbox users that
+ * ask it (docs/sandbox.md).
+ */
 const MFA_FLOWS: Array<{ name: string; user: string; rounds: Round[] }> = [
   {
     name: "QuestionAndAnswer",

@@ -198,7 +198,7 @@ describe.skipIf(noBrowser)(
       expect(summary.json().Accounts.map((a: { Id: string }) => a.Id)).toEqual(chosen);
     });
 
-    it("refuses every bad redirectUrl of quality.md §4: an error screen, REDIRECT_URL_REFUSED, nothing else and no navigation", async () => {
+    it("refuses every bad redirectUrl of the bad-input list (docs/quality-bars.md): an error screen, REDIRECT_URL_REFUSED, nothing else and no navigation", async () => {
       const cases = refusedRedirectUrls(e.redirectUrl);
       for (const [index, { name, url }] of cases.entries()) {
         const language = index === 0 ? "fr" : "en";

@@ -1,6 +1,6 @@
 /**
- * Real bankgate processes for process-level tests (R5): on a build of the server (server-build.ts)
- * and a throwaway database on the test PostgreSQL, starts `node <build>/main.js` children with a
+ * Real bankgate processes for process-level tests (quality bar R5, docs/quality-bars.md): on a
+ * build of the server (server-build.ts) and a throwaway database on the test PostgreSQL, starts `node <build>/main.js` children with a
  * role each, waits for their `/health`, and kills them (SIGKILL) and drops the database
  * at the end — also when the test process exits early.
  */

@@ -4,7 +4,7 @@ import { type ErrorCode, errorCatalog, wireFlinksCode } from "../../src/errors/c
 const WIRE_CODES = new Set(Object.keys(errorCatalog).map((code) => wireFlinksCode(code as ErrorCode)));
 
 /**
- * The response contract the fuzz tests check (quality.md S4): no 5xx, a JSON object body whose
+ * The response contract the fuzz tests check (quality bar S4, docs/quality-bars.md): no 5xx, a JSON object body whose
  * HttpStatusCode equals the status, and on errors a catalogued FlinksCode and a Message.
  * Throws with the request and response on violation.
  */
@@ -17,7 +17,8 @@ export function checkResponse(request: string, response: LightMyRequestResponse)
   } catch {
     throw new Error(`body is not JSON: ${where}`);
   }
-  // SetScheduledRefresh's success is a bare JSON string (flinks-api.md §7.2).
+  // SetScheduledRefresh's success is a bare JSON string
+  // (https://docs.flinks.com/api/connect/endpoints/account-linking/set-scheduled-refresh).
   if (response.statusCode === 200 && typeof body === "string" && /SetScheduledRefresh/i.test(request.split(" ")[1] ?? "")) return;
   if (body === null || typeof body !== "object") throw new Error(`body is not an object: ${where}`);
   if (body.HttpStatusCode !== response.statusCode) throw new Error(`HttpStatusCode differs from the status: ${where}`);

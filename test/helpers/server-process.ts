@@ -1,8 +1,8 @@
 /**
- * The real, compiled bankgate as a child process (quality.md R2): `npm run build` (server-build.ts), then
- * `node <build>/main.js` on 127.0.0.1 with a free port, fixed customer keys and master keys,
- * and a data dir that the caller keeps across restarts. Every wait is bounded; every child is
- * SIGKILLed when the test process exits, at the latest.
+ * The real, compiled bankgate as a child process (quality bar R2, docs/quality-bars.md):
+ * `npm run build` (server-build.ts), then `node <build>/main.js` on 127.0.0.1 with a free port,
+ * fixed customer keys and master keys, and a data dir that the caller keeps across restarts. Every
+ * wait is bounded; every child is SIGKILLed when the test process exits, at the latest.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { freePort } from "./free-port.js";

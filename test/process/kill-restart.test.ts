@@ -1,5 +1,5 @@
 /**
- * R2 (quality.md): kill -9 at every step of the flow, restart, resume with the same RequestId.
+ * Quality bar R2 (docs/quality-bars.md): kill -9 at every step of the flow, restart, resume with the same RequestId.
  *
  * Each test starts the compiled server with BANKGATE_FAULT_POINT naming one step
  * (src/lib/fault-points.ts), drives Greatday/Everyday over HTTP until the process SIGKILLs

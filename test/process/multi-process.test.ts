@@ -1,10 +1,10 @@
 /**
- * R5, scale-out: two `BANKGATE_ROLE=api` processes and one `BANKGATE_ROLE=worker` process
- * of the compiled server (`node <build>/main.js`, built once by `npm run build`) on one fresh PostgreSQL database. An MFA
- * challenge started on one API process is answered on the other; the aggregation runs on the
- * worker (API processes run no jobs) and its data is served by an API process;
- * /AuthorizeAsync started on one is polled on the other. Skipped locally when PostgreSQL is
- * unavailable, never in CI.
+ * Quality bar R5 (docs/quality-bars.md), scale-out: two `BANKGATE_ROLE=api` processes and one
+ * `BANKGATE_ROLE=worker` process of the compiled server (`node <build>/main.js`, built once by
+ * `npm run build`) on one fresh PostgreSQL database. An MFA challenge started on one API process is
+ * answered on the other; the aggregation runs on the worker (API processes run no jobs) and its
+ * data is served by an API process; /AuthorizeAsync started on one is polled on the other. Skipped
+ * locally when PostgreSQL is unavailable, never in CI.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {

@@ -1,5 +1,5 @@
 /**
- * R7 (quality.md): webhooks survive a kill -9 of the server. The compiled server runs as a
+ * Quality bar R7 (docs/quality-bars.md): webhooks survive a kill -9 of the server. The compiled server runs as a
  * child with its development customer's receiver set by BANKGATE_WEBHOOK_URL (a receiver on
  * 127.0.0.1 in this test) and SIGKILLs itself at a fault point (src/lib/fault-points.ts):
  * - right after the aggregation's commit, before any delivery: the events were committed

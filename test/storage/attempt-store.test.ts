@@ -1,5 +1,5 @@
 /**
- * Brute-force limits under concurrency (quality.md S1), on both stores: however many
+ * Brute-force limits under concurrency (quality bar S1, docs/quality-bars.md), on both stores: however many
  * attempts race on one card, from however many connections, at most the limit reach the
  * institution before the lock. Each store kind gets its own database for the file, as in
  * conformance.test.ts; tests use fresh subjects.

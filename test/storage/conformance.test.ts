@@ -1,5 +1,6 @@
 /**
- * The storage guarantees of design.md §6, proven once against both stores.
+ * The guarantees each storage port states in its JSDoc (src/storage; docs/architecture.md),
+ * proven once against both stores.
  *
  * Each store kind gets its own database for the whole file: a temp directory for SQLite,
  * a fresh `conf_<random>` database on the test PostgreSQL (dropped in afterAll). Tests use

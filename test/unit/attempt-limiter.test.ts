@@ -1,5 +1,5 @@
 /**
- * The brute-force rules of AttemptLimiter (quality.md S1) on the embedded store, with a
+ * The brute-force rules of AttemptLimiter (quality bar S1, docs/quality-bars.md) on the embedded store, with a
  * manual clock: window, lock, doubling, lock expiry, success reset, crashed reservations.
  * The concurrency property on both stores is in test/storage/attempt-store.test.ts.
  */

@@ -139,7 +139,7 @@ describe("generateBankData options", () => {
     expect(savings?.transactions.map((transaction) => transaction.description)).toContain("INTEREST");
   });
 
-  // The large-login scenario (issue 5): 10 accounts × 5,000 transactions. Measured at about 0.2 s; the bound only catches a regression by an order of magnitude.
+  // The large-login scenario (sandbox user large_login, docs/sandbox.md): 10 accounts × 5,000 transactions. Measured at about 0.2 s; the bound only catches a regression by an order of magnitude.
   it("generates the large login quickly, with balances consistent and within the accounts' limits", () => {
     const startedAt = performance.now();
     const { accounts } = generateBankData("large", AS_OF, { accounts: 10, transactionsPerAccount: 5_000 });

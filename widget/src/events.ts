@@ -1,20 +1,24 @@
 /**
  * The Connect widget's postMessage events: one typed, versioned schema shared by the widget
- * (widget/src) and its tests (test/e2e). Step names are Flinks Connect's (reference §11.3);
- * the fields each step carries are listed here and nowhere else. Events are objects, or
- * their JSON text with `stringify=true`, and are posted only to the customer's allow-listed
- * parent origins, never to "*".
+ * (widget/src) and its tests (test/e2e). Step names are Flinks Connect's
+ * (https://docs.flinks.com/docs/events); the fields each step carries are listed here and nowhere
+ * else. Events are objects, or their JSON text with `stringify=true`, and are posted only to the
+ * customer's allow-listed parent origins, never to "*".
  *
  * Versioning: `schemaVersion` changes only when a field is removed or changes meaning; new
  * steps and new optional fields keep the version.
  */
 export const CONNECT_EVENT_SCHEMA_VERSION = 1;
 
-/** Challenge types of reference §9, as the widget reports them in `mfaTypes`. */
+/**
+ * Challenge types (docs/flinks-compatibility.md#mfa-challenge-types), as the widget reports them in
+ * `mfaTypes`.
+ */
 export type MfaType = "QuestionAndAnswer" | "MultipleChoice" | "MultipleChoiceMultipleAnswers" | "ImageSelection" | "TextOrCall";
 
 /**
- * Error steps: Flinks codes reused as steps (D-HANDLED lists the first ten), plus the codes
+ * Error steps: Flinks codes reused as steps (the first ten are those of Flinks' handled-errors
+ * page, https://docs.flinks.com/guides/connect/flinks-connect/handled-errors), plus the codes
  * bankgate answers that Flinks' list lacks, and the widget's own configuration error.
  */
 export const ERROR_STEPS = [
@@ -85,7 +89,11 @@ export interface StepFields {
 export type InfoStep = keyof StepFields;
 export type ConnectStep = InfoStep | ErrorStep;
 
-/** The error form: `{step: <code>, flinksCode, requestId, institution}` (H-EVENTL, D-HANDLED). */
+/**
+ * The error form: `{step: <code>, flinksCode, requestId, institution}`
+ * (https://help.flinks.com/support/solutions/articles/43000436171,
+ * https://docs.flinks.com/guides/connect/flinks-connect/handled-errors).
+ */
 export interface ErrorFields {
   flinksCode: string;
   requestId?: string;

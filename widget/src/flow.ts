@@ -44,9 +44,10 @@ export interface FlowDeps {
 }
 
 /**
- * The Connect flow (reference §11.3's documented path): institution → credentials → MFA
- * rounds → account selection → REDIRECT, with Resume and Mid-Session Reconnect entering at
- * the MFA prompt from the server's state. Screens are data; app.tsx draws them.
+ * The Connect flow (the path of Flinks' event sequence,
+ * https://flinks.freshdesk.com/support/solutions/articles/43000765797): institution → credentials →
+ * MFA rounds → account selection → REDIRECT, with Resume and Mid-Session Reconnect entering at the
+ * MFA prompt from the server's state. Screens are data; app.tsx draws them.
  */
 export class Flow {
   #failures = 0;
@@ -133,7 +134,11 @@ export class Flow {
     if (reply) return this.#settle(reply, { institution, requestId, challenges });
   }
 
-  /** Resume (seed 000) and Mid-Session Reconnect (seeds 001–002): the server says where the session stands. */
+  /**
+   * Resume and Mid-Session Reconnect (https://docs.flinks.com/guides/connect/resume-and-reconnect,
+   * https://help.flinks.com/support/solutions/articles/43000711752): the server says where the
+   * session stands.
+   */
   async resume(requestId: string): Promise<void> {
     this.#show({ kind: "loading", message: "loading" });
     for (let poll = 0; poll < MAX_POLLS; poll++) {
@@ -260,7 +265,10 @@ export class Flow {
     return this.#finish(institution, requestId, loginId, reply.body.selectedAccountIds as string[]);
   }
 
-  /** REDIRECT (reference §11.4): the event always; the navigation unless jsRedirect. */
+  /**
+   * REDIRECT (https://docs.flinks.com/docs/successful-connection): the event always; the navigation
+   * unless jsRedirect.
+   */
   #finish(institution: string, requestId: string, loginId: string, accountIds: string[] | null): void {
     const { params, server } = this.deps;
     const accountId = accountIds && accountIds.length > 0 ? accountIds.join(",") : null;

@@ -8,7 +8,7 @@ type MfaScreenState = Extract<Screen, { kind: "mfa" }>;
 /**
  * Every challenge of one 203, answered together (several challenges at once are one form).
  * Answers go out as SecurityResponses keyed by prompt; TextOrCall's by the chosen phone,
- * valued Text or Call (reference §9).
+ * valued Text or Call (docs/flinks-compatibility.md#mfa-challenge-types).
  */
 export function MfaScreen({ flow, t, screen }: { flow: Flow; t: Strings; screen: MfaScreenState }) {
   const [answers, setAnswers] = useState<Answers>({});

@@ -1,7 +1,7 @@
 /**
- * What the widget was told: the Flinks Connect URL parameters it honours (reference §11.2;
- * unknown ones are ignored) and the settings the server put in the page (the customer's
- * allow-listed parent origins and the redirectUrl it checked).
+ * What the widget was told: the Flinks Connect URL parameters it honours
+ * (https://docs.flinks.com/docs/parameters; unknown ones are ignored) and the settings the server
+ * put in the page (the customer's allow-listed parent origins and the redirectUrl it checked).
  */
 import type { Institution } from "./api";
 

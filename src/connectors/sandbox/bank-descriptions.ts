@@ -127,7 +127,7 @@ const LAST_NAMES = [
   "Patel",
 ] as const;
 
-/** Business logins carry the business name (D-CHANGELOG 2024-11: KYB). */
+/** Business logins carry the business name (Flinks' KYB change: https://docs.flinks.com/changelog/2024-11). */
 const BUSINESS_NAME_SUFFIXES = ["Consulting Inc.", "Renovations Ltd.", "Design Inc.", "Services Ltée", "Technologies Inc."] as const;
 
 const CANADIAN_CITIES: readonly RegionCity[] = [
@@ -202,7 +202,9 @@ const POSTAL_CODE_LETTERS = "ABCEGHJKLMNPRSTVWXYZ";
 
 const EMAIL_DOMAINS = ["gmail.com", "outlook.com", "hotmail.com", "yahoo.ca", "videotron.ca", "sympatico.ca"] as const;
 
-const SANDBOX_INSTITUTION_NUMBER = "777"; // the sandbox institution's number, as in flinks-api.md §6.2
+// The sandbox institution's number, as in Flinks' /GetAccountsDetail example
+// (https://docs.flinks.com/api/connect/endpoints/account-linking/get-accounts-detail).
+const SANDBOX_INSTITUTION_NUMBER = "777";
 
 /** A forward sortation area then a local delivery unit: "H2X 1Y4". */
 function drawCanadianPostalCode(city: RegionCity, random: Random): string {
@@ -220,7 +222,8 @@ export const CANADIAN_VOCABULARY: RegionVocabulary = {
   accountTitles: { chequing: "Chequing Account", savings: "Savings Account", creditCard: "Visa Infinite", lineOfCredit: "Line of Credit" },
   cities: CANADIAN_CITIES,
   drawPostalCode: drawCanadianPostalCode,
-  // The customer's branch: five digits, as TransitNumber carries it in flinks-api.md §6.2.
+  // The customer's branch: five digits, as TransitNumber carries it in Flinks' /GetAccountsDetail
+  // example.
   drawTransitNumber: (random) => String(random.intBetween(10_000, 99_999)),
   firstNames: FIRST_NAMES,
   lastNames: LAST_NAMES,

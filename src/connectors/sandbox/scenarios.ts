@@ -41,7 +41,10 @@ export interface BankHistory {
 
 export interface Scenario {
   login: LoginBehaviour;
-  /** Slow aggregations (flinks-api.md §12), timed by SandboxTiming. */
+  /**
+   * Slow aggregations (Flinks' test users test_pending and test_dispatched:
+   * https://docs.flinks.com/docs/test-institution), timed by SandboxTiming.
+   */
   timing?: "pending" | "dispatched";
   /** Seconds every login and answer takes: "slow" is SandboxTiming's, a number a script's own. */
   latency?: "slow" | number;
@@ -105,7 +108,8 @@ export const TEXT_OR_CALL_THEN_CODE: Round[] = [
   [
     {
       challenge: { type: "TextOrCall", prompt: "How do you want to receive your security code?", iterables: TEXT_OR_CALL_PHONES },
-      // Keyed by the chosen phone number (flinks-api.md §9), valued Text or Call.
+      // Keyed by the chosen phone number, valued Text or Call
+      // (docs/flinks-compatibility.md#mfa-challenge-types).
       accepts: (answers) =>
         Object.keys(answers).length === 1 &&
         TEXT_OR_CALL_PHONES.some(
@@ -121,7 +125,8 @@ const SCENARIOS: Readonly<Record<string, Scenario>> = {
   greatday_nomfa: { login: { kind: "none" } },
   test_disabled_account: { login: { kind: "fail", code: "DISABLED_LOGIN" } },
   test_service_unavailable: { login: { kind: "fail", code: "RETRY_LATER" } },
-  // Greatday's login, then a slow aggregation (flinks-api.md §12).
+  // Greatday's login, then a slow aggregation, as Flinks' test institution does
+  // (https://docs.flinks.com/docs/test-institution).
   test_pending: { login: { kind: "random_question" }, timing: "pending" },
   test_dispatched: { login: { kind: "random_question" }, timing: "dispatched" },
   test_new_account: { login: { kind: "fail", code: "NEW_ACCOUNT" } },

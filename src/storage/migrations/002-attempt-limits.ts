@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 
-/** Brute-force counters per subject (a card, or institution + username): quality.md S1. */
+/** Brute-force counters per subject (a card, or institution + username): quality bar S1 (docs/quality-bars.md). */
 // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema

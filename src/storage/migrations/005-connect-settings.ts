@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 
 /**
- * The Connect widget (issue 4): each customer's allow-lists (redirect URLs matched exactly,
+ * The Connect widget: each customer's allow-lists (redirect URLs matched exactly,
  * parent origins for postMessage and the frame-ancestors CSP), and the accounts the end user
  * selected in the widget, remembered on the card. Lists are JSON arrays of strings; null is
  * an empty allow-list or no selection.

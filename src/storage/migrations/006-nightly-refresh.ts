@@ -2,9 +2,10 @@ import type { Kysely } from "kysely";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
 export async function up(db: Kysely<any>): Promise<void> {
-  // The card's refresh state as GetNightlyRefreshStatus reports it (flinks-api.md §7.3),
+  // The card's refresh state as GetNightlyRefreshStatus reports it
+  // (docs/flinks-compatibility.md#getnightlyrefreshstatus),
   // the night it was last taken by the nightly run (at most one refresh per card per night),
-  // and its stored MFA answers (one vault envelope per card, §7.4).
+  // and its stored MFA answers (one vault envelope per card, as /AnswerMFAQuestions stores them).
   await db.schema.alterTable("logins").addColumn("refresh_state", "varchar(32)").execute();
   await db.schema.alterTable("logins").addColumn("refresh_attempted_at", "bigint").execute();
   await db.schema.alterTable("logins").addColumn("nightly_night", "varchar(10)").execute();

@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
 export async function up(db: Kysely<any>): Promise<void> {
-  // One receiver per customer (Flinks: one webhook URL per instance, flinks-api.md §13).
+  // One receiver per customer (Flinks: one webhook URL per instance,
+  // https://docs.flinks.com/api/connect/webhooks).
   await db.schema
     .createTable("webhook_endpoints")
     .addColumn("customer_id", "varchar(36)", (c) => c.primaryKey())
@@ -10,13 +11,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("secret_enc", "text", (c) => c.notNull())
     .addColumn("updated_at", "bigint", (c) => c.notNull())
     .execute();
-  // The outbox: written in the transaction of the change the event reports (R7).
+  // The outbox: written in the transaction of the change the event reports (quality bar R7, docs/quality-bars.md).
   await db.schema
     .createTable("webhook_events")
     .addColumn("id", "varchar(36)", (c) => c.primaryKey())
     .addColumn("customer_id", "varchar(36)", (c) => c.notNull())
     .addColumn("type", "varchar(32)", (c) => c.notNull())
-    // The card the event is about: DeleteCard removes its events too (S7).
+    // The card the event is about: DeleteCard removes its events too (quality bar S7, docs/quality-bars.md).
     .addColumn("login_id", "varchar(36)")
     .addColumn("body_enc", "text", (c) => c.notNull())
     .addColumn("state", "varchar(16)", (c) => c.notNull())

@@ -1,11 +1,11 @@
 import type { TSchema } from "typebox";
 
 /**
- * Flinks is an ASP.NET service: clients send `username`, `UserName`, `WithKyc`, `"True"`…
- * and all of it works there (flinks-api.md §1, §5.1). Before validation, each known
- * top-level key is renamed to the schema's spelling (case, `_` and `-` ignored) and
- * boolean fields accept "true"/"True"/"false"/"False". Nothing nested is walked, so a
- * 10,000-deep body costs nothing here. Returned as the route's preValidation hook.
+ * Flinks is an ASP.NET service: clients send `username`, `UserName`, `WithKyc`, `"True"`… and all
+ * of it works there (docs/flinks-compatibility.md#paths-bodies-and-answers). Before validation,
+ * each known top-level key is renamed to the schema's spelling (case, `_` and `-` ignored) and
+ * boolean fields accept "true"/"True"/"false"/"False". Nothing nested is walked, so a 10,000-deep
+ * body costs nothing here. Returned as the route's preValidation hook.
  */
 export function canonicalizeBody(
   schema: TSchema,

@@ -1,7 +1,10 @@
 import type { Holder } from "../../connectors/types.js";
 import type { Snapshot, SnapshotAccount, SnapshotTransaction } from "../../records/snapshot.js";
 
-/** What the caller asked to see; omitted flags default to "include" (flinks-api.md §6.1). */
+/**
+ * What the caller asked to see; omitted flags default to "include"
+ * (docs/flinks-compatibility.md#getaccountsdetail-and-its-poll).
+ */
 export interface AccountView {
   withAccountIdentity: boolean;
   withKyc: boolean;
@@ -18,7 +21,8 @@ export interface AccountView {
 /**
  * The accounts a data call may show: the caller's AccountsFilter, within the accounts the end
  * user selected in the Connect widget for this card (account selector or
- * `resumeSelectedAccounts`, reference seed 002: "applies the filter on the backend").
+ * `resumeSelectedAccounts`, of which Flinks' Reconnect page says Connect "applies the filter on
+ * the backend": https://docs.flinks.com/guides/connect/resume-and-reconnect).
  */
 export function accountsFilterFor(requested: ReadonlySet<string> | null, selected: readonly string[] | null): ReadonlySet<string> | null {
   if (!selected) return requested;

@@ -14,7 +14,10 @@ export interface LedgerSpec {
   /** The institution's stable account key; it also salts the account's randomness. */
   key: string;
   seedHash: number;
-  /** Credits accounts show the amount owed, so a debit raises their balance (flinks-api.md §6.2). */
+  /**
+   * Credits accounts (cards, lines of credit, loans) show the amount owed, so a debit raises their
+   * balance.
+   */
   balanceIsOwed: boolean;
   /** B(M): the balance before the first transaction of month M. */
   openingCents(monthIndex: number): number;
