@@ -33,7 +33,11 @@ export type ConnectorFailure =
   | "DISABLED_LOGIN"
   | "NEW_ACCOUNT"
   | "UNAUTHORIZED"
-  | "AGGREGATION_ERROR";
+  | "AGGREGATION_ERROR"
+  | "DISABLED_INSTITUTION"
+  // OFX: status 15000, and answers that are not valid OFX.
+  | "PASSWORD_CHANGE_REQUIRED"
+  | "INSTITUTION_PROTOCOL_ERROR";
 
 export type StepResult =
   | { kind: "authorized"; connectorState: Json }
@@ -127,6 +131,17 @@ export interface BankAccount {
   balance: { available: number | null; current: number | null; limit: number | null };
   /** Transactions, newest first, as the institution lists them. */
   transactions: BankTransaction[];
+  /** Statement periods the institution closed, newest first, where it tells them (OFX STMTENDRS); absent when it does not. */
+  closings?: AccountClosing[];
+}
+
+/** One closed statement period as the institution states it. */
+export interface AccountClosing {
+  /** First and last day of the period, YYYY-MM-DD. */
+  periodStart: string;
+  periodEnd: string;
+  openingBalance: number | null;
+  closingBalance: number;
 }
 
 export interface AggregatedData {
