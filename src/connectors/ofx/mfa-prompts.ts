@@ -71,6 +71,11 @@ export interface ClientFacts {
   userAgent: string;
 }
 
+/** MFA101–MFA107: phrases about the client machine, answered by the connector. */
+export function isClientPhrase(phraseId: string): boolean {
+  return /^MFA10[1-7]$/i.test(phraseId);
+}
+
 /**
  * The answer to a client phrase, or undefined for a phrase the person answers. bankgate runs on
  * a server: it states fixed, honest-enough values for the machine facts (no real host, IP or

@@ -23,7 +23,10 @@ export function charsetOf(encoding: string | undefined, charset: string | undefi
 
 export function decodeBytes(bytes: Uint8Array, charset: OfxCharset): string {
   // Node's TextDecoder("windows-1252") decodes as ISO-8859-1 (no € for 0x80), hence the table.
-  if (charset === "windows-1252") return Buffer.from(bytes).toString("latin1").replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] ?? c);
+  if (charset === "windows-1252")
+    return Buffer.from(bytes)
+      .toString("latin1")
+      .replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] ?? c);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
