@@ -4,8 +4,10 @@ import { OfxSyntaxError, type OfxSyntaxErrorKind } from "../../../src/connectors
 import { parseOfx } from "../../../src/connectors/ofx/codec/parse-ofx.js";
 import { serializeOfx } from "../../../src/connectors/ofx/codec/serialize-ofx.js";
 
-const SGML_HEADER = "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:USASCII\r\nCHARSET:1252\r\nCOMPRESSION:NONE\r\nOLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n";
-const XML_HEADER = '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<?OFX OFXHEADER="200" VERSION="211" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>\n';
+const SGML_HEADER =
+  "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:USASCII\r\nCHARSET:1252\r\nCOMPRESSION:NONE\r\nOLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n";
+const XML_HEADER =
+  '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<?OFX OFXHEADER="200" VERSION="211" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>\n';
 
 function kindOf(bytes: Uint8Array): OfxSyntaxErrorKind {
   try {
@@ -20,7 +22,9 @@ function kindOf(bytes: Uint8Array): OfxSyntaxErrorKind {
 describe("OFX codec", () => {
   it("reads SGML with unclosed elements, closed elements and CRLF", () => {
     const doc = parseOfx(
-      Buffer.from(`${SGML_HEADER}<OFX>\r\n<SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS>\r\n<DTSERVER>20260115</DTSERVER><LANGUAGE>ENG</SONRS></SIGNONMSGSRSV1></OFX>`),
+      Buffer.from(
+        `${SGML_HEADER}<OFX>\r\n<SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS>\r\n<DTSERVER>20260115</DTSERVER><LANGUAGE>ENG</SONRS></SIGNONMSGSRSV1></OFX>`,
+      ),
     );
     expect(doc).toMatchObject({ syntax: "sgml", version: 102 });
     expect(textAt(doc.root, "SIGNONMSGSRSV1/SONRS/STATUS/CODE")).toBe("0");
@@ -46,7 +50,9 @@ describe("OFX codec", () => {
   });
 
   it("forgives a close tag without '>' as the specification's own examples write it", () => {
-    const doc = parseOfx(Buffer.from(`${XML_HEADER}<OFX><MFACHALLENGERQ><DTCLIENT>20060321083020.000[0:GMT]</DTCLIENT\n</MFACHALLENGERQ></OFX>`));
+    const doc = parseOfx(
+      Buffer.from(`${XML_HEADER}<OFX><MFACHALLENGERQ><DTCLIENT>20060321083020.000[0:GMT]</DTCLIENT\n</MFACHALLENGERQ></OFX>`),
+    );
     expect(textAt(doc.root, "MFACHALLENGERQ/DTCLIENT")).toBe("20060321083020.000[0:GMT]");
   });
 
@@ -74,7 +80,11 @@ describe("OFX codec", () => {
     ["an unknown version", Buffer.from(SGML_HEADER.replace("VERSION:102", "VERSION:999") + "<OFX></OFX>"), "unsupported-version"],
     ["an unknown XML version", Buffer.from(XML_HEADER.replace('VERSION="211"', 'VERSION="300"') + "<OFX></OFX>"), "unsupported-version"],
     ["an unknown charset", Buffer.from(SGML_HEADER.replace("CHARSET:1252", "CHARSET:EBCDIC") + "<OFX></OFX>"), "bad-encoding"],
-    ["UTF-8 declared, Latin-1 sent", Buffer.concat([Buffer.from(`${XML_HEADER}<OFX><A>caf`), Buffer.from([0xe9]), Buffer.from("</A></OFX>")]), "bad-encoding"],
+    [
+      "UTF-8 declared, Latin-1 sent",
+      Buffer.concat([Buffer.from(`${XML_HEADER}<OFX><A>caf`), Buffer.from([0xe9]), Buffer.from("</A></OFX>")]),
+      "bad-encoding",
+    ],
     [
       "an entity bomb",
       Buffer.from(`${XML_HEADER}<!DOCTYPE OFX [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><OFX><A>&b;</A></OFX>`),
