@@ -27,7 +27,8 @@ export async function startLogin(institution: OfxInstitution, credentials: Crede
   const missing: Array<{ field: ExtraCredential; prompt: string }> = [];
   if (read.profile.userCred1Label && !secrets.userCred1) missing.push({ field: "userCred1", prompt: read.profile.userCred1Label });
   if (read.profile.userCred2Label && !secrets.userCred2) missing.push({ field: "userCred2", prompt: read.profile.userCred2Label });
-  if (read.profile.authTokenFirst) missing.push({ field: "authToken", prompt: authTokenPrompt(state) });
+  // An ACCESSKEY vouches for this card: the one-time token is for the first login only.
+  if (read.profile.authTokenFirst && !secrets.accessKey) missing.push({ field: "authToken", prompt: authTokenPrompt(state) });
   if (missing.length > 0) return challenged(state, { kind: "credentials", fields: missing });
   return signOnStep(institution, state, secrets, ctx, state.mfaAnswers);
 }
