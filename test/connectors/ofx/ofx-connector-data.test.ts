@@ -42,7 +42,7 @@ describe.each([
       ["Credits", "CreditCard", "USD"],
       ["Credits", "LineOfCredit", "USD"],
     ]);
-    const [chequing, , card] = data.accounts as BankAccount[];
+    const [chequing, , card] = data.accounts as [BankAccount, BankAccount, BankAccount];
     expect(chequing.key).toBe(`bank|7001|${chequing.transitNumber}|${chequing.accountNumber}|CHECKING`);
     expect(card.key).toBe(`card|7001||${card.accountNumber}|CREDITCARD`);
     for (const account of data.accounts) {
