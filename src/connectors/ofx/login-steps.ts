@@ -1,5 +1,6 @@
 import type { Challenge, ConnectorContext, Credentials, SecurityAnswers, StepResult } from "../types.js";
 import { type OfxCardSecrets, readCardSecrets, updateCardSecrets } from "./card-vault-slot.js";
+import { hasSignonExtensions } from "./codec/ofx-versions.js";
 import { fetchProfile } from "./fetch-profile.js";
 import type { OfxInstitution } from "./institution-directory.js";
 import { type ExtraCredential, type OfxLoginState, type PendingStep, toJson } from "./login-state.js";
@@ -79,7 +80,7 @@ export function signonCredentials(
   mfaAnswers: OfxLoginState["mfaAnswers"],
 ): SignonCredentials {
   // CLIENTUID exists from OFX 1.0.3 and 2.0.3 on; an older server may refuse an element it does not know.
-  const sendsClientUid = state.profile.clientUidRequired || ![102, 200, 201, 202].includes(institution.ofxVersion);
+  const sendsClientUid = state.profile.clientUidRequired || hasSignonExtensions(institution.ofxVersion);
   return {
     userId: state.userId,
     password: state.password,

@@ -1,12 +1,13 @@
 import { ANONYMOUS_USER } from "../../connectors/ofx/build-requests.js";
 import { aggregate, childOf, childrenOf, type OfxElement, pathOf, textAt } from "../../connectors/ofx/codec/ofx-element.js";
+import { hasSignonExtensions } from "../../connectors/ofx/codec/ofx-versions.js";
 import { parseOfx } from "../../connectors/ofx/codec/parse-ofx.js";
 import { serializeOfx } from "../../connectors/ofx/codec/serialize-ofx.js";
 import type { OfxAccountRef } from "../../connectors/ofx/ofx-account.js";
 import { dayOfOfxDate } from "../../connectors/ofx/ofx-dates.js";
 import type { Clock } from "../../lib/clock.js";
 import { findSimAccount, type SimAccount, type SimBankData } from "./sim-bank-data.js";
-import type { OfxSimInstitution } from "./sim-institutions.js";
+import { type OfxSimInstitution, withoutSignonExtensions } from "./sim-institutions.js";
 import type { OfxSimMemory } from "./sim-memory.js";
 import { accountInfoReply, profileReply, signonReply, transactionReply } from "./sim-responses.js";
 import { simSignon } from "./sim-signon.js";
@@ -56,28 +57,32 @@ export async function answerOfxRequest(bytes: Buffer, sim: SimContext): Promise<
   const challengeRequest = pathOf(request.root, "SIGNONMSGSRQV1/MFACHALLENGETRNRQ");
   const anonymous = userId === ANONYMOUS_USER && textAt(sonrq, "USERPASS") === ANONYMOUS_USER;
   const onlyProfile = request.root.children.every((set) => set.name === "SIGNONMSGSRQV1" || set.name === "PROFMSGSRQV1");
+  // A bank answers in the request's version: without the 2006 signon extensions to a 1.0.2 or 2.0.0–2.0.2 client.
+  const extensions = hasSignonExtensions(request.version);
+  const bank: SimContext = extensions ? sim : { ...sim, institution: withoutSignonExtensions(sim.institution) };
   const signon =
     anonymous && onlyProfile
       ? { code: 0, message: "Success" }
-      : simSignon({ institution: sim.institution, sonrq, user, asksChallenges: !!challengeRequest, memory: sim.memory });
-  const replies: OfxElement[] = [signonReply(sim.institution, signon, now, challengeRequest)];
+      : simSignon({ institution: bank.institution, sonrq, user, asksChallenges: !!challengeRequest, memory: sim.memory });
+  const replies: OfxElement[] = [signonReply(bank.institution, signon, now, challengeRequest)];
   if (signon.code === 0 && !signon.challenges) {
-    const accounts = () =>
-      user
-        ? sim.bankData.accountsOf(userId, user, now, sim.memory.firstSeen(`${sim.institution.id}|${userId.toLowerCase()}`, now.getTime()))
-        : [];
-    replies.push(...dataReplies(request.root, sim, now, accounts));
+    const firstSeen = () => sim.memory.firstSeen(`${sim.institution.id}|${userId.toLowerCase()}`, now.getTime());
+    const accounts = () => (user ? sim.bankData.accountsOf(userId, user, now, firstSeen()) : []);
+    replies.push(...dataReplies(request.root, bank, now, accounts, extensions));
   }
   const body = serializeOfx(aggregate("OFX", ...replies), { version: request.version, newFileUid: request.header.NEWFILEUID ?? "NONE" });
   return { kind: "ofx", body, syntax: request.syntax };
 }
 
-function dataReplies(root: OfxElement, sim: SimContext, now: Date, accountsOf: () => SimAccount[]): OfxElement[] {
+function dataReplies(root: OfxElement, sim: SimContext, now: Date, accountsOf: () => SimAccount[], extensions: boolean): OfxElement[] {
   const replies: OfxElement[] = [];
   const profile = childrenOf(childOf(root, "PROFMSGSRQV1"), "PROFTRNRQ");
   if (profile.length > 0)
     replies.push(
-      aggregate("PROFMSGSRSV1", ...profile.map((rq) => transactionReply("PROFTRNRS", rq, 0, profileReply(sim.institution, sim.url, now)))),
+      aggregate(
+        "PROFMSGSRSV1",
+        ...profile.map((rq) => transactionReply("PROFTRNRS", rq, 0, profileReply(sim.institution, sim.url, now, extensions))),
+      ),
     );
   const accountInfo = childrenOf(childOf(root, "SIGNUPMSGSRQV1"), "ACCTINFOTRNRQ");
   if (accountInfo.length > 0)

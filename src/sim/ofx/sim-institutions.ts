@@ -53,3 +53,8 @@ export const DEFAULT_OFX_SIM_INSTITUTIONS: readonly OfxSimInstitution[] = [
     authToken: { label: "One-time code from your security token", value: "135790" },
   },
 ];
+
+/** The same bank as an older client sees it: no CLIENTUID, MFA, extra credentials or AUTHTOKEN. */
+export function withoutSignonExtensions(institution: OfxSimInstitution): OfxSimInstitution {
+  return { ...institution, clientUidRequired: false, mfaSupported: false, userCred1: undefined, authToken: undefined };
+}

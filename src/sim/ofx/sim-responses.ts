@@ -50,7 +50,7 @@ export function signonReply(
 }
 
 /** PROFRS (§7.2): what the bank supports, and how its users sign on. */
-export function profileReply(institution: OfxSimInstitution, url: string, now: Date): OfxElement {
+export function profileReply(institution: OfxSimInstitution, url: string, now: Date, extensions: boolean): OfxElement {
   const yn = (value: boolean) => (value ? "Y" : "N");
   const core = aggregate(
     "MSGSETCORE",
@@ -101,11 +101,16 @@ export function profileReply(institution: OfxSimInstitution, url: string, now: D
     element("PINCH", "N"),
     element("CHGPINFIRST", "N"),
     element("USERCRED1LABEL", institution.userCred1?.label),
-    element("CLIENTUIDREQ", yn(institution.clientUidRequired)),
-    element("AUTHTOKENFIRST", institution.authToken ? "Y" : undefined),
-    element("AUTHTOKENLABEL", institution.authToken?.label),
-    element("MFACHALLENGESUPT", yn(institution.mfaSupported)),
-    element("MFACHALLENGEFIRST", "N"),
+    // The 2006 extensions: absent from 1.0.2 and 2.0.0–2.0.2 answers, whose readers do not know them.
+    ...(extensions
+      ? [
+          element("CLIENTUIDREQ", yn(institution.clientUidRequired)),
+          element("AUTHTOKENFIRST", institution.authToken ? "Y" : undefined),
+          element("AUTHTOKENLABEL", institution.authToken?.label),
+          element("MFACHALLENGESUPT", yn(institution.mfaSupported)),
+          element("MFACHALLENGEFIRST", "N"),
+        ]
+      : []),
   );
   return aggregate(
     "PROFRS",

@@ -15,3 +15,12 @@ export function isOfxVersion(value: number): value is OfxVersion {
 export function syntaxOf(version: OfxVersion): OfxSyntax {
   return version < 200 ? "sgml" : "xml";
 }
+
+/**
+ * Whether a version has the signon extensions of OFX 1.0.3 and 2.0.3 (CLIENTUID, USERCRED1/2,
+ * AUTHTOKEN, ACCESSKEY, the MFA challenge aggregates): a 1.0.2 or 2.0.0–2.0.2 reader may refuse
+ * elements its DTD lacks.
+ */
+export function hasSignonExtensions(version: OfxVersion): boolean {
+  return version !== 102 && version !== 200 && version !== 201 && version !== 202;
+}
