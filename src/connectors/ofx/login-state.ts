@@ -49,6 +49,22 @@ export function fromJson(json: Json): OfxLoginState | undefined {
     (state.language === "en" || state.language === "fr") &&
     typeof state.clientUid === "string" &&
     typeof state.profile === "object" &&
-    state.profile !== null;
+    state.profile !== null &&
+    isPending(state.pending ?? null);
   return valid ? ({ pending: null, authToken: null, mfaAnswers: null, ...state } as OfxLoginState) : undefined;
+}
+
+function isPending(pending: unknown): boolean {
+  if (pending === null) return true;
+  const step = pending as Partial<Record<"kind" | "fields" | "phrases" | "prompt", unknown>>;
+  switch (step.kind) {
+    case "credentials":
+      return Array.isArray(step.fields);
+    case "mfa":
+      return Array.isArray(step.phrases);
+    case "approval":
+      return typeof step.prompt === "string";
+    default:
+      return false;
+  }
 }

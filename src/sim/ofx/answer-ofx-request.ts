@@ -92,36 +92,43 @@ function dataReplies(root: OfxElement, sim: SimContext, now: Date, accountsOf: (
         ...accountInfo.map((rq) => transactionReply("ACCTINFOTRNRS", rq, 0, accountInfoReply(accountsOf(), now))),
       ),
     );
-  const bank = childOf(root, "BANKMSGSRQV1");
-  if (bank) {
-    replies.push(
-      aggregate(
-        "BANKMSGSRSV1",
-        ...childrenOf(bank, "STMTTRNRQ").map((rq) =>
-          accountReply("STMTTRNRS", rq, childOf(rq, "STMTRQ"), accountsOf, (a, range) => statementReply(a, range, now)),
-        ),
-        ...childrenOf(bank, "STMTENDTRNRQ").map((rq) =>
-          accountReply("STMTENDTRNRS", rq, childOf(rq, "STMTENDRQ"), accountsOf, closingOf(sim, now)),
-        ),
+  const statement: RangeReply = (account, range) => statementReply(account, range, now);
+  for (const set of ACCOUNT_MESSAGE_SETS) {
+    const requests = childOf(root, set.request);
+    if (!requests) continue;
+    const answers = set.transactions.flatMap(([trnrq, trnrs, rq, kind]) =>
+      childrenOf(requests, trnrq).map((request) =>
+        accountReply(trnrs, request, childOf(request, rq), accountsOf, kind === "statement" ? statement : closingOf(sim, now)),
       ),
     );
-  }
-  const card = childOf(root, "CREDITCARDMSGSRQV1");
-  if (card) {
-    replies.push(
-      aggregate(
-        "CREDITCARDMSGSRSV1",
-        ...childrenOf(card, "CCSTMTTRNRQ").map((rq) =>
-          accountReply("CCSTMTTRNRS", rq, childOf(rq, "CCSTMTRQ"), accountsOf, (a, range) => statementReply(a, range, now)),
-        ),
-        ...childrenOf(card, "CCSTMTENDTRNRQ").map((rq) =>
-          accountReply("CCSTMTENDTRNRS", rq, childOf(rq, "CCSTMTENDRQ"), accountsOf, closingOf(sim, now)),
-        ),
-      ),
-    );
+    replies.push(aggregate(set.response, ...answers));
   }
   return replies;
 }
+
+/** The bank and card message sets the simulator serves: [request wrapper, response wrapper, request, what it asks]. */
+const ACCOUNT_MESSAGE_SETS: ReadonlyArray<{
+  request: string;
+  response: string;
+  transactions: ReadonlyArray<readonly [string, string, string, "statement" | "closing"]>;
+}> = [
+  {
+    request: "BANKMSGSRQV1",
+    response: "BANKMSGSRSV1",
+    transactions: [
+      ["STMTTRNRQ", "STMTTRNRS", "STMTRQ", "statement"],
+      ["STMTENDTRNRQ", "STMTENDTRNRS", "STMTENDRQ", "closing"],
+    ],
+  },
+  {
+    request: "CREDITCARDMSGSRQV1",
+    response: "CREDITCARDMSGSRSV1",
+    transactions: [
+      ["CCSTMTTRNRQ", "CCSTMTTRNRS", "CCSTMTRQ", "statement"],
+      ["CCSTMTENDTRNRQ", "CCSTMTENDTRNRS", "CCSTMTENDRQ", "closing"],
+    ],
+  },
+];
 
 type RangeReply = (account: SimAccount, range: { from?: string; to?: string }) => OfxElement | undefined;
 

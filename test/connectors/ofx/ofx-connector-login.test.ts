@@ -169,5 +169,8 @@ describe("OFX login against other banks", () => {
     const context = sim.context(new MemoryCardVault());
     expect(await connector.answer({}, { nope: true }, context)).toEqual({ kind: "failed", code: "INVALID_SECURITY_RESPONSE" });
     expect(await connector.fetchData("garbage", context)).toEqual({ kind: "failed", code: "UNAUTHORIZED" });
+    const started = await connector.start(login("Greatday"), sim.context(new MemoryCardVault()));
+    const tampered = { ...(stateOf(started) as Record<string, Json>), pending: { kind: "mfa", phrases: "nope" } };
+    expect(await connector.answer({}, tampered, context)).toEqual({ kind: "failed", code: "INVALID_SECURITY_RESPONSE" });
   });
 });
