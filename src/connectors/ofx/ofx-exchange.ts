@@ -66,8 +66,9 @@ export async function exchangeOfx(ctx: ConnectorContext, institution: OfxInstitu
   }
 }
 
+/** An HTML page, by its first bytes; a text/html label alone is not enough: some banks label their OFX so. */
 function looksLikeHtml(contentType: string | undefined, bytes: Buffer): boolean {
-  if (contentType?.toLowerCase().includes("text/html")) return true;
   const start = bytes.subarray(0, 512).toString("latin1").trimStart().toLowerCase();
-  return start.startsWith("<!doctype html") || start.startsWith("<html");
+  if (/^<(!doctype\s+html|html|head|body)\b/.test(start)) return true;
+  return Boolean(contentType?.toLowerCase().includes("text/html")) && !/^(ofxheader|<\?|<ofx>)/.test(start);
 }

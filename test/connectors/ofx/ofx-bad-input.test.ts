@@ -43,6 +43,11 @@ const ANSWERS: Record<string, { status?: number; type?: string; body: Buffer | s
   "/error-500": { status: 500, type: "text/plain", body: "Internal Server Error" },
   "/bad-request": { status: 400, type: "text/plain", body: "Bad Request" },
   "/not-found": { status: 404, type: "text/plain", body: "Not Found" },
+  // OFX labelled as HTML, as some banks' servers do: the bytes decide.
+  "/ofx-labelled-html": {
+    type: "text/html",
+    body: `${SGML_HEADER}${SIGNON_OK}<SIGNUPMSGSRSV1><ACCTINFOTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS><ACCTINFORS><DTACCTUP>20260115</ACCTINFORS></ACCTINFOTRNRS></SIGNUPMSGSRSV1></OFX>`,
+  },
 };
 
 let server: Server;
@@ -121,5 +126,11 @@ describe("OFX connector on bad protocol input: a catalogued failure, never a thr
       code,
     });
     await expect(connector.fetchData(AUTHORIZED_STATE, context())).resolves.toEqual({ kind: "failed", code });
+  });
+
+  it("reads OFX that its server labels text/html", async () => {
+    const connector = connectorAt("/ofx-labelled-html");
+    expect((await connector.start({ username: "someone", password: "secret", language: "en" }, context())).kind).toBe("authorized");
+    expect(await connector.fetchData(AUTHORIZED_STATE, context())).toMatchObject({ kind: "data", data: { accounts: [] } });
   });
 });
