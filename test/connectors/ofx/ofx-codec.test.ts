@@ -56,6 +56,11 @@ describe("OFX codec", () => {
     expect(textAt(doc.root, "MFACHALLENGERQ/DTCLIENT")).toBe("20060321083020.000[0:GMT]");
   });
 
+  it("ignores what follows the closing </OFX>", () => {
+    const doc = parseOfx(Buffer.concat([Buffer.from(`${SGML_HEADER}<OFX><A><B>1</A></OFX>\r\n`), Buffer.alloc(4), Buffer.from("trailer")]));
+    expect(textAt(doc.root, "A/B")).toBe("1");
+  });
+
   it("writes SGML and XML that read back to the same tree", () => {
     const tree = aggregate("OFX", aggregate("A", element("NAME", "Café & <co>"), element("EMPTY", ""), aggregate("B", element("C", 5))));
     for (const version of [102, 160, 211] as const) {

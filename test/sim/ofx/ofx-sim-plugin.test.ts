@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { accountInfoMessages, signonMessages } from "../../../src/connectors/ofx/build-requests.js";
+import { accountInfoMessages, signonMessages, statementMessages } from "../../../src/connectors/ofx/build-requests.js";
 import { aggregate, textAt } from "../../../src/connectors/ofx/codec/ofx-element.js";
 import type { OfxVersion } from "../../../src/connectors/ofx/codec/ofx-versions.js";
 import { parseOfx } from "../../../src/connectors/ofx/codec/parse-ofx.js";
 import { serializeOfx } from "../../../src/connectors/ofx/codec/serialize-ofx.js";
+import { readAccountList, readStatement } from "../../../src/connectors/ofx/read-statements.js";
 import { ManualClock } from "../../../src/lib/clock.js";
 import { ofxSimPlugin } from "../../../src/sim/ofx/ofx-sim-plugin.js";
 
@@ -92,6 +93,29 @@ describe("OFX simulator plugin", () => {
     const withKey = (app: FastifyInstance) => post(app, "ofxsim", signon("greatday", 211, { accessKey: key }, false));
     expect(textAt(parseOfx((await withKey(a)).rawPayload).root, "SIGNONMSGSRSV1/SONRS/STATUS/CODE")).toBe("0");
     expect(textAt(parseOfx((await withKey(c)).rawPayload).root, "SIGNONMSGSRSV1/SONRS/STATUS/CODE")).toBe("3000");
+  });
+
+  it("large_login: a 90-day statement window holds about 1,000 transactions", async () => {
+    const app = await simulator();
+    const now = new Date("2026-01-15T15:00:00Z");
+    const list = parseOfx((await post(app, "ofxsim", signon("large_login", 211))).rawPayload).root;
+    const chequing = readAccountList(list)?.accounts[0];
+    if (!chequing) throw new Error("no account");
+    const fields = {
+      now,
+      userId: "large_login",
+      password: "Everyday",
+      org: "OFXSIM",
+      fid: "7001",
+      appId: "QWIN",
+      appVer: "2700",
+      clientUid: "C1",
+    };
+    const window = { start: new Date(now.getTime() - 90 * 86_400_000), end: now };
+    const request = serializeOfx(aggregate("OFX", signonMessages(fields), statementMessages(chequing.ref, window, "S1")), { version: 211 });
+    const statement = readStatement(parseOfx((await post(app, "ofxsim", request)).rawPayload).root);
+    expect(statement?.transactions.length).toBeGreaterThan(900);
+    expect(statement?.transactions.length).toBeLessThan(1_100);
   });
 
   it("answers the specification's own request (OFX 2.1.1 §2.5.6) as a bank that does not know its user", async () => {

@@ -10,7 +10,8 @@ const MAX_DEPTH = 32;
  * unclosed (`<CODE>0`), and are told from aggregates the way OFX 1.x defines them: an
  * element has text, an aggregate has none. A close tag shuts the nearest open aggregate of
  * its name (aggregates left open inside it are closed with it, as lenient servers need). A
- * missing `>` on a close tag is forgiven: the OFX specification's own examples have it.
+ * missing `>` on a close tag is forgiven: the OFX specification's own examples have it, and so
+ * is anything after the closing </OFX>.
  * Every step consumes input, so the loop is bounded by the body's length.
  */
 export function parseOfxBody(body: string): OfxElement {
@@ -35,6 +36,8 @@ export function parseOfxBody(body: string): OfxElement {
       const tag = readTagName(body, open + 2);
       position = tag.end;
       closeAggregate(stack, tag.name);
+      // Whatever follows the closed <OFX> (some servers pad with NULs or a trailer) is not OFX's.
+      if (stack.length === 1 && root.children.length === 1) break;
     } else {
       const tag = readTagName(body, open + 1);
       if (body[tag.end - 1] !== ">") {
