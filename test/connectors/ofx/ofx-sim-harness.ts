@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import { GuardedHttpClient } from "../../../src/connectors/http/guarded-http-client.js";
 import { type OfxInstitution, parseInstitutionDirectory } from "../../../src/connectors/ofx/institution-directory.js";
@@ -63,8 +64,8 @@ export async function startOfxSimHarness(options: { slowSeconds?: number; start?
     connector: (id, overrides) => createOfxConnector(institution(id, overrides)),
     context: (vault) => ({
       clock,
-      // Deterministic but never repeating across contexts: CLIENTUIDs and TRNUIDs stay unique.
-      randomInt: (max) => (draws++ * 7919 + 13) % max,
+      // Deterministic, and a hash of a counter shared by every context: CLIENTUIDs and TRNUIDs never repeat in a run.
+      randomInt: (max) => createHash("sha256").update(`draw ${draws++}`).digest().readUInt32LE(0) % max,
       memory: { read: async () => null, write: async () => {} },
       http: new GuardedHttpClient({ allowHttp: true, allowPrivateAddresses: false, trustedOrigins: [origin] }),
       vault,
