@@ -50,8 +50,13 @@ export async function answerLogin(
     if (values.some((v) => v.value === undefined)) return { kind: "failed", code: "INVALID_SECURITY_RESPONSE" };
     const given = (field: ExtraCredential) => values.find((v) => v.field === field)?.value;
     const [userCred1, userCred2] = [given("userCred1"), given("userCred2")];
+    const before = secrets;
+    // Kept at once: an MFA round may come between this answer and the signon that passes.
     secrets = await updateCardSecrets(ctx, secrets, { ...(userCred1 && { userCred1 }), ...(userCred2 && { userCred2 }) });
-    return signOnStep(institution, { ...state, authToken: given("authToken") ?? state.authToken }, secrets, ctx, null);
+    const result = await signOnStep(institution, { ...state, authToken: given("authToken") ?? state.authToken }, secrets, ctx, null);
+    // Refused: forget them, or every later login would send the wrong ones without asking again.
+    if (result.kind === "failed") await updateCardSecrets(ctx, secrets, { userCred1: before.userCred1, userCred2: before.userCred2 });
+    return result;
   }
   const mfaAnswers = answersOf(pending.phrases, answers, ctx.clock.now());
   if (!mfaAnswers) return { kind: "failed", code: "INVALID_SECURITY_RESPONSE" };

@@ -156,6 +156,23 @@ describe("OFX login against other banks", () => {
     expect((await connector.start(login("greatday_nomfa"), sim.context(vault))).kind).toBe("authorized");
   });
 
+  it("a refused member number is not kept: the next login asks for it again", async () => {
+    const connector = sim.connector("ofxsim-extra", { ofxVersion: 211 });
+    const vault = new MemoryCardVault();
+    const started = await connector.start(login("greatday_nomfa"), sim.context(vault));
+    const refused = await answerWith(
+      connector,
+      started,
+      { "Member number": "111111", "One-time code from your security token": "135790" },
+      vault,
+    );
+    expect(refused).toEqual({ kind: "failed", code: "INVALID_PASSWORD" });
+    expect(vault.value).not.toHaveProperty("userCred1");
+    expect(await connector.start(login("greatday_nomfa"), sim.context(vault))).toMatchObject({
+      challenges: [{ prompt: "Member number" }, expect.anything()],
+    });
+  });
+
   it("a directory URL the address policy refuses is DISABLED_INSTITUTION, without a request", async () => {
     const connector = sim.connector("ofxsim", { url: "http://10.1.2.3/ofx" });
     expect(await connector.start(login("greatday_nomfa"), sim.context(new MemoryCardVault()))).toEqual({
