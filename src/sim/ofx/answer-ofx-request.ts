@@ -12,7 +12,7 @@ import type { OfxSimMemory } from "./sim-memory.js";
 import { accountInfoReply, profileReply, signonReply, transactionReply } from "./sim-responses.js";
 import { simSignon } from "./sim-signon.js";
 import { closingReply, statementReply } from "./sim-statements.js";
-import { simUserOf } from "./sim-users.js";
+import { type SimUser, simUserOf } from "./sim-users.js";
 
 export type SimAnswer =
   | { kind: "ofx"; body: Buffer; syntax: "sgml" | "xml" }
@@ -28,6 +28,8 @@ export interface SimContext {
   clock: Clock;
   memory: OfxSimMemory;
   bankData: SimBankData;
+  /** Users of the embedding app's own, by lower-case name, before the catalogue's. */
+  users: Readonly<Record<string, SimUser>>;
   /** Waits the slow user's delay on the clock (or until the server closes). */
   waitSlow(): Promise<void>;
 }
@@ -47,7 +49,7 @@ export async function answerOfxRequest(bytes: Buffer, sim: SimContext): Promise<
   const sonrq = pathOf(request.root, "SIGNONMSGSRQV1/SONRQ");
   if (!sonrq) return { kind: "bad-request", message: "an OFX request starts with SIGNONMSGSRQV1/SONRQ" };
   const userId = textAt(sonrq, "USERID") ?? "";
-  const user = simUserOf(userId);
+  const user = simUserOf(userId, sim.users);
   const behaviour = user?.login.kind;
   if (behaviour === "html-page" || behaviour === "hang") return { kind: behaviour };
   if (user?.login.kind === "http-error") return { kind: "http-error", status: user.login.status };

@@ -4,6 +4,7 @@ import { answerOfxRequest } from "./answer-ofx-request.js";
 import { SimBankData } from "./sim-bank-data.js";
 import { DEFAULT_OFX_SIM_INSTITUTIONS, type OfxSimInstitution } from "./sim-institutions.js";
 import { OfxSimMemory } from "./sim-memory.js";
+import type { SimUser } from "./sim-users.js";
 
 export interface OfxSimOptions {
   /** Every date the banks state and every delay they take follows this clock. */
@@ -15,6 +16,11 @@ export interface OfxSimOptions {
   slowSeconds?: number;
   /** Larger requests are refused with 413 (default 1 MiB; an OFX request is a few KB). */
   maxRequestBytes?: number;
+  /**
+   * Scripted users, by lower-case username, before the catalogue's (same password `Everyday`):
+   * an MFA round of your own phrases, a status code, an HTML page, data of another shape.
+   */
+  users?: Readonly<Record<string, SimUser>>;
 }
 
 /**
@@ -51,6 +57,7 @@ export async function ofxSimPlugin(app: FastifyInstance, options: OfxSimOptions)
       clock: options.clock,
       memory,
       bankData,
+      users: options.users ?? {},
       waitSlow: () => Promise.race([options.clock.sleepUntil(new Date(options.clock.now().getTime() + slowSeconds * 1000)), closed]),
     });
     switch (answer.kind) {

@@ -70,9 +70,13 @@ const USERS: Readonly<Record<string, SimUser>> = {
 
 export const SIM_PASSWORD = "everyday";
 
-/** The user named by a USERID (`name+suffix` is `name`), or undefined for an unknown one. */
-export function simUserOf(userId: string): SimUser | undefined {
-  return USERS[userId.trim().toLowerCase().split("+")[0] ?? ""];
+/**
+ * The user named by a USERID (`name+suffix` is `name`), or undefined for an unknown one.
+ * `scripted` users (the plugin's `users` option, names in lower case) come first.
+ */
+export function simUserOf(userId: string, scripted: Readonly<Record<string, SimUser>> = {}): SimUser | undefined {
+  const name = userId.trim().toLowerCase().split("+")[0] ?? "";
+  return Object.hasOwn(scripted, name) ? scripted[name] : Object.hasOwn(USERS, name) ? USERS[name] : undefined;
 }
 
 /** The catalogue, for the documentation test. */

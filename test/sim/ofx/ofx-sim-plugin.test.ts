@@ -9,15 +9,16 @@ import { serializeOfx } from "../../../src/connectors/ofx/codec/serialize-ofx.js
 import { readAccountList, readStatement } from "../../../src/connectors/ofx/read-statements.js";
 import { ManualClock } from "../../../src/lib/clock.js";
 import { ofxSimPlugin } from "../../../src/sim/ofx/ofx-sim-plugin.js";
+import type { SimUser } from "../../../src/sim/ofx/sim-users.js";
 
 const apps: FastifyInstance[] = [];
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.close()));
 });
 
-async function simulator(seed = "seed-1"): Promise<FastifyInstance> {
+async function simulator(seed = "seed-1", users: Record<string, SimUser> = {}): Promise<FastifyInstance> {
   const app = Fastify();
-  await app.register(ofxSimPlugin, { prefix: "/sim/ofx", clock: new ManualClock(), seed });
+  await app.register(ofxSimPlugin, { prefix: "/sim/ofx", clock: new ManualClock(), seed, users });
   apps.push(app);
   return app;
 }
@@ -116,6 +117,40 @@ describe("OFX simulator plugin", () => {
     const statement = readStatement(parseOfx((await post(app, "ofxsim", request)).rawPayload).root);
     expect(statement?.transactions.length).toBeGreaterThan(900);
     expect(statement?.transactions.length).toBeLessThan(1_100);
+  });
+
+  it("scripted users: the embedding app's own MFA phrase and status code, before the catalogue's", async () => {
+    const app = await simulator("seed-1", {
+      acme_pet: { login: { kind: "mfa", rounds: [[{ phraseId: "PET", label: "What is your pet's name?", answer: "Rex" }]] } },
+      greatday_nomfa: { login: { kind: "status", code: 15502, message: "Locked by the script." } },
+    });
+    const challenge = serializeOfx(
+      aggregate(
+        "OFX",
+        signonMessages(
+          {
+            now: new Date(),
+            userId: "acme_pet+1",
+            password: "Everyday",
+            org: "OFXSIM",
+            fid: "7001",
+            appId: "QWIN",
+            appVer: "2700",
+            clientUid: "C9",
+          },
+          "M1",
+        ),
+      ),
+      { version: 211 },
+    );
+    const listed = parseOfx((await post(app, "ofxsim", challenge)).rawPayload).root;
+    expect(textAt(listed, "SIGNONMSGSRSV1/MFACHALLENGETRNRS/MFACHALLENGERS/MFACHALLENGE/MFAPHRASELABEL")).toBe("What is your pet's name?");
+    const right = parseOfx(
+      (await post(app, "ofxsim", signon("acme_pet+1", 211, { mfaAnswers: [{ phraseId: "PET", answer: "rex" }] }))).rawPayload,
+    ).root;
+    expect(textAt(right, "SIGNONMSGSRSV1/SONRS/STATUS/CODE")).toBe("0");
+    const locked = parseOfx((await post(app, "ofxsim", signon("greatday_nomfa", 211))).rawPayload).root;
+    expect(textAt(locked, "SIGNONMSGSRSV1/SONRS/STATUS/CODE")).toBe("15502");
   });
 
   it("answers the specification's own request (OFX 2.1.1 §2.5.6) as a bank that does not know its user", async () => {
