@@ -41,7 +41,11 @@ export type ConnectorFailure =
   | "RECONNECT_REQUIRED"
   | "CONNECTION_NEEDS_ATTENTION"
   | "PAYMENT_REQUIRED"
-  | "DAILY_REQUEST_LIMIT";
+  | "DAILY_REQUEST_LIMIT"
+  | "DISABLED_INSTITUTION"
+  // OFX (src/connectors/ofx/): status 15000, and answers that are not valid OFX.
+  | "PASSWORD_CHANGE_REQUIRED"
+  | "INSTITUTION_PROTOCOL_ERROR";
 
 export type StepResult =
   | { kind: "authorized"; connectorState: Json }
@@ -135,6 +139,17 @@ export interface BankAccount {
   balance: { available: number | null; current: number | null; limit: number | null };
   /** Transactions, newest first, as the institution lists them. */
   transactions: BankTransaction[];
+  /** Statement periods the institution closed, newest first, where it tells them (OFX STMTENDRS); absent when it does not. */
+  closings?: AccountClosing[];
+}
+
+/** One closed statement period as the institution states it. */
+export interface AccountClosing {
+  /** First and last day of the period, YYYY-MM-DD. */
+  periodStart: string;
+  periodEnd: string;
+  openingBalance: number | null;
+  closingBalance: number;
 }
 
 export interface AggregatedData {

@@ -168,6 +168,17 @@ export const errorCatalog = {
     httpStatus: 400,
     message: "No webhook URL is configured for this customer; set one with PUT /bankgate/v1/{customerId}/webhooks.",
   },
+  // OFX Direct Connect connector (src/connectors/ofx/, docs/connectors/ofx.md).
+  PASSWORD_CHANGE_REQUIRED: {
+    httpStatus: 401,
+    message: "The institution requires a new password: change it in online banking, then connect again.",
+    note: "OFX status 15000 (must change USERPASS). On the wire it is Flinks' NEW_ACCOUNT, whose meaning (act in online banking first) it shares, so clients keyed on FlinksCode keep working.",
+  },
+  INSTITUTION_PROTOCOL_ERROR: {
+    httpStatus: 500,
+    message: "The institution answered with something that is not a valid response of its protocol.",
+    note: "A truncated or malformed OFX document, an unknown OFX version or charset, a DTD or entity declaration, an answer larger than the limit. On the wire it is Flinks' AGGREGATION_ERROR (500); retrying rarely helps, so it is not RETRY_LATER.",
+  },
   INTERNAL_ERROR: {
     httpStatus: 500,
     message: "An unexpected error occurred.",
@@ -188,6 +199,10 @@ export function wireFlinksCode(code: ErrorCode): string {
       return "INVALID_LOGIN";
     case "ATTEMPTS_LOCKED":
       return "TOO_MANY_REQUESTS";
+    case "PASSWORD_CHANGE_REQUIRED":
+      return "NEW_ACCOUNT";
+    case "INSTITUTION_PROTOCOL_ERROR":
+      return "AGGREGATION_ERROR";
     default:
       return code;
   }

@@ -198,7 +198,7 @@ function emptyChequingOnly(data: AggregatedData): AggregatedData {
 }
 
 /** A high-interest savings account opened since the first login, with its opening deposit. */
-function withNewSavings(data: AggregatedData): AggregatedData {
+export function withNewSavings(data: AggregatedData): AggregatedData {
   const model = data.accounts.find((a) => a.key === "sav") ?? data.accounts[0];
   const opened = model?.transactions[0]?.date ?? new Date().toISOString().slice(0, 10);
   const deposit: BankTransaction = {
@@ -229,7 +229,7 @@ function withNewSavings(data: AggregatedData): AggregatedData {
  * A restaurant bill on the credit card: authorized for the bill alone, it posts at the next
  * login with the tip added, same transaction (same key, so the same TransactionId).
  */
-function withRestaurantBill(data: AggregatedData, posted: boolean): AggregatedData {
+export function withRestaurantBill(data: AggregatedData, posted: boolean): AggregatedData {
   return {
     ...data,
     accounts: data.accounts.map((account) => {
