@@ -11,8 +11,12 @@ import { registerErrorHandling, sendError } from "./api/plumbing/error-handling.
 import { registerJsonParser } from "./api/plumbing/json-parser.js";
 import { loggerOptions } from "./api/plumbing/logger-options.js";
 import { sandboxApi } from "./api/sandbox/sandbox-plugin.js";
+import { SIMULATOR_PATHS } from "./connectors/institution-catalog.js";
 import type { Deps } from "./deps.js";
 import { ApiError } from "./errors/api-error.js";
+import { ofxSimPlugin } from "./sim/ofx/ofx-sim-plugin.js";
+import type { SimpleFinSimStore } from "./sim/simplefin/sim-store.js";
+import { simpleFinSimulator } from "./sim/simplefin/simplefin-simulator.js";
 
 /** Builds the HTTP application; never listens (tests use inject, main.ts listens). */
 export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -61,8 +65,23 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
   await app.register(connectApi, { services });
   await app.register(sandboxApi, { services });
   await app.register(demoApi, { services });
+  if (deps.simpleFinSimStore) await registerSimulators(app, deps, deps.simpleFinSimStore);
   await app.ready();
   return app;
+}
+
+/**
+ * The built-in protocol simulators (development): a SimpleFIN server and an OFX server on this
+ * server's own address, reached over real HTTP by the sandbox institutions in front of them.
+ */
+async function registerSimulators(app: FastifyInstance, deps: Deps, store: SimpleFinSimStore): Promise<void> {
+  await app.register(simpleFinSimulator, {
+    prefix: SIMULATOR_PATHS.simplefin,
+    baseUrl: () => `${deps.selfAddress.origin()}${SIMULATOR_PATHS.simplefin}`,
+    clock: deps.clock,
+    store,
+  });
+  await app.register(ofxSimPlugin, { prefix: SIMULATOR_PATHS.ofx, clock: deps.clock, seed: "bankgate" });
 }
 
 /**

@@ -7,9 +7,9 @@ import type { Config } from "./config/config.js";
 import { type DevelopmentProfile, developmentProfile } from "./config/development-profile.js";
 import { GuardedHttpClient } from "./connectors/http/guarded-http-client.js";
 import type { HttpClient } from "./connectors/http/http-client.js";
+import { createInstitutionCatalog, SIMULATOR_PATHS } from "./connectors/institution-catalog.js";
 import type { ConnectorRegistry } from "./connectors/registry.js";
-import { createSandboxRegistry } from "./connectors/sandbox/sandbox-banks.js";
-import type { ConnectorContext } from "./connectors/types.js";
+import type { ConnectorContext, InstitutionMemory } from "./connectors/types.js";
 import { AuthorizeTokenIssuer } from "./customers/authorize-token-issuer.js";
 import { CallerAuth } from "./customers/caller-auth.js";
 import { CustomerDirectory } from "./customers/customer-directory.js";
@@ -20,6 +20,7 @@ import { createNightlyRefreshHandler } from "./jobs/nightly-refresh-job.js";
 import { createWebhookDeliveryHandler } from "./jobs/webhook-delivery-job.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { createFaultPoints } from "./lib/fault-points.js";
+import { SelfAddress } from "./lib/self-address.js";
 import { VirtualClock } from "./lib/virtual-clock.js";
 import { CardSecrets } from "./logins/card-secrets.js";
 import { CardVaults } from "./logins/card-vaults.js";
@@ -36,6 +37,9 @@ import { AuthorizeService } from "./sessions/authorize-service.js";
 import type { FlowDeps } from "./sessions/flow-deps.js";
 import { SessionInspector } from "./sessions/session-inspector.js";
 import { TokenRenewal } from "./sessions/token-renewal.js";
+import { createSetupToken } from "./sim/simplefin/setup-tokens.js";
+import { SimRecords } from "./sim/simplefin/sim-records.js";
+import type { SimpleFinSimStore } from "./sim/simplefin/sim-store.js";
 import { openDatabase, type StoreKind } from "./storage/open-database.js";
 import { KyselyStorage, type Storage } from "./storage/storage.js";
 import { loadMasterKeys } from "./vault/master-keys.js";
@@ -52,6 +56,10 @@ export interface Deps {
   sandboxClock: VirtualClock | null;
   /** Which development conveniences are on, and why the deployment is (not) a development one. */
   profile: DevelopmentProfile;
+  /** This server's own address: the built-in simulators are reached there (set again once it listens). */
+  selfAddress: SelfAddress;
+  /** The SimpleFIN simulator's users and tokens, when the simulators are on: in the store, so restarts and other processes see them. */
+  simpleFinSimStore: SimpleFinSimStore | null;
   storage: Storage;
   storeKind: StoreKind;
   /** What the HTTP routes call. */
@@ -97,27 +105,26 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const masterKeys = loadMasterKeys({ ...config.store, masterKeys: config.keys.masterKeys, generate: profile.generateKeys });
   const vault = new Vault(masterKeys.keys);
   const indexKey = await loadIndexKey(storage, vault);
-  const connectors =
-    overrides.connectors ??
-    createSandboxRegistry({
-      pendingSeconds: config.sandbox.pendingSeconds,
-      dispatchedSeconds: config.sandbox.dispatchedSeconds,
-      slowSeconds: config.sandbox.slowSeconds,
-    });
+  const selfAddress = new SelfAddress(config.server);
+  const catalog = await createInstitutionCatalog(config, { simulators: profile.simulators, selfAddress });
+  const connectors = overrides.connectors ?? catalog.registry;
   const developmentCustomer = await ensureDevelopmentCustomer(config, profile, storage.customers, clock);
   const secrets = new CardSecrets(vault, indexKey);
   const storedAnswers = new StoredMfaAnswers(vault, storage);
   const memories = new InstitutionMemories(storage.institutionMemory, clock, indexKey);
   const cardVaults = new CardVaults(storage.cardVault, vault, clock);
-  const http =
-    overrides.http ??
-    new GuardedHttpClient({ allowHttp: config.connectors.allowHttp, allowPrivateAddresses: config.connectors.allowPrivateNetwork });
+  const simpleFinSimStore = profile.simulators ? simStoreOver(memories.of("", "simplefin-simulator")) : null;
+  const addressPolicy = { allowHttp: config.connectors.allowHttp, allowPrivateAddresses: config.connectors.allowPrivateNetwork };
+  const http = overrides.http ?? new GuardedHttpClient(addressPolicy);
+  // The simulator institutions may reach this server's own origin, and nothing more than any other.
+  const httpFor = (institution: string): HttpClient =>
+    catalog.reachesSelf(institution) ? new GuardedHttpClient({ ...addressPolicy, trustedOrigins: [selfAddress.origin()] }) : http;
   const drawInt = overrides.randomInt ?? ((max: number) => randomInt(max));
   const connectorContext = (customerId: string, institution: string, cardLookupHash: string): ConnectorContext => ({
     clock,
     randomInt: drawInt,
     memory: memories.of(customerId, institution),
-    http,
+    http: httpFor(institution),
     vault: cardVaults.of(customerId, cardLookupHash),
   });
   const faults = createFaultPoints(config.testing.faultPoint);
@@ -191,7 +198,18 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     webhookSettings,
     webhookLog: new WebhookLog({ storage, publisher: webhooks }),
     widget: widgetFilesLoader(config.server.widgetDir),
-    sandbox: sandboxClock && { clock: sandboxClock, controls: new SandboxControls({ logins: storage.logins, secrets, memories }) },
+    sandbox: sandboxClock && {
+      clock: sandboxClock,
+      controls: new SandboxControls({ logins: storage.logins, secrets, memories }),
+      simpleFinSetupToken:
+        simpleFinSimStore &&
+        ((scenario) =>
+          createSetupToken(new SimRecords(simpleFinSimStore), {
+            baseUrl: `${selfAddress.origin()}${SIMULATOR_PATHS.simplefin}`,
+            now: clock.now(),
+            scenario,
+          })),
+    },
     demoCustomerId: profile.demo ? (developmentCustomer?.keys.customerId ?? null) : null,
   };
 
@@ -240,6 +258,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     clock,
     sandboxClock,
     profile,
+    selfAddress,
+    simpleFinSimStore,
     storage,
     storeKind: kind,
     api,
@@ -266,4 +286,9 @@ async function loadIndexKey(storage: Storage, vault: Vault): Promise<Buffer> {
   const candidate = vault.encrypt(randomBytes(32).toString("base64"), "server:index-key");
   const stored = await storage.settings.getOrInit("index_key", candidate);
   return Buffer.from(vault.decrypt(stored, "server:index-key"), "base64");
+}
+
+/** The institution memory as the SimpleFIN simulator's store (absent keys are undefined there). */
+function simStoreOver(memory: InstitutionMemory): SimpleFinSimStore {
+  return { read: async (key) => (await memory.read(key)) ?? undefined, write: (key, value) => memory.write(key, value) };
 }

@@ -1,3 +1,4 @@
+import type { AddressInfo } from "node:net";
 import pino, { type LoggerOptions } from "pino";
 import { loggerOptions } from "./api/plumbing/logger-options.js";
 import { buildApp } from "./app.js";
@@ -15,8 +16,11 @@ async function main(): Promise<void> {
   if (config.server.role !== "api" && config.nightly.enabled) deps.nightly.start();
   const app = config.server.role === "worker" ? null : await buildApp(deps);
 
-  if (app) process.stderr.write(startBanner(await app.listen({ port: config.server.port, host: config.server.host }), deps));
-  else log.info("worker started: running jobs, serving no HTTP");
+  if (app) {
+    const address = await app.listen({ port: config.server.port, host: config.server.host });
+    deps.selfAddress.listening(config.server.host, (app.server.address() as AddressInfo).port);
+    process.stderr.write(startBanner(address, deps));
+  } else log.info("worker started: running jobs, serving no HTTP");
 
   const shutdown = async (signal: string) => {
     log.info({ signal }, "shutting down");

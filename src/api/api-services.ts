@@ -12,6 +12,7 @@ import type { CardRefreshService } from "../refresh/card-refresh-service.js";
 import type { AuthorizeService } from "../sessions/authorize-service.js";
 import type { SessionInspector } from "../sessions/session-inspector.js";
 import type { TokenRenewal } from "../sessions/token-renewal.js";
+import type { CreatedSetupToken } from "../sim/simplefin/setup-tokens.js";
 import type { WebhookLog } from "../webhooks/webhook-log.js";
 import type { WebhookSettings } from "../webhooks/webhook-settings.js";
 import type { WidgetFiles } from "./connect/widget-files.js";
@@ -42,7 +43,12 @@ export interface ApiServices {
   /** The built Connect widget (null until built); read on each request so a rebuild needs no restart. */
   widget(): WidgetFiles | null;
   /** The sandbox control plane, when BANKGATE_SANDBOX_CONTROL is on. */
-  sandbox: { clock: VirtualClock; controls: SandboxControls } | null;
+  sandbox: {
+    clock: VirtualClock;
+    controls: SandboxControls;
+    /** A setup token of the built-in SimpleFIN simulator, when the simulators are on. */
+    simpleFinSetupToken: ((scenario?: string) => Promise<CreatedSetupToken>) | null;
+  } | null;
   /** The development customer, whose sandbox-scope tokens the demo page hands out, when the demo is on. */
   demoCustomerId: string | null;
 }

@@ -82,6 +82,12 @@ export const ConfigSchema = Type.Object({
       "auto",
       "The demo page `/demo` and `POST /demo/api/token`, which hands out the development customer's authorize tokens (for sandbox institutions only) with no credentials. `auto`: on in a development deployment.",
     ),
+    simulators: oneOf(
+      "BANKGATE_SIMULATORS",
+      ["auto", "on", "off"],
+      "auto",
+      "The built-in SimpleFIN and OFX servers under `/sim/` and the two sandbox institutions that reach them over real HTTP (`SimpleFIN (sandbox)`, `OFX Credit Union (sandbox)`). `auto`: on in a development deployment.",
+    ),
     generateKeys: oneOf(
       "BANKGATE_GENERATE_KEYS",
       ["auto", "on", "off"],

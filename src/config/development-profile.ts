@@ -18,6 +18,8 @@ export interface DevelopmentProfile {
   demo: boolean;
   openAuth: boolean;
   generateKeys: boolean;
+  /** The built-in protocol simulators, mounted under /sim/, and the sandbox institutions that reach them. */
+  simulators: boolean;
 }
 
 export function developmentProfile(config: Config, env: Record<string, string | undefined>): DevelopmentProfile {
@@ -36,6 +38,7 @@ export function developmentProfile(config: Config, env: Record<string, string | 
     demo: resolve(settings.demo),
     openAuth: settings.authMode === "auto" ? development : settings.authMode === "open",
     generateKeys: resolve(settings.generateKeys),
+    simulators: resolve(settings.simulators),
   };
 }
 

@@ -44,6 +44,7 @@ describe("the development profile", () => {
       demo: development,
       openAuth: development,
       generateKeys: development,
+      simulators: development,
     });
   });
 

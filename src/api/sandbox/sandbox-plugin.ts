@@ -5,6 +5,7 @@ import { registerSandboxCards } from "./sandbox-cards.js";
 import { registerSandboxClock } from "./sandbox-clock.js";
 import { registerSandboxScripts } from "./sandbox-scripts.js";
 import { registerSandboxSessions } from "./sandbox-sessions.js";
+import { registerSandboxSimpleFin } from "./sandbox-simplefin.js";
 
 /** The sandbox control plane under /sandbox/v1 (registered only while it is on: absent routes answer 404 NOT_FOUND). */
 export const sandboxApi: FastifyPluginAsyncTypebox<ApiPluginOptions> = async (app, { services }) => {
@@ -14,4 +15,5 @@ export const sandboxApi: FastifyPluginAsyncTypebox<ApiPluginOptions> = async (ap
   registerSandboxCards(app, services.sandbox.controls);
   registerSandboxScripts(app, services.sandbox.controls);
   registerSandboxSessions(app, services);
+  if (services.sandbox.simpleFinSetupToken) registerSandboxSimpleFin(app, services.sandbox.simpleFinSetupToken);
 };

@@ -1,3 +1,4 @@
+import { parse as parseYaml } from "yaml";
 import { isOfxVersion, type OfxVersion } from "./codec/ofx-versions.js";
 
 /**
@@ -63,16 +64,16 @@ const KNOWN_FIELDS = new Set([
 const MAX_ENTRIES = 1000;
 
 /**
- * Validates a directory file's text (JSON: `{"institutions": [...]}`): every problem is
- * reported with the entry it is in. JSON rather than YAML keeps the dependency list as it is;
- * a YAML file converts to it one to one.
+ * Validates a directory file's text — JSON, or YAML (a superset of JSON: the `yaml` package reads
+ * both), `{institutions: [...]}` — reporting every problem with the entry it is in.
  */
 export function parseInstitutionDirectory(text: string, source = "the OFX institution directory"): OfxInstitution[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // One document, no custom tags, aliases bounded: a directory file cannot expand into a bomb.
+    parsed = parseYaml(text, { maxAliasCount: 100, uniqueKeys: true });
   } catch (error) {
-    throw new InstitutionDirectoryError(`${source} is not valid JSON: ${(error as Error).message}`);
+    throw new InstitutionDirectoryError(`${source} is not valid JSON or YAML: ${(error as Error).message.split("\n")[0]}`);
   }
   const list = isRecord(parsed) ? parsed.institutions : undefined;
   if (!Array.isArray(list)) throw new InstitutionDirectoryError(`${source} must be an object with an "institutions" array`);

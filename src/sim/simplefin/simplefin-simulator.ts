@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
 import type { FastifyPluginAsync } from "fastify";
 import type { Clock } from "../../lib/clock.js";
 import { accountsReply } from "./accounts-reply.js";
 import { basicCredentials } from "./basic-auth.js";
 import { createPage } from "./create-page.js";
+import { createSetupToken } from "./setup-tokens.js";
 import { SimRecords, type SimUser } from "./sim-records.js";
 import { simScenario } from "./sim-scenarios.js";
 import { createMemorySimStore, type SimpleFinSimStore } from "./sim-store.js";
@@ -27,8 +27,6 @@ export interface SimpleFinSimulatorOptions {
   /** How long the `slow` scenario's /accounts takes on the clock (default 30 s). */
   slowSeconds?: number;
 }
-
-const USER_NAME = /^[A-Za-z0-9_.+-]{1,64}$/;
 
 /**
  * A SimpleFIN server written from simplefin.org/protocol.html (v1 and v2): `GET /info`,
@@ -59,22 +57,6 @@ export const simpleFinSimulator: FastifyPluginAsync<SimpleFinSimulatorOptions> =
     return credentials ? records.authenticate(credentials.username, credentials.password) : undefined;
   };
 
-  async function createToken(scenarioName: string | undefined, userName: string | undefined) {
-    const user = userName ?? `user-${randomBytes(6).toString("hex")}`;
-    if (!USER_NAME.test(user)) return { error: "user must be 1 to 64 letters, digits or _.+-" } as const;
-    if (scenarioName !== undefined && !simScenario(scenarioName)) return { error: `unknown scenario ${scenarioName}` } as const;
-    const existing = await records.user(user);
-    await records.saveUser({
-      name: user,
-      scenario: scenarioName ?? existing?.scenario ?? "ok",
-      createdAt: existing?.createdAt ?? options.clock.now().toISOString(),
-      accessGeneration: existing?.accessGeneration ?? 0,
-    });
-    const tokenId = await records.createToken(user);
-    const token = Buffer.from(`${baseUrl()}/claim/${tokenId}`, "utf8").toString("base64");
-    return { token, user, scenario: scenarioName ?? existing?.scenario ?? "ok" } as const;
-  }
-
   app.get("/info", async (request, reply) => {
     const user = await authenticated(request.headers.authorization);
     const versions = simScenario(user?.scenario ?? "ok")?.versions ?? ["1.0", "2.0"];
@@ -86,7 +68,12 @@ export const simpleFinSimulator: FastifyPluginAsync<SimpleFinSimulatorOptions> =
   app.post("/create", async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;
     const form = new URLSearchParams(typeof request.body === "string" ? request.body : "");
-    const created = await createToken(query.scenario ?? (form.get("scenario") || undefined), query.user ?? (form.get("user") || undefined));
+    const created = await createSetupToken(records, {
+      baseUrl: baseUrl(),
+      now: options.clock.now(),
+      scenario: query.scenario ?? (form.get("scenario") || undefined),
+      user: query.user ?? (form.get("user") || undefined),
+    });
     if ("error" in created) return reply.code(400).type("text/plain").send(created.error);
     if (request.headers.accept?.includes("text/html")) return reply.type("text/html; charset=utf-8").send(createPage(created));
     return reply.type("text/plain").send(created.token);

@@ -80,6 +80,23 @@ describe("OFX institution directory", () => {
     expect(errorOf(directory)).toMatch(message);
   });
 
+  it("reads YAML as well as JSON, and refuses YAML that is not a directory or expands without bound", () => {
+    const yaml = [
+      "institutions:",
+      "  - id: first-community",
+      "    name: First Community CU",
+      "    institutionId: 50001",
+      "    url: https://ofx.example-cu.org/ofx",
+      "    org: FCCU",
+      '    fid: "12345"',
+    ].join("\n");
+    expect(parseInstitutionDirectory(yaml)).toEqual(parseInstitutionDirectory(JSON.stringify({ institutions: [ENTRY] })));
+    expect(errorOf("institutions: [unclosed")).toMatch(/not valid JSON or YAML/);
+    expect(errorOf("- just\n- a list")).toMatch(/"institutions" array/);
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join("\n");
+    expect(errorOf(bomb)).toMatch(/not valid JSON or YAML/);
+  });
+
   it("loads a file, and names the file it cannot read", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ofx-directory-"));
     try {
