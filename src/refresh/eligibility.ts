@@ -18,6 +18,11 @@ export const RETRYABLE_REFRESH_ERRORS: ReadonlySet<string> = new Set([
   "UNAUTHORIZED",
   "SESSION_NONEXISTENT",
   "BANK_MAINTENANCE_RETRY_LATER",
+  // SimpleFIN: fixed at the SimpleFIN server (the connection, the subscription) or by waiting
+  // for the next UTC day, not by the person reconnecting in the app.
+  "CONNECTION_NEEDS_ATTENTION",
+  "PAYMENT_REQUIRED",
+  "DAILY_REQUEST_LIMIT",
 ]);
 
 /**
