@@ -4,16 +4,8 @@ import type { Login, RefreshState } from "../records/login.js";
 import type { Snapshot } from "../records/snapshot.js";
 import type { Database, LoginRow } from "./schema.js";
 
-export interface NewLogin {
-  id: string;
-  customerId: string;
-  lookupHash: string;
-  institution: string;
-  language: "en" | "fr";
-  usernameEnc: string;
-  loginType: Login["loginType"];
-  createdAt: Date;
-}
+/** What a new card is created with; the rest of its row starts empty. */
+export type NewLogin = Pick<Login, "id" | "customerId" | "lookupHash" | "institution" | "language" | "usernameEnc" | "loginType" | "createdAt">;
 
 /** Saved cards and their immutable data snapshots. */
 export interface LoginStore {
