@@ -41,6 +41,14 @@ export const ERROR_STEPS = [
   "UNKNOWN_ERROR",
   /** bankgate: `redirectUrl` is not on the customer's allow-list; the widget does not start. */
   "REDIRECT_URL_REFUSED",
+  /** bankgate, SimpleFIN institutions (docs/errors.md). */
+  "SETUP_TOKEN_INVALID",
+  "SETUP_TOKEN_ALREADY_USED",
+  "INSTITUTION_URL_REFUSED",
+  "RECONNECT_REQUIRED",
+  "CONNECTION_NEEDS_ATTENTION",
+  "PAYMENT_REQUIRED",
+  "DAILY_REQUEST_LIMIT",
 ] as const;
 export type ErrorStep = (typeof ERROR_STEPS)[number];
 
