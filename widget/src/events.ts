@@ -12,9 +12,16 @@ export const CONNECT_EVENT_SCHEMA_VERSION = 1;
 
 /**
  * Challenge types (docs/flinks-compatibility.md#mfa-challenge-types), as the widget reports them in
- * `mfaTypes`.
+ * `mfaTypes`. `TextOnly`: a message the person acts on elsewhere (approve this app at the bank),
+ * then confirms.
  */
-export type MfaType = "QuestionAndAnswer" | "MultipleChoice" | "MultipleChoiceMultipleAnswers" | "ImageSelection" | "TextOrCall";
+export type MfaType =
+  | "QuestionAndAnswer"
+  | "MultipleChoice"
+  | "MultipleChoiceMultipleAnswers"
+  | "ImageSelection"
+  | "TextOrCall"
+  | "TextOnly";
 
 /**
  * Error steps: Flinks codes reused as steps (the first ten are those of Flinks' handled-errors
