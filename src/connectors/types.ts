@@ -173,6 +173,11 @@ export interface LoginForm {
   passwordLabel?: { en: string; fr: string };
   /** Where a person gets the credential (SimpleFIN: the page that makes setup tokens). */
   helpUrl?: string;
+  /**
+   * "derived": the Connect widget asks for the password alone and derives the username from it
+   * (a SimpleFIN setup token's label, `setupTokenLabel`), so the same token lands on the same card.
+   */
+  username?: "derived";
 }
 
 export interface InstitutionConnector {

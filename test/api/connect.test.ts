@@ -41,6 +41,8 @@ describe("Connect widget: page, assets and allow-lists", () => {
         BANKGATE_WIDGET_DIR: widgetDir,
         BANKGATE_CONNECT_REDIRECT_URLS: `${GOOD_REDIRECT},http://127.0.0.1:4000/landing`,
         BANKGATE_CONNECT_PARENT_ORIGINS: PARENTS.join(","),
+        // The sandbox banks alone (the simulator institutions have tests of their own).
+        BANKGATE_SIMULATORS: "off",
       },
     });
   });

@@ -67,7 +67,8 @@ describe("GET /bankgate/v1/institutions", () => {
 describe("GET /bankgate/v1/institutions on the default registry", () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    // The sandbox banks alone (the simulator institutions: test/api/institution-login-forms.test.ts).
+    t = await createTestApp({ env: { BANKGATE_SIMULATORS: "off" } });
   });
   afterAll(() => t.close());
 

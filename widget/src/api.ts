@@ -14,6 +14,17 @@ export interface Institution {
   sandbox: boolean;
   /** The bundled logo, same origin; null: the widget shows the name's initial. */
   logoUrl: string | null;
+  /** How this institution's login form differs from a username and a password (GET /bankgate/v1/institutions). */
+  loginForm?: LoginForm;
+}
+
+export interface LoginForm {
+  usernameLabel?: { en: string; fr: string };
+  passwordLabel?: { en: string; fr: string };
+  /** Where a person gets the credential: absolute, or a path on this server. */
+  helpUrl?: string;
+  /** "derived": one field (a SimpleFIN setup token); the username is derived from it (setup-token-label.ts). */
+  username?: "derived";
 }
 
 export interface AccountChoice {

@@ -5,6 +5,7 @@ import { MfaScreen } from "./mfa";
 import { Panel } from "./panel";
 import { AccountsScreen, ConsentScreen, CredentialsScreen, InstitutionsScreen } from "./screens";
 import type { Params } from "./settings";
+import { SetupTokenScreen } from "./token-form";
 
 interface AppProps {
   flow: Flow;
@@ -68,8 +69,10 @@ function ScreenView({
       return <ConsentScreen flow={flow} params={params} t={t} customerName={customerName ?? t.anApp} />;
     case "institutions":
       return <InstitutionsScreen flow={flow} params={params} t={t} institutions={screen.institutions} />;
-    case "credentials":
-      return <CredentialsScreen key={`${screen.institution.id}-${screen.error}`} flow={flow} params={params} t={t} screen={screen} />;
+    case "credentials": {
+      const Form = screen.institution.loginForm?.username === "derived" ? SetupTokenScreen : CredentialsScreen;
+      return <Form key={`${screen.institution.id}-${screen.error}`} flow={flow} params={params} t={t} screen={screen} />;
+    }
     case "mfa":
       return <MfaScreen key={screen.challenges.map((c) => c.prompt).join("|") + screen.error} flow={flow} t={t} screen={screen} />;
     case "accounts":

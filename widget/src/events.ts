@@ -12,9 +12,16 @@ export const CONNECT_EVENT_SCHEMA_VERSION = 1;
 
 /**
  * Challenge types (docs/flinks-compatibility.md#mfa-challenge-types), as the widget reports them in
- * `mfaTypes`.
+ * `mfaTypes`. `TextOnly`: a message the person acts on elsewhere (approve this app at the bank),
+ * then confirms.
  */
-export type MfaType = "QuestionAndAnswer" | "MultipleChoice" | "MultipleChoiceMultipleAnswers" | "ImageSelection" | "TextOrCall";
+export type MfaType =
+  | "QuestionAndAnswer"
+  | "MultipleChoice"
+  | "MultipleChoiceMultipleAnswers"
+  | "ImageSelection"
+  | "TextOrCall"
+  | "TextOnly";
 
 /**
  * Error steps: Flinks codes reused as steps (the first ten are those of Flinks' handled-errors
@@ -41,6 +48,14 @@ export const ERROR_STEPS = [
   "UNKNOWN_ERROR",
   /** bankgate: `redirectUrl` is not on the customer's allow-list; the widget does not start. */
   "REDIRECT_URL_REFUSED",
+  /** bankgate, SimpleFIN institutions (docs/errors.md). */
+  "SETUP_TOKEN_INVALID",
+  "SETUP_TOKEN_ALREADY_USED",
+  "INSTITUTION_URL_REFUSED",
+  "RECONNECT_REQUIRED",
+  "CONNECTION_NEEDS_ATTENTION",
+  "PAYMENT_REQUIRED",
+  "DAILY_REQUEST_LIMIT",
 ] as const;
 export type ErrorStep = (typeof ERROR_STEPS)[number];
 

@@ -3,6 +3,7 @@ import type { Emit } from "./emitter";
 import { type ErrorStep, isErrorStep, type MfaType } from "./events";
 import type { ErrorKey } from "./i18n";
 import type { Params, ServerSettings } from "./settings";
+import { InsecurePageError, normalizeSetupToken, setupTokenLabel } from "./setup-token-label";
 
 export interface Challenge {
   type: MfaType;
@@ -20,6 +21,7 @@ export type Screen =
   | { kind: "credentials"; institution: Institution; error: ErrorKey | null }
   | { kind: "mfa"; institution: string; requestId: string; challenges: Challenge[]; error: ErrorKey | null }
   | { kind: "accounts"; institution: string; requestId: string; loginId: string; accounts: AccountChoice[]; preselected: string[] }
+  /** `institution`: the display name (an id like SimpleFINSandbox is not for people). */
   | { kind: "success"; institution: string; url: string | null; navigating: boolean }
   | { kind: "error"; error: ErrorKey; restart: boolean }
   | { kind: "closed" };
@@ -27,8 +29,18 @@ export type Screen =
 const POLL_INTERVAL_MS = 1000;
 const MAX_POLLS = 300;
 
-/** Failures a retry can fix on the same screen; each counts toward `maximumRetry`. */
-const CREDENTIAL_FAILURES = new Set(["INVALID_USERNAME", "INVALID_PASSWORD", "INVALID_LOGIN"]);
+/**
+ * Failures a retry can fix on the same screen; each counts toward `maximumRetry`. A setup token
+ * that is malformed, spent or points somewhere refused is fixed by pasting another.
+ */
+const CREDENTIAL_FAILURES = new Set([
+  "INVALID_USERNAME",
+  "INVALID_PASSWORD",
+  "INVALID_LOGIN",
+  "SETUP_TOKEN_INVALID",
+  "SETUP_TOKEN_ALREADY_USED",
+  "INSTITUTION_URL_REFUSED",
+]);
 
 export interface FlowDeps {
   params: Params;
@@ -125,6 +137,25 @@ export class Flow {
       }),
     );
     if (reply) return this.#settle(reply, { institution: institution.id, requestId: null, challenges: null });
+  }
+
+  /**
+   * The one-field form (`loginForm.username: "derived"`): the token is the password, and the
+   * username is derived from it as the server derives it, so the same token finds the same card.
+   */
+  async submitSetupToken(pasted: string): Promise<void> {
+    const institution = this.#institution;
+    if (!institution) return;
+    const token = normalizeSetupToken(pasted);
+    let username: string;
+    try {
+      username = await setupTokenLabel(token);
+    } catch (error) {
+      if (!(error instanceof InsecurePageError)) throw error;
+      this.deps.emit.error("UNKNOWN_ERROR", { flinksCode: "UNKNOWN_ERROR", institution: institution.id });
+      return this.#show({ kind: "error", error: "INSECURE_PAGE", restart: false });
+    }
+    return this.submitCredentials(username, token);
   }
 
   async submitMfa(requestId: string, institution: string, challenges: Challenge[], answers: Answers): Promise<void> {
@@ -275,7 +306,8 @@ export class Flow {
     const url = server.redirect.url ? landingUrl(server.redirect.url, { loginId, institution, tag: params.tag, accountId }) : null;
     this.deps.rememberInUrl(null, this.deps.api.token);
     const navigating = url !== null && !params.jsRedirect;
-    this.#show({ kind: "success", institution, url, navigating });
+    const name = this.#nameOf(institution);
+    this.#show({ kind: "success", institution: name, url, navigating });
     this.deps.emit("REDIRECT", {
       loginId,
       requestId,
@@ -284,8 +316,13 @@ export class Flow {
       ...(url !== null ? { url } : {}),
     });
     if (navigating && !this.deps.navigate(url, params.innerRedirect)) {
-      this.#show({ kind: "success", institution, url, navigating: false });
+      this.#show({ kind: "success", institution: name, url, navigating: false });
     }
+  }
+
+  #nameOf(institution: string): string {
+    const all = this.#institutions ?? this.deps.server.institutions ?? [];
+    return all.find((i) => i.id.toLowerCase() === institution.toLowerCase())?.name ?? institution;
   }
 
   #tokenInvalid(): void {
@@ -343,6 +380,13 @@ const ERROR_KEYS = new Set<string>([
   "CONCURRENT_SESSION",
   "AGGREGATION_ERROR",
   "REDIRECT_URL_REFUSED",
+  "SETUP_TOKEN_INVALID",
+  "SETUP_TOKEN_ALREADY_USED",
+  "INSTITUTION_URL_REFUSED",
+  "RECONNECT_REQUIRED",
+  "CONNECTION_NEEDS_ATTENTION",
+  "PAYMENT_REQUIRED",
+  "DAILY_REQUEST_LIMIT",
 ]);
 
 function errorKeyOf(step: ErrorStep): ErrorKey {

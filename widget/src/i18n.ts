@@ -32,8 +32,16 @@ const en = {
   credentialsHelp: "Use the credentials of your online banking.",
   showPassword: "Show password",
   signIn: "Sign in",
+  credentialsHelpLink: "Where do I find these?",
+  opensInNewTab: "(opens in a new tab)",
+  tokenTitle: (institution: string) => `Connect ${institution}`,
+  tokenLabel: "Setup token",
+  tokenHelp: (institution: string) => `Paste the setup token you created for ${institution}. A token works only once.`,
+  tokenHelpLink: "Create a setup token",
+  connect: "Connect",
   mfaTitle: "Security verification",
   mfaIntro: "Your institution needs to verify your identity.",
+  approvalIntro: "Your institution asks you to do something before you continue.",
   answer: "Answer",
   choose: "Choose one answer",
   chooseMany: "Choose all answers that apply",
@@ -74,6 +82,19 @@ const en = {
     AGGREGATION_ERROR: "Your accounts could not be retrieved. Please try again later.",
     TOKEN_INVALID: "This page has expired. Close it and start again from the application.",
     REDIRECT_URL_REFUSED: "This page is not set up correctly (its return address is not allowed). Contact the application's support.",
+    // SimpleFIN's refusals. The "already used" text is the error catalogue's (the protocol asks
+    // apps to warn that the token may be compromised).
+    SETUP_TOKEN_INVALID: "The SimpleFIN setup token is not valid: paste the whole token your SimpleFIN server gave you.",
+    SETUP_TOKEN_ALREADY_USED:
+      "This SimpleFIN setup token was already used or does not exist. If you did not use it yourself, someone else may have: disable it at your SimpleFIN server, as your data may be compromised, then create a new token.",
+    INSTITUTION_URL_REFUSED:
+      "This server may not reach the address inside this setup token. Check that it comes from your SimpleFIN server.",
+    RECONNECT_REQUIRED: "Your institution no longer accepts this connection. Create a new setup token and connect again.",
+    CONNECTION_NEEDS_ATTENTION:
+      "The SimpleFIN server lost its sign-in at your bank: sign in at your SimpleFIN server to fix the connection, then try again.",
+    PAYMENT_REQUIRED: "The SimpleFIN server asks for payment before it shares data: settle the subscription there, then try again.",
+    DAILY_REQUEST_LIMIT: "Today's requests to this SimpleFIN connection are used up. Please try again after midnight UTC.",
+    INSECURE_PAGE: "This page must be served over HTTPS to connect this institution. Contact the application's support.",
     MISSING_CUSTOMER: "This page is not set up correctly. Contact the application's support.",
     OFFLINE: "You are offline. Check your connection and try again.",
     UNKNOWN_ERROR: "An unexpected error occurred. Please try again.",
@@ -114,8 +135,16 @@ const fr: Strings = {
   credentialsHelp: "Utilisez les identifiants de vos services bancaires en ligne.",
   showPassword: "Afficher le mot de passe",
   signIn: "Se connecter",
+  credentialsHelpLink: "Où les trouver?",
+  opensInNewTab: "(s’ouvre dans un nouvel onglet)",
+  tokenTitle: (institution) => `Connecter ${institution}`,
+  tokenLabel: "Jeton de configuration",
+  tokenHelp: (institution) => `Collez le jeton de configuration créé pour ${institution}. Un jeton ne sert qu’une fois.`,
+  tokenHelpLink: "Créer un jeton de configuration",
+  connect: "Connecter",
   mfaTitle: "Vérification de sécurité",
   mfaIntro: "Votre institution doit confirmer votre identité.",
+  approvalIntro: "Votre institution vous demande une action avant de continuer.",
   answer: "Réponse",
   choose: "Choisissez une réponse",
   chooseMany: "Choisissez toutes les réponses qui s’appliquent",
@@ -159,6 +188,20 @@ const fr: Strings = {
     REDIRECT_URL_REFUSED:
       "Cette page est mal configurée (son adresse de retour n’est pas autorisée). Communiquez avec le soutien de l’application.",
     MISSING_CUSTOMER: "Cette page est mal configurée. Communiquez avec le soutien de l’application.",
+    SETUP_TOKEN_INVALID:
+      "Ce jeton de configuration SimpleFIN n’est pas valide : collez le jeton complet que votre serveur SimpleFIN vous a donné.",
+    SETUP_TOKEN_ALREADY_USED:
+      "Ce jeton de configuration SimpleFIN a déjà été utilisé ou n’existe pas. Si vous ne l’avez pas utilisé vous-même, quelqu’un d’autre l’a peut-être fait : désactivez-le sur votre serveur SimpleFIN, car vos données pourraient être compromises, puis créez un nouveau jeton.",
+    INSTITUTION_URL_REFUSED:
+      "Ce serveur ne peut pas joindre l’adresse contenue dans ce jeton de configuration. Vérifiez qu’il vient de votre serveur SimpleFIN.",
+    RECONNECT_REQUIRED:
+      "Votre institution n’accepte plus cette connexion. Créez un nouveau jeton de configuration et connectez-vous de nouveau.",
+    CONNECTION_NEEDS_ATTENTION:
+      "Le serveur SimpleFIN a perdu sa connexion à votre banque : connectez-vous à votre serveur SimpleFIN pour la rétablir, puis réessayez.",
+    PAYMENT_REQUIRED:
+      "Le serveur SimpleFIN demande un paiement avant de partager vos données : réglez l’abonnement sur ce serveur, puis réessayez.",
+    DAILY_REQUEST_LIMIT: "Les requêtes du jour pour cette connexion SimpleFIN sont épuisées. Réessayez après minuit UTC.",
+    INSECURE_PAGE: "Cette page doit être servie en HTTPS pour connecter cette institution. Communiquez avec le soutien de l’application.",
     OFFLINE: "Vous êtes hors ligne. Vérifiez votre connexion et réessayez.",
     UNKNOWN_ERROR: "Une erreur inattendue est survenue. Veuillez réessayer.",
   },

@@ -18,6 +18,8 @@ export function MfaScreen({ flow, t, screen }: { flow: Flow; t: Strings; screen:
     setAnswers((current) => ({ ...current, [key]: values }));
   };
   const errorId = screen.error ? "mfa-error" : missing ? "mfa-missing" : undefined;
+  // Only messages to act on (TextOnly): nothing to type, just Continue once done.
+  const approvalOnly = screen.challenges.every((c) => c.type === "TextOnly");
   return (
     <Panel title={t.mfaTitle}>
       <form
@@ -30,7 +32,7 @@ export function MfaScreen({ flow, t, screen }: { flow: Flow; t: Strings; screen:
           void flow.submitMfa(screen.requestId, screen.institution, screen.challenges, responses);
         }}
       >
-        <p class="muted">{t.mfaIntro}</p>
+        <p class="muted">{approvalOnly ? t.approvalIntro : t.mfaIntro}</p>
         {screen.error && (
           <p id="mfa-error" class="error" role="alert">
             {t.errors[screen.error]}
@@ -54,7 +56,7 @@ export function MfaScreen({ flow, t, screen }: { flow: Flow; t: Strings; screen:
         )}
         <div class="actions">
           <button type="submit" class="button primary">
-            {t.submit}
+            {approvalOnly ? t.continue : t.submit}
           </button>
         </div>
       </form>
@@ -76,6 +78,12 @@ function ChallengeInput({ index, challenge, t, value, onChange, describedBy }: I
   const id = `challenge-${index}`;
   const { prompt, iterables } = challenge;
   switch (challenge.type) {
+    case "TextOnly":
+      return (
+        <p id={id} class="notice">
+          {prompt}
+        </p>
+      );
     case "MultipleChoice":
     case "MultipleChoiceMultipleAnswers": {
       const many = challenge.type === "MultipleChoiceMultipleAnswers";
@@ -162,12 +170,17 @@ function ChallengeInput({ index, challenge, t, value, onChange, describedBy }: I
   }
 }
 
+const TEXT_ONLY_ANSWER = "done";
+
 /** SecurityResponses for /Authorize, or null while a challenge is unanswered. */
 function responsesOf(challenges: Challenge[], answers: Answers): Answers | null {
   const responses: Answers = {};
   for (const challenge of challenges) {
     const value = (answers[challenge.prompt] ?? []).map((v) => v.trim()).filter((v) => v !== "");
-    if (challenge.type === "TextOrCall") {
+    if (challenge.type === "TextOnly") {
+      // Confirms an action done elsewhere: the institution takes any text.
+      responses[challenge.prompt] = [TEXT_ONLY_ANSWER];
+    } else if (challenge.type === "TextOrCall") {
       const [phone, method] = value;
       if (!phone) return null;
       responses[phone] = [method ?? "Text"];

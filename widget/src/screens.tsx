@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import type { Institution } from "./api";
 import type { Flow, Screen } from "./flow";
+import { HelpLink } from "./help-link";
 import { formatMoney, type Strings } from "./i18n";
 import { Panel } from "./panel";
 import type { Params } from "./settings";
@@ -110,6 +111,10 @@ export function CredentialsScreen({ flow, params, t, screen }: Common & { screen
   const [password, setPassword] = useState("");
   const [reveal, setReveal] = useState(false);
   const errorId = screen.error ? "credentials-error" : undefined;
+  // An institution may name its credentials its own way (loginForm, from the server).
+  const form = screen.institution.loginForm;
+  const usernameLabel = form?.usernameLabel?.[params.language] ?? t.username;
+  const passwordLabel = form?.passwordLabel?.[params.language] ?? t.password;
   return (
     <Panel title={t.credentialsTitle(screen.institution.name)}>
       <form
@@ -128,7 +133,7 @@ export function CredentialsScreen({ flow, params, t, screen }: Common & { screen
           </p>
         )}
         <div class="field">
-          <label for="username">{t.username}</label>
+          <label for="username">{usernameLabel}</label>
           <input
             id="username"
             name="username"
@@ -143,7 +148,7 @@ export function CredentialsScreen({ flow, params, t, screen }: Common & { screen
           />
         </div>
         <div class="field">
-          <label for="password">{t.password}</label>
+          <label for="password">{passwordLabel}</label>
           <input
             id="password"
             name="password"
@@ -160,6 +165,7 @@ export function CredentialsScreen({ flow, params, t, screen }: Common & { screen
             <span>{t.showPassword}</span>
           </label>
         </div>
+        <HelpLink url={form?.helpUrl} text={t.credentialsHelpLink} t={t} />
         <div class="actions">
           <button type="submit" class="button primary">
             {t.signIn}

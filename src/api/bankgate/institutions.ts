@@ -2,6 +2,7 @@ import { Type } from "typebox";
 import type { ConnectorRegistry } from "../../connectors/registry.js";
 import { ApiError } from "../../errors/api-error.js";
 import type { ApiServices, TypedApp } from "../api-services.js";
+import { LoginFormSchema, loginFormView } from "./institution-login-form.js";
 
 const Query = Type.Object({
   search: Type.Optional(
@@ -22,6 +23,7 @@ const Institution = Type.Object({
     description: "The bundled logo (SVG), relative to this server; null when the institution has none.",
     examples: ["/bankgate/v1/institutions/FlinksCapital/logo"],
   }),
+  loginForm: Type.Optional(LoginFormSchema),
 });
 
 const LogoParams = Type.Object({ id: Type.String({ maxLength: 64, description: "The institution's code.", examples: ["FlinksCapital"] }) });
@@ -107,6 +109,7 @@ export function listInstitutions(connectors: ConnectorRegistry, search: string) 
       institutionId: c.institutionId,
       sandbox: c.sandbox === true,
       logoUrl: c.logoSvg ? `/bankgate/v1/institutions/${encodeURIComponent(c.id)}/logo` : null,
+      ...(c.loginForm ? { loginForm: loginFormView(c.loginForm) } : {}),
     }))
     .sort((a, b) => a.name.localeCompare(b.name, "en") || a.id.localeCompare(b.id, "en"));
 }

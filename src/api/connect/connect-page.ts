@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import type { LoginForm } from "../../connectors/types.js";
 import { ApiError } from "../../errors/api-error.js";
 import { isAllowedRedirectUrl } from "../../lib/connect-allow-lists.js";
 import { NO_CONNECT_SETTINGS } from "../../records/customer.js";
@@ -15,7 +16,7 @@ export interface ConnectPageSettings {
   /** `redirectUrl` as checked against the allow-list here, on the server: the widget uses nothing else. */
   redirect: { url: string | null; refused: boolean };
   /** The institution list, so the first screen needs no API call (GET /bankgate/v1/institutions has the same). */
-  institutions: Array<{ id: string; name: string; sandbox: boolean }>;
+  institutions: Array<{ id: string; name: string; sandbox: boolean; logoUrl: string | null; loginForm?: LoginForm }>;
 }
 
 const SETTINGS_PLACEHOLDER = '"__BANKGATE_SETTINGS__"';
@@ -30,7 +31,13 @@ export const NOT_BUILT = "The Connect widget is not built: run `npm run build` (
  */
 export function registerConnectPage(app: TypedApp, services: ApiServices): void {
   const { widget } = services;
-  const institutions = listInstitutions(services.connectors, "").map(({ id, name, sandbox, logoUrl }) => ({ id, name, sandbox, logoUrl }));
+  const institutions = listInstitutions(services.connectors, "").map(({ id, name, sandbox, logoUrl, loginForm }) => ({
+    id,
+    name,
+    sandbox,
+    logoUrl,
+    ...(loginForm ? { loginForm } : {}),
+  }));
 
   app.get(
     "/connect/assets/:file",

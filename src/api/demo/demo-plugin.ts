@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
 import type { ApiPluginOptions } from "../api-services.js";
 import { NOT_BUILT } from "../connect/connect-page.js";
@@ -17,12 +18,18 @@ const DEMO_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+const DemoSetupToken = Type.Object({
+  setupToken: Type.String({ description: "A one-time setup token to paste into the widget for institution SimpleFINSandbox." }),
+});
+
 /**
  * The demo: GET /demo, a parent app embedding the widget for the development customer, and
  * POST /demo/api/token, which hands that page authorize tokens. A real app's backend buys
  * tokens with its secret key; the demo page cannot hold one, so this endpoint does it for the
  * development customer only, and exists only while the sandbox control plane is on (never
- * with NODE_ENV=production unless forced).
+ * with NODE_ENV=production unless forced). With the simulators on as well,
+ * POST /demo/api/simplefin-token makes a setup token of the built-in SimpleFIN simulator for
+ * the page to show (the control plane's own route wants the secret key).
  */
 export const demoApi: FastifyPluginAsyncTypebox<ApiPluginOptions> = async (app, { services }) => {
   const customerId = services.demoCustomerId;
@@ -55,6 +62,32 @@ export const demoApi: FastifyPluginAsyncTypebox<ApiPluginOptions> = async (app, 
     },
     async function demoToken() {
       return { customerId, token: await services.tokenIssuer.issue(customerId, "sandbox") };
+    },
+  );
+
+  const makeSetupToken = services.sandbox?.simpleFinSetupToken;
+  if (!makeSetupToken) return;
+  app.post(
+    "/demo/api/simplefin-token",
+    {
+      schema: {
+        tags: ["Sandbox"],
+        summary: "Demo only: a setup token of the built-in SimpleFIN simulator",
+        description:
+          "For the /demo page, which has no secret key: a one-time setup token (scenario ok) whose claim URL is this " +
+          "server's /sim/simplefin. Served only with the demo, the sandbox control plane and the simulators on " +
+          "(BANKGATE_DEMO, BANKGATE_SANDBOX_CONTROL, BANKGATE_SIMULATORS); the simulator's own /sim/simplefin/create page " +
+          "makes tokens of every scenario.",
+        security: [],
+        response: { 200: DemoSetupToken },
+      },
+      config: { auth: "public" },
+    },
+    async function demoSimpleFinToken() {
+      const created = await makeSetupToken();
+      // Only a bad user or scenario name fails, and none is given here.
+      if ("error" in created) throw new ApiError("INTERNAL_ERROR");
+      return { setupToken: created.token };
     },
   );
 };

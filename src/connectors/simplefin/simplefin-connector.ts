@@ -112,6 +112,7 @@ export function createSimpleFinConnector(options: SimpleFinConnectorOptions = {}
       usernameLabel: { en: "A name for this connection", fr: "Un nom pour cette connexion" },
       passwordLabel: { en: "SimpleFIN setup token", fr: "Jeton de configuration SimpleFIN" },
       helpUrl: options.helpUrl ?? "https://bridge.simplefin.org/simplefin/create",
+      username: "derived",
     },
 
     async start(credentials: Credentials, ctx: ConnectorContext): Promise<StepResult> {

@@ -17,6 +17,8 @@ const accountsBox = document.getElementById("accounts") as HTMLDivElement;
 const options = document.getElementById("options") as HTMLFormElement;
 const resumeButton = document.getElementById("resume") as HTMLButtonElement;
 const reconnectButton = document.getElementById("reconnect") as HTMLButtonElement;
+const setupTokenButton = document.getElementById("simplefin-token") as HTMLButtonElement;
+const setupTokenField = document.getElementById("simplefin-token-value") as HTMLTextAreaElement;
 
 let customerId = "";
 let pendingRequestId: string | null = null;
@@ -155,5 +157,18 @@ reconnectButton.addEventListener("click", async () => {
   if (selectedAccounts) extra.resumeSelectedAccounts = selectedAccounts.join(",");
   frame.src = widgetUrl(token, extra);
 });
+
+// A SimpleFIN setup token of the built-in simulator, to paste into the widget (demo-only endpoint).
+setupTokenButton.addEventListener("click", async () => {
+  const response = await fetch("/demo/api/simplefin-token", { method: "POST" });
+  if (!response.ok) {
+    setupTokenField.value = "";
+    setupTokenField.placeholder = "The SimpleFIN simulator is off (BANKGATE_SIMULATORS).";
+    return;
+  }
+  setupTokenField.value = ((await response.json()) as { setupToken: string }).setupToken;
+  setupTokenField.select();
+});
+setupTokenField.addEventListener("focus", () => setupTokenField.select());
 
 void start().catch((error: unknown) => say(error instanceof Error ? error.message : String(error)));
