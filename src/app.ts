@@ -75,6 +75,10 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
  * server's own address, reached over real HTTP by the sandbox institutions in front of them.
  */
 async function registerSimulators(app: FastifyInstance, deps: Deps, store: SimpleFinSimStore): Promise<void> {
+  // They speak their own protocols, not bankgate's API: out of the OpenAPI document.
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith("/sim/")) route.schema = { ...route.schema, hide: true };
+  });
   await app.register(simpleFinSimulator, {
     prefix: SIMULATOR_PATHS.simplefin,
     baseUrl: () => `${deps.selfAddress.origin()}${SIMULATOR_PATHS.simplefin}`,

@@ -30,6 +30,8 @@ describe("API documentation", () => {
         "/connect/api/v1/{customerId}/sessions/{requestId}/accounts",
         "/connect/api/v1/{customerId}/tokens/renew",
         "/demo/api/token",
+        "/demo/api/simplefin-token",
+        "/sandbox/v1/{customerId}/simplefin/setup-tokens",
         "/sandbox/v1/{customerId}/clock",
         "/sandbox/v1/{customerId}/clock/advance",
         "/sandbox/v1/{customerId}/clock/freeze",

@@ -30,13 +30,17 @@ export function registerSandboxSimpleFin(app: TypedApp, makeToken: (scenario?: s
         description: `A one-time SimpleFIN setup token whose claim URL is this server's own simulator (/sim/simplefin). ${SERVED_WHEN} Needs the simulators on (BANKGATE_SIMULATORS).`,
         security: sandboxSecurity,
         params: CustomerParams,
-        body: Type.Optional(SetupTokenBody),
+        body: SetupTokenBody,
         response: { 200: SetupTokenReply, 400: SandboxErrorBody, 401: SandboxErrorBody },
       },
       config: { auth: "secretKey" },
+      // The body is optional: an absent one is an empty one.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
     },
     async function makeSimpleFinSetupToken(request) {
-      const created = await makeToken(request.body?.scenario);
+      const created = await makeToken(request.body.scenario);
       if ("error" in created) throw new ApiError("INVALID_REQUEST", {}, `Invalid request: ${created.error}.`);
       return { setupToken: created.token, scenario: created.scenario };
     },
