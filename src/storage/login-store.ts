@@ -5,7 +5,10 @@ import type { Snapshot } from "../records/snapshot.js";
 import type { Database, LoginRow } from "./schema.js";
 
 /** What a new card is created with; the rest of its row starts empty. */
-export type NewLogin = Pick<Login, "id" | "customerId" | "lookupHash" | "institution" | "language" | "usernameEnc" | "loginType" | "createdAt">;
+export type NewLogin = Pick<
+  Login,
+  "id" | "customerId" | "lookupHash" | "institution" | "language" | "usernameEnc" | "loginType" | "createdAt"
+>;
 
 /** Saved cards and their immutable data snapshots. */
 export interface LoginStore {

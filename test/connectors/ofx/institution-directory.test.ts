@@ -93,7 +93,17 @@ describe("OFX institution directory", () => {
     expect(parseInstitutionDirectory(yaml)).toEqual(parseInstitutionDirectory(JSON.stringify({ institutions: [ENTRY] })));
     expect(errorOf("institutions: [unclosed")).toMatch(/not valid JSON or YAML/);
     expect(errorOf("- just\n- a list")).toMatch(/"institutions" array/);
-    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join("\n");
+    // A "billion laughs": each level ten aliases of the one before.
+    const levels = "abcdefghijklm".split("");
+    const bomb = levels
+      .map((name, i) =>
+        i === 0
+          ? `${name}: &${name} [x, x, x, x, x, x, x, x, x, x]`
+          : `${name}: &${name} [${Array(10)
+              .fill(`*${levels[i - 1]}`)
+              .join(", ")}]`,
+      )
+      .join("\n");
     expect(errorOf(bomb)).toMatch(/not valid JSON or YAML/);
   });
 
