@@ -67,12 +67,18 @@ export interface TestAppOptions {
    * bankgate reaches over real HTTP at its own address, can be reached.
    */
   listen?: boolean;
+  /** The development customer (default: fresh keys); a restarted app over the same store passes the first one's. */
+  customer?: TestCustomer;
 }
 
 /** A whole bankgate (real stores, real routes) on a temp SQLite file or the test PostgreSQL. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "bankgate-test-"));
-  const customer: TestCustomer = { customerId: newRandomId(), secretKey: `secret-${newRandomId()}`, apiKey: `key-${newRandomId()}` };
+  const customer: TestCustomer = options.customer ?? {
+    customerId: newRandomId(),
+    secretKey: `secret-${newRandomId()}`,
+    apiKey: `key-${newRandomId()}`,
+  };
   // A test that shares a database between apps (two processes) passes DATABASE_URL itself.
   const database = options.store === "postgres" && !options.env?.DATABASE_URL ? await createPostgresDatabase("app") : null;
   const databaseUrl = database?.url ?? "";
