@@ -175,9 +175,9 @@ export const errorCatalog = {
     note: "OFX status 15000 (must change USERPASS). On the wire it is Flinks' NEW_ACCOUNT, whose meaning (act in online banking first) it shares, so clients keyed on FlinksCode keep working.",
   },
   INSTITUTION_PROTOCOL_ERROR: {
-    httpStatus: 500,
+    httpStatus: 401,
     message: "The institution answered with something that is not a valid response of its protocol.",
-    note: "A truncated or malformed OFX document, an unknown OFX version or charset, a DTD or entity declaration, an answer larger than the limit. On the wire it is Flinks' AGGREGATION_ERROR (500); retrying rarely helps, so it is not RETRY_LATER.",
+    note: "A truncated or malformed OFX document, an unknown OFX version or charset, a DTD or entity declaration, an answer larger than the limit. On the wire its FlinksCode is AGGREGATION_ERROR, but with 401 like every other institution failure: the caller's request was fine and bankgate did not fail, so garbage from an institution never answers a 5xx. Retrying rarely helps, so it is not RETRY_LATER.",
   },
   INTERNAL_ERROR: {
     httpStatus: 500,

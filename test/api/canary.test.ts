@@ -7,11 +7,18 @@
  * MFA answers. The sandbox's real password "Everyday" and username "Greatday", saved with
  * Save: true, must not be in the database files in clear either (both are stored encrypted).
  *
+ * The connectors to real institutions carry more secrets: SimpleFIN setup tokens (the password,
+ * and the answer to a reconnect's 203), the access URLs they are claimed for, OFX passwords and
+ * MFA answers, and the ACCESSKEYs OFX banks issue. The sandbox institutions SimpleFINSandbox
+ * and OFXCreditUnion reach the built-in simulators over real HTTP (the app listens on
+ * 127.0.0.1), and the secrets bankgate was given or made are checked the same way, from the
+ * card vaults they are sealed in.
+ *
  * The app is the real one (createDeps + buildApp with its logger on); only the pino
  * destination is redirected into memory, so the real serializers of logger-options.ts run.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
@@ -20,6 +27,8 @@ import { buildApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config/config.js";
 import { createDeps, type Deps } from "../../src/deps.js";
 import { ManualClock } from "../../src/lib/clock.js";
+import { findSecret, readDataDir } from "../helpers/find-secret.js";
+import { scanStore } from "../helpers/store-scan.js";
 import { TEST_MASTER_KEYS } from "../helpers/test-app.js";
 
 const { logChunks, logSink } = vi.hoisted(() => {
@@ -56,47 +65,11 @@ const CANARY = {
   nestedAnswer: `canary-answer-nested-${run}`,
   frenchAnswer: `canary-réponse-${run}`,
   storedAnswer: `canary-answer-stored-${run}`,
+  simplefinMalformedToken: `canary-sf-token-${run}`,
+  simplefinUnknownClaim: `canary${run.replace(/-/g, "")}`,
+  ofxWrongPassword: `canary-ofx-pass-${run}`,
+  ofxWrongAnswer: `canary-ofx-answer-${run}`,
 } as const;
-
-interface Form {
-  label: string;
-  bytes: Buffer;
-  caseSensitive: boolean;
-}
-
-/** Encodings a careless store or log could use; each must be absent too. */
-function encodings(secret: string): Form[] {
-  const utf8 = Buffer.from(secret, "utf8");
-  const forms: Form[] = [
-    { label: "utf8", bytes: utf8, caseSensitive: false },
-    { label: "utf16le", bytes: Buffer.from(secret, "utf16le"), caseSensitive: false },
-    { label: "hex", bytes: Buffer.from(utf8.toString("hex")), caseSensitive: false },
-    { label: "url-encoded", bytes: Buffer.from(encodeURIComponent(secret)), caseSensitive: false },
-  ];
-  // base64 of the secret at each of the three alignments it can have inside a longer value:
-  // only the characters that depend on the secret's bytes alone are searched.
-  for (const shift of [0, 1, 2]) {
-    const encoded = Buffer.concat([Buffer.alloc(shift), utf8]).toString("base64");
-    const stable = encoded.slice(Math.ceil(shift / 3) * 4, Math.floor((shift + utf8.length) / 3) * 4);
-    if (stable.length < 8) continue;
-    forms.push({ label: `base64+${shift}`, bytes: Buffer.from(stable), caseSensitive: true });
-    forms.push({ label: `base64url+${shift}`, bytes: Buffer.from(stable.replace(/\+/g, "-").replace(/\//g, "_")), caseSensitive: true });
-  }
-  return forms;
-}
-
-/** Where, if anywhere, `secret` occurs in `haystack` (case-insensitively where the encoding allows). */
-function findSecret(haystack: Buffer, secret: string): string[] {
-  const exact = haystack.toString("latin1");
-  const folded = exact.toLowerCase();
-  const hits: string[] = [];
-  for (const form of encodings(secret)) {
-    const needle = form.bytes.toString("latin1");
-    const at = form.caseSensitive ? exact.indexOf(needle) : folded.indexOf(needle.toLowerCase());
-    if (at !== -1) hits.push(`${form.label} at ${at}: …${JSON.stringify(exact.slice(Math.max(0, at - 60), at + needle.length + 60))}…`);
-  }
-  return hits;
-}
 
 describe("S2: canary credentials and MFA answers leak nowhere", () => {
   let app: FastifyInstance;
@@ -111,6 +84,10 @@ describe("S2: canary credentials and MFA answers leak nowhere", () => {
   const tagMarker = `canary-tag-${run}`;
   let databaseWhileOpen: Buffer;
   let databaseAfterClose: Buffer;
+  /** Secrets made during the run: setup tokens, the access URLs and ACCESSKEYs the simulated institutions gave. */
+  const learned: Record<string, string> = {};
+  /** Where the scan of the tables found `learned` while the app ran: only ever inside ciphertexts. */
+  let learnedInStore: string[] = [];
 
   function path(operation: string): string {
     return `/v3/${customer.customerId}/BankingServices/${operation}`;
@@ -154,16 +131,6 @@ describe("S2: canary credentials and MFA answers leak nowhere", () => {
     return call("POST", "Authorize", { RequestId: requestId, SecurityResponses: responsesByPrompt }, headers);
   }
 
-  /** Reads every file of the data directory (bankgate.sqlite, -wal, -shm…) as one buffer. */
-  function readDataDir(): Buffer {
-    const parts: Buffer[] = [];
-    for (const name of readdirSync(dataDir)) {
-      const file = join(dataDir, name);
-      if (statSync(file).isFile()) parts.push(Buffer.from(`\n== ${name} ==\n`), readFileSync(file));
-    }
-    return Buffer.concat(parts);
-  }
-
   beforeAll(async () => {
     const capture = (stream: NodeJS.WriteStream) => {
       const original = stream.write.bind(stream);
@@ -190,6 +157,11 @@ describe("S2: canary credentials and MFA answers leak nowhere", () => {
     });
     deps = await createDeps(config, { clock: new ManualClock(), randomInt: () => 2 });
     app = await buildApp(deps);
+    // The sandbox institutions reach the built-in simulators at this server's own address.
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const address = app.server.address();
+    if (address === null || typeof address === "string") throw new Error("no TCP port");
+    deps.selfAddress.listening("127.0.0.1", address.port);
     deps.runner.start();
 
     // --- wrong passwords -------------------------------------------------------------
@@ -279,15 +251,94 @@ describe("S2: canary credentials and MFA answers leak nowhere", () => {
       (await call("POST", "Authorize", plain, { "content-type": "text/plain", "x-api-key": customer.apiKey })).statusCode,
     ).toBeGreaterThanOrEqual(400);
 
+    // --- SimpleFIN: setup tokens, bad ones, a reconnect with a new token ---------------
+    const simplefin = (username: string, password: string) =>
+      call("POST", "Authorize", {
+        Institution: "SimpleFINSandbox",
+        Username: username,
+        Password: password,
+        Save: true,
+        MostRecentCached: false,
+      });
+    // Tokens are made by the control plane and the simulator's /create (they show them, by design: not recorded as responses).
+    const madeByControlPlane = await app.inject({
+      method: "POST",
+      url: `/sandbox/v1/${customer.customerId}/simplefin/setup-tokens`,
+      headers: { "flinks-auth-key": customer.secretKey },
+      payload: {},
+    });
+    const controlPlaneToken: string = madeByControlPlane.json().setupToken;
+    const simplefinUser = `canary-${run}`;
+    const simulatorToken = async () =>
+      (await app.inject({ method: "POST", url: `/sim/simplefin/create?user=${simplefinUser}&scenario=ok` })).body;
+    const setupToken = await simulatorToken();
+    const reconnectToken = await simulatorToken();
+    Object.assign(learned, { controlPlaneToken, setupToken, reconnectToken });
+    expect((await simplefin("canary controlled", controlPlaneToken)).statusCode).toBe(200);
+    const simplefinCard = await simplefin("canary simplefin", setupToken);
+    expect(simplefinCard.statusCode).toBe(200);
+    expect((await call("POST", "GetAccountsDetail", { RequestId: simplefinCard.json().RequestId })).statusCode).toBe(200);
+    expect((await simplefin("canary reused", setupToken)).json().FlinksCode).toBe("SETUP_TOKEN_ALREADY_USED");
+    expect((await simplefin("canary malformed", CANARY.simplefinMalformedToken)).json().FlinksCode).toBe("SETUP_TOKEN_INVALID");
+    const unknownClaim = Buffer.from(`http://127.0.0.1:${address.port}/sim/simplefin/claim/${CANARY.simplefinUnknownClaim}`).toString(
+      "base64",
+    );
+    expect((await simplefin("canary unknown claim", unknownClaim)).json().FlinksCode).toBe("SETUP_TOKEN_ALREADY_USED");
+    // The simulator revokes the access: a live refresh's data fetch learns it, the next live refresh asks for a new token (203).
+    await app.inject({ method: "POST", url: `/sim/simplefin/_control/revoke?user=${simplefinUser}` });
+    const refused = await call("POST", "Authorize", { LoginId: simplefinCard.json().Login.Id, MostRecentCached: false });
+    expect(refused.statusCode).toBe(200);
+    expect((await call("POST", "GetAccountsDetail", { RequestId: refused.json().RequestId })).json().FlinksCode).toBe("RECONNECT_REQUIRED");
+    const reconnect = await call("POST", "Authorize", { LoginId: simplefinCard.json().Login.Id, MostRecentCached: false });
+    expect(reconnect.statusCode).toBe(203);
+    const tokenPrompt = reconnect.json().SecurityChallenges[0].Prompt as string;
+    expect(
+      (await answer(reconnect.json().RequestId, { [tokenPrompt]: [reconnectToken] }, { "x-api-key": customer.apiKey })).statusCode,
+    ).toBe(200);
+    expect((await call("POST", "GetAccountsDetail", { RequestId: reconnect.json().RequestId })).statusCode).toBe(200);
+
+    // --- OFX: a wrong password, a wrong MFA answer, then an ACCESSKEY --------------------
+    const ofx = async (username: string, password: string) => {
+      const headers = { "flinks-auth-key": await token() };
+      const body = { Institution: "OFXCreditUnion", Username: username, Password: password, Save: true, MostRecentCached: false };
+      return { response: await call("POST", "Authorize", body, headers), headers };
+    };
+    expect((await ofx("Greatday+canary", CANARY.ofxWrongPassword)).response.json().FlinksCode).toBe("INVALID_PASSWORD");
+    const ofxLogin = await ofx("Greatday+canary", "Everyday");
+    expect(ofxLogin.response.statusCode).toBe(203);
+    const cityPrompt = ofxLogin.response.json().SecurityChallenges[0].Prompt as string;
+    const ofxRequestId = ofxLogin.response.json().RequestId as string;
+    expect((await answer(ofxRequestId, { [cityPrompt]: [CANARY.ofxWrongAnswer] }, ofxLogin.headers)).json().FlinksCode).toBe(
+      "INVALID_SECURITY_RESPONSE",
+    );
+    expect((await answer(ofxRequestId, { [cityPrompt]: ["Montreal"] }, ofxLogin.headers)).statusCode).toBe(200);
+    expect((await call("POST", "GetAccountsDetail", { RequestId: ofxRequestId })).statusCode).toBe(200);
+    // A refresh signs on with the ACCESSKEY.
+    expect((await ofx("Greatday+canary", "Everyday")).response.statusCode).toBe(200);
+
+    // What the institutions gave, read back from the card vaults it is sealed in.
+    const vaults = (await scanStore(deps)).cells.filter((cell) => cell.table === "card_vault" && cell.opened);
+    for (const [index, cell] of vaults.entries()) {
+      const opened = JSON.parse(cell.opened ?? "{}") as { accessUrl?: string; accessKey?: string };
+      if (opened.accessUrl) {
+        const url = new URL(opened.accessUrl);
+        learned[`accessUrl${index}`] = opened.accessUrl;
+        learned[`accessUrlUsername${index}`] = decodeURIComponent(url.username);
+        learned[`accessUrlPassword${index}`] = decodeURIComponent(url.password);
+      }
+      if (opened.accessKey) learned[`accessKey${index}`] = opened.accessKey;
+    }
+    learnedInStore = (await scanStore(deps)).find(learned);
+
     // --- a username that tries to forge a log line; then a deleted card ---------------
     const forged = await login(`greatday_nomfa+\r\n{"level":60,"msg":"${forgedLogMarker}"}\n`, "Everyday");
     expect(forged.response.statusCode).toBe(200);
     expect((await call("DELETE", `DeleteCard/${forged.response.json().Login.Id}`)).statusCode).toBe(200);
 
-    databaseWhileOpen = readDataDir();
+    databaseWhileOpen = readDataDir(dataDir);
     await app.close();
     await deps.close();
-    databaseAfterClose = readDataDir();
+    databaseAfterClose = readDataDir(dataDir);
   });
 
   afterAll(() => {
@@ -355,6 +406,27 @@ describe("S2: canary credentials and MFA answers leak nowhere", () => {
       expect(findSecret(Buffer.from(consoleOutput.join("\n")), secret), secret).toEqual([]);
       expect(findSecret(databaseWhileOpen, secret), secret).toEqual([]);
       expect(findSecret(databaseAfterClose, secret), secret).toEqual([]);
+    }
+  });
+
+  it("the run made the secrets it checks: two access URLs and an ACCESSKEY, sealed in the store and nowhere in clear", () => {
+    expect(Object.keys(learned).filter((name) => name.startsWith("accessUrlPassword"))).toHaveLength(2);
+    expect(Object.keys(learned).filter((name) => name.startsWith("accessKey"))).toHaveLength(1);
+    for (const name of Object.keys(learned).filter((n) => n.startsWith("accessUrlPassword") || n.startsWith("accessKey"))) {
+      expect(learnedInStore.some((hit) => hit.startsWith(`card_vault.value_enc: ${name} inside a ciphertext`))).toBe(true);
+    }
+    expect(learnedInStore.filter((hit) => hit.includes(" in clear "))).toEqual([]);
+  });
+
+  it("setup tokens, access URLs and ACCESSKEYs are in no log, no API response and not in the raw database files", () => {
+    for (const [name, secret] of Object.entries(learned)) {
+      expect(findSecret(logs(), secret), name).toEqual([]);
+      expect(findSecret(Buffer.from(consoleOutput.join("\n")), secret), name).toEqual([]);
+      for (const response of responses) {
+        expect(findSecret(Buffer.from(`${JSON.stringify(response.headers)}\n${response.body}`), secret), name).toEqual([]);
+      }
+      expect(findSecret(databaseWhileOpen, secret), name).toEqual([]);
+      expect(findSecret(databaseAfterClose, secret), name).toEqual([]);
     }
   });
 

@@ -29,7 +29,9 @@ function accountProblems(account: BankAccount): string[] {
   const at = `account ${account.key}`;
   if (!account.key) problems.push(`${at}: empty key`);
   if (account.currency !== "CAD" && account.currency !== "USD") problems.push(`${at}: currency ${account.currency}`);
-  if (!account.title || !account.accountNumber) problems.push(`${at}: no title or account number`);
+  if (!account.title) problems.push(`${at}: no title`);
+  // An institution that tells no account number (SimpleFIN) leaves it empty rather than invent one.
+  if (typeof account.accountNumber !== "string") problems.push(`${at}: account number is not a string`);
   for (const value of [account.balance.available, account.balance.current, account.balance.limit]) {
     if (value !== null && !Number.isFinite(value)) problems.push(`${at}: balance ${value}`);
   }

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import dns from "node:dns";
 import net from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { boundedStep } from "../../src/connectors/bounded-call.js";
 import type { HttpClient } from "../../src/connectors/http/http-client.js";
 import type { Challenge, Credentials, FetchResult, Json, StepResult } from "../../src/connectors/types.js";
@@ -41,9 +41,14 @@ export function describeConnectorContract(kit: ConnectorKit, program: CompiledPr
 
     beforeAll(async () => {
       world = await kit.setUp();
-      durable = new DurableContextState();
       http = io.wrap(world.http);
       io.start();
+    });
+    // Every test starts with cards the institution has never seen: a bank that remembers a
+    // device (an OFX ACCESSKEY in the card's vault) rightly stops asking MFA, and a one-time
+    // credential (a SimpleFIN setup token) is spent by the card that claimed it.
+    beforeEach(() => {
+      durable = new DurableContextState();
     });
     afterAll(async () => {
       io.stop();
@@ -78,6 +83,13 @@ export function describeConnectorContract(kit: ConnectorKit, program: CompiledPr
       const { state, credentials } = await authorizedLogin();
       expect(jsonOnly(state)).toBe(true);
       const fetched = await world.connector.fetchData(roundTrip(state), freshContext(credentials));
+      expect(fetched.kind).toBe("data");
+      if (fetched.kind === "data") expect(aggregatedDataProblems(fetched.data)).toEqual([]);
+    });
+
+    it("fetches the data in another process, from the serialized state and the durable context alone", async () => {
+      const { state, credentials } = await authorizedLogin();
+      const fetched = await inChild<FetchResult>("fetchData", { state }, credentials);
       expect(fetched.kind).toBe("data");
       if (fetched.kind === "data") expect(aggregatedDataProblems(fetched.data)).toEqual([]);
     });

@@ -2,7 +2,9 @@ import { dirname } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { buildServer, removeBuild } from "../helpers/server-build.js";
 import { describeConnectorContract } from "./contract-suite.js";
+import { ofxContractKit } from "./ofx/ofx-contract-kit.js";
 import { sandboxKits } from "./sandbox-kits.js";
+import { simpleFinContractKit } from "./simplefin/simplefin-contract-kit.js";
 
 /** Every connector bankgate ships passes the same contract (docs/architecture.md, "Adding a connector"). */
 let main = "";
@@ -13,4 +15,4 @@ beforeAll(async () => {
 afterAll(() => removeBuild(main));
 
 const program = { distRoot: () => dirname(main) };
-for (const kit of sandboxKits) describeConnectorContract(kit, program);
+for (const kit of [...sandboxKits, simpleFinContractKit, ofxContractKit(211), ofxContractKit(102)]) describeConnectorContract(kit, program);

@@ -62,12 +62,23 @@ export interface TestAppOptions {
   connectors?: ConnectorRegistry;
   /** false: no background job runner (the test drives deps.runner itself). */
   runJobs?: boolean;
+  /**
+   * true: the app also listens on 127.0.0.1:0, so the built-in simulators (/sim/…), which
+   * bankgate reaches over real HTTP at its own address, can be reached.
+   */
+  listen?: boolean;
+  /** The development customer (default: fresh keys); a restarted app over the same store passes the first one's. */
+  customer?: TestCustomer;
 }
 
 /** A whole bankgate (real stores, real routes) on a temp SQLite file or the test PostgreSQL. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "bankgate-test-"));
-  const customer: TestCustomer = { customerId: newRandomId(), secretKey: `secret-${newRandomId()}`, apiKey: `key-${newRandomId()}` };
+  const customer: TestCustomer = options.customer ?? {
+    customerId: newRandomId(),
+    secretKey: `secret-${newRandomId()}`,
+    apiKey: `key-${newRandomId()}`,
+  };
   // A test that shares a database between apps (two processes) passes DATABASE_URL itself.
   const database = options.store === "postgres" && !options.env?.DATABASE_URL ? await createPostgresDatabase("app") : null;
   const databaseUrl = database?.url ?? "";
@@ -87,6 +98,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const clock = options.clock ?? new ManualClock();
   const deps = await createDeps(config, { clock, randomInt: options.randomInt, connectors: options.connectors, env: options.env ?? {} });
   const app = await buildApp(deps, { logger: false });
+  if (options.listen) {
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const address = app.server.address();
+    if (address === null || typeof address === "string") throw new Error("the test app did not get a TCP port");
+    deps.selfAddress.listening("127.0.0.1", address.port);
+  }
   if (options.runJobs !== false) deps.runner.start();
 
   const path = (operation: string, customerId = customer.customerId) => `/v3/${customerId}/BankingServices/${operation}`;

@@ -34,7 +34,7 @@ export async function fetchAccountData(institution: OfxInstitution, state: OfxLo
     if (fetched.kind === "failed") return fetched;
     if (fetched.account) accounts.push(fetched.account);
   }
-  return { kind: "data", data: aggregated(institution, state, accounts) };
+  return { kind: "data", data: aggregated(institution, accounts) };
 }
 
 async function fetchAccount(
@@ -93,14 +93,16 @@ async function fetchClosings(
 }
 
 /**
- * OFX carries no holder record: the holder is a documented placeholder named after the login
- * (the one identity the bank confirmed), in the directory's country, with no address or contact.
+ * OFX carries no holder record: the holder is a placeholder in the directory's country, with no
+ * name, address or contact. Not the login's user id: that is half of a credential, which
+ * bankgate keeps only encrypted, and a caller reading Holder.Name would take it for a person's
+ * name. An empty name tells a caller that checks for one that there is none.
  */
-function aggregated(institution: OfxInstitution, state: OfxLoginState, accounts: BankAccount[]): AggregatedData {
+function aggregated(institution: OfxInstitution, accounts: BankAccount[]): AggregatedData {
   return {
     loginType: "Personal",
     holder: {
-      name: state.userId,
+      name: "",
       address: { civicAddress: "", city: "", province: "", postalCode: "", poBox: null, country: institution.country },
       email: "",
       phoneNumber: "",

@@ -57,7 +57,9 @@ describe.each([
     expect(data.accounts.map((a) => a.transactions)).toEqual(held.accounts.map((a) => a.transactions));
     expect(data.accounts.map((a) => a.balance.current)).toEqual(held.accounts.map((a) => a.balance.current));
     expect(card.balance.limit).toBeGreaterThan(0);
-    expect(data.holder).toMatchObject({ name: "greatday_nomfa", address: { country: "US" } });
+    // No holder record in OFX: a placeholder, never the user id (a credential, kept only encrypted).
+    expect(data.holder).toMatchObject({ name: "", address: { country: "US" } });
+    expect(JSON.stringify(data)).not.toContain("greatday_nomfa");
   });
 
   it("the same card fetched again gives the same keys, and a download never duplicates a FITID", async () => {
