@@ -120,12 +120,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const httpFor = (institution: string): HttpClient =>
     catalog.reachesSelf(institution) ? new GuardedHttpClient({ ...addressPolicy, trustedOrigins: [selfAddress.origin()] }) : http;
   const drawInt = overrides.randomInt ?? ((max: number) => randomInt(max));
-  const connectorContext = (customerId: string, institution: string, cardLookupHash: string): ConnectorContext => ({
+  const connectorContext = (customerId: string, institution: string, cardLookupHash: string, attended: boolean): ConnectorContext => ({
     clock,
     randomInt: drawInt,
     memory: memories.of(customerId, institution),
     http: httpFor(institution),
     vault: cardVaults.of(customerId, cardLookupHash),
+    attended,
   });
   const faults = createFaultPoints(config.testing.faultPoint);
   const jobs = new JobQueue(storage, vault, clock, {

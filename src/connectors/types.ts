@@ -75,6 +75,11 @@ export interface ConnectorContext {
   http: HttpClient;
   /** Secrets the institution gave this card, kept encrypted across sessions and deleted with the card. */
   vault: CardVault;
+  /**
+   * A person is there to answer a challenge (a live session), or not (the nightly refresh): a
+   * connector may check more eagerly when someone can fix what it finds.
+   */
+  attended: boolean;
 }
 
 /**

@@ -24,7 +24,7 @@ export interface AggregationDeps {
   indexKey: Buffer;
   idleTtlSeconds: number;
   connectorTimeoutSeconds: number;
-  connectorContext(customerId: string, institution: string, cardLookupHash: string): ConnectorContext;
+  connectorContext(customerId: string, institution: string, cardLookupHash: string, attended: boolean): ConnectorContext;
   faults: FaultPoints;
   webhooks: WebhookPublisher;
   nightlyOutcomes: NightlyOutcomes;
@@ -58,7 +58,7 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
   if (!card) return; // deleted meanwhile: nothing to fetch for
   let fetched: FetchResult;
   try {
-    const ctx = deps.connectorContext(session.customerId, session.institution, card.lookupHash);
+    const ctx = deps.connectorContext(session.customerId, session.institution, card.lookupHash, session.mode !== "nightly");
     fetched = await withTimeout(connector.fetchData(deps.secrets.openConnectorState(session), ctx), deps.connectorTimeoutSeconds);
   } catch (error) {
     // The last attempt tells the card: cached calls then answer AGGREGATION_ERROR.

@@ -23,6 +23,8 @@ export const RETRYABLE_REFRESH_ERRORS: ReadonlySet<string> = new Set([
   "CONNECTION_NEEDS_ATTENTION",
   "PAYMENT_REQUIRED",
   "DAILY_REQUEST_LIMIT",
+  // OFX: an answer that was not valid OFX is the bank's trouble (its wire code is AGGREGATION_ERROR, eligible too).
+  "INSTITUTION_PROTOCOL_ERROR",
 ]);
 
 /**

@@ -37,7 +37,7 @@ export interface FlowDeps {
   attempts: AttemptLimiter;
   /** Keys the credentials subject of the brute-force limiter (never a clear username). */
   indexKey: Buffer;
-  connectorContext(customerId: string, institution: string, cardLookupHash: string): ConnectorContext;
+  connectorContext(customerId: string, institution: string, cardLookupHash: string, attended: boolean): ConnectorContext;
   /** Test-only kill points; inert unless BANKGATE_FAULT_POINT is set. */
   faults: FaultPoints;
   /** Where accepted answers to QuestionAndAnswer prompts are kept, if the customer wants them. */

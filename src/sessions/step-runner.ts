@@ -26,7 +26,8 @@ export class StepRunner {
     const connector = connectorOf(this.deps.connectors, session.institution);
     const credentials = await this.#credentialsOf(session);
     const cardLookupHash = secrets.lookupHash(session.customerId, session.institution, credentials.username, session.language);
-    const ctx = this.deps.connectorContext(session.customerId, session.institution, cardLookupHash);
+    // The nightly run has nobody to answer a challenge; every other login has its person.
+    const ctx = this.deps.connectorContext(session.customerId, session.institution, cardLookupHash, session.mode !== "nightly");
     const reserved = await attempts.reserve(
       step.step === "answer" && session.loginId
         ? cardAttemptSubject(session.loginId)

@@ -145,6 +145,8 @@ describe.each([
     expect(
       summary.json().Accounts.map((a: WireAccount) => ({ Id: a.Id, Title: a.Title, Balance: a.Balance, Category: a.Category })),
     ).toEqual(accounts.map((a) => ({ Id: a.Id, Title: a.Title, Balance: a.Balance, Category: a.Category })));
+    // SimpleFIN shares no account numbers: nothing can be sent an EFT or e-Transfer by them.
+    expect(summary.json().Accounts.map((a: { EftEligibleRatio: number }) => a.EftEligibleRatio)).toEqual(accounts.map(() => 0));
   });
 
   it("/GetStatements: one PDF per account, made by bankgate (it says so on every page) from the month's transactions", async ({

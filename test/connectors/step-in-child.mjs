@@ -21,6 +21,7 @@ const { memory: memoryJson, vaults } = input;
 const ctx = {
   clock,
   randomInt: () => 0,
+  attended: true,
   http,
   memory: {
     read: async (key) => memoryJson[key] ?? null,

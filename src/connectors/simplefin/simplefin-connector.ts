@@ -81,12 +81,14 @@ export function createSimpleFinConnector(options: SimpleFinConnectorOptions = {}
   }
 
   /**
-   * A login of a card that has its access already. Only a card whose last fetch was refused
-   * goes to the server: one cheap balances-only request says whether the access works again
-   * (re-enabled, or the refusal passed); if not, the person is asked for a new setup token.
+   * A login of a card that has its access already. A login with its person there (a live
+   * refresh the app started), or of a card whose last fetch was refused, goes to the server:
+   * one cheap balances-only request says whether the access works (still, or again); if not,
+   * the person is asked for a new setup token — in this very refresh, not the next one. The
+   * nightly refresh of a healthy card sends nothing: its fetch finds out.
    */
   async function resumeCard(access: CardAccess, language: "en" | "fr", ctx: ConnectorContext): Promise<StepResult> {
-    if (!access.revoked) return authorized();
+    if (!access.revoked && !ctx.attended) return authorized();
     const client = new AccessClient(access, ctx, limits);
     if (client.requestsLeft() > 0) {
       const probe = await client.accounts({ version2: access.protocol === "2", balancesOnly: true });

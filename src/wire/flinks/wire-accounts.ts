@@ -54,8 +54,9 @@ export function wireDetailAccount(account: SnapshotAccount, holder: Holder, logi
 }
 
 export function wireSummaryAccount(account: SnapshotAccount, holder: Holder, loginType: string, withBalance: boolean) {
-  // Operations accounts carry the numbers an EFT or e-Transfer needs; credit products do not.
-  const eftEligible = account.category === "Operations" ? 1 : 0;
+  // Operations accounts carry the numbers an EFT or e-Transfer needs; credit products do not,
+  // nor does an account whose institution gave no number (SimpleFIN shares none).
+  const eftEligible = account.category === "Operations" && account.accountNumber !== "" ? 1 : 0;
   return {
     EftEligibleRatio: eftEligible,
     ETransferEligibleRatio: eftEligible,

@@ -84,6 +84,7 @@ function context(): ConnectorContext {
     memory: { read: async () => null, write: async () => {} },
     http: new GuardedHttpClient({ allowHttp: true, allowPrivateAddresses: false, trustedOrigins: [origin] }),
     vault: new MemoryCardVault(),
+    attended: true,
   };
 }
 

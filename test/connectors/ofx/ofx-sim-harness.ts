@@ -69,6 +69,7 @@ export async function startOfxSimHarness(options: { slowSeconds?: number; start?
       memory: { read: async () => null, write: async () => {} },
       http: new GuardedHttpClient({ allowHttp: true, allowPrivateAddresses: false, trustedOrigins: [origin] }),
       vault,
+      attended: true,
     }),
     close: () => app.close(),
   };

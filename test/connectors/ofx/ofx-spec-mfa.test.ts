@@ -115,6 +115,7 @@ function context(vault: MemoryCardVault): ConnectorContext {
     memory: { read: async () => null, write: async () => {} },
     http: new GuardedHttpClient({ allowHttp: true, allowPrivateAddresses: false, trustedOrigins: [origin] }),
     vault,
+    attended: true,
   };
 }
 

@@ -120,6 +120,25 @@ describe("a SimpleFIN card", () => {
     expect(claims()).toBe(claimed);
   });
 
+  it("asks for a new setup token in the very refresh its person started, when nobody had noticed the revocation yet", async () => {
+    const credentials = await kit.credentials("ok", "sara");
+    const vault = new MemoryVault();
+    const login = await connector.start(credentials, kit.context(vault));
+    expect(accountsOf(await connector.fetchData(stateOf(login), kit.context(vault))).length).toBeGreaterThan(0);
+    await kit.control("revoke", { user: "sara" });
+
+    // Attended: one balances-only probe finds the refusal at the login, not the fetch after it.
+    const from = kit.requests.length;
+    const live = await connector.start(credentials, kit.context(vault, undefined, true));
+    expect(kit.requests.slice(from).map((r) => r.query.get("balances-only"))).toEqual(["1"]);
+    expect(live.kind).toBe("challenged");
+    // A healthy card's attended refresh costs that one probe and goes on.
+    const healthy = await kit.credentials("ok", "tara");
+    const healthyVault = new MemoryVault();
+    await connector.start(healthy, kit.context(healthyVault));
+    expect((await connector.start(healthy, kit.context(healthyVault, undefined, true))).kind).toBe("authorized");
+  });
+
   it("lets a card whose refusal passed back in without a new token", async () => {
     const credentials = await kit.credentials("ok", "paula");
     const vault = new MemoryVault();

@@ -67,8 +67,8 @@ export interface SimpleFinKit {
   setupToken(scenario: string, user?: string): Promise<string>;
   /** Login credentials: a label and a fresh setup token for the scenario. */
   credentials(scenario: string, user?: string): Promise<Credentials>;
-  /** A connector context; pass a vault to continue a card (a retry, a refresh, another process). */
-  context(vault?: CardVault, policy?: AddressPolicy): ConnectorContext;
+  /** A connector context; pass a vault to continue a card (a retry, a refresh, another process); `attended`: a person is there (default: no, as the nightly refresh). */
+  context(vault?: CardVault, policy?: AddressPolicy, attended?: boolean): ConnectorContext;
   /** Every request the simulator received, in order. */
   requests: SimRequest[];
   /** `POST /_control/{action}?…` on the simulator (revoke, scenario). */
@@ -107,12 +107,13 @@ export async function startSimpleFinKit(start = new Date("2026-01-15T15:00:00.00
       password: await setupToken(scenario, user),
       language: "en",
     }),
-    context: (vault: CardVault = new MemoryVault(), policy = simPolicy) => ({
+    context: (vault: CardVault = new MemoryVault(), policy = simPolicy, attended = false) => ({
       clock,
       randomInt: (max) => Math.floor(max / 2),
       memory: new MemoryInstitutionMemory(),
       http: new GuardedHttpClient(policy),
       vault,
+      attended,
     }),
     requests,
     control: async (action, query) => {
