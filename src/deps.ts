@@ -20,6 +20,7 @@ import { createNightlyRefreshHandler } from "./jobs/nightly-refresh-job.js";
 import { createWebhookDeliveryHandler } from "./jobs/webhook-delivery-job.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { createFaultPoints } from "./lib/fault-points.js";
+import { osProcessProbe, type ProcessProbe } from "./lib/process-probe.js";
 import { VirtualClock } from "./lib/virtual-clock.js";
 import { CardSecrets } from "./logins/card-secrets.js";
 import { CardVaults } from "./logins/card-vaults.js";
@@ -28,6 +29,7 @@ import { SandboxControls } from "./logins/sandbox-controls.js";
 import { StoredMfaAnswers } from "./logins/stored-mfa-answers.js";
 import { JobQueue } from "./queue/job-queue.js";
 import { JobRunner } from "./queue/job-runner.js";
+import { LeaseHolderRegistry } from "./queue/lease-holder-registry.js";
 import { CardRefreshService } from "./refresh/card-refresh-service.js";
 import { NightlyCron } from "./refresh/nightly-cron.js";
 import { NightlyOutcomes } from "./refresh/record-refresh-outcome.js";
@@ -63,6 +65,8 @@ export interface Deps {
   webhooks: WebhookPublisher;
   /** The nightly refresh cron: started next to the runner when BANKGATE_NIGHTLY_REFRESH is on. */
   nightly: NightlyCron;
+  /** This process as the holder of its leases and claims; `abandon()` when the shutdown grace runs out. */
+  leaseHolders: LeaseHolderRegistry;
   /** The development customer, if any (its keys are printed only when this start generated them). */
   developmentCustomer: DevelopmentCustomer | null;
   warnings: string[];
@@ -79,6 +83,8 @@ export interface DepsOverrides {
   env?: Record<string, string | undefined>;
   /** Where the job runner reports failures (the app's logger once it exists). */
   log?: Pick<FastifyBaseLogger, "warn" | "error">;
+  /** How this process learns whether another one on its host still runs (default: the OS). */
+  processProbe?: ProcessProbe;
 }
 
 const silentLog = { warn: () => {}, error: () => {} };
@@ -97,6 +103,15 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const masterKeys = loadMasterKeys({ ...config.store, masterKeys: config.keys.masterKeys, generate: profile.generateKeys });
   const vault = new Vault(masterKeys.keys);
   const indexKey = await loadIndexKey(storage, vault);
+  // Registered (and dead predecessors' leases released) before anything takes a lease.
+  const leaseHolders = new LeaseHolderRegistry({
+    storage,
+    clock: baseClock,
+    probe: overrides.processProbe ?? osProcessProbe,
+    lapseSeconds: config.jobs.leaseHolderLapseSeconds,
+    log,
+  });
+  await leaseHolders.start();
   const connectors =
     overrides.connectors ??
     createSandboxRegistry({
@@ -126,6 +141,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     retryBaseSeconds: config.jobs.retryBaseSeconds,
     defaultMaxAttempts: config.jobs.maxAttempts,
     fixedRetrySeconds: { "webhook-delivery": config.webhooks.retrySeconds },
+    holderId: leaseHolders.id,
   });
   const webhooks = new WebhookPublisher({ storage, vault, jobs, clock, maxAttempts: config.webhooks.maxAttempts });
   const nightlyOutcomes = new NightlyOutcomes({ webhooks, secrets });
@@ -162,6 +178,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       mfaAttemptsPerRequest: config.sessions.mfaAttemptsPerRequest,
       connectorTimeoutSeconds: config.connectors.timeoutSeconds,
       jobClaimSeconds: config.jobs.claimSeconds,
+      leaseHolderId: leaseHolders.id,
     },
   };
   const authorize = new AuthorizeService(flow);
@@ -247,11 +264,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     runner,
     webhooks,
     nightly,
+    leaseHolders,
     developmentCustomer,
     warnings,
     async close() {
       await nightly.stop();
       await runner.stop();
+      await leaseHolders.stop();
       await storage.close();
     },
   };

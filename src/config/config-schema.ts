@@ -170,6 +170,13 @@ export const ConfigSchema = Type.Object({
     ),
     retryBaseSeconds: integer("BANKGATE_JOB_RETRY_BASE_SECONDS", 5, "First retry delay of a failed job; doubles each attempt.", 0),
     maxAttempts: integer("BANKGATE_JOB_MAX_ATTEMPTS", 5, "Attempts before a job fails for good.", 1),
+    leaseHolderLapseSeconds: integer(
+      "BANKGATE_LEASE_HOLDER_LAPSE_SECONDS",
+      30,
+      "A process whose heartbeat is this old is presumed dead and its session leases and job claims are released (a dead process on the same host is known at once); processes beat every sixth of it.",
+      1,
+      3_600,
+    ),
   }),
   sandbox: Type.Object({
     pendingSeconds: integer(

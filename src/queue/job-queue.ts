@@ -16,6 +16,8 @@ export interface JobQueueOptions {
   defaultMaxAttempts: number;
   /** Kinds retried at a fixed interval instead (webhook deliveries: Flinks retries every 30 min). */
   fixedRetrySeconds?: Readonly<Partial<Record<string, number>>>;
+  /** This process's lease-holder id, written on its claims: a dead holder's claims are released at once. */
+  holderId?: string;
 }
 
 /**
@@ -60,6 +62,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
       max_attempts: options.maxAttempts ?? this.options.defaultMaxAttempts,
       run_at: options.runAt?.getTime() ?? now,
       locked_until: null,
+      locked_by: null,
       last_error: null,
       created_at: now,
       updated_at: now,
@@ -76,7 +79,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     // Read a few more candidates than wanted: other workers race for the same first rows.
     for (const row of await this.storage.jobs.findClaimable(now.getTime(), kinds, limit * 4)) {
       if (claimed.length === limit) break;
-      if (await this.storage.jobs.claim(row.id, row.attempts, lockedUntil, now.getTime())) {
+      if (await this.storage.jobs.claim(row.id, row.attempts, lockedUntil, now.getTime(), this.options.holderId ?? null)) {
         claimed.push(this.#toJob({ ...row, state: "running", attempts: row.attempts + 1 }));
       }
     }

@@ -8,6 +8,7 @@ import * as nightlyRefresh from "./migrations/006-nightly-refresh.js";
 import * as webhooks from "./migrations/007-webhooks.js";
 import * as institutionMemory from "./migrations/008-institution-memory.js";
 import * as cardVault from "./migrations/009-card-vault.js";
+import * as leaseHolders from "./migrations/010-lease-holders.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled into the program: no file-system scanning at start. */
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   "007-webhooks": webhooks,
   "008-institution-memory": institutionMemory,
   "009-card-vault": cardVault,
+  "010-lease-holders": leaseHolders,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -25,6 +25,12 @@ export interface SessionStore {
    * that lands after it writes an expiry at least as late.
    */
   touch(requestId: string, lastActivityAt: Date, expiresAt: Date): Promise<void>;
+  /**
+   * Ends the leases these (dead) processes hold: `leaseUntil` becomes null, without a version
+   * bump, so the next caller recovers each session as from a lapsed lease (an answer back to
+   * its challenge, a login to RETRY_LATER). Returns how many sessions were released.
+   */
+  releaseLeasesOf(holderIds: readonly string[]): Promise<number>;
 }
 
 /** SessionStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -106,6 +112,17 @@ export class KyselySessionStore implements SessionStore {
       .where("expires_at", "<", expiresAt.getTime())
       .execute();
   }
+
+  async releaseLeasesOf(holderIds: readonly string[]): Promise<number> {
+    if (holderIds.length === 0) return 0;
+    const result = await this.db
+      .updateTable("sessions")
+      .set({ lease_until: null })
+      .where("lease_holder", "in", holderIds)
+      .where("lease_until", "is not", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
 }
 
 function toRow(s: Session): SessionRow {
@@ -129,6 +146,7 @@ function toRow(s: Session): SessionRow {
     authorize_token_hash: s.authorizeTokenHash,
     version: s.version,
     lease_until: s.leaseUntil?.getTime() ?? null,
+    lease_holder: s.leaseHolder,
     created_at: s.createdAt.getTime(),
     last_activity_at: s.lastActivityAt.getTime(),
     expires_at: s.expiresAt.getTime(),
@@ -157,6 +175,7 @@ function fromRow(r: Selectable<SessionRow>): Session {
     authorizeTokenHash: r.authorize_token_hash,
     version: r.version,
     leaseUntil: r.lease_until === null ? null : new Date(r.lease_until),
+    leaseHolder: r.lease_holder,
     createdAt: new Date(r.created_at),
     lastActivityAt: new Date(r.last_activity_at),
     expiresAt: new Date(r.expires_at),

@@ -5,6 +5,7 @@ import { type CardVaultStore, KyselyCardVaultStore } from "./card-vault-store.js
 import { type CustomerStore, KyselyCustomerStore } from "./customer-store.js";
 import { type InstitutionMemoryStore, KyselyInstitutionMemoryStore } from "./institution-memory-store.js";
 import { type JobStore, KyselyJobStore } from "./job-store.js";
+import { KyselyLeaseHolderStore, type LeaseHolderStore } from "./lease-holder-store.js";
 import { KyselyLoginStore, type LoginStore } from "./login-store.js";
 import type { Database } from "./schema.js";
 import { KyselyServerSettingStore, type ServerSettingStore } from "./server-setting-store.js";
@@ -29,6 +30,7 @@ export interface Storage {
   readonly cardVault: CardVaultStore;
   readonly webhooks: WebhookStore;
   readonly usage: UsageStore;
+  readonly leaseHolders: LeaseHolderStore;
   /** Runs `work` in one transaction: all of its writes commit together or none do. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export class KyselyStorage implements Storage {
   readonly cardVault: CardVaultStore;
   readonly webhooks: WebhookStore;
   readonly usage: UsageStore;
+  readonly leaseHolders: LeaseHolderStore;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -64,6 +67,7 @@ export class KyselyStorage implements Storage {
     this.cardVault = new KyselyCardVaultStore(db);
     this.webhooks = new KyselyWebhookStore(db);
     this.usage = new KyselyUsageStore(db);
+    this.leaseHolders = new KyselyLeaseHolderStore(db);
   }
 
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T> {
