@@ -70,6 +70,9 @@ export interface Deps {
   /** The development customer, if any (its keys are printed only when this start generated them). */
   developmentCustomer: DevelopmentCustomer | null;
   warnings: string[];
+  /** Stops taking background work (cron, job runner) and waits for the jobs in flight. */
+  stopBackground(): Promise<void>;
+  /** stopBackground, then closes the store: nothing may use the deps after it. */
   close(): Promise<void>;
 }
 
@@ -244,6 +247,10 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
 
   const nightly = new NightlyCron({ storage, jobs, clock, runAt: config.nightly.at, log });
 
+  const stopBackground = async () => {
+    await nightly.stop();
+    await runner.stop();
+  };
   const warnings = [
     ...(masterKeys.isDevelopmentKey
       ? ["DEVELOPMENT MASTER KEY in the data directory: set BANKGATE_MASTER_KEYS for real credentials."]
@@ -267,9 +274,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     leaseHolders,
     developmentCustomer,
     warnings,
+    stopBackground,
     async close() {
-      await nightly.stop();
-      await runner.stop();
+      await stopBackground();
       await leaseHolders.stop();
       await storage.close();
     },

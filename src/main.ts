@@ -3,6 +3,8 @@ import { loggerOptions } from "./api/plumbing/logger-options.js";
 import { buildApp } from "./app.js";
 import { loadConfig } from "./config/config.js";
 import { createDeps } from "./deps.js";
+import { systemClock } from "./lib/clock.js";
+import { shutDownWithin } from "./lib/graceful-shutdown.js";
 import { startBanner } from "./start-banner.js";
 
 /** Entry: loadConfig → createDeps → buildApp → listen (docs/architecture.md). */
@@ -19,10 +21,19 @@ async function main(): Promise<void> {
   else log.info("worker started: running jobs, serving no HTTP");
 
   const shutdown = async (signal: string) => {
-    log.info({ signal }, "shutting down");
-    await app?.close();
-    await deps.close();
-    process.exit(0);
+    log.info({ signal, graceSeconds: config.server.shutdownGraceSeconds }, "shutting down");
+    const outcome = await shutDownWithin({
+      graceSeconds: config.server.shutdownGraceSeconds,
+      clock: systemClock,
+      // HTTP and background work stop together; the store closes once both are done.
+      drain: async () => {
+        await Promise.all([app?.close(), deps.stopBackground()]);
+        await deps.close();
+      },
+      abandon: () => deps.leaseHolders.abandon(),
+      log,
+    });
+    process.exit(outcome === "failed" ? 1 : 0);
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

@@ -31,6 +31,13 @@ export const ConfigSchema = Type.Object({
       "all",
       "`all`: API and job runner (the embedded mode); `api`: HTTP only; `worker`: jobs only (scale-out on PostgreSQL).",
     ),
+    shutdownGraceSeconds: integer(
+      "BANKGATE_SHUTDOWN_GRACE_SECONDS",
+      10,
+      "On SIGTERM or SIGINT, requests and jobs in flight get this long to finish; then bank calls still running are abandoned as a crash would leave them (their sessions recover at once) and the process exits 0.",
+      0,
+      3_600,
+    ),
     bodyLimitBytes: integer("BANKGATE_BODY_LIMIT_BYTES", 1024 * 1024, "Larger request bodies get `413 PAYLOAD_TOO_LARGE`.", 1024),
     logLevel: textOr("LOG_LEVEL", "info", "pino log level (`silent` … `trace`)."),
     widgetDir: textOr(
