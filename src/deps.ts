@@ -17,6 +17,9 @@ import { type DevelopmentCustomer, ensureDevelopmentCustomer } from "./customers
 import { UsageReport } from "./customers/usage-report.js";
 import { createAggregationHandler } from "./jobs/aggregation-job.js";
 import { createNightlyRefreshHandler } from "./jobs/nightly-refresh-job.js";
+import { RetentionPurge } from "./jobs/retention-purge.js";
+import { createRetentionPurgeHandler } from "./jobs/retention-purge-job.js";
+import { RetentionSchedule } from "./jobs/retention-schedule.js";
 import { createWebhookDeliveryHandler } from "./jobs/webhook-delivery-job.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { createFaultPoints } from "./lib/fault-points.js";
@@ -65,6 +68,10 @@ export interface Deps {
   webhooks: WebhookPublisher;
   /** The nightly refresh cron: started next to the runner when BANKGATE_NIGHTLY_REFRESH is on. */
   nightly: NightlyCron;
+  /** Deletes what retention no longer keeps (the "retention-purge" job runs it). */
+  retentionPurge: RetentionPurge;
+  /** Enqueues the purge every BANKGATE_RETENTION_INTERVAL_SECONDS: started next to the runner. */
+  retention: RetentionSchedule;
   /** This process as the holder of its leases and claims; `abandon()` when the shutdown grace runs out. */
   leaseHolders: LeaseHolderRegistry;
   /** The development customer, if any (its keys are printed only when this start generated them). */
@@ -84,13 +91,13 @@ export interface DepsOverrides {
   http?: HttpClient;
   /** The environment the development profile reads NODE_ENV from (default: process.env). */
   env?: Record<string, string | undefined>;
-  /** Where the job runner reports failures (the app's logger once it exists). */
-  log?: Pick<FastifyBaseLogger, "warn" | "error">;
+  /** Where the job runner reports failures and the retention purge what it did (the app's logger once it exists). */
+  log?: Pick<FastifyBaseLogger, "info" | "warn" | "error">;
   /** How this process learns whether another one on its host still runs (default: the OS). */
   processProbe?: ProcessProbe;
 }
 
-const silentLog = { warn: () => {}, error: () => {} };
+const silentLog = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** The composition root: the only place that picks adapters. */
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -215,6 +222,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     demoCustomerId: profile.demo ? (developmentCustomer?.keys.customerId ?? null) : null,
   };
 
+  const retentionPurge = new RetentionPurge({ storage, clock, settings: config.retention });
   const runner = new JobRunner(
     jobs,
     {
@@ -240,14 +248,17 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         faults,
       }),
       "nightly-refresh": createNightlyRefreshHandler({ storage, authorize, storedAnswers, outcomes: nightlyOutcomes, clock }),
+      "retention-purge": createRetentionPurgeHandler(retentionPurge, log),
     },
     { concurrency: config.jobs.concurrency, pollIntervalMs: config.jobs.pollIntervalMs },
     log,
   );
 
   const nightly = new NightlyCron({ storage, jobs, clock, runAt: config.nightly.at, log });
+  const retention = new RetentionSchedule({ jobs, clock, intervalSeconds: config.retention.intervalSeconds, log });
 
   const stopBackground = async () => {
+    await retention.stop();
     await nightly.stop();
     await runner.stop();
   };
@@ -272,6 +283,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     webhooks,
     nightly,
     leaseHolders,
+    retentionPurge,
+    retention,
     developmentCustomer,
     warnings,
     stopBackground,

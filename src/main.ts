@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   // Roles (docs/architecture.md): "all" is the embedded mode; "api" and "worker" share one PostgreSQL.
   if (config.server.role !== "api") deps.runner.start();
   if (config.server.role !== "api" && config.nightly.enabled) deps.nightly.start();
+  if (config.server.role !== "api") deps.retention.start();
   const app = config.server.role === "worker" ? null : await buildApp(deps);
 
   if (app) process.stderr.write(startBanner(await app.listen({ port: config.server.port, host: config.server.host }), deps));

@@ -294,6 +294,58 @@ export const ConfigSchema = Type.Object({
       },
     ),
   }),
+  retention: Type.Object({
+    intervalSeconds: integer(
+      "BANKGATE_RETENTION_INTERVAL_SECONDS",
+      300,
+      "How often the retention purge runs (one run at a time across processes; any process with a job runner takes it).",
+      1,
+      86_400,
+    ),
+    sessionsSeconds: integer(
+      "BANKGATE_RETENTION_SESSIONS_SECONDS",
+      3_600,
+      "An expired session (RequestId) is deleted this long after it expired; until then it answers `SESSION_EXPIRED`, after it `SESSION_NONEXISTENT`.",
+      0,
+    ),
+    tokensSeconds: integer(
+      "BANKGATE_RETENTION_TOKENS_SECONDS",
+      3_600,
+      "An authorize token, used or not, is deleted this long after it expired.",
+      0,
+    ),
+    jobsSeconds: integer(
+      "BANKGATE_RETENTION_JOBS_SECONDS",
+      604_800,
+      "A finished (done or failed) job is deleted this long after it finished.",
+      0,
+    ),
+    snapshotsSeconds: integer(
+      "BANKGATE_RETENTION_SNAPSHOTS_SECONDS",
+      3_600,
+      "A card's superseded data snapshot is deleted this long after a newer one arrived, unless a session that has not expired still reads it; the card's current one always stays.",
+      0,
+    ),
+    webhookLogSeconds: integer(
+      "BANKGATE_RETENTION_WEBHOOK_LOG_SECONDS",
+      2_592_000,
+      "A delivered or failed webhook event and its delivery attempts are deleted this long after the event was created; pending events stay.",
+      0,
+    ),
+    cardVaultSeconds: integer(
+      "BANKGATE_RETENTION_CARD_VAULT_SECONDS",
+      86_400,
+      "What an institution gave a login that never became a card is deleted this long after it was written. At least `BANKGATE_SESSION_ABSOLUTE_TTL_SECONDS`.",
+      0,
+    ),
+    batchRows: integer(
+      "BANKGATE_RETENTION_BATCH_ROWS",
+      200,
+      "Rows one delete statement removes (snapshots, ~70 KB each: a twentieth of it): the purge works in small batches and lets requests through between them.",
+      1,
+      10_000,
+    ),
+  }),
   testing: Type.Object({
     faultPoint: text(
       "BANKGATE_FAULT_POINT",

@@ -30,6 +30,8 @@ export interface JobStore {
   deleteBySingletonKey(singletonKey: string): Promise<void>;
   /** Makes the running jobs these (dead) processes claimed claimable at once; returns how many. */
   releaseClaimsOf(holderIds: readonly string[]): Promise<number>;
+  /** Retention: deletes up to `limit` done or failed jobs last updated before `finishedBefore`; returns how many. */
+  deleteFinished(finishedBefore: Date, limit: number): Promise<number>;
 }
 
 /** JobStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -141,5 +143,30 @@ export class KyselyJobStore implements JobStore {
       .where("state", "=", "running")
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  async deleteFinished(finishedBefore: Date, limit: number): Promise<number> {
+    const cutoff = finishedBefore.getTime();
+    // A job finishes after its run_at: the (state, run_at) index narrows the scan.
+    const rows = await this.db
+      .selectFrom("jobs")
+      .select("id")
+      .where("state", "in", ["done", "failed"])
+      .where("run_at", "<", cutoff)
+      .where("updated_at", "<", cutoff)
+      .limit(limit)
+      .execute();
+    if (rows.length === 0) return 0;
+    const result = await this.db
+      .deleteFrom("jobs")
+      .where(
+        "id",
+        "in",
+        rows.map((r) => r.id),
+      )
+      .where("state", "in", ["done", "failed"])
+      .where("updated_at", "<", cutoff)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

@@ -9,6 +9,7 @@ import * as webhooks from "./migrations/007-webhooks.js";
 import * as institutionMemory from "./migrations/008-institution-memory.js";
 import * as cardVault from "./migrations/009-card-vault.js";
 import * as leaseHolders from "./migrations/010-lease-holders.js";
+import * as retention from "./migrations/012-retention.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled into the program: no file-system scanning at start. */
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   "008-institution-memory": institutionMemory,
   "009-card-vault": cardVault,
   "010-lease-holders": leaseHolders,
+  "012-retention": retention,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -31,6 +31,12 @@ export interface SessionStore {
    * its challenge, a login to RETRY_LATER). Returns how many sessions were released.
    */
   releaseLeasesOf(holderIds: readonly string[]): Promise<number>;
+  /**
+   * Retention: deletes up to `limit` sessions that expired before `expiredBefore` (their
+   * RequestIds then answer SESSION_NONEXISTENT); returns how many. Candidates are read first
+   * and deleted by key with the condition checked again, so the write is short.
+   */
+  deleteExpired(expiredBefore: Date, limit: number): Promise<number>;
 }
 
 /** SessionStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -122,6 +128,22 @@ export class KyselySessionStore implements SessionStore {
       .where("lease_until", "is not", null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  async deleteExpired(expiredBefore: Date, limit: number): Promise<number> {
+    const cutoff = expiredBefore.getTime();
+    const ids = await this.db.selectFrom("sessions").select("request_id").where("expires_at", "<", cutoff).limit(limit).execute();
+    if (ids.length === 0) return 0;
+    const result = await this.db
+      .deleteFrom("sessions")
+      .where(
+        "request_id",
+        "in",
+        ids.map((r) => r.request_id),
+      )
+      .where("expires_at", "<", cutoff)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }
 

@@ -10,6 +10,7 @@ import { KyselyLoginStore, type LoginStore } from "./login-store.js";
 import type { Database } from "./schema.js";
 import { KyselyServerSettingStore, type ServerSettingStore } from "./server-setting-store.js";
 import { KyselySessionStore, type SessionStore } from "./session-store.js";
+import { KyselyStorageSpace, type StorageSpace } from "./storage-space.js";
 import { KyselyUsageStore, type UsageStore } from "./usage-store.js";
 import { KyselyWebhookStore, type WebhookStore } from "./webhook-store.js";
 
@@ -31,6 +32,8 @@ export interface Storage {
   readonly webhooks: WebhookStore;
   readonly usage: UsageStore;
   readonly leaseHolders: LeaseHolderStore;
+  /** Disk space after deletes: SQLite's free pages handed back to the file system. */
+  readonly space: StorageSpace;
   /** Runs `work` in one transaction: all of its writes commit together or none do. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -50,6 +53,7 @@ export class KyselyStorage implements Storage {
   readonly webhooks: WebhookStore;
   readonly usage: UsageStore;
   readonly leaseHolders: LeaseHolderStore;
+  readonly space: StorageSpace;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -68,6 +72,7 @@ export class KyselyStorage implements Storage {
     this.webhooks = new KyselyWebhookStore(db);
     this.usage = new KyselyUsageStore(db);
     this.leaseHolders = new KyselyLeaseHolderStore(db);
+    this.space = new KyselyStorageSpace(db);
   }
 
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T> {

@@ -177,6 +177,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             "008-institution-memory",
             "009-card-vault",
             "010-lease-holders",
+            "012-retention",
           ]);
         } finally {
           await again.db.destroy();
