@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import type { ApiServices } from "./api/api-services.js";
 import { widgetFilesLoader } from "./api/connect/widget-files.js";
@@ -16,6 +16,8 @@ import { CustomerDirectory } from "./customers/customer-directory.js";
 import { type DevelopmentCustomer, ensureDevelopmentCustomer } from "./customers/development-customer.js";
 import { UsageReport } from "./customers/usage-report.js";
 import { createAggregationHandler } from "./jobs/aggregation-job.js";
+import { MasterKeyRotation } from "./jobs/master-key-rotation.js";
+import { createMasterKeyRotationHandler } from "./jobs/master-key-rotation-job.js";
 import { createNightlyRefreshHandler } from "./jobs/nightly-refresh-job.js";
 import { RetentionPurge } from "./jobs/retention-purge.js";
 import { createRetentionPurgeHandler } from "./jobs/retention-purge-job.js";
@@ -27,6 +29,7 @@ import { osProcessProbe, type ProcessProbe } from "./lib/process-probe.js";
 import { VirtualClock } from "./lib/virtual-clock.js";
 import { CardSecrets } from "./logins/card-secrets.js";
 import { CardVaults } from "./logins/card-vaults.js";
+import { loadIndexKey } from "./logins/index-key.js";
 import { InstitutionMemories } from "./logins/institution-memories.js";
 import { SandboxControls } from "./logins/sandbox-controls.js";
 import { StoredMfaAnswers } from "./logins/stored-mfa-answers.js";
@@ -68,6 +71,8 @@ export interface Deps {
   webhooks: WebhookPublisher;
   /** The nightly refresh cron: started next to the runner when BANKGATE_NIGHTLY_REFRESH is on. */
   nightly: NightlyCron;
+  /** Moves every stored secret to the newest master key (the "master-key-rotation" job runs it; scripts/rotate-master-keys.mjs too). */
+  masterKeyRotation: MasterKeyRotation;
   /** Deletes what retention no longer keeps (the "retention-purge" job runs it). */
   retentionPurge: RetentionPurge;
   /** Enqueues the purge every BANKGATE_RETENTION_INTERVAL_SECONDS: started next to the runner. */
@@ -223,6 +228,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   };
 
   const retentionPurge = new RetentionPurge({ storage, clock, settings: config.retention });
+  const masterKeyRotation = new MasterKeyRotation({ storage, vault });
   const runner = new JobRunner(
     jobs,
     {
@@ -249,6 +255,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       }),
       "nightly-refresh": createNightlyRefreshHandler({ storage, authorize, storedAnswers, outcomes: nightlyOutcomes, clock }),
       "retention-purge": createRetentionPurgeHandler(retentionPurge, log),
+      "master-key-rotation": createMasterKeyRotationHandler(masterKeyRotation, log),
     },
     { concurrency: config.jobs.concurrency, pollIntervalMs: config.jobs.pollIntervalMs },
     log,
@@ -285,6 +292,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     leaseHolders,
     retentionPurge,
     retention,
+    masterKeyRotation,
     developmentCustomer,
     warnings,
     stopBackground,
@@ -294,15 +302,4 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       await storage.close();
     },
   };
-}
-
-/**
- * The key behind LoginId lookups and AccountId/TransactionId derivation. It must never
- * change (ids are derived from it), so it is generated once per deployment and stored
- * wrapped by the master key; rotating the master key re-wraps it, nothing more.
- */
-async function loadIndexKey(storage: Storage, vault: Vault): Promise<Buffer> {
-  const candidate = vault.encrypt(randomBytes(32).toString("base64"), "server:index-key");
-  const stored = await storage.settings.getOrInit("index_key", candidate);
-  return Buffer.from(vault.decrypt(stored, "server:index-key"), "base64");
 }

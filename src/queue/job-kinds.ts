@@ -13,11 +13,20 @@ export interface JobPayloads {
   "webhook-delivery": WebhookDeliveryPayload;
   /** Deletes what retention no longer keeps, in small batches, and gives the space back. */
   "retention-purge": RetentionPurgePayload;
+  /** Moves every stored secret to the newest master key (resumable, idempotent). */
+  "master-key-rotation": MasterKeyRotationPayload;
 }
 
 export type JobKind = keyof JobPayloads;
 
-export const JOB_KINDS: readonly JobKind[] = ["authorize-step", "aggregate", "nightly-refresh", "webhook-delivery", "retention-purge"];
+export const JOB_KINDS: readonly JobKind[] = [
+  "authorize-step",
+  "aggregate",
+  "nightly-refresh",
+  "webhook-delivery",
+  "retention-purge",
+  "master-key-rotation",
+];
 
 export type AuthorizeStepPayload = { customerId: string; requestId: string } & (
   | { step: "start" }
@@ -46,6 +55,9 @@ export interface WebhookDeliveryPayload {
 /** The windows come from the configuration of the process that runs the job. */
 export type RetentionPurgePayload = Record<string, never>;
 
+/** The keys come from BANKGATE_MASTER_KEYS of the process that runs the job (its first key is the target). */
+export type MasterKeyRotationPayload = Record<string, never>;
+
 /** Singleton keys: while a queued or running job holds one, another enqueue with it is skipped. */
 export const singletonKeys = {
   /** One aggregation per card at a time. */
@@ -56,4 +68,6 @@ export const singletonKeys = {
   webhookDelivery: (eventId: string) => `webhook:${eventId}`,
   /** One retention purge at a time, whichever process schedules it. */
   retentionPurge: () => "retention-purge",
+  /** One rotation at a time. */
+  masterKeyRotation: () => "master-key-rotation",
 };

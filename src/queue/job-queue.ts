@@ -55,7 +55,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     const inserted = await tx.jobs.insert({
       id,
       kind,
-      payload_enc: this.vault.encryptJson(payload, payloadAad(id)),
+      payload_enc: this.vault.encryptJson(payload, jobPayloadAad(id)),
       singleton_key: options.singletonKey ?? null,
       state: "queued",
       attempts: 0,
@@ -127,7 +127,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     return {
       id: row.id,
       kind: row.kind as JobKind,
-      payload: row.payload_enc === "" ? null : this.vault.decryptJson(row.payload_enc, payloadAad(row.id)),
+      payload: row.payload_enc === "" ? null : this.vault.decryptJson(row.payload_enc, jobPayloadAad(row.id)),
       singletonKey: row.singleton_key,
       state: row.state as Job["state"],
       attempts: row.attempts,
@@ -138,6 +138,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
   }
 }
 
-function payloadAad(jobId: string): string {
+/** Binds a job's payload to the job (master-key rotation re-wraps it under it). */
+export function jobPayloadAad(jobId: string): string {
   return `job:${jobId}:payload`;
 }

@@ -8,6 +8,7 @@ import { type JobStore, KyselyJobStore } from "./job-store.js";
 import { KyselyLeaseHolderStore, type LeaseHolderStore } from "./lease-holder-store.js";
 import { KyselyLoginStore, type LoginStore } from "./login-store.js";
 import type { Database } from "./schema.js";
+import { KyselySealedValueStore, type SealedValueStore } from "./sealed-value-store.js";
 import { KyselyServerSettingStore, type ServerSettingStore } from "./server-setting-store.js";
 import { KyselySessionStore, type SessionStore } from "./session-store.js";
 import { KyselyStorageSpace, type StorageSpace } from "./storage-space.js";
@@ -34,6 +35,8 @@ export interface Storage {
   readonly leaseHolders: LeaseHolderStore;
   /** Disk space after deletes: SQLite's free pages handed back to the file system. */
   readonly space: StorageSpace;
+  /** Vault ciphertexts in every table, for master-key rotation. */
+  readonly sealedValues: SealedValueStore;
   /** Runs `work` in one transaction: all of its writes commit together or none do. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -54,6 +57,7 @@ export class KyselyStorage implements Storage {
   readonly usage: UsageStore;
   readonly leaseHolders: LeaseHolderStore;
   readonly space: StorageSpace;
+  readonly sealedValues: SealedValueStore;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -73,6 +77,7 @@ export class KyselyStorage implements Storage {
     this.usage = new KyselyUsageStore(db);
     this.leaseHolders = new KyselyLeaseHolderStore(db);
     this.space = new KyselyStorageSpace(db);
+    this.sealedValues = new KyselySealedValueStore(db);
   }
 
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T> {
