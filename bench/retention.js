@@ -6,11 +6,12 @@
 // Environment (all optional):
 //   RETENTION_CALLS    HTTP calls in all (default 20000)
 //   RETENTION_WORKERS  concurrent clients, each with a card of its own (default 16)
+//   RETENTION_RATE     calls per second at most (default 150: the run lasts minutes, well past the windows)
 //   RETENTION_MODES    "on,off" (default): one run with short retention windows, one with a year
 //
 // What it does, per mode: starts the compiled server (`node dist/main.js`, embedded SQLite in a
 // temporary data dir, fixed keys) with short session and token lifetimes (idle 10 s, cap 30 s,
-// tokens 10 s) and, with retention on, 10 s windows and a purge every 5 s (off: one-year
+// tokens 10 s), at most RETENTION_RATE calls a second, and, with retention on, 10 s windows and a purge every 5 s (off: one-year
 // windows, so nothing is due). Each worker connects its card (Greatday+r<N>) and then loops:
 // GenerateAuthorizeToken → cached /Authorize → /GetAccountsDetail (3 calls, a session and a
 // token each), and every 25th time a live refresh of the card (4 calls, a new ~70 KB snapshot
@@ -27,6 +28,7 @@ import { HOST, killAllNow, positiveNumber, startBankgate, stopChild } from "./ha
 
 const CALLS = positiveNumber("RETENTION_CALLS", 20_000);
 const WORKERS = positiveNumber("RETENTION_WORKERS", 16);
+const RATE = positiveNumber("RETENTION_RATE", 150);
 const MODES = (process.env.RETENTION_MODES || "on,off").split(",").map((mode) => mode.trim());
 const REFRESH_EVERY = 25;
 const SAMPLE_MS = 2_000;
@@ -136,6 +138,10 @@ async function runMode(mode) {
     },
     { pollMs: 20, output: { maxOutput: 100_000, trimTo: 50_000 } },
   );
+  let stopping = false;
+  child.exited.then(({ code, signal }) => {
+    if (!stopping) process.stderr.write(`the server exited early (${code ?? signal}):\n${child.output.slice(-2000)}\n`);
+  });
   const purges = [];
   let partial = "";
   child.stdout.on("data", (chunk) => {
@@ -150,8 +156,12 @@ async function runMode(mode) {
   const latencies = { token: [], cached: [], detail: [], refresh: [] };
   const failures = new Map();
   let calls = 0;
+  const paceFrom = performance.now();
   const timed = async (step, method, path, headers, body, expected) => {
+    // A steady rate: call n goes out n/RATE seconds after the start, not earlier.
+    const due = paceFrom + (calls / RATE) * 1000;
     calls++;
+    if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
     const started = performance.now();
     const response = await call(port, method, path, headers, body);
     latencies[step]?.push(performance.now() - started);
@@ -226,6 +236,7 @@ async function runMode(mode) {
   while (performance.now() < settleUntil) await new Promise((resolve) => setTimeout(resolve, 500));
   clearInterval(sampler);
   sample();
+  stopping = true;
   await stopChild(child, 5_000);
   sample();
   rmSync(dataDir, { recursive: true, force: true });
@@ -236,10 +247,10 @@ async function runMode(mode) {
 function report(run) {
   const lines = [""];
   lines.push(
-    `retention ${run.mode}: ${CALLS} calls by ${WORKERS} workers in ${run.seconds.toFixed(0)} s, Node ${process.version}, ${cpus().length} cores`,
+    `retention ${run.mode}: ${CALLS} calls by ${WORKERS} workers at ≤ ${RATE}/s in ${run.seconds.toFixed(0)} s, Node ${process.version}, ${cpus().length} cores`,
   );
   lines.push("  seconds   calls   db MiB  wal MiB  total MiB");
-  const every = Math.max(1, Math.floor(run.samples.length / 16));
+  const every = Math.max(1, Math.floor(run.samples.length / 24));
   run.samples.forEach((s, i) => {
     if (i % every !== 0 && i !== run.samples.length - 1) return;
     lines.push(
@@ -259,11 +270,18 @@ function report(run) {
   for (const [key, count] of run.failures) lines.push(`  failed: ${key} ×${count}`);
   const deleted = {};
   for (const purge of run.purges) for (const [kind, n] of Object.entries(purge.deleted)) deleted[kind] = (deleted[kind] ?? 0) + n;
-  const longest = Math.max(0, ...run.purges.map((p) => p.longestBatchMs));
+  const longestByKind = {};
+  for (const purge of run.purges) {
+    for (const [kind, ms] of Object.entries(purge.longestWriteMs)) longestByKind[kind] = Math.max(longestByKind[kind] ?? 0, ms);
+  }
+  const longest = Object.entries(longestByKind)
+    .filter(([, ms]) => ms > 0)
+    .map(([kind, ms]) => `${kind} ${ms.toFixed(1)}`)
+    .join(", ");
   const pages = run.purges.reduce((sum, p) => sum + p.reclaimedPages, 0);
   const batches = run.purges.reduce((sum, p) => sum + p.batches, 0);
   lines.push(
-    `  purges that deleted something: ${run.purges.length}; rows ${JSON.stringify(deleted)}; pages handed back ${pages}; writes ${batches}, the longest ${longest.toFixed(1)} ms`,
+    `  purges that deleted something: ${run.purges.length}; rows ${JSON.stringify(deleted)}; pages handed back ${pages}; writes ${batches}; the longest of each kind (ms, call to answer, on the busy server): ${longest}`,
   );
   process.stdout.write(`${lines.join("\n")}\n`);
 }

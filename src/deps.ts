@@ -121,7 +121,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   // Registered (and dead predecessors' leases released) before anything takes a lease.
   const leaseHolders = new LeaseHolderRegistry({
     storage,
-    clock: baseClock,
+    // Real time even in tests: a test moving its clock by a day must not make another process look dead.
+    clock: systemClock,
     probe: overrides.processProbe ?? osProcessProbe,
     lapseSeconds: config.jobs.leaseHolderLapseSeconds,
     log,
