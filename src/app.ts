@@ -8,6 +8,7 @@ import { connectApi } from "./api/connect/connect-plugin.js";
 import { demoApi } from "./api/demo/demo-plugin.js";
 import { flinksApi } from "./api/flinks/flinks-plugin.js";
 import { registerErrorHandling, sendError } from "./api/plumbing/error-handling.js";
+import { httpTimeoutOptions, limitConnections } from "./api/plumbing/http-limits.js";
 import { registerJsonParser } from "./api/plumbing/json-parser.js";
 import { loggerOptions } from "./api/plumbing/logger-options.js";
 import { sandboxApi } from "./api/sandbox/sandbox-plugin.js";
@@ -23,6 +24,7 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(deps.config.server.logLevel),
     bodyLimit: deps.config.server.bodyLimitBytes,
+    ...httpTimeoutOptions(deps.config.server),
     // Long path ids reach the handlers, which answer them like any unknown id.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
     // Fastify's own URL errors (bad percent-escapes…) get the Flinks error body too.
@@ -33,6 +35,7 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
     rewriteUrl: (request) => stripTrailingSpaces(request.url ?? "/"),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  limitConnections(app.server, deps.config.server);
   // Response schemas document; they do not filter. Bodies go out exactly as built.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerJsonParser(app);

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import type { ApiServices } from "./api/api-services.js";
 import { widgetFilesLoader } from "./api/connect/widget-files.js";
@@ -16,19 +16,27 @@ import { CustomerDirectory } from "./customers/customer-directory.js";
 import { type DevelopmentCustomer, ensureDevelopmentCustomer } from "./customers/development-customer.js";
 import { UsageReport } from "./customers/usage-report.js";
 import { createAggregationHandler } from "./jobs/aggregation-job.js";
+import { MasterKeyRotation } from "./jobs/master-key-rotation.js";
+import { createMasterKeyRotationHandler } from "./jobs/master-key-rotation-job.js";
 import { createNightlyRefreshHandler } from "./jobs/nightly-refresh-job.js";
+import { RetentionPurge } from "./jobs/retention-purge.js";
+import { createRetentionPurgeHandler } from "./jobs/retention-purge-job.js";
+import { RetentionSchedule } from "./jobs/retention-schedule.js";
 import { createWebhookDeliveryHandler } from "./jobs/webhook-delivery-job.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { createFaultPoints } from "./lib/fault-points.js";
+import { osProcessProbe, type ProcessProbe } from "./lib/process-probe.js";
 import { SelfAddress } from "./lib/self-address.js";
 import { VirtualClock } from "./lib/virtual-clock.js";
 import { CardSecrets } from "./logins/card-secrets.js";
 import { CardVaults } from "./logins/card-vaults.js";
+import { loadIndexKey } from "./logins/index-key.js";
 import { InstitutionMemories } from "./logins/institution-memories.js";
 import { SandboxControls } from "./logins/sandbox-controls.js";
 import { StoredMfaAnswers } from "./logins/stored-mfa-answers.js";
 import { JobQueue } from "./queue/job-queue.js";
 import { JobRunner } from "./queue/job-runner.js";
+import { LeaseHolderRegistry } from "./queue/lease-holder-registry.js";
 import { CardRefreshService } from "./refresh/card-refresh-service.js";
 import { NightlyCron } from "./refresh/nightly-cron.js";
 import { NightlyOutcomes } from "./refresh/record-refresh-outcome.js";
@@ -71,9 +79,20 @@ export interface Deps {
   webhooks: WebhookPublisher;
   /** The nightly refresh cron: started next to the runner when BANKGATE_NIGHTLY_REFRESH is on. */
   nightly: NightlyCron;
+  /** Moves every stored secret to the newest master key (the "master-key-rotation" job runs it; scripts/rotate-master-keys.mjs too). */
+  masterKeyRotation: MasterKeyRotation;
+  /** Deletes what retention no longer keeps (the "retention-purge" job runs it). */
+  retentionPurge: RetentionPurge;
+  /** Enqueues the purge every BANKGATE_RETENTION_INTERVAL_SECONDS: started next to the runner. */
+  retention: RetentionSchedule;
+  /** This process as the holder of its leases and claims; `abandon()` when the shutdown grace runs out. */
+  leaseHolders: LeaseHolderRegistry;
   /** The development customer, if any (its keys are printed only when this start generated them). */
   developmentCustomer: DevelopmentCustomer | null;
   warnings: string[];
+  /** Stops taking background work (cron, job runner) and waits for the jobs in flight. */
+  stopBackground(): Promise<void>;
+  /** stopBackground, then closes the store: nothing may use the deps after it. */
   close(): Promise<void>;
 }
 
@@ -85,11 +104,13 @@ export interface DepsOverrides {
   http?: HttpClient;
   /** The environment the development profile reads NODE_ENV from (default: process.env). */
   env?: Record<string, string | undefined>;
-  /** Where the job runner reports failures (the app's logger once it exists). */
-  log?: Pick<FastifyBaseLogger, "warn" | "error">;
+  /** Where the job runner reports failures and the retention purge what it did (the app's logger once it exists). */
+  log?: Pick<FastifyBaseLogger, "info" | "warn" | "error">;
+  /** How this process learns whether another one on its host still runs (default: the OS). */
+  processProbe?: ProcessProbe;
 }
 
-const silentLog = { warn: () => {}, error: () => {} };
+const silentLog = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** The composition root: the only place that picks adapters. */
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -105,6 +126,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const masterKeys = loadMasterKeys({ ...config.store, masterKeys: config.keys.masterKeys, generate: profile.generateKeys });
   const vault = new Vault(masterKeys.keys);
   const indexKey = await loadIndexKey(storage, vault);
+  // Registered (and dead predecessors' leases released) before anything takes a lease.
+  const leaseHolders = new LeaseHolderRegistry({
+    storage,
+    // Real time even in tests: a test moving its clock by a day must not make another process look dead.
+    clock: systemClock,
+    probe: overrides.processProbe ?? osProcessProbe,
+    lapseSeconds: config.jobs.leaseHolderLapseSeconds,
+    log,
+  });
+  await leaseHolders.start();
   const selfAddress = new SelfAddress(config.server);
   const catalog = await createInstitutionCatalog(config, { simulators: profile.simulators, selfAddress });
   const connectors = overrides.connectors ?? catalog.registry;
@@ -134,6 +165,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     retryBaseSeconds: config.jobs.retryBaseSeconds,
     defaultMaxAttempts: config.jobs.maxAttempts,
     fixedRetrySeconds: { "webhook-delivery": config.webhooks.retrySeconds },
+    holderId: leaseHolders.id,
   });
   const webhooks = new WebhookPublisher({ storage, vault, jobs, clock, maxAttempts: config.webhooks.maxAttempts });
   const nightlyOutcomes = new NightlyOutcomes({ webhooks, secrets });
@@ -170,6 +202,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       mfaAttemptsPerRequest: config.sessions.mfaAttemptsPerRequest,
       connectorTimeoutSeconds: config.connectors.timeoutSeconds,
       jobClaimSeconds: config.jobs.claimSeconds,
+      leaseHolderId: leaseHolders.id,
     },
   };
   const authorize = new AuthorizeService(flow);
@@ -214,6 +247,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     demoCustomerId: profile.demo ? (developmentCustomer?.keys.customerId ?? null) : null,
   };
 
+  const retentionPurge = new RetentionPurge({ storage, clock, settings: config.retention });
+  const masterKeyRotation = new MasterKeyRotation({ storage, vault });
   const runner = new JobRunner(
     jobs,
     {
@@ -239,13 +274,21 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         faults,
       }),
       "nightly-refresh": createNightlyRefreshHandler({ storage, authorize, storedAnswers, outcomes: nightlyOutcomes, clock }),
+      "retention-purge": createRetentionPurgeHandler(retentionPurge, log),
+      "master-key-rotation": createMasterKeyRotationHandler(masterKeyRotation, log),
     },
     { concurrency: config.jobs.concurrency, pollIntervalMs: config.jobs.pollIntervalMs },
     log,
   );
 
   const nightly = new NightlyCron({ storage, jobs, clock, runAt: config.nightly.at, log });
+  const retention = new RetentionSchedule({ jobs, clock, intervalSeconds: config.retention.intervalSeconds, log });
 
+  const stopBackground = async () => {
+    await retention.stop();
+    await nightly.stop();
+    await runner.stop();
+  };
   const warnings = [
     ...(masterKeys.isDevelopmentKey
       ? ["DEVELOPMENT MASTER KEY in the data directory: set BANKGATE_MASTER_KEYS for real credentials."]
@@ -268,25 +311,19 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     runner,
     webhooks,
     nightly,
+    leaseHolders,
+    retentionPurge,
+    retention,
+    masterKeyRotation,
     developmentCustomer,
     warnings,
+    stopBackground,
     async close() {
-      await nightly.stop();
-      await runner.stop();
+      await stopBackground();
+      await leaseHolders.stop();
       await storage.close();
     },
   };
-}
-
-/**
- * The key behind LoginId lookups and AccountId/TransactionId derivation. It must never
- * change (ids are derived from it), so it is generated once per deployment and stored
- * wrapped by the master key; rotating the master key re-wraps it, nothing more.
- */
-async function loadIndexKey(storage: Storage, vault: Vault): Promise<Buffer> {
-  const candidate = vault.encrypt(randomBytes(32).toString("base64"), "server:index-key");
-  const stored = await storage.settings.getOrInit("index_key", candidate);
-  return Buffer.from(vault.decrypt(stored, "server:index-key"), "base64");
 }
 
 /** The institution memory as the SimpleFIN simulator's store (absent keys are undefined there). */

@@ -4,6 +4,8 @@ import { loggerOptions } from "./api/plumbing/logger-options.js";
 import { buildApp } from "./app.js";
 import { loadConfig } from "./config/config.js";
 import { createDeps } from "./deps.js";
+import { systemClock } from "./lib/clock.js";
+import { shutDownWithin } from "./lib/graceful-shutdown.js";
 import { startBanner } from "./start-banner.js";
 
 /** Entry: loadConfig → createDeps → buildApp → listen (docs/architecture.md). */
@@ -14,6 +16,7 @@ async function main(): Promise<void> {
   // Roles (docs/architecture.md): "all" is the embedded mode; "api" and "worker" share one PostgreSQL.
   if (config.server.role !== "api") deps.runner.start();
   if (config.server.role !== "api" && config.nightly.enabled) deps.nightly.start();
+  if (config.server.role !== "api") deps.retention.start();
   const app = config.server.role === "worker" ? null : await buildApp(deps);
 
   if (app) {
@@ -23,10 +26,19 @@ async function main(): Promise<void> {
   } else log.info("worker started: running jobs, serving no HTTP");
 
   const shutdown = async (signal: string) => {
-    log.info({ signal }, "shutting down");
-    await app?.close();
-    await deps.close();
-    process.exit(0);
+    log.info({ signal, graceSeconds: config.server.shutdownGraceSeconds }, "shutting down");
+    const outcome = await shutDownWithin({
+      graceSeconds: config.server.shutdownGraceSeconds,
+      clock: systemClock,
+      // HTTP and background work stop together; the store closes once both are done.
+      drain: async () => {
+        await Promise.all([app?.close(), deps.stopBackground()]);
+        await deps.close();
+      },
+      abandon: () => deps.leaseHolders.abandon(),
+      log,
+    });
+    process.exit(outcome === "failed" ? 1 : 0);
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

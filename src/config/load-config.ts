@@ -59,8 +59,19 @@ function describeRange(option: TSchema): string {
   return "is invalid";
 }
 
-/** Rules between options: the development customer's webhook receiver needs its signing secret. */
+/**
+ * Rules between options: Node refuses a headers timeout longer than the request timeout; a
+ * login in progress keeps its card vault; the development customer's webhook receiver needs
+ * its signing secret.
+ */
 function checkedAcross(config: Config): Config {
+  if (config.server.headersTimeoutSeconds > config.server.requestTimeoutSeconds) {
+    throw new ConfigError("BANKGATE_HTTP_HEADERS_TIMEOUT_SECONDS must not exceed BANKGATE_HTTP_REQUEST_TIMEOUT_SECONDS");
+  }
+  // A login still in progress may have written its card vault before the card exists.
+  if (config.retention.cardVaultSeconds < config.sessions.absoluteTtlSeconds) {
+    throw new ConfigError("BANKGATE_RETENTION_CARD_VAULT_SECONDS must be at least BANKGATE_SESSION_ABSOLUTE_TTL_SECONDS");
+  }
   const { url, secret } = config.webhooks;
   if (url === null) return { ...config, webhooks: { ...config.webhooks, secret: null } };
   const checked = checkWebhookUrl(url);

@@ -10,6 +10,14 @@ export interface StoredCredentials {
   password: string;
 }
 
+/** The AAD of each card and session secret: master-key rotation re-wraps every value under its own. */
+export const secretAads = {
+  loginUsername: (loginId: string) => `login:${loginId}:username`,
+  loginCredentials: (loginId: string) => `login:${loginId}:credentials`,
+  sessionCredentials: (requestId: string) => `session:${requestId}:credentials`,
+  sessionConnectorState: (requestId: string) => `session:${requestId}:connector-state`,
+};
+
 /**
  * Every secret a card or session holds, sealed with a purpose-and-row AAD: a ciphertext
  * copied into another row or field fails to open instead of leaking into the wrong card.
@@ -25,44 +33,44 @@ export class CardSecrets {
   ) {}
 
   sealSessionCredentials(requestId: string, credentials: StoredCredentials): string {
-    return this.vault.encryptJson(credentials, `session:${requestId}:credentials`);
+    return this.vault.encryptJson(credentials, secretAads.sessionCredentials(requestId));
   }
 
   openSessionCredentials(session: Session): StoredCredentials | null {
     if (!session.credentialsEnc) return null;
-    return this.vault.decryptJson(session.credentialsEnc, `session:${session.requestId}:credentials`);
+    return this.vault.decryptJson(session.credentialsEnc, secretAads.sessionCredentials(session.requestId));
   }
 
   sealCardCredentials(loginId: string, credentials: StoredCredentials): string {
-    return this.vault.encryptJson(credentials, `login:${loginId}:credentials`);
+    return this.vault.encryptJson(credentials, secretAads.loginCredentials(loginId));
   }
 
   openCardCredentials(login: Login): StoredCredentials | null {
     if (!login.credentialsEnc) return null;
-    return this.vault.decryptJson(login.credentialsEnc, `login:${login.id}:credentials`);
+    return this.vault.decryptJson(login.credentialsEnc, secretAads.loginCredentials(login.id));
   }
 
   sealUsername(loginId: string, username: string): string {
-    return this.vault.encrypt(username, `login:${loginId}:username`);
+    return this.vault.encrypt(username, secretAads.loginUsername(loginId));
   }
 
   username(login: Login): string {
     const key = `${login.id}:${login.usernameEnc}`;
     let username = this.#usernames.get(key);
     if (username === undefined) {
-      username = this.vault.decrypt(login.usernameEnc, `login:${login.id}:username`);
+      username = this.vault.decrypt(login.usernameEnc, secretAads.loginUsername(login.id));
       this.#usernames.set(key, username);
     }
     return username;
   }
 
   sealConnectorState(requestId: string, state: Json): string {
-    return this.vault.encryptJson(state, `session:${requestId}:connector-state`);
+    return this.vault.encryptJson(state, secretAads.sessionConnectorState(requestId));
   }
 
   openConnectorState(session: Session): Json {
     if (!session.connectorStateEnc) return null;
-    return this.vault.decryptJson<Json>(session.connectorStateEnc, `session:${session.requestId}:connector-state`);
+    return this.vault.decryptJson<Json>(session.connectorStateEnc, secretAads.sessionConnectorState(session.requestId));
   }
 
   /** The LoginId identity: customer + institution + username (trimmed, case-folded) + language. */

@@ -12,7 +12,7 @@ export class CardVaults {
   ) {}
 
   of(customerId: string, lookupHash: string): CardVault {
-    const purpose = `card-vault:${lookupHash}`;
+    const purpose = cardVaultAad(lookupHash);
     return {
       read: async () => {
         const sealed = await this.store.read(lookupHash);
@@ -21,4 +21,9 @@ export class CardVaults {
       write: (value) => this.store.write(lookupHash, customerId, this.vault.encryptJson(value, purpose), this.clock.now()),
     };
   }
+}
+
+/** Binds a card vault's value to the card identity (master-key rotation re-wraps it under it). */
+export function cardVaultAad(lookupHash: string): string {
+  return `card-vault:${lookupHash}`;
 }

@@ -29,7 +29,7 @@ export class StoredMfaAnswers {
 
   list(login: Login): StoredQuestion[] {
     if (!login.mfaAnswersEnc) return [];
-    return this.vault.decryptJson<StoredQuestion[]>(login.mfaAnswersEnc, aad(login.id));
+    return this.vault.decryptJson<StoredQuestion[]>(login.mfaAnswersEnc, mfaAnswersAad(login.id));
   }
 
   answer(login: Login, challenges: readonly Challenge[]): StoredAnswering {
@@ -55,7 +55,7 @@ export class StoredMfaAnswers {
       const answer = update.answer ?? byKey.get(key)?.answer ?? null;
       byKey.set(key, { question: update.question, answer });
     }
-    await tx.logins.saveMfaAnswers(login.id, this.vault.encryptJson([...byKey.values()], aad(login.id)));
+    await tx.logins.saveMfaAnswers(login.id, this.vault.encryptJson([...byKey.values()], mfaAnswersAad(login.id)));
   }
 
   /**
@@ -79,6 +79,7 @@ export class StoredMfaAnswers {
   }
 }
 
-function aad(loginId: string): string {
+/** Binds a card's stored answers to the card (master-key rotation re-wraps them under it). */
+export function mfaAnswersAad(loginId: string): string {
   return `login:${loginId}:mfa-answers`;
 }

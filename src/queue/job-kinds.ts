@@ -11,11 +11,22 @@ export interface JobPayloads {
   "nightly-refresh": NightlyRefreshPayload;
   /** One delivery attempt of one webhook event. */
   "webhook-delivery": WebhookDeliveryPayload;
+  /** Deletes what retention no longer keeps, in small batches, and gives the space back. */
+  "retention-purge": RetentionPurgePayload;
+  /** Moves every stored secret to the newest master key (resumable, idempotent). */
+  "master-key-rotation": MasterKeyRotationPayload;
 }
 
 export type JobKind = keyof JobPayloads;
 
-export const JOB_KINDS: readonly JobKind[] = ["authorize-step", "aggregate", "nightly-refresh", "webhook-delivery"];
+export const JOB_KINDS: readonly JobKind[] = [
+  "authorize-step",
+  "aggregate",
+  "nightly-refresh",
+  "webhook-delivery",
+  "retention-purge",
+  "master-key-rotation",
+];
 
 export type AuthorizeStepPayload = { customerId: string; requestId: string } & (
   | { step: "start" }
@@ -41,6 +52,12 @@ export interface WebhookDeliveryPayload {
   eventId: string;
 }
 
+/** The windows come from the configuration of the process that runs the job. */
+export type RetentionPurgePayload = Record<string, never>;
+
+/** The keys come from BANKGATE_MASTER_KEYS of the process that runs the job (its first key is the target). */
+export type MasterKeyRotationPayload = Record<string, never>;
+
 /** Singleton keys: while a queued or running job holds one, another enqueue with it is skipped. */
 export const singletonKeys = {
   /** One aggregation per card at a time. */
@@ -49,4 +66,8 @@ export const singletonKeys = {
   nightlyRefresh: (loginId: string, night: string) => `nightly:${loginId}:${night}`,
   /** One delivery job per event. */
   webhookDelivery: (eventId: string) => `webhook:${eventId}`,
+  /** One retention purge at a time, whichever process schedules it. */
+  retentionPurge: () => "retention-purge",
+  /** One rotation at a time. */
+  masterKeyRotation: () => "master-key-rotation",
 };

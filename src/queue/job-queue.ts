@@ -16,6 +16,8 @@ export interface JobQueueOptions {
   defaultMaxAttempts: number;
   /** Kinds retried at a fixed interval instead (webhook deliveries: Flinks retries every 30 min). */
   fixedRetrySeconds?: Readonly<Partial<Record<string, number>>>;
+  /** This process's lease-holder id, written on its claims: a dead holder's claims are released at once. */
+  holderId?: string;
 }
 
 /**
@@ -53,13 +55,14 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     const inserted = await tx.jobs.insert({
       id,
       kind,
-      payload_enc: this.vault.encryptJson(payload, payloadAad(id)),
+      payload_enc: this.vault.encryptJson(payload, jobPayloadAad(id)),
       singleton_key: options.singletonKey ?? null,
       state: "queued",
       attempts: 0,
       max_attempts: options.maxAttempts ?? this.options.defaultMaxAttempts,
       run_at: options.runAt?.getTime() ?? now,
       locked_until: null,
+      locked_by: null,
       last_error: null,
       created_at: now,
       updated_at: now,
@@ -76,7 +79,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     // Read a few more candidates than wanted: other workers race for the same first rows.
     for (const row of await this.storage.jobs.findClaimable(now.getTime(), kinds, limit * 4)) {
       if (claimed.length === limit) break;
-      if (await this.storage.jobs.claim(row.id, row.attempts, lockedUntil, now.getTime())) {
+      if (await this.storage.jobs.claim(row.id, row.attempts, lockedUntil, now.getTime(), this.options.holderId ?? null)) {
         claimed.push(this.#toJob({ ...row, state: "running", attempts: row.attempts + 1 }));
       }
     }
@@ -124,7 +127,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     return {
       id: row.id,
       kind: row.kind as JobKind,
-      payload: row.payload_enc === "" ? null : this.vault.decryptJson(row.payload_enc, payloadAad(row.id)),
+      payload: row.payload_enc === "" ? null : this.vault.decryptJson(row.payload_enc, jobPayloadAad(row.id)),
       singletonKey: row.singleton_key,
       state: row.state as Job["state"],
       attempts: row.attempts,
@@ -135,6 +138,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
   }
 }
 
-function payloadAad(jobId: string): string {
+/** Binds a job's payload to the job (master-key rotation re-wraps it under it). */
+export function jobPayloadAad(jobId: string): string {
   return `job:${jobId}:payload`;
 }

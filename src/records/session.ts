@@ -40,6 +40,8 @@ export interface Session {
   version: number;
   /** While `answering`/`connecting`: the claim lapses at this time (a crashed holder frees it). */
   leaseUntil: Date | null;
+  /** The process (its lease-holder id) that took the lease: a dead holder's lease is released at once. */
+  leaseHolder: string | null;
   createdAt: Date;
   lastActivityAt: Date;
   expiresAt: Date;

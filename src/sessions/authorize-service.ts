@@ -102,7 +102,8 @@ export class AuthorizeService {
     }
     if (matched.kind === "rejected") throw flowError(matched.code, session);
 
-    const claimed = claimedForAnswer(session, this.deps.clock.now(), timingOf(this.deps.settings, delivery));
+    const { settings } = this.deps;
+    const claimed = claimedForAnswer(session, this.deps.clock.now(), timingOf(settings, delivery), settings.leaseHolderId);
     if (!(await this.deps.storage.sessions.replace(claimed, session.version))) throw flowError("SESSION_BUSY", session);
     return this.#runOrQueue({ ...claimed, version: session.version + 1 }, { step: "answer", answers: matched.answers }, delivery);
   }

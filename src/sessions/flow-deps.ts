@@ -25,6 +25,8 @@ export interface FlowSettings {
   connectorTimeoutSeconds: number;
   /** A queued step also holds its session for the queue's claim time: a busy worker is not a dead one. */
   jobClaimSeconds: number;
+  /** This process's lease-holder id, written on every lease it takes (a dead holder's leases are released at once). */
+  leaseHolderId: string;
 }
 
 /** What the pieces of the authorize flow share. */

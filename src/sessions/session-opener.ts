@@ -172,6 +172,7 @@ export class SessionOpener {
       authorizeTokenHash: opening.authorizeTokenHash,
       version: 1,
       leaseUntil: fields.state === "connecting" ? new Date(now.getTime() + timingOf(settings, delivery).leaseSeconds * 1000) : null,
+      leaseHolder: fields.state === "connecting" ? settings.leaseHolderId : null,
       createdAt: now,
       lastActivityAt: now,
       expiresAt: now,

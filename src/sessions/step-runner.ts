@@ -56,12 +56,27 @@ export class StepRunner {
     const session = await this.deps.storage.sessions.find(payload.customerId, payload.requestId);
     const waiting = payload.step === "start" ? "connecting" : "answering";
     if (!session || session.state !== waiting) return;
+    const leased = await this.#leaseForQueuedStep(session);
+    if (!leased) return;
     try {
-      await this.run(session, payload);
+      await this.run(leased, payload);
     } catch (error) {
       // A flow error is the step's outcome, already committed on the session for the poller.
       if (!(error instanceof ApiError)) throw error;
     }
+  }
+
+  /**
+   * The worker that runs a queued step takes the session's lease in its own name, for the
+   * connector timeout from now: the lease then never outlives the bank call by much, and this
+   * worker's death releases it. A lost compare-and-swap means the step was recovered or taken.
+   */
+  async #leaseForQueuedStep(session: Session): Promise<Session | null> {
+    const { storage, clock, settings } = this.deps;
+    const leaseUntil = new Date(clock.now().getTime() + settings.connectorTimeoutSeconds * 1000);
+    const leased: Session = { ...session, leaseUntil, leaseHolder: settings.leaseHolderId };
+    if (!(await storage.sessions.replace(leased, session.version))) return null;
+    return { ...leased, version: session.version + 1 };
   }
 
   /** Answers the bank accepted, kept on the card when its customer keeps stored answers. */

@@ -56,13 +56,17 @@ export function recoveredFromLapsedLease(session: Session): Session {
   return session;
 }
 
-/** Takes the session for one answer: the compare-and-swap on this write lets exactly one through. */
-export function claimedForAnswer(session: Session, now: Date, timing: Timing): Session {
+/**
+ * Takes the session for one answer: the compare-and-swap on this write lets exactly one through.
+ * `holder` is the lease-holder id of the process taking it.
+ */
+export function claimedForAnswer(session: Session, now: Date, timing: Timing, holder: string): Session {
   return {
     ...touched(session, now, timing),
     state: "answering",
     errorCode: null,
     leaseUntil: new Date(now.getTime() + timing.leaseSeconds * 1000),
+    leaseHolder: holder,
   };
 }
 

@@ -48,7 +48,7 @@ export interface AttemptStore {
    * attempt, no lock nor lock memory. Credentials subjects are keyed by whatever username
    * was tried, so without this the table would grow with every sprayed name.
    */
-  deleteExpired(now: Date): Promise<number>;
+  deleteExpired(now: Date, limit?: number): Promise<number>;
 }
 
 /** AttemptStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -83,8 +83,28 @@ export class KyselyAttemptStore implements AttemptStore {
     await this.db.deleteFrom("attempt_counters").where("subject_key", "=", subjectKey).execute();
   }
 
-  async deleteExpired(now: Date): Promise<number> {
-    const result = await this.db.deleteFrom("attempt_counters").where("retain_until", "<=", now.getTime()).executeTakeFirst();
+  async deleteExpired(now: Date, limit?: number): Promise<number> {
+    if (limit === undefined) {
+      const result = await this.db.deleteFrom("attempt_counters").where("retain_until", "<=", now.getTime()).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    }
+    // In batches (retention): candidates read first, deleted by key with the condition checked again.
+    const rows = await this.db
+      .selectFrom("attempt_counters")
+      .select("subject_key")
+      .where("retain_until", "<=", now.getTime())
+      .limit(limit)
+      .execute();
+    if (rows.length === 0) return 0;
+    const result = await this.db
+      .deleteFrom("attempt_counters")
+      .where(
+        "subject_key",
+        "in",
+        rows.map((r) => r.subject_key),
+      )
+      .where("retain_until", "<=", now.getTime())
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

@@ -19,6 +19,8 @@ export interface AuthorizeTokenStore {
    * renewals cannot both succeed. The lifetime never grows.
    */
   renew(tokenHash: string, customerId: string, requestId: string, newTokenHash: string, now: Date): Promise<boolean>;
+  /** Retention: deletes up to `limit` tokens, used or not, that expired before `expiredBefore`; returns how many. */
+  deleteExpired(expiredBefore: Date, limit: number): Promise<number>;
 }
 
 /** AuthorizeTokenStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -77,5 +79,21 @@ export class KyselyAuthorizeTokenStore implements AuthorizeTokenStore {
       .where("expires_at", ">", now.getTime())
       .executeTakeFirst();
     return result.numUpdatedRows === 1n;
+  }
+
+  async deleteExpired(expiredBefore: Date, limit: number): Promise<number> {
+    const cutoff = expiredBefore.getTime();
+    const rows = await this.db.selectFrom("authorize_tokens").select("token_hash").where("expires_at", "<", cutoff).limit(limit).execute();
+    if (rows.length === 0) return 0;
+    const result = await this.db
+      .deleteFrom("authorize_tokens")
+      .where(
+        "token_hash",
+        "in",
+        rows.map((r) => r.token_hash),
+      )
+      .where("expires_at", "<", cutoff)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

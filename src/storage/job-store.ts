@@ -15,7 +15,7 @@ export interface JobStore {
    * Compare-and-swap claim: succeeds only if nobody claimed the job since it was read
    * (`attempts` is bumped by every claim). Of two workers racing for a job, one wins.
    */
-  claim(id: string, observedAttempts: number, lockedUntilMs: number, nowMs: number): Promise<boolean>;
+  claim(id: string, observedAttempts: number, lockedUntilMs: number, nowMs: number, lockedBy?: string | null): Promise<boolean>;
   /** Settles a claimed job; false when the claim was lost meanwhile (the job ran too long). */
   settle(
     id: string,
@@ -28,6 +28,10 @@ export interface JobStore {
   /** The newest job with this singleton key, whatever its state. */
   findLatest(singletonKey: string): Promise<Selectable<JobRow> | undefined>;
   deleteBySingletonKey(singletonKey: string): Promise<void>;
+  /** Makes the running jobs these (dead) processes claimed claimable at once; returns how many. */
+  releaseClaimsOf(holderIds: readonly string[]): Promise<number>;
+  /** Retention: deletes up to `limit` done or failed jobs last updated before `finishedBefore`; returns how many. */
+  deleteFinished(finishedBefore: Date, limit: number): Promise<number>;
 }
 
 /** JobStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -62,10 +66,16 @@ export class KyselyJobStore implements JobStore {
       .execute();
   }
 
-  async claim(id: string, observedAttempts: number, lockedUntilMs: number, nowMs: number): Promise<boolean> {
+  async claim(
+    id: string,
+    observedAttempts: number,
+    lockedUntilMs: number,
+    nowMs: number,
+    lockedBy: string | null = null,
+  ): Promise<boolean> {
     const result = await this.db
       .updateTable("jobs")
-      .set({ state: "running", attempts: observedAttempts + 1, locked_until: lockedUntilMs, updated_at: nowMs })
+      .set({ state: "running", attempts: observedAttempts + 1, locked_until: lockedUntilMs, locked_by: lockedBy, updated_at: nowMs })
       .where("id", "=", id)
       .where("attempts", "=", observedAttempts)
       .where("state", "in", ["queued", "running"])
@@ -121,5 +131,42 @@ export class KyselyJobStore implements JobStore {
 
   async deleteBySingletonKey(singletonKey: string): Promise<void> {
     await this.db.deleteFrom("jobs").where("singleton_key", "=", singletonKey).execute();
+  }
+
+  async releaseClaimsOf(holderIds: readonly string[]): Promise<number> {
+    if (holderIds.length === 0) return 0;
+    // A lapsed claim is what findClaimable already takes: 0 is lapsed on every clock.
+    const result = await this.db
+      .updateTable("jobs")
+      .set({ locked_until: 0 })
+      .where("locked_by", "in", holderIds)
+      .where("state", "=", "running")
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async deleteFinished(finishedBefore: Date, limit: number): Promise<number> {
+    const cutoff = finishedBefore.getTime();
+    // A job finishes after its run_at: the (state, run_at) index narrows the scan.
+    const rows = await this.db
+      .selectFrom("jobs")
+      .select("id")
+      .where("state", "in", ["done", "failed"])
+      .where("run_at", "<", cutoff)
+      .where("updated_at", "<", cutoff)
+      .limit(limit)
+      .execute();
+    if (rows.length === 0) return 0;
+    const result = await this.db
+      .deleteFrom("jobs")
+      .where(
+        "id",
+        "in",
+        rows.map((r) => r.id),
+      )
+      .where("state", "in", ["done", "failed"])
+      .where("updated_at", "<", cutoff)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

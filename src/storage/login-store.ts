@@ -47,6 +47,12 @@ export interface LoginStore {
   saveMfaAnswers(loginId: string, answersEnc: string): Promise<void>;
   insertSnapshot(snapshotId: string, loginId: string, createdAt: Date, snapshot: Snapshot): Promise<void>;
   findSnapshot(snapshotId: string): Promise<Snapshot | undefined>;
+  /**
+   * Retention: deletes up to `limit` snapshots superseded before `supersededBefore` — a newer
+   * snapshot of the same card was created by then — that are not their card's current one and
+   * that no session unexpired at `now` points at. Returns how many.
+   */
+  deleteSupersededSnapshots(supersededBefore: Date, now: Date, limit: number): Promise<number>;
   /** Removes the card and every row that refers to it; returns false if it was not the customer's. */
   delete(customerId: string, loginId: string): Promise<boolean>;
 }
@@ -208,6 +214,63 @@ export class KyselyLoginStore implements LoginStore {
   async findSnapshot(snapshotId: string): Promise<Snapshot | undefined> {
     const row = await this.db.selectFrom("snapshots").select("payload").where("id", "=", snapshotId).executeTakeFirst();
     return row && (JSON.parse(row.payload) as Snapshot);
+  }
+
+  async deleteSupersededSnapshots(supersededBefore: Date, now: Date, limit: number): Promise<number> {
+    const cutoff = supersededBefore.getTime();
+    const nowMs = now.getTime();
+    const rows = await this.db
+      .selectFrom("snapshots as s")
+      .select("s.id")
+      .where(({ and, not, exists, selectFrom }) =>
+        and([
+          exists(
+            selectFrom("snapshots as n")
+              .select("n.id")
+              .whereRef("n.login_id", "=", "s.login_id")
+              .whereRef("n.created_at", ">", "s.created_at")
+              .where("n.created_at", "<", cutoff),
+          ),
+          not(exists(selectFrom("logins as l").select("l.id").whereRef("l.id", "=", "s.login_id").whereRef("l.snapshot_id", "=", "s.id"))),
+          // Through the card's sessions (indexed by login_id): sessions have no snapshot index.
+          not(
+            exists(
+              selectFrom("sessions as x")
+                .select("x.request_id")
+                .whereRef("x.login_id", "=", "s.login_id")
+                .whereRef("x.snapshot_id", "=", "s.id")
+                .where("x.expires_at", ">", nowMs),
+            ),
+          ),
+        ]),
+      )
+      .limit(limit)
+      .execute();
+    if (rows.length === 0) return 0;
+    // Checked again in the delete: a card pointed back at it, or a session opened on it, keeps it.
+    const result = await this.db
+      .deleteFrom("snapshots")
+      .where(
+        "id",
+        "in",
+        rows.map((r) => r.id),
+      )
+      .where(({ and, not, exists, selectFrom }) =>
+        and([
+          not(exists(selectFrom("logins").select("logins.id").whereRef("logins.snapshot_id", "=", "snapshots.id"))),
+          not(
+            exists(
+              selectFrom("sessions")
+                .select("sessions.request_id")
+                .whereRef("sessions.login_id", "=", "snapshots.login_id")
+                .whereRef("sessions.snapshot_id", "=", "snapshots.id")
+                .where("sessions.expires_at", ">", nowMs),
+            ),
+          ),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async delete(customerId: string, loginId: string): Promise<boolean> {

@@ -8,6 +8,8 @@ import * as nightlyRefresh from "./migrations/006-nightly-refresh.js";
 import * as webhooks from "./migrations/007-webhooks.js";
 import * as institutionMemory from "./migrations/008-institution-memory.js";
 import * as cardVault from "./migrations/009-card-vault.js";
+import * as leaseHolders from "./migrations/010-lease-holders.js";
+import * as retention from "./migrations/012-retention.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled into the program: no file-system scanning at start. */
@@ -21,6 +23,8 @@ const migrations: Record<string, Migration> = {
   "007-webhooks": webhooks,
   "008-institution-memory": institutionMemory,
   "009-card-vault": cardVault,
+  "010-lease-holders": leaseHolders,
+  "012-retention": retention,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase, type SqliteStatement } from "kysely";
 import pg from "pg";
 import { migrateToLatest } from "./migrate.js";
 import type { Database } from "./schema.js";
@@ -25,6 +25,12 @@ export async function openDatabase(options: { databaseUrl: string | null; dataDi
 function openSqlite(dataDir: string): Kysely<Database> {
   mkdirSync(dataDir, { recursive: true });
   const sqlite = new SqliteDatabase(join(dataDir, "bankgate.sqlite"));
+  // A file created now lets retention hand deleted pages back to the file system; this can
+  // only be chosen before the first table exists (an older file keeps reusing its free
+  // pages instead: docs/decisions.md, "Retention").
+  if (Number(sqlite.pragma("page_count", { simple: true })) === 0) sqlite.pragma("auto_vacuum = INCREMENTAL");
+  // A big purge or vacuum must not leave a big write-ahead log behind after its checkpoint.
+  sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   // WAL + NORMAL: a commit survives a killed process (the WAL is in the OS cache); the
   // busy timeout lets a second process wait for the write lock instead of failing.
   sqlite.pragma("journal_mode = WAL");
@@ -42,6 +48,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatab
   const statements = new Map<string, SqliteDatabase.Statement>();
   return {
     prepare(sql) {
+      if (sql.startsWith("PRAGMA incremental_vacuum")) return runToTheEnd(sqlite, sql);
       let statement = statements.get(sql);
       if (!statement) {
         statement = sqlite.prepare(sql);
@@ -50,6 +57,25 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatab
       return statement;
     },
     close: () => sqlite.close(),
+  };
+}
+
+/**
+ * better-sqlite3's run() steps a statement once, and `PRAGMA incremental_vacuum(N)` frees one
+ * page per step: run through exec, which steps it to the end (N pages in one write).
+ */
+function runToTheEnd(sqlite: SqliteDatabase.Database, sql: string): SqliteStatement {
+  const noRows = () => {
+    throw new Error(`${sql} returns no rows`);
+  };
+  return {
+    reader: false,
+    run: () => {
+      sqlite.exec(sql);
+      return { changes: 0, lastInsertRowid: 0 };
+    },
+    all: noRows,
+    iterate: noRows,
   };
 }
 

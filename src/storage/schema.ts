@@ -19,6 +19,7 @@ export interface Database {
   webhook_events: WebhookEventRow;
   webhook_attempts: WebhookAttemptRow;
   usage_days: UsageDayRow;
+  lease_holders: LeaseHolderRow;
 }
 
 export interface CustomerRow {
@@ -97,6 +98,8 @@ export interface SessionRow {
   authorize_token_hash: string | null;
   version: number;
   lease_until: number | null;
+  /** The process (lease_holders.id) that took the lease; meaningful while lease_until is set. */
+  lease_holder: string | null;
   created_at: number;
   last_activity_at: number;
   expires_at: number;
@@ -136,6 +139,8 @@ export interface JobRow {
   run_at: number;
   /** While running: the claim lapses at this time (a crashed worker frees it). */
   locked_until: number | null;
+  /** While running: the process (lease_holders.id) that claimed it. */
+  locked_by: string | null;
   last_error: string | null;
   created_at: number;
   updated_at: number;
@@ -195,4 +200,16 @@ export interface CardVaultRow {
   customer_id: string;
   value_enc: string;
   updated_at: number;
+}
+
+/** A running bankgate process (migration 010): leases and job claims name it. */
+export interface LeaseHolderRow {
+  id: string;
+  /** Hostname, boot id and pid namespace: holders with the same host can probe each other's pid. */
+  host: string;
+  pid: number;
+  /** The OS's start time of that pid, so a reused pid is not taken for the holder (null: unknown). */
+  process_start: string | null;
+  started_at: number;
+  heartbeat_at: number;
 }

@@ -25,6 +25,18 @@ export interface SessionStore {
    * that lands after it writes an expiry at least as late.
    */
   touch(requestId: string, lastActivityAt: Date, expiresAt: Date): Promise<void>;
+  /**
+   * Ends the leases these (dead) processes hold: `leaseUntil` becomes null, without a version
+   * bump, so the next caller recovers each session as from a lapsed lease (an answer back to
+   * its challenge, a login to RETRY_LATER). Returns how many sessions were released.
+   */
+  releaseLeasesOf(holderIds: readonly string[]): Promise<number>;
+  /**
+   * Retention: deletes up to `limit` sessions that expired before `expiredBefore` (their
+   * RequestIds then answer SESSION_NONEXISTENT); returns how many. Candidates are read first
+   * and deleted by key with the condition checked again, so the write is short.
+   */
+  deleteExpired(expiredBefore: Date, limit: number): Promise<number>;
 }
 
 /** SessionStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -106,6 +118,33 @@ export class KyselySessionStore implements SessionStore {
       .where("expires_at", "<", expiresAt.getTime())
       .execute();
   }
+
+  async releaseLeasesOf(holderIds: readonly string[]): Promise<number> {
+    if (holderIds.length === 0) return 0;
+    const result = await this.db
+      .updateTable("sessions")
+      .set({ lease_until: null })
+      .where("lease_holder", "in", holderIds)
+      .where("lease_until", "is not", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async deleteExpired(expiredBefore: Date, limit: number): Promise<number> {
+    const cutoff = expiredBefore.getTime();
+    const ids = await this.db.selectFrom("sessions").select("request_id").where("expires_at", "<", cutoff).limit(limit).execute();
+    if (ids.length === 0) return 0;
+    const result = await this.db
+      .deleteFrom("sessions")
+      .where(
+        "request_id",
+        "in",
+        ids.map((r) => r.request_id),
+      )
+      .where("expires_at", "<", cutoff)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }
 
 function toRow(s: Session): SessionRow {
@@ -129,6 +168,7 @@ function toRow(s: Session): SessionRow {
     authorize_token_hash: s.authorizeTokenHash,
     version: s.version,
     lease_until: s.leaseUntil?.getTime() ?? null,
+    lease_holder: s.leaseHolder,
     created_at: s.createdAt.getTime(),
     last_activity_at: s.lastActivityAt.getTime(),
     expires_at: s.expiresAt.getTime(),
@@ -157,6 +197,7 @@ function fromRow(r: Selectable<SessionRow>): Session {
     authorizeTokenHash: r.authorize_token_hash,
     version: r.version,
     leaseUntil: r.lease_until === null ? null : new Date(r.lease_until),
+    leaseHolder: r.lease_holder,
     createdAt: new Date(r.created_at),
     lastActivityAt: new Date(r.last_activity_at),
     expiresAt: new Date(r.expires_at),

@@ -5,10 +5,13 @@ import { type CardVaultStore, KyselyCardVaultStore } from "./card-vault-store.js
 import { type CustomerStore, KyselyCustomerStore } from "./customer-store.js";
 import { type InstitutionMemoryStore, KyselyInstitutionMemoryStore } from "./institution-memory-store.js";
 import { type JobStore, KyselyJobStore } from "./job-store.js";
+import { KyselyLeaseHolderStore, type LeaseHolderStore } from "./lease-holder-store.js";
 import { KyselyLoginStore, type LoginStore } from "./login-store.js";
 import type { Database } from "./schema.js";
+import { KyselySealedValueStore, type SealedValueStore } from "./sealed-value-store.js";
 import { KyselyServerSettingStore, type ServerSettingStore } from "./server-setting-store.js";
 import { KyselySessionStore, type SessionStore } from "./session-store.js";
+import { KyselyStorageSpace, type StorageSpace } from "./storage-space.js";
 import { KyselyUsageStore, type UsageStore } from "./usage-store.js";
 import { KyselyWebhookStore, type WebhookStore } from "./webhook-store.js";
 
@@ -29,6 +32,11 @@ export interface Storage {
   readonly cardVault: CardVaultStore;
   readonly webhooks: WebhookStore;
   readonly usage: UsageStore;
+  readonly leaseHolders: LeaseHolderStore;
+  /** Disk space after deletes: SQLite's free pages handed back to the file system. */
+  readonly space: StorageSpace;
+  /** Vault ciphertexts in every table, for master-key rotation. */
+  readonly sealedValues: SealedValueStore;
   /** Runs `work` in one transaction: all of its writes commit together or none do. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -47,6 +55,9 @@ export class KyselyStorage implements Storage {
   readonly cardVault: CardVaultStore;
   readonly webhooks: WebhookStore;
   readonly usage: UsageStore;
+  readonly leaseHolders: LeaseHolderStore;
+  readonly space: StorageSpace;
+  readonly sealedValues: SealedValueStore;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -64,6 +75,9 @@ export class KyselyStorage implements Storage {
     this.cardVault = new KyselyCardVaultStore(db);
     this.webhooks = new KyselyWebhookStore(db);
     this.usage = new KyselyUsageStore(db);
+    this.leaseHolders = new KyselyLeaseHolderStore(db);
+    this.space = new KyselyStorageSpace(db);
+    this.sealedValues = new KyselySealedValueStore(db);
   }
 
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T> {

@@ -13,6 +13,12 @@ export interface WebhookStore {
   insertAttempt(row: WebhookAttemptRow): Promise<void>;
   /** Every attempt of these events, oldest first. */
   listAttempts(eventIds: readonly string[]): Promise<Selectable<WebhookAttemptRow>[]>;
+  /**
+   * Retention of the delivery log: deletes up to `limit` delivered or failed events created
+   * before `createdBefore`, with their attempts; pending events stay whatever their age.
+   * Call it in a transaction so an event never loses its attempts without going itself.
+   */
+  deleteSettledEvents(createdBefore: Date, limit: number): Promise<number>;
 }
 
 /** WebhookStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -57,5 +63,25 @@ export class KyselyWebhookStore implements WebhookStore {
   async listAttempts(eventIds: readonly string[]): Promise<Selectable<WebhookAttemptRow>[]> {
     if (eventIds.length === 0) return [];
     return this.db.selectFrom("webhook_attempts").selectAll().where("event_id", "in", eventIds).orderBy("attempted_at").execute();
+  }
+
+  async deleteSettledEvents(createdBefore: Date, limit: number): Promise<number> {
+    const cutoff = createdBefore.getTime();
+    const rows = await this.db
+      .selectFrom("webhook_events")
+      .select("id")
+      .where("state", "in", ["delivered", "failed"])
+      .where("created_at", "<", cutoff)
+      .limit(limit)
+      .execute();
+    if (rows.length === 0) return 0;
+    const ids = rows.map((r) => r.id);
+    await this.db.deleteFrom("webhook_attempts").where("event_id", "in", ids).execute();
+    const result = await this.db
+      .deleteFrom("webhook_events")
+      .where("id", "in", ids)
+      .where("state", "in", ["delivered", "failed"])
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

@@ -46,14 +46,27 @@ export class Vault {
   }
 
   decrypt(ciphertext: string, aad: string): string {
-    const [format, keyId, wrapped, body, extra] = ciphertext.split(".");
-    if (format !== FORMAT || !keyId || !wrapped || !body || extra !== undefined) {
-      throw new VaultError("not a vault ciphertext");
-    }
+    const { keyId, wrapped, body } = parse(ciphertext);
+    const dataKey = open(this.#masterKey(keyId), wrapped, `wrap:${aad}`);
+    return open(dataKey, body, aad).toString("utf8");
+  }
+
+  /**
+   * Master-key rotation: the same value wrapped by the active key. Only the data key is
+   * unwrapped and wrapped again (its AAD still checked); the body is untouched and never
+   * decrypted. A ciphertext already under the active key comes back unchanged.
+   */
+  rewrap(ciphertext: string, aad: string): string {
+    const { keyId, wrapped, body } = parse(ciphertext);
+    if (keyId === this.#active.id) return ciphertext;
+    const dataKey = open(this.#masterKey(keyId), wrapped, `wrap:${aad}`);
+    return [FORMAT, this.#active.id, seal(this.#active.key, dataKey, `wrap:${aad}`), body].join(".");
+  }
+
+  #masterKey(keyId: string): Buffer {
     const masterKey = this.#keys.get(keyId);
     if (!masterKey) throw new VaultError(`unknown master key id ${keyId}`);
-    const dataKey = open(masterKey, wrapped, `wrap:${aad}`);
-    return open(dataKey, body, aad).toString("utf8");
+    return masterKey;
   }
 
   /** True when the ciphertext is not wrapped by the active key (rotation still to do). */
@@ -68,6 +81,14 @@ export class Vault {
   decryptJson<T>(ciphertext: string, aad: string): T {
     return JSON.parse(this.decrypt(ciphertext, aad)) as T;
   }
+}
+
+function parse(ciphertext: string): { keyId: string; wrapped: string; body: string } {
+  const [format, keyId, wrapped, body, extra] = ciphertext.split(".");
+  if (format !== FORMAT || !keyId || !wrapped || !body || extra !== undefined) {
+    throw new VaultError("not a vault ciphertext");
+  }
+  return { keyId, wrapped, body };
 }
 
 function seal(key: Buffer, plaintext: Buffer, aad: string): string {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/config.js";
 import { developmentProfile } from "../../src/config/development-profile.js";
@@ -72,8 +75,13 @@ describe("the development profile", () => {
   });
 
   it("does not start without a master key outside development unless generated keys are switched on", async () => {
-    const env = { HOST: "0.0.0.0", BANKGATE_DATA_DIR: "/tmp/bankgate-profile-never-written" };
-    await expect(createDeps(loadConfig(env), { env })).rejects.toThrow(/BANKGATE_MASTER_KEYS is required/);
+    const dataDir = mkdtempSync(join(tmpdir(), "bankgate-profile-"));
+    try {
+      const env = { HOST: "0.0.0.0", BANKGATE_DATA_DIR: dataDir };
+      await expect(createDeps(loadConfig(env), { env })).rejects.toThrow(/BANKGATE_MASTER_KEYS is required/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -488,6 +488,66 @@ describe("kill -9 at every step, restart, resume with the same RequestId (R2)", 
   });
 });
 
+/**
+ * Leases name their holder (docs/decisions.md, "Leases and process death"): with leases and
+ * claims far longer than the test (10 min), recovery can only come from the restarted process
+ * finding its predecessor dead, at its start.
+ */
+describe("a restarted process releases what its dead predecessor held, at once", () => {
+  const LONG_LEASES = { BANKGATE_CONNECTOR_TIMEOUT_SECONDS: "600", BANKGATE_JOB_CLAIM_SECONDS: "600" };
+  let h: Harness;
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  it("a RequestId whose answer was at the bank when the process died answers its challenge right after the restart, not SESSION_BUSY", async () => {
+    h = new Harness();
+    const { token, challenge, requestId, answered } = await h.answerChallenge("authorize-answer:after-connector", LONG_LEASES);
+    expect(answered).toBe(DIED);
+    await h.expectKilled();
+    expect(sessionState(readStore(h.dataDir), requestId)).toBe("answering");
+
+    await h.start(undefined, LONG_LEASES);
+    const first = await h.post("Authorize", { RequestId: requestId }, token);
+    expectChallenge(first);
+    expect(first.body.SecurityChallenges).toEqual(challenge.body.SecurityChallenges);
+    const authorized = await h.post("Authorize", answerTo(first), token);
+    expect(authorized.status, JSON.stringify(authorized.body)).toBe(200);
+    await h.data(requestId);
+  });
+
+  it("an aggregation killed mid-way runs again right after the restart, not once its claim lapses", async () => {
+    h = new Harness();
+    const { token, requestId, answered } = await h.answerChallenge("aggregation:before-commit", LONG_LEASES);
+    if (answered !== DIED) expect(answered.status, JSON.stringify(answered.body)).toBe(200);
+    await h.expectKilled();
+    expect(readStore(h.dataDir).jobs).toMatchObject([{ kind: "aggregate", state: "running", attempts: 1 }]);
+
+    await h.start(undefined, LONG_LEASES);
+    expect((await h.post("Authorize", { RequestId: requestId }, token)).status).toBe(200);
+    await h.data(requestId);
+    expect(await h.aggregationDone(requestId)).toMatchObject({ state: "done", attempts: 2 });
+  });
+
+  it("a queued /AuthorizeAsync answer killed at the bank is run again or back at its challenge right after the restart", async () => {
+    h = new Harness();
+    await h.start("authorize-answer:before-connector", LONG_LEASES);
+    const token = await h.token();
+    const started = await h.post("AuthorizeAsync", GREATDAY, token);
+    const challenge = await h.pollAsync(started.body.RequestId, token);
+    expectChallenge(challenge);
+    const queued = await h.postOrDie("AuthorizeAsync", answerTo(challenge), token);
+    if (queued !== DIED) expect(queued.status, JSON.stringify(queued.body)).toBe(202);
+    await h.expectKilled();
+
+    await h.start(undefined, LONG_LEASES);
+    let outcome = await h.pollAsync(challenge.body.RequestId, token);
+    if (outcome.status === 203) outcome = await h.post("Authorize", answerTo(outcome), token);
+    expect(outcome.status, JSON.stringify(outcome.body)).toBe(200);
+    await h.data(challenge.body.RequestId);
+  });
+});
+
 describe("BANKGATE_FAULT_POINT (test-only)", () => {
   it("names a known point, and is refused with NODE_ENV=production", () => {
     expect(loadConfig({}).testing.faultPoint).toBeNull();

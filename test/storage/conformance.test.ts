@@ -70,6 +70,7 @@ function sessionFixture(overrides: Partial<Session> = {}): Session {
     authorizeTokenHash: "a".repeat(64),
     version: 1,
     leaseUntil: at(30_001),
+    leaseHolder: newRandomId(),
     createdAt: T0,
     lastActivityAt: at(1_999),
     expiresAt: at(480_007),
@@ -175,6 +176,8 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             "007-webhooks",
             "008-institution-memory",
             "009-card-vault",
+            "010-lease-holders",
+            "012-retention",
           ]);
         } finally {
           await again.db.destroy();
@@ -211,6 +214,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
           authorizeTokenHash: null,
           version: 0,
           leaseUntil: null,
+          leaseHolder: null,
         });
         await h.storage.sessions.insert(full);
         await h.storage.sessions.insert(empty);

@@ -37,6 +37,7 @@ function session(overrides: Partial<Session> = {}): Session {
     authorizeTokenHash: null,
     version: 1,
     leaseUntil: null,
+    leaseHolder: null,
     createdAt: T0,
     lastActivityAt: T0,
     expiresAt: at(480),
@@ -62,8 +63,9 @@ describe("expiry", () => {
 
 describe("answer lease", () => {
   it("a claimed session is busy until its lease lapses", () => {
-    const claimed = claimedForAnswer(session(), at(10), timing);
+    const claimed = claimedForAnswer(session(), at(10), timing, "holder-1");
     expect(claimed.state).toBe("answering");
+    expect(claimed.leaseHolder).toBe("holder-1");
     expect(isBusy(claimed, at(69))).toBe(true);
     expect(isBusy(claimed, at(70))).toBe(false);
   });
@@ -80,7 +82,7 @@ describe("answer lease", () => {
 });
 
 describe("applyStepResult", () => {
-  const answering = claimedForAnswer(session(), at(5), timing);
+  const answering = claimedForAnswer(session(), at(5), timing, "holder-1");
   const cases: Array<[string, Session, StepResult, string, Partial<Session>]> = [
     [
       "challenge",

@@ -55,3 +55,25 @@ describe("Vault (AES-256-GCM envelope)", () => {
     expect(() => parseMasterKeys("nokey")).toThrow(VaultError);
   });
 });
+
+describe("Vault.rewrap (master-key rotation)", () => {
+  it("moves a value to the active key without changing it; the new key alone then reads it", () => {
+    const sealed = new Vault([keyA]).encrypt("Everyday", "login:1:credentials");
+    const rotating = new Vault([keyB, keyA]);
+    const rewrapped = rotating.rewrap(sealed, "login:1:credentials");
+    expect(rewrapped.split(".").slice(0, 2)).toEqual(["v1", "b"]);
+    // Only the data key is wrapped again: the body is the same bytes.
+    expect(rewrapped.split(".")[3]).toBe(sealed.split(".")[3]);
+    expect(new Vault([keyB]).decrypt(rewrapped, "login:1:credentials")).toBe("Everyday");
+    expect(() => new Vault([keyA]).decrypt(rewrapped, "login:1:credentials")).toThrow(/unknown master key id b/);
+  });
+
+  it("is idempotent and still checks the AAD and the key", () => {
+    const rotating = new Vault([keyB, keyA]);
+    const current = rotating.encrypt("x", "aad");
+    expect(rotating.rewrap(current, "aad")).toBe(current);
+    const old = new Vault([keyA]).encrypt("x", "aad");
+    expect(() => rotating.rewrap(old, "other-row")).toThrow(VaultError);
+    expect(() => new Vault([keyB]).rewrap(old, "aad")).toThrow(/unknown master key id a/);
+  });
+});
