@@ -6,7 +6,15 @@ export interface MasterKey {
   key: Buffer;
 }
 
-export class VaultError extends Error {}
+/** A ciphertext that cannot be opened; `purpose` names its record (the AAD, e.g. "login:<id>:username"), never its content. */
+export class VaultError extends Error {
+  constructor(
+    message: string,
+    readonly purpose?: string,
+  ) {
+    super(message);
+  }
+}
 
 const FORMAT = "v1";
 const IV_BYTES = 12;
@@ -48,12 +56,12 @@ export class Vault {
   decrypt(ciphertext: string, aad: string): string {
     const [format, keyId, wrapped, body, extra] = ciphertext.split(".");
     if (format !== FORMAT || !keyId || !wrapped || !body || extra !== undefined) {
-      throw new VaultError("not a vault ciphertext");
+      throw new VaultError("not a vault ciphertext", aad);
     }
     const masterKey = this.#keys.get(keyId);
-    if (!masterKey) throw new VaultError(`unknown master key id ${keyId}`);
-    const dataKey = open(masterKey, wrapped, `wrap:${aad}`);
-    return open(dataKey, body, aad).toString("utf8");
+    if (!masterKey) throw new VaultError(`unknown master key id ${keyId}`, aad);
+    const dataKey = open(masterKey, wrapped, `wrap:${aad}`, aad);
+    return open(dataKey, body, aad, aad).toString("utf8");
   }
 
   /** True when the ciphertext is not wrapped by the active key (rotation still to do). */
@@ -78,15 +86,15 @@ function seal(key: Buffer, plaintext: Buffer, aad: string): string {
   return Buffer.concat([iv, cipher.getAuthTag(), encrypted]).toString("base64url");
 }
 
-function open(key: Buffer, sealed: string, aad: string): Buffer {
+function open(key: Buffer, sealed: string, aad: string, purpose: string): Buffer {
   const bytes = Buffer.from(sealed, "base64url");
-  if (bytes.length < IV_BYTES + 16) throw new VaultError("ciphertext too short");
+  if (bytes.length < IV_BYTES + 16) throw new VaultError("ciphertext too short", purpose);
   const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(0, IV_BYTES));
   decipher.setAAD(Buffer.from(aad, "utf8"));
   decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + 16));
   try {
     return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + 16)), decipher.final()]);
   } catch {
-    throw new VaultError("ciphertext was tampered with or the key is wrong");
+    throw new VaultError("ciphertext was tampered with or the key is wrong", purpose);
   }
 }
