@@ -14,14 +14,15 @@ import { sandboxApi } from "./api/sandbox/sandbox-plugin.js";
 import { SIMULATOR_PATHS } from "./connectors/institution-catalog.js";
 import type { Deps } from "./deps.js";
 import { ApiError } from "./errors/api-error.js";
+import type { DroppingLogStream } from "./lib/dropping-log-stream.js";
 import { ofxSimPlugin } from "./sim/ofx/ofx-sim-plugin.js";
 import type { SimpleFinSimStore } from "./sim/simplefin/sim-store.js";
 import { simpleFinSimulator } from "./sim/simplefin/simplefin-simulator.js";
 
 /** Builds the HTTP application; never listens (tests use inject, main.ts listens). */
-export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(deps: Deps, options: { logger?: boolean; logStream?: DroppingLogStream } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(deps.config.server.logLevel),
+    logger: options.logger === false ? false : loggerOptions(deps.config.server.logLevel, options.logStream),
     bodyLimit: deps.config.server.bodyLimitBytes,
     // Long path ids reach the handlers, which answer them like any unknown id.
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
@@ -57,7 +58,12 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  app.get("/health", { schema: { hide: true } }, async () => ({ status: "ok", store: deps.storeKind }));
+  // Never touches the store: it answers while the store is locked, full or down. `droppedLogs`: lines the log stream could not write.
+  app.get("/health", { schema: { hide: true } }, async () => ({
+    status: "ok",
+    store: deps.storeKind,
+    droppedLogs: options.logStream?.dropped(),
+  }));
 
   const services: ApiServices = deps.api;
   await app.register(flinksApi, { services });
