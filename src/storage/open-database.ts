@@ -89,6 +89,10 @@ function openPostgres(connectionString: string, waitMs: number): Kysely<Database
   // An idle connection killed by the server (restart, failover) must not crash the process:
   // the pool drops it and the next query opens a new one.
   pool.on("error", () => {});
+  // The same for a connection killed while checked out (PostgreSQL shut down between two
+  // queries): its client emits 'error', which ended the process when nobody listened. Its
+  // query fails (a 503) and the pool drops the dead client when it comes back.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const dialect = dialectWithDriver(new PostgresDialect({ pool }), (driver) => new FaultTranslatingDriver(driver, postgresFaultKind));
   return new Kysely<Database>({ dialect });
 }
