@@ -95,7 +95,11 @@ export class FlinksCalls {
 /** A transient fault's answer: 503, Retry-After, the catalogued code, RETRY_LATER on the wire. */
 export function expectTemporarilyUnavailable(answer: Answer, retryAfterSeconds?: number): void {
   expect(answer.status, JSON.stringify(answer.body)).toBe(errorCatalog.TEMPORARILY_UNAVAILABLE.httpStatus);
-  expect(answer.body).toMatchObject({ HttpStatusCode: 503, FlinksCode: "RETRY_LATER", Message: errorCatalog.TEMPORARILY_UNAVAILABLE.message });
+  expect(answer.body).toMatchObject({
+    HttpStatusCode: 503,
+    FlinksCode: "RETRY_LATER",
+    Message: errorCatalog.TEMPORARILY_UNAVAILABLE.message,
+  });
   const retryAfter = Number(answer.headers.get("retry-after"));
   expect(retryAfter).toBeGreaterThan(0);
   if (retryAfterSeconds !== undefined) expect(retryAfter).toBe(retryAfterSeconds);
