@@ -7,9 +7,12 @@ import { bankgateApi } from "./api/bankgate/bankgate-plugin.js";
 import { connectApi } from "./api/connect/connect-plugin.js";
 import { demoApi } from "./api/demo/demo-plugin.js";
 import { flinksApi } from "./api/flinks/flinks-plugin.js";
+import { DOCS_CSP } from "./api/plumbing/docs-csp.js";
 import { registerErrorHandling, sendError } from "./api/plumbing/error-handling.js";
+import { registerJsonCharsetCheck } from "./api/plumbing/json-charset.js";
 import { registerJsonParser } from "./api/plumbing/json-parser.js";
 import { loggerOptions } from "./api/plumbing/logger-options.js";
+import { registerNoStore } from "./api/plumbing/no-store.js";
 import { sandboxApi } from "./api/sandbox/sandbox-plugin.js";
 import { SIMULATOR_PATHS } from "./connectors/institution-catalog.js";
 import type { Deps } from "./deps.js";
@@ -37,7 +40,9 @@ export async function buildApp(deps: Deps, options: { logger?: boolean; logStrea
   // Response schemas document; they do not filter. Bodies go out exactly as built.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerJsonParser(app);
+  registerJsonCharsetCheck(app);
   registerErrorHandling(app);
+  registerNoStore(app);
 
   await app.register(swagger, {
     openapi: {
@@ -56,7 +61,7 @@ export async function buildApp(deps: Deps, options: { logger?: boolean; logStrea
       security: [{ apiKey: [] }, { authKey: [] }, { bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: DOCS_CSP });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   // Never touches the store: it answers while the store is locked, full or down. `droppedLogs`: lines the log stream could not write.
   app.get("/health", { schema: { hide: true } }, async () => ({
