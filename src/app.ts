@@ -7,22 +7,26 @@ import { bankgateApi } from "./api/bankgate/bankgate-plugin.js";
 import { connectApi } from "./api/connect/connect-plugin.js";
 import { demoApi } from "./api/demo/demo-plugin.js";
 import { flinksApi } from "./api/flinks/flinks-plugin.js";
+import { DOCS_CSP } from "./api/plumbing/docs-csp.js";
 import { registerErrorHandling, sendError } from "./api/plumbing/error-handling.js";
 import { httpTimeoutOptions, limitConnections } from "./api/plumbing/http-limits.js";
+import { registerJsonCharsetCheck } from "./api/plumbing/json-charset.js";
 import { registerJsonParser } from "./api/plumbing/json-parser.js";
 import { loggerOptions } from "./api/plumbing/logger-options.js";
+import { registerNoStore } from "./api/plumbing/no-store.js";
 import { sandboxApi } from "./api/sandbox/sandbox-plugin.js";
 import { SIMULATOR_PATHS } from "./connectors/institution-catalog.js";
 import type { Deps } from "./deps.js";
 import { ApiError } from "./errors/api-error.js";
+import type { DroppingLogStream } from "./lib/dropping-log-stream.js";
 import { ofxSimPlugin } from "./sim/ofx/ofx-sim-plugin.js";
 import type { SimpleFinSimStore } from "./sim/simplefin/sim-store.js";
 import { simpleFinSimulator } from "./sim/simplefin/simplefin-simulator.js";
 
 /** Builds the HTTP application; never listens (tests use inject, main.ts listens). */
-export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(deps: Deps, options: { logger?: boolean; logStream?: DroppingLogStream } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(deps.config.server.logLevel),
+    logger: options.logger === false ? false : loggerOptions(deps.config.server.logLevel, options.logStream),
     bodyLimit: deps.config.server.bodyLimitBytes,
     ...httpTimeoutOptions(deps.config.server),
     // Long path ids reach the handlers, which answer them like any unknown id.
@@ -39,7 +43,9 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
   // Response schemas document; they do not filter. Bodies go out exactly as built.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerJsonParser(app);
+  registerJsonCharsetCheck(app);
   registerErrorHandling(app);
+  registerNoStore(app);
 
   await app.register(swagger, {
     openapi: {
@@ -58,9 +64,14 @@ export async function buildApp(deps: Deps, options: { logger?: boolean } = {}): 
       security: [{ apiKey: [] }, { authKey: [] }, { bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: DOCS_CSP });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  app.get("/health", { schema: { hide: true } }, async () => ({ status: "ok", store: deps.storeKind }));
+  // Never touches the store: it answers while the store is locked, full or down. `droppedLogs`: lines the log stream could not write.
+  app.get("/health", { schema: { hide: true } }, async () => ({
+    status: "ok",
+    store: deps.storeKind,
+    droppedLogs: options.logStream?.dropped(),
+  }));
 
   const services: ApiServices = deps.api;
   await app.register(flinksApi, { services });

@@ -5,19 +5,24 @@ import { buildApp } from "./app.js";
 import { loadConfig } from "./config/config.js";
 import { createDeps } from "./deps.js";
 import { systemClock } from "./lib/clock.js";
+import { DroppingLogStream } from "./lib/dropping-log-stream.js";
 import { shutDownWithin } from "./lib/graceful-shutdown.js";
 import { startBanner } from "./start-banner.js";
 
 /** Entry: loadConfig → createDeps → buildApp → listen (docs/architecture.md). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = pino(loggerOptions(config.server.logLevel) as LoggerOptions);
+  // A log line that cannot be written (full disk, closed pipe) is dropped and counted, never fatal;
+  // the start banner on stderr is best effort too (an unhandled ENOSPC there ended the process).
+  const logStream = new DroppingLogStream(1);
+  process.stderr.on("error", () => {});
+  const log = pino(loggerOptions(config.server.logLevel) as LoggerOptions, logStream);
   const deps = await createDeps(config, { log });
   // Roles (docs/architecture.md): "all" is the embedded mode; "api" and "worker" share one PostgreSQL.
   if (config.server.role !== "api") deps.runner.start();
   if (config.server.role !== "api" && config.nightly.enabled) deps.nightly.start();
   if (config.server.role !== "api") deps.retention.start();
-  const app = config.server.role === "worker" ? null : await buildApp(deps);
+  const app = config.server.role === "worker" ? null : await buildApp(deps, { logStream });
 
   if (app) {
     const address = await app.listen({ port: config.server.port, host: config.server.host });

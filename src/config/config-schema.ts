@@ -85,6 +85,13 @@ export const ConfigSchema = Type.Object({
       "DATABASE_URL",
       "`postgres://…` selects PostgreSQL instead of the embedded SQLite file (then `BANKGATE_MASTER_KEYS` is required).",
     ),
+    waitMs: integer(
+      "BANKGATE_STORE_WAIT_MS",
+      5_000,
+      "How long a request waits for the store — the SQLite file locked by another process, a PostgreSQL lock or pool connection — before it answers `503 RETRY_LATER` with `Retry-After`. The wait never blocks other requests.",
+      0,
+      600_000,
+    ),
   }),
   keys: Type.Object({
     masterKeys: text(

@@ -7,6 +7,8 @@ export interface ErrorContext {
   institution?: string;
   /** Field → messages, for a request that failed validation. */
   validationDetails?: Record<string, string[]>;
+  /** Sent as the Retry-After header: when a retry of the same request may work. */
+  retryAfterSeconds?: number;
 }
 
 /** A failure the caller is told about; anything else becomes a generic 500. */

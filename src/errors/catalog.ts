@@ -23,7 +23,8 @@ export const errorCatalog = {
   },
   UNSUPPORTED_MEDIA_TYPE: {
     httpStatus: 415,
-    message: "Send the request body as application/json.",
+    message: "Send the request body as application/json in UTF-8.",
+    note: "Also for a charset other than UTF-8 (`application/json; charset=latin1`): JSON between systems is UTF-8 (RFC 8259), and guessing another encoding would store mangled names.",
   },
   NOT_FOUND: {
     httpStatus: 404,
@@ -179,6 +180,18 @@ export const errorCatalog = {
     message: "The institution answered with something that is not a valid response of its protocol.",
     note: "A truncated or malformed OFX document, an unknown OFX version or charset, a DTD or entity declaration, an answer larger than the limit. On the wire its FlinksCode is AGGREGATION_ERROR, but with 401 like every other institution failure: the caller's request was fine and bankgate did not fail, so garbage from an institution never answers a 5xx. Retrying rarely helps, so it is not RETRY_LATER.",
   },
+  // Faults of the server itself (docs/decisions.md, "Faults answered as faults").
+  TEMPORARILY_UNAVAILABLE: {
+    httpStatus: 503,
+    message: "The server cannot reach its data store right now. Retry after the delay in the Retry-After header.",
+    note: "A transient fault of the server's own store: the SQLite file locked by another process past BANKGATE_STORE_WAIT_MS (Retry-After: 1), PostgreSQL down or restarting (5), no disk space left (30). Nothing was changed; the same request may be sent again. On the wire it is Flinks' RETRY_LATER, the code clients already retry on.",
+  },
+  CARD_UNREADABLE: {
+    httpStatus: 500,
+    message:
+      "This card's stored secrets cannot be read on this server. Connect the card again; if this happens to every card, ask the operator.",
+    note: "A ciphertext of this card failed authentication (it was altered, or was sealed with a master key this server does not have). Only this card's calls fail; the server logs which record it was.",
+  },
   INTERNAL_ERROR: {
     httpStatus: 500,
     message: "An unexpected error occurred.",
@@ -203,6 +216,8 @@ export function wireFlinksCode(code: ErrorCode): string {
       return "NEW_ACCOUNT";
     case "INSTITUTION_PROTOCOL_ERROR":
       return "AGGREGATION_ERROR";
+    case "TEMPORARILY_UNAVAILABLE":
+      return "RETRY_LATER";
     default:
       return code;
   }

@@ -4,7 +4,7 @@ import { type Clock, secondsAfter } from "../lib/clock.js";
 import { newRandomId } from "../lib/ids.js";
 import type { JobRow } from "../storage/schema.js";
 import type { Storage } from "../storage/storage.js";
-import type { Vault } from "../vault/vault.js";
+import { type Vault, VaultError } from "../vault/vault.js";
 import type { EnqueueOptions, Job } from "./job.js";
 import type { JobKind, JobPayloads } from "./job-kinds.js";
 
@@ -80,7 +80,8 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     for (const row of await this.storage.jobs.findClaimable(now.getTime(), kinds, limit * 4)) {
       if (claimed.length === limit) break;
       if (await this.storage.jobs.claim(row.id, row.attempts, lockedUntil, now.getTime(), this.options.holderId ?? null)) {
-        claimed.push(this.#toJob({ ...row, state: "running", attempts: row.attempts + 1 }));
+        const job = await this.#openClaimed({ ...row, state: "running", attempts: row.attempts + 1 });
+        if (job) claimed.push(job);
       }
     }
     return claimed;
@@ -120,6 +121,23 @@ export class JobQueue<Payloads extends object = JobPayloads> {
   async findLatest(singletonKey: string): Promise<Job | undefined> {
     const row = await this.storage.jobs.findLatest(singletonKey);
     return row && this.#toJob(row);
+  }
+
+  /**
+   * A claimed row as a Job. A payload that fails to open (altered in the store, or sealed with
+   * a master key this server lacks) fails its own job for good, with the reason as its last
+   * error, instead of failing the whole claim and every job claimed with it, again and again.
+   */
+  async #openClaimed(row: Selectable<JobRow>): Promise<Job | null> {
+    try {
+      return this.#toJob(row);
+    } catch (error) {
+      if (!(error instanceof VaultError)) throw error;
+      const lastError = `payload cannot be opened (${error.message})`;
+      await this.storage.jobs.settle(row.id, row.attempts, { state: "failed", lastError, nowMs: this.clock.now().getTime() });
+      this.events.emit("settled", row.id);
+      return null;
+    }
   }
 
   #toJob(row: Selectable<JobRow>): Job {

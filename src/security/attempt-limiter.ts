@@ -72,6 +72,10 @@ export function credentialsAttemptSubject(indexKey: Buffer, customerId: string, 
 
 /** Optimistic-concurrency rounds before giving up; every round lets at least one contender through. */
 const MAX_ROUNDS = 1_000;
+/** A reservation waiting for a slot looks again this often, for settles made by other processes. */
+const SLOT_RECHECK_SECONDS = 1;
+/** Wake-ups of one waiting reservation before it gives up (each is a settle or a recheck). */
+const MAX_SLOT_WAITS = 10_000;
 const MAX_SUBJECT_KEY_LENGTH = 128;
 
 /**
@@ -103,6 +107,9 @@ const MAX_SUBJECT_KEY_LENGTH = 128;
  * did happen).
  */
 export class AttemptLimiter {
+  /** Reservations of this process waiting for a slot, by subject: a settle wakes them at once. */
+  readonly #waiting = new Map<string, Set<() => void>>();
+
   constructor(private readonly deps: { store: AttemptStore; clock: Clock; limits: AttemptLimits }) {
     assertValidLimits(deps.limits);
   }
@@ -114,16 +121,39 @@ export class AttemptLimiter {
   }
 
   /**
+   * `reserve`, but a subject whose allowance is only taken by attempts in flight (reason
+   * "pending") is waited for, up to `maxWaitSeconds`, instead of refused: six correct logins
+   * of one username at once must all pass, and only wrong attempts may lock it. The wait ends
+   * when a slot frees (an attempt settled right, or without a verdict), when the subject
+   * locks (the attempts in flight were wrong), or at the deadline (still "pending": the caller
+   * answers "retry later", never "too many requests"). A settle in this process wakes the
+   * waiters at once; settles of other processes are seen at the next recheck.
+   */
+  async reserveWaiting(subjectKey: string, maxWaitSeconds: number): Promise<ReserveResult> {
+    const deadline = secondsLater(this.deps.clock.now(), maxWaitSeconds);
+    let result = await this.reserve(subjectKey);
+    for (let wait = 0; wait < MAX_SLOT_WAITS && !result.ok && result.reason === "pending"; wait++) {
+      const now = this.deps.clock.now();
+      if (now >= deadline) return result;
+      await this.#nextSettleOf(subjectKey, earliest(deadline, secondsLater(now, SLOT_RECHECK_SECONDS)));
+      result = await this.reserve(subjectKey);
+    }
+    return result;
+  }
+
+  /**
    * Records the institution's verdict for a reservation. Returns the lock now in force (set by
    * this very failure, possibly), so the caller can answer with the lock error at once.
    * Settling twice, or after `forget`, changes nothing.
    */
   async settle(reservation: AttemptReservation, outcome: AttemptOutcome): Promise<{ lockedUntil: Date | null }> {
     // A forgotten subject (DeleteCard meanwhile) stays forgotten: settling must not recreate it.
-    return this.#update(reservation.subjectKey, { result: { lockedUntil: null } }, (counter, now) => {
+    const settled = await this.#update(reservation.subjectKey, { result: { lockedUntil: null } }, (counter, now) => {
       const next = settleOn(counter, reservation, outcome, now, this.deps.limits);
       return { next, result: { lockedUntil: isLocked(next, now) ? next.lockedUntil : null } };
     });
+    for (const wake of [...(this.#waiting.get(reservation.subjectKey) ?? [])]) wake();
+    return settled;
   }
 
   /** Deletes everything known about a subject (DeleteCard). */
@@ -134,6 +164,21 @@ export class AttemptLimiter {
   /** Deletes counters that hold nothing any more; run it with the other purges. Returns how many. */
   purgeExpired(): Promise<number> {
     return this.deps.store.deleteExpired(this.deps.clock.now());
+  }
+
+  /** Resolves at the next settle of `subjectKey` in this process, or at `until` on the clock, whichever comes first. */
+  #nextSettleOf(subjectKey: string, until: Date): Promise<void> {
+    return new Promise((resolve) => {
+      const waiters = this.#waiting.get(subjectKey) ?? new Set<() => void>();
+      this.#waiting.set(subjectKey, waiters);
+      const wake = () => {
+        waiters.delete(wake);
+        if (waiters.size === 0 && this.#waiting.get(subjectKey) === waiters) this.#waiting.delete(subjectKey);
+        resolve();
+      };
+      waiters.add(wake);
+      void this.deps.clock.sleepUntil(until).then(wake);
+    });
   }
 
   /** Load, decide, compare-and-swap; retried from a fresh read when another writer won. */
@@ -260,6 +305,10 @@ function assertValidLimits(limits: AttemptLimits): void {
 
 function secondsLater(at: Date, seconds: number): Date {
   return new Date(at.getTime() + seconds * 1000);
+}
+
+function earliest(a: Date, b: Date): Date {
+  return a <= b ? a : b;
 }
 
 function latestOf(dates: Date[]): Date | null {

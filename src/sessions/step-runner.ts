@@ -28,18 +28,31 @@ export class StepRunner {
     const cardLookupHash = secrets.lookupHash(session.customerId, session.institution, credentials.username, session.language);
     // The nightly run has nobody to answer a challenge; every other login has its person.
     const ctx = this.deps.connectorContext(session.customerId, session.institution, cardLookupHash, session.mode !== "nightly");
-    const reserved = await attempts.reserve(
+    // Attempts in flight may fill the allowance: wait for a slot rather than refuse a right
+    // answer, within half the step's time, so that wait + bank call stay inside its lease.
+    const reservingSince = this.deps.clock.now();
+    const reserved = await attempts.reserveWaiting(
       step.step === "answer" && session.loginId
         ? cardAttemptSubject(session.loginId)
         : credentialsAttemptSubject(this.deps.indexKey, session.customerId, session.institution, credentials.username),
+      settings.connectorTimeoutSeconds / 2,
     );
-    if (!reserved.ok) return this.#afterStep(session, connector, { kind: "failed", code: "ATTEMPTS_LOCKED" });
+    if (!reserved.ok) {
+      return this.#afterStep(session, connector, {
+        kind: "failed",
+        code: reserved.reason === "locked" ? "ATTEMPTS_LOCKED" : "RETRY_LATER",
+      });
+    }
+    const waitedSeconds = (this.deps.clock.now().getTime() - reservingSince.getTime()) / 1000;
     const call =
       step.step === "start"
         ? () => connector.start(credentials, ctx)
         : () => connector.answer(step.answers, secrets.openConnectorState(session), ctx);
     faults.hit(`authorize-${step.step}:before-connector`);
-    const result = await boundedStep(call, settings.connectorTimeoutSeconds);
+    const result = await boundedStep(
+      call,
+      settings.connectorTimeoutSeconds - Math.min(waitedSeconds, settings.connectorTimeoutSeconds / 2),
+    );
     faults.hit(`authorize-${step.step}:after-connector`);
     await attempts.settle(reserved.reservation, attemptOutcomeOf(result));
     const outcome = await this.#afterStep(session, connector, result);

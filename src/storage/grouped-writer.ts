@@ -1,3 +1,5 @@
+import { StoreFaultError } from "../errors/store-fault.js";
+
 interface PendingRow<Row> {
   row: Row;
   resolve(): void;
@@ -43,8 +45,10 @@ export class GroupedWriter<Row> {
       await this.writeRows(batch.map((p) => p.row));
       for (const p of batch) p.resolve();
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]?.reject(error);
+      // A store fault (locked, full, unreachable) fails every row alike: retrying each row
+      // alone would only multiply the bounded wait by the batch size.
+      if (batch.length === 1 || error instanceof StoreFaultError) {
+        for (const p of batch) p.reject(error);
         return;
       }
       // One bad row must not fail its neighbours: retry each on its own.

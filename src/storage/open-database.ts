@@ -3,8 +3,12 @@ import { join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase, type SqliteStatement } from "kysely";
 import pg from "pg";
+import { dialectWithDriver } from "./dialect-with-driver.js";
+import { FaultTranslatingDriver } from "./fault-translating-driver.js";
 import { migrateToLatest } from "./migrate.js";
 import type { Database } from "./schema.js";
+import { SqliteLockWaitingDriver } from "./sqlite-lock-waiting-driver.js";
+import { postgresFaultKind, sqliteFaultKind } from "./store-fault-kinds.js";
 
 export type StoreKind = "sqlite" | "postgres";
 
@@ -13,30 +17,43 @@ export interface OpenedDatabase {
   kind: StoreKind;
 }
 
-/** DATABASE_URL=postgres://… selects PostgreSQL; otherwise the embedded SQLite file. */
-export async function openDatabase(options: { databaseUrl: string | null; dataDir: string }): Promise<OpenedDatabase> {
+/** The default of BANKGATE_STORE_WAIT_MS (config-schema.ts). */
+const DEFAULT_WAIT_MS = 5_000;
+
+/**
+ * DATABASE_URL=postgres://… selects PostgreSQL; otherwise the embedded SQLite file. `waitMs`
+ * bounds how long a statement waits for a lock or a connection before it fails with a
+ * StoreFaultError (errors/store-fault.ts), as do a full disk and an unreachable server.
+ */
+export async function openDatabase(options: { databaseUrl: string | null; dataDir: string; waitMs?: number }): Promise<OpenedDatabase> {
+  const waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
   const opened = options.databaseUrl
-    ? { db: openPostgres(options.databaseUrl), kind: "postgres" as const }
-    : { db: openSqlite(options.dataDir), kind: "sqlite" as const };
+    ? { db: openPostgres(options.databaseUrl, waitMs), kind: "postgres" as const }
+    : { db: openSqlite(options.dataDir, waitMs), kind: "sqlite" as const };
   await migrateToLatest(opened.db);
   return opened;
 }
 
-function openSqlite(dataDir: string): Kysely<Database> {
+function openSqlite(dataDir: string, waitMs: number): Kysely<Database> {
   mkdirSync(dataDir, { recursive: true });
-  const sqlite = new SqliteDatabase(join(dataDir, "bankgate.sqlite"));
+  const sqlite = new SqliteDatabase(join(dataDir, "bankgate.sqlite"), { timeout: 0 });
   // A file created now lets retention hand deleted pages back to the file system; this can
   // only be chosen before the first table exists (an older file keeps reusing its free
   // pages instead: docs/decisions.md, "Retention").
   if (Number(sqlite.pragma("page_count", { simple: true })) === 0) sqlite.pragma("auto_vacuum = INCREMENTAL");
   // A big purge or vacuum must not leave a big write-ahead log behind after its checkpoint.
   sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-  // WAL + NORMAL: a commit survives a killed process (the WAL is in the OS cache); the
-  // busy timeout lets a second process wait for the write lock instead of failing.
+  // WAL + NORMAL: a commit survives a killed process (the WAL is in the OS cache). No busy
+  // timeout: SQLite would wait for another process's lock on the event loop, freezing every
+  // request; SqliteLockWaitingDriver waits on a timer instead.
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma("busy_timeout = 5000");
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  sqlite.pragma("busy_timeout = 0");
+  const dialect = dialectWithDriver(
+    new SqliteDialect({ database: withStatementCache(sqlite) }),
+    (driver) => new FaultTranslatingDriver(new SqliteLockWaitingDriver(driver, sqlite, waitMs), sqliteFaultKind),
+  );
+  return new Kysely<Database>({ dialect });
 }
 
 /**
@@ -81,10 +98,14 @@ function runToTheEnd(sqlite: SqliteDatabase.Database, sql: string): SqliteStatem
 
 const INT8_OID = 20;
 
-function openPostgres(connectionString: string): Kysely<Database> {
+function openPostgres(connectionString: string, waitMs: number): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString,
     max: 10,
+    // Bounded waits, like SQLite's: for a pool connection (0, the default, waits forever) and
+    // for a row or table lock another session holds (lock_timeout, SQLSTATE 55P03).
+    connectionTimeoutMillis: waitMs,
+    lock_timeout: waitMs,
     // Epoch-millisecond timestamps are bigint columns; they fit a JS number exactly.
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
@@ -94,5 +115,10 @@ function openPostgres(connectionString: string): Kysely<Database> {
   // An idle connection killed by the server (restart, failover) must not crash the process:
   // the pool drops it and the next query opens a new one.
   pool.on("error", () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // The same for a connection killed while checked out (PostgreSQL shut down between two
+  // queries): its client emits 'error', which ended the process when nobody listened. Its
+  // query fails (a 503) and the pool drops the dead client when it comes back.
+  pool.on("connect", (client) => client.on("error", () => {}));
+  const dialect = dialectWithDriver(new PostgresDialect({ pool }), (driver) => new FaultTranslatingDriver(driver, postgresFaultKind));
+  return new Kysely<Database>({ dialect });
 }

@@ -6,7 +6,15 @@ export interface MasterKey {
   key: Buffer;
 }
 
-export class VaultError extends Error {}
+/** A ciphertext that cannot be opened; `purpose` names its record (the AAD, e.g. "login:<id>:username"), never its content. */
+export class VaultError extends Error {
+  constructor(
+    message: string,
+    readonly purpose?: string,
+  ) {
+    super(message);
+  }
+}
 
 const FORMAT = "v1";
 const IV_BYTES = 12;
@@ -46,9 +54,9 @@ export class Vault {
   }
 
   decrypt(ciphertext: string, aad: string): string {
-    const { keyId, wrapped, body } = parse(ciphertext);
-    const dataKey = open(this.#masterKey(keyId), wrapped, `wrap:${aad}`);
-    return open(dataKey, body, aad).toString("utf8");
+    const { keyId, wrapped, body } = parse(ciphertext, aad);
+    const dataKey = open(this.#masterKey(keyId, aad), wrapped, `wrap:${aad}`, aad);
+    return open(dataKey, body, aad, aad).toString("utf8");
   }
 
   /**
@@ -57,15 +65,15 @@ export class Vault {
    * decrypted. A ciphertext already under the active key comes back unchanged.
    */
   rewrap(ciphertext: string, aad: string): string {
-    const { keyId, wrapped, body } = parse(ciphertext);
+    const { keyId, wrapped, body } = parse(ciphertext, aad);
     if (keyId === this.#active.id) return ciphertext;
-    const dataKey = open(this.#masterKey(keyId), wrapped, `wrap:${aad}`);
+    const dataKey = open(this.#masterKey(keyId, aad), wrapped, `wrap:${aad}`, aad);
     return [FORMAT, this.#active.id, seal(this.#active.key, dataKey, `wrap:${aad}`), body].join(".");
   }
 
-  #masterKey(keyId: string): Buffer {
+  #masterKey(keyId: string, purpose: string): Buffer {
     const masterKey = this.#keys.get(keyId);
-    if (!masterKey) throw new VaultError(`unknown master key id ${keyId}`);
+    if (!masterKey) throw new VaultError(`unknown master key id ${keyId}`, purpose);
     return masterKey;
   }
 
@@ -83,10 +91,10 @@ export class Vault {
   }
 }
 
-function parse(ciphertext: string): { keyId: string; wrapped: string; body: string } {
+function parse(ciphertext: string, purpose: string): { keyId: string; wrapped: string; body: string } {
   const [format, keyId, wrapped, body, extra] = ciphertext.split(".");
   if (format !== FORMAT || !keyId || !wrapped || !body || extra !== undefined) {
-    throw new VaultError("not a vault ciphertext");
+    throw new VaultError("not a vault ciphertext", purpose);
   }
   return { keyId, wrapped, body };
 }
@@ -99,15 +107,15 @@ function seal(key: Buffer, plaintext: Buffer, aad: string): string {
   return Buffer.concat([iv, cipher.getAuthTag(), encrypted]).toString("base64url");
 }
 
-function open(key: Buffer, sealed: string, aad: string): Buffer {
+function open(key: Buffer, sealed: string, aad: string, purpose: string): Buffer {
   const bytes = Buffer.from(sealed, "base64url");
-  if (bytes.length < IV_BYTES + 16) throw new VaultError("ciphertext too short");
+  if (bytes.length < IV_BYTES + 16) throw new VaultError("ciphertext too short", purpose);
   const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(0, IV_BYTES));
   decipher.setAAD(Buffer.from(aad, "utf8"));
   decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + 16));
   try {
     return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + 16)), decipher.final()]);
   } catch {
-    throw new VaultError("ciphertext was tampered with or the key is wrong");
+    throw new VaultError("ciphertext was tampered with or the key is wrong", purpose);
   }
 }

@@ -31,6 +31,10 @@ const START_ATTEMPTS = 3;
 export interface EphemeralPostgres {
   url: string;
   stop(): Promise<void>;
+  /** Shuts the server down (fast mode: open connections are terminated) and keeps its data. */
+  pause(): Promise<void>;
+  /** Starts it again on the same port and data after `pause`. */
+  resume(): Promise<void>;
 }
 
 interface PgBinaries {
@@ -227,9 +231,8 @@ export async function startEphemeralPostgres(): Promise<EphemeralPostgres> {
 
     let port = 0;
     let lastError = "";
-    for (let attempt = 1; attempt <= START_ATTEMPTS && !started; attempt++) {
-      port = await freePort("127.0.0.1");
-      const serverOptions = [
+    const serverOptions = () =>
+      [
         "-c listen_addresses=127.0.0.1",
         `-c port=${port}`,
         `-c unix_socket_directories=${shellQuote(baseDir)}`,
@@ -239,8 +242,20 @@ export async function startEphemeralPostgres(): Promise<EphemeralPostgres> {
         "-c full_page_writes=off",
         "-c max_connections=100",
       ].join(" ");
+    const pgCtlStart = () =>
+      runPg(runAs, bins.pgCtl, ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", serverOptions()], baseDir);
+    const readPostmasterPid = async (): Promise<number | null> => {
       try {
-        await runPg(runAs, bins.pgCtl, ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", serverOptions], baseDir);
+        const pid = Number.parseInt((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0] ?? "", 10);
+        return Number.isFinite(pid) && pid > 0 ? pid : null;
+      } catch {
+        return null;
+      }
+    };
+    for (let attempt = 1; attempt <= START_ATTEMPTS && !started; attempt++) {
+      port = await freePort("127.0.0.1");
+      try {
+        await pgCtlStart();
         started = true;
       } catch (err) {
         // Most likely the port was grabbed between probing and binding; retry.
@@ -252,13 +267,7 @@ export async function startEphemeralPostgres(): Promise<EphemeralPostgres> {
       throw new Error(`pg_ctl start failed after ${START_ATTEMPTS} attempts:\n${lastError}`);
     }
 
-    try {
-      const pidLine = (await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0];
-      const pid = Number.parseInt(pidLine ?? "", 10);
-      postmasterPid = Number.isFinite(pid) && pid > 0 ? pid : null;
-    } catch {
-      postmasterPid = null;
-    }
+    postmasterPid = await readPostmasterPid();
 
     const admin = new pg.Client({ host: "127.0.0.1", port, user: SUPERUSER, database: "postgres" });
     await admin.connect();
@@ -270,13 +279,24 @@ export async function startEphemeralPostgres(): Promise<EphemeralPostgres> {
 
     const url = `postgres://${SUPERUSER}@127.0.0.1:${port}/${DATABASE_NAME}`;
     let stopped = false;
+    let paused = false;
     return {
       url,
+      async pause() {
+        await runPg(runAs, bins.pgCtl, ["stop", "-D", dataDir, "-m", "fast", "-w", "-t", "60"], baseDir);
+        postmasterPid = null;
+        paused = true;
+      },
+      async resume() {
+        await pgCtlStart();
+        postmasterPid = await readPostmasterPid();
+        paused = false;
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
         try {
-          await pgCtlStop();
+          if (!paused) await pgCtlStop();
         } catch (err) {
           // pg_ctl could not stop it: fall back to signalling the postmaster.
           if (postmasterPid !== null) {

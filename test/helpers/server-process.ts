@@ -34,6 +34,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Bound on the wait for GET /health = 200. */
   startTimeoutMs?: number;
+  /** A file descriptor for the child's stdout (the log stream) instead of a pipe: a log file. */
+  stdoutFd?: number;
 }
 
 export interface Exit {
@@ -159,7 +161,7 @@ function spawnServer(options: ServerOptions, port: number): ChildProcess {
     LOG_LEVEL: "warn",
     ...options.env,
   };
-  return spawn(process.execPath, [options.main], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  return spawn(process.execPath, [options.main], { cwd: ROOT, env, stdio: ["ignore", options.stdoutFd ?? "pipe", "pipe"] });
 }
 
 /** The parent's environment minus anything that configures bankgate or Node (the child gets only what the test sets). */

@@ -39,10 +39,12 @@ export const demoApi: FastifyPluginAsyncTypebox<ApiPluginOptions> = async (app, 
   app.get("/demo", { schema: { hide: true }, config: { auth: "public" } }, async function demoPage(_request, reply) {
     const page = services.widget()?.pages.get("demo.html");
     if (!page) return sendError(reply, new ApiError("NOT_FOUND", {}, NOT_BUILT));
+    // no-referrer: the page's URL reaches no other site (the widget's page has the same policy).
     return reply
       .header("content-type", "text/html; charset=utf-8")
       .header("cache-control", "no-store")
       .header("content-security-policy", DEMO_CSP)
+      .header("referrer-policy", "no-referrer")
       .header("x-content-type-options", "nosniff")
       .send(page);
   });

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { ApiError } from "../../errors/api-error.js";
 import type { ErrorCode } from "../../errors/catalog.js";
 import { errorBody } from "../../wire/flinks/error-body.js";
+import { faultAsApiError } from "./fault-errors.js";
 
 /**
  * The single error → HTTP answer: the body is the Flinks error body (wire/flinks/error-body.ts);
@@ -9,7 +10,7 @@ import { errorBody } from "../../wire/flinks/error-body.js";
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    const apiError = error instanceof ApiError ? error : fromFastifyError(error);
+    const apiError = error instanceof ApiError ? error : (faultAsApiError(error, request.log) ?? fromFastifyError(error));
     if (apiError.code === "INTERNAL_ERROR") request.log.error({ err: error }, "unexpected error");
     return sendError(reply, apiError);
   });
@@ -17,6 +18,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
 }
 
 export function sendError(reply: FastifyReply, error: ApiError, extra: Record<string, unknown> = {}): FastifyReply {
+  if (error.context.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.context.retryAfterSeconds));
   return reply
     .code(error.httpStatus)
     .type("application/json; charset=utf-8")

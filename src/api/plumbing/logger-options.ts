@@ -6,9 +6,11 @@ import type { FastifyServerOptions } from "fastify";
  * are reduced to type, code, a short message and the top of the stack; bankgate never
  * puts a secret in an error message.
  */
-export function loggerOptions(level: string): FastifyServerOptions["logger"] {
+export function loggerOptions(level: string, stream?: { write(line: string): void }): FastifyServerOptions["logger"] {
   return {
     level,
+    // Where the lines go: main.ts passes its DroppingLogStream (lib/dropping-log-stream.ts); absent, stdout.
+    ...(stream ? { stream } : {}),
     serializers: {
       req: (request: { method?: string; url?: string; id?: string }) => ({
         method: request.method,
