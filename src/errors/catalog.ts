@@ -21,10 +21,6 @@ export const errorCatalog = {
     httpStatus: 413,
     message: "The request body is larger than this server accepts.",
   },
-  UNSUPPORTED_MEDIA_TYPE: {
-    httpStatus: 415,
-    message: "Send the request body as application/json.",
-  },
   NOT_FOUND: {
     httpStatus: 404,
     message: "There is no such operation.",
