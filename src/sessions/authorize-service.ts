@@ -107,6 +107,18 @@ export class AuthorizeService {
     return this.#runOrQueue({ ...claimed, version: session.version + 1 }, { step: "answer", answers: matched.answers }, delivery);
   }
 
+  /**
+   * Throws unless the customer's session exists, is reachable by the caller's scope and has not
+   * expired: checked before a fresh authorize token is bound to it (MFA rounds, the widget's
+   * Resume), so a token is never spent on a dead, foreign or out-of-scope RequestId.
+   */
+  async assertContinuable(customerId: string, scope: CallerScope, requestId: string): Promise<void> {
+    const session = await this.deps.storage.sessions.find(customerId, requestId);
+    if (!session) throw new ApiError("SESSION_NONEXISTENT");
+    assertScopeReaches(scope, this.deps.connectors, session.institution);
+    if (isExpired(session, this.deps.clock.now())) throw new ApiError("SESSION_EXPIRED", { requestId });
+  }
+
   /** The authorize-step job's entry: runs a queued step if its session still waits for it. */
   runQueuedStep(payload: AuthorizeStepPayload): Promise<void> {
     return this.#steps.runQueued(payload);
