@@ -45,6 +45,12 @@ export const errorCatalog = {
     message: "The RequestId has expired. Start a new session with /Authorize.",
     note: "Only for this customer's own RequestIds whose idle time or absolute lifetime has passed: Flinks documents it for the 8-minute inactivity timeout, and it tells the integrator to start over rather than to look for a bug.",
   },
+  SESSION_REPLACED: {
+    httpStatus: 400,
+    message:
+      "A newer session took over this card while this RequestId waited for its MFA answer. Continue with the newer RequestId, or start again.",
+    note: "A new login with credentials, or a live refresh started by the app, takes over a card whose live session only waits for the person (the tab closed at the MFA prompt); the older RequestId then answers this. 400 like the other ended RequestIds (SESSION_EXPIRED, SESSION_NONEXISTENT); a session whose step is at the institution is never replaced (the newcomer gets 409 CONCURRENT_SESSION instead).",
+  },
   INVALID_LOGIN: {
     httpStatus: 401,
     message: "Invalid LoginId: it is unknown or was deleted.",
@@ -85,7 +91,8 @@ export const errorCatalog = {
   },
   CONCURRENT_SESSION: {
     httpStatus: 409,
-    message: "Another live session is open on this card. Finish it or let it expire, then try again.",
+    message: "Another session of this card is at the institution right now. Try again in a moment.",
+    note: "Only a live session whose step (a login or an answer) is at the institution refuses a newcomer; one that waits for its person is taken over (it then answers SESSION_REPLACED). The nightly refresh never takes a card over: it skips a card with any live session.",
   },
   CARD_IN_USE: {
     httpStatus: 400,

@@ -70,7 +70,9 @@ const en = {
     TOO_MANY_REQUESTS: "Too many attempts for this login. Please try again later.",
     SESSION_EXPIRED: "Your session has expired. Please start again.",
     SESSION_NONEXISTENT: "This session could not be found. Please start again.",
-    CONCURRENT_SESSION: "Another connection to this account is in progress. Please try again in a few minutes.",
+    CONCURRENT_SESSION: "Another connection to this account is in progress. Please try again in a moment.",
+    SESSION_REPLACED:
+      "This connection was continued somewhere else (another window or a new sign-in). Please start again here if you still need it.",
     AGGREGATION_ERROR: "Your accounts could not be retrieved. Please try again later.",
     TOKEN_INVALID: "This page has expired. Close it and start again from the application.",
     REDIRECT_URL_REFUSED: "This page is not set up correctly (its return address is not allowed). Contact the application's support.",
@@ -153,7 +155,9 @@ const fr: Strings = {
     TOO_MANY_REQUESTS: "Trop de tentatives pour cet accès. Réessayez plus tard.",
     SESSION_EXPIRED: "Votre session a expiré. Veuillez recommencer.",
     SESSION_NONEXISTENT: "Cette session est introuvable. Veuillez recommencer.",
-    CONCURRENT_SESSION: "Une autre connexion à ce compte est en cours. Réessayez dans quelques minutes.",
+    CONCURRENT_SESSION: "Une autre connexion à ce compte est en cours. Réessayez dans un instant.",
+    SESSION_REPLACED:
+      "Cette connexion s’est poursuivie ailleurs (une autre fenêtre ou une nouvelle connexion). Recommencez ici si vous en avez encore besoin.",
     AGGREGATION_ERROR: "Vos comptes n’ont pas pu être récupérés. Réessayez plus tard.",
     TOKEN_INVALID: "Cette page a expiré. Fermez-la et recommencez depuis l’application.",
     REDIRECT_URL_REFUSED:
