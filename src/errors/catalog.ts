@@ -94,10 +94,6 @@ export const errorCatalog = {
     message: "Another session of this card is at the institution right now. Try again in a moment.",
     note: "Only a live session whose step (a login or an answer) is at the institution refuses a newcomer; one that waits for its person is taken over (it then answers SESSION_REPLACED). The nightly refresh never takes a card over: it skips a card with any live session.",
   },
-  CARD_IN_USE: {
-    httpStatus: 400,
-    message: "The card has a session or an aggregation in progress. Try again when it is done.",
-  },
   SESSION_BUSY: {
     httpStatus: 409,
     message: "Another request on this RequestId is being processed; retry in a moment.",

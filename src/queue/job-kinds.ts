@@ -50,3 +50,8 @@ export const singletonKeys = {
   /** One delivery job per event. */
   webhookDelivery: (eventId: string) => `webhook:${eventId}`,
 };
+
+/** The singleton keys and key prefixes that name a card: DeleteCard cancels their jobs. */
+export function cardJobKeys(loginId: string): { keys: string[]; prefixes: string[] } {
+  return { keys: [singletonKeys.aggregation(loginId)], prefixes: [`nightly:${loginId}:`] };
+}

@@ -6,7 +6,7 @@ import type { AuthorizeStepPayload } from "../queue/job-kinds.js";
 import type { CallerScope } from "../records/customer.js";
 import type { Session } from "../records/session.js";
 import type { AuthorizeOutcome, LiveLogin, SessionOpening } from "./authorize-outcome.js";
-import { commitSession, type FlowDeps, findCard, flowError, type StepDelivery, timingOf } from "./flow-deps.js";
+import { commitSession, type FlowDeps, findCard, flowError, lostRace, type StepDelivery, timingOf } from "./flow-deps.js";
 import { SessionOpener } from "./session-opener.js";
 import { type StepRequest, StepRunner } from "./step-runner.js";
 import { claimedForAnswer, failed, isBusy, isExpired, matchResponses, recoveredFromLapsedLease, touched } from "./transitions.js";
@@ -103,7 +103,7 @@ export class AuthorizeService {
     if (matched.kind === "rejected") throw flowError(matched.code, session);
 
     const claimed = claimedForAnswer(session, this.deps.clock.now(), timingOf(this.deps.settings, delivery));
-    if (!(await this.deps.storage.sessions.replace(claimed, session.version))) throw flowError("SESSION_BUSY", session);
+    if (!(await this.deps.storage.sessions.replace(claimed, session.version))) throw await lostRace(this.deps.storage, session);
     return this.#runOrQueue({ ...claimed, version: session.version + 1 }, { step: "answer", answers: matched.answers }, delivery);
   }
 

@@ -135,6 +135,9 @@ export class SessionOpener {
       snapshotId: (await jobs.findActive(singletonKeys.aggregation(login.id))) ? null : login.snapshotId,
     };
     await storage.sessions.insert(session);
+    // Read again once the session is committed: a DeleteCard that ran meanwhile purged before
+    // this insert, or committed before this read (docs/decisions.md#cards-and-loginids).
+    if (!(await storage.logins.find(login.customerId, login.id))) return this.#cardGone(session);
     const username = secrets.username(login);
     if (login.lastRefreshError) return { kind: "authorizedWithError", session, login, username, code: login.lastRefreshError };
     return { kind: "authorized", session, login, username };
@@ -165,17 +168,29 @@ export class SessionOpener {
       }
       if (await storage.logins.claimLive(card.id, session.requestId, holder)) return;
       const current = await storage.logins.find(card.customerId, card.id);
-      if (!current) return this.#refuse(session, null, "INVALID_LOGIN");
+      if (!current) return this.#cardGone(session);
       holder = current.liveRequestId;
     }
     return this.#refuse(session, holder);
   }
 
   /** The newcomer ends before it starts: its session is stored as failed, and the caller told why. */
-  async #refuse(session: Session, holder: string | null, code: "CONCURRENT_SESSION" | "INVALID_LOGIN" = "CONCURRENT_SESSION") {
-    const refused: Session = { ...session, state: "failed", errorCode: code, credentialsEnc: null, leaseUntil: null };
+  async #refuse(session: Session, holder: string | null): Promise<never> {
+    const refused: Session = { ...session, state: "failed", errorCode: "CONCURRENT_SESSION", credentialsEnc: null, leaseUntil: null };
     await commitSession(this.deps.storage, refused, session.version);
-    throw new ApiError(code, holder ? { requestId: holder } : {});
+    throw new ApiError("CONCURRENT_SESSION", holder ? { requestId: holder } : {});
+  }
+
+  /**
+   * The card was deleted while this session was being opened on it: the session goes too (no
+   * row may name a deleted card; DeleteCard purges again after its commit for the same reason)
+   * and the card answers as unknown.
+   */
+  async #cardGone(session: Session): Promise<never> {
+    await this.deps.storage.sessions.delete(session.customerId, session.requestId);
+    // The row named the card for a moment: no copy of its page may stay in the store's files.
+    await this.deps.storage.scrub();
+    throw new ApiError("INVALID_LOGIN");
   }
 
   #newSession(opening: SessionOpening, fields: SessionFields, delivery: StepDelivery, mode: SessionMode): Session {

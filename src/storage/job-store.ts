@@ -28,6 +28,11 @@ export interface JobStore {
   /** The newest job with this singleton key, whatever its state. */
   findLatest(singletonKey: string): Promise<Selectable<JobRow> | undefined>;
   deleteBySingletonKey(singletonKey: string): Promise<void>;
+  /**
+   * Cancels jobs, whatever their state: those holding one of these keys, or a key that starts
+   * with one of the prefixes. A running job loses its row; its worker's settle then changes nothing.
+   */
+  deleteBySingletonKeys(keys: readonly string[], prefixes?: readonly string[]): Promise<void>;
 }
 
 /** JobStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -121,5 +126,14 @@ export class KyselyJobStore implements JobStore {
 
   async deleteBySingletonKey(singletonKey: string): Promise<void> {
     await this.db.deleteFrom("jobs").where("singleton_key", "=", singletonKey).execute();
+  }
+
+  async deleteBySingletonKeys(keys: readonly string[], prefixes: readonly string[] = []): Promise<void> {
+    if (keys.length > 0) await this.db.deleteFrom("jobs").where("singleton_key", "in", keys).execute();
+    for (const prefix of prefixes) {
+      // Keys are built from GUIDs and fixed words: no LIKE wildcard to escape, checked here all the same.
+      if (/[%_\\]/.test(prefix)) throw new Error(`unsafe singleton key prefix ${prefix}`);
+      await this.db.deleteFrom("jobs").where("singleton_key", "like", `${prefix}%`).execute();
+    }
   }
 }

@@ -30,6 +30,9 @@ function openSqlite(dataDir: string): Kysely<Database> {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 5000");
+  // Deleted rows are overwritten with zeros, not left in free space: after /DeleteCard no byte
+  // of the card stays in the file (Storage.scrub empties the WAL too).
+  sqlite.pragma("secure_delete = ON");
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 

@@ -25,6 +25,8 @@ export interface SessionStore {
    * that lands after it writes an expiry at least as late.
    */
   touch(requestId: string, lastActivityAt: Date, expiresAt: Date): Promise<void>;
+  /** Removes one session (one opened on a card deleted meanwhile must not outlive it). */
+  delete(customerId: string, requestId: string): Promise<void>;
 }
 
 /** SessionStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -96,6 +98,10 @@ export class KyselySessionStore implements SessionStore {
       .orderBy("created_at")
       .execute();
     return rows.map(fromRow);
+  }
+
+  async delete(customerId: string, requestId: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("request_id", "=", requestId).where("customer_id", "=", customerId).execute();
   }
 
   async touch(requestId: string, lastActivityAt: Date, expiresAt: Date): Promise<void> {

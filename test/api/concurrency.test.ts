@@ -9,8 +9,6 @@ describe("one live session per card (quality bar R3, docs/quality-bars.md)", () 
   afterEach(() => t.close());
 
   const refresh = (loginId: string) => t.post("Authorize", { LoginId: loginId, MostRecentCached: false }, t.apiKeyHeaders());
-  const deleteCard = (loginId: string) =>
-    t.app.inject({ method: "DELETE", url: t.path(`DeleteCard/${loginId}`), headers: t.apiKeyHeaders() });
 
   it("a second live session takes over one that waits at MFA; cached sessions are never refused", async () => {
     t = await createTestApp({ randomInt: () => 0 });
@@ -55,25 +53,5 @@ describe("one live session per card (quality bar R3, docs/quality-bars.md)", () 
     atBank.release();
     expect((await Promise.all(both)).map((r) => r.statusCode).sort()).toEqual([203, 409]);
     expect(bank.calls.start - logins).toBe(1);
-  });
-
-  it("answers CARD_IN_USE to DeleteCard while the card's aggregation runs, and deletes it afterwards", async () => {
-    t = await createTestApp({ runJobs: false, randomInt: () => 0 });
-    const live = (
-      await t.authorize({
-        Institution: "FlinksCapital",
-        Username: "greatday_nomfa+busy",
-        Password: "Everyday",
-        MostRecentCached: false,
-        Save: true,
-      })
-    ).json();
-    const busy = await deleteCard(live.Login.Id);
-    expect(busy.statusCode).toBe(400);
-    expect(busy.json().FlinksCode).toBe("CARD_IN_USE");
-    await t.deps.runner.runUntilIdle();
-    expect((await deleteCard(live.Login.Id)).statusCode).toBe(200);
-    const db = (t.deps.storage as unknown as { db: import("kysely").Kysely<import("../../src/storage/schema.js").Database> }).db;
-    expect(await db.selectFrom("jobs").selectAll().where("singleton_key", "like", `%${live.Login.Id}%`).execute()).toEqual([]);
   });
 });

@@ -7,8 +7,13 @@ import { flinksTimestamp } from "./wire-format.js";
 
 export const LoginIdParams = Type.Object({ customerId: Type.String(), loginId: Type.String() });
 
+/**
+ * Flinks' example body (`StatusCode`, `Message`:
+ * https://docs.flinks.com/api/connect/endpoints/account-linking/delete-card), and `HttpStatusCode`
+ * after them, which every other bankgate answer carries and clients branch on.
+ */
 export function deleteCardBody(loginId: string) {
-  return { HttpStatusCode: 200, Message: `All of the information about LoginId ${loginId} has been removed` };
+  return { StatusCode: 200, Message: `All of the information about LoginId ${loginId} has been removed`, HttpStatusCode: 200 };
 }
 
 export const SetScheduledRefreshBody = Type.Object({
