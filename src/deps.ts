@@ -13,6 +13,7 @@ import type { ConnectorContext } from "./connectors/types.js";
 import { AuthorizeTokenIssuer } from "./customers/authorize-token-issuer.js";
 import { CallerAuth } from "./customers/caller-auth.js";
 import { CustomerDirectory } from "./customers/customer-directory.js";
+import { CustomerSettings } from "./customers/customer-settings.js";
 import { type DevelopmentCustomer, ensureDevelopmentCustomer } from "./customers/development-customer.js";
 import { UsageReport } from "./customers/usage-report.js";
 import { createAggregationHandler } from "./jobs/aggregation-job.js";
@@ -169,6 +170,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const api: ApiServices = {
     callerAuth: new CallerAuth(customers, storage.authorizeTokens, clock),
     customers,
+    customerSettings: new CustomerSettings(storage.customers),
     tokenIssuer: new AuthorizeTokenIssuer(storage.authorizeTokens, clock, config.sessions.authorizeTokenTtlSeconds),
     tokenRenewal: new TokenRenewal({ tokens: storage.authorizeTokens, sessions: storage.sessions, clock }),
     authorize,

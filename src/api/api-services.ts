@@ -5,6 +5,7 @@ import type { ConnectorRegistry } from "../connectors/registry.js";
 import type { AuthorizeTokenIssuer } from "../customers/authorize-token-issuer.js";
 import type { CallerAuth } from "../customers/caller-auth.js";
 import type { CustomerDirectory } from "../customers/customer-directory.js";
+import type { CustomerSettings } from "../customers/customer-settings.js";
 import type { UsageReport } from "../customers/usage-report.js";
 import type { VirtualClock } from "../lib/virtual-clock.js";
 import type { SandboxControls } from "../logins/sandbox-controls.js";
@@ -29,6 +30,8 @@ export type TypedApp = FastifyInstance<
 export interface ApiServices {
   callerAuth: CallerAuth;
   customers: CustomerDirectory;
+  /** The customer's own switches (operator API). */
+  customerSettings: CustomerSettings;
   tokenIssuer: AuthorizeTokenIssuer;
   tokenRenewal: TokenRenewal;
   authorize: AuthorizeService;

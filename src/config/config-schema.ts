@@ -209,8 +209,8 @@ export const ConfigSchema = Type.Object({
     ),
     storeMfaAnswers: onOff(
       "BANKGATE_STORE_MFA_ANSWERS",
-      false,
-      "`on` keeps the development customer's accepted answers to QuestionAndAnswer prompts (encrypted, per card) so nightly refreshes can answer them.",
+      true,
+      "`on` keeps the development customer's accepted answers to QuestionAndAnswer prompts (encrypted, per card) so nightly refreshes can answer them, as Flinks keeps what the person answered in Connect; `off` keeps none. Applied at every start; other customers switch it with `PUT /bankgate/v1/{customerId}/settings`.",
     ),
   }),
   webhooks: Type.Object({

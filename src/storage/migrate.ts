@@ -8,6 +8,7 @@ import * as nightlyRefresh from "./migrations/006-nightly-refresh.js";
 import * as webhooks from "./migrations/007-webhooks.js";
 import * as institutionMemory from "./migrations/008-institution-memory.js";
 import * as cardVault from "./migrations/009-card-vault.js";
+import * as storedAnswersByDefault from "./migrations/011-stored-answers-by-default.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled into the program: no file-system scanning at start. */
@@ -21,6 +22,8 @@ const migrations: Record<string, Migration> = {
   "007-webhooks": webhooks,
   "008-institution-memory": institutionMemory,
   "009-card-vault": cardVault,
+  // 010 is another change's number: unordered migrations let it run after 011 wherever 011 ran first.
+  "011-stored-answers-by-default": storedAnswersByDefault,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -174,8 +174,13 @@ describe("nightly refresh endpoints", () => {
       const connected = await t.connect("Greatday+stored", { ScheduleRefresh: true });
       const loginId = connected.Login.Id;
       await t.deps.runner.runUntilIdle();
-      const empty = await get(`GetMFAQuestions/${loginId}`);
-      expect(empty.json()).toEqual({ HttpStatusCode: 200, Message: "SUCCESS", Questions: [] });
+      // The live login's accepted answer is kept already (stored answers are on by default).
+      const afterLogin = await get(`GetMFAQuestions/${loginId}`);
+      expect(afterLogin.json()).toEqual({
+        HttpStatusCode: 200,
+        Message: "SUCCESS",
+        Questions: [{ Question: "What city were you born in?" }],
+      });
 
       const answers = [
         { Question: "What city were you born in?", Answer: "Montreal" },

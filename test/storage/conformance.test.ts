@@ -175,6 +175,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             "007-webhooks",
             "008-institution-memory",
             "009-card-vault",
+            "011-stored-answers-by-default",
           ]);
         } finally {
           await again.db.destroy();
