@@ -1,7 +1,14 @@
 import type { ConnectorRegistry } from "../../connectors/registry.js";
 import { LruCache } from "../../lib/lru-cache.js";
 import type { CardData } from "../../records/card-data.js";
-import { type AccountView, accountsFilterFor, selectAccounts, wireDetailAccount, wireSummaryAccount } from "./wire-accounts.js";
+import {
+  type AccountView,
+  accountsFilterFor,
+  type Disclosure,
+  selectAccounts,
+  wireDetailAccount,
+  wireSummaryAccount,
+} from "./wire-accounts.js";
 import { link, wireLogin } from "./wire-format.js";
 
 /** The fields after the payload of every data answer (and of the webhooks that carry one). */
@@ -57,12 +64,12 @@ export class AccountsReplies {
   }
 
   /** The 200 body of /GetAccountsSummary. */
-  summary(data: CardData, withBalance: boolean) {
+  summary(data: CardData, disclosure: Disclosure) {
     const { snapshot } = data;
     return {
       HttpStatusCode: 200,
       Accounts: selectAccounts(snapshot, accountsFilterFor(null, data.login.selectedAccountIds)).map((a) =>
-        wireSummaryAccount(a, snapshot.holder, snapshot.loginType, withBalance),
+        wireSummaryAccount(a, snapshot.holder, snapshot.loginType, disclosure),
       ),
       Links: [link("AccountsDetail", "/GetAccountsDetail"), link("Statements", "/GetStatements")],
       ...dataEnvelope(this.connectors, data),
