@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
+import { type ErrorCode, wireFlinksCode } from "../../errors/catalog.js";
 import { looseKey } from "./canonical-body.js";
 import { flinksTimestamp } from "./wire-format.js";
 
@@ -66,12 +67,13 @@ export const NightlyRefreshStatusReply = Type.Object({
   ),
 });
 
+/** Error codes go out as the FlinksCode every other answer carries for them (ATTEMPTS_LOCKED is TOO_MANY_REQUESTS). */
 export function nightlyRefreshStatusBody(
   cards: ReadonlyArray<{
     loginId: string;
     lastRefreshDate: Date | null;
     lastRefreshState: string | null;
-    lastRefreshErrorCode: string | null;
+    lastRefreshErrorCode: ErrorCode | null;
   }>,
 ) {
   return {
@@ -80,7 +82,7 @@ export function nightlyRefreshStatusBody(
       LoginId: card.loginId,
       LastRefreshDate: card.lastRefreshDate && flinksTimestamp(card.lastRefreshDate),
       LastRefreshState: card.lastRefreshState,
-      LastRefreshErrorCode: card.lastRefreshErrorCode,
+      LastRefreshErrorCode: card.lastRefreshErrorCode && wireFlinksCode(card.lastRefreshErrorCode),
     })),
   };
 }
