@@ -195,6 +195,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     widget: widgetFilesLoader(config.server.widgetDir),
     sandbox: sandboxClock && { clock: sandboxClock, controls: new SandboxControls({ logins: storage.logins, secrets, memories }) },
     demoCustomerId: profile.demo ? (developmentCustomer?.keys.customerId ?? null) : null,
+    development: profile.notDevelopmentBecause.length === 0 ? { customerId: developmentCustomer?.keys.customerId ?? null } : null,
   };
 
   const runner = new JobRunner(

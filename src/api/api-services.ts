@@ -48,6 +48,12 @@ export interface ApiServices {
   sandbox: { clock: VirtualClock; controls: SandboxControls } | null;
   /** The development customer, whose sandbox-scope tokens the demo page hands out, when the demo is on. */
   demoCustomerId: string | null;
+  /**
+   * Set in a development deployment (docs/configuration.md): the widget then names a missing or
+   * refused URL parameter instead of a neutral message, and `/connect/` leads to the development
+   * customer's widget. Null otherwise.
+   */
+  development: { customerId: string | null } | null;
 }
 
 /** The options every route plugin takes. */
