@@ -63,16 +63,18 @@ export class AccountsReplies {
     return `{"HttpStatusCode":200,"Accounts":${accounts},${JSON.stringify(dataEnvelope(this.connectors, data)).slice(1)}`;
   }
 
-  /** The 200 body of /GetAccountsSummary. */
+  /** The 200 body of /GetAccountsSummary, keys in the order of Flinks' example (`Tag` right after `Links`). */
   summary(data: CardData, disclosure: Disclosure) {
     const { snapshot } = data;
+    const { Tag, ...envelope } = dataEnvelope(this.connectors, data);
     return {
       HttpStatusCode: 200,
       Accounts: selectAccounts(snapshot, accountsFilterFor(null, data.login.selectedAccountIds)).map((a) =>
         wireSummaryAccount(a, snapshot.holder, snapshot.loginType, disclosure),
       ),
       Links: [link("AccountsDetail", "/GetAccountsDetail"), link("Statements", "/GetStatements")],
-      ...dataEnvelope(this.connectors, data),
+      ...(Tag !== undefined ? { Tag } : {}),
+      ...envelope,
     };
   }
 }
