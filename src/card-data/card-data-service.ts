@@ -48,12 +48,17 @@ export class CardDataService {
    */
   async read(customerId: string, scope: CallerScope, requestId: string): Promise<CardRead> {
     const now = this.deps.clock.now();
-    const { session, login } = await this.#authorizedCard(customerId, scope, requestId, now);
+    let { session, login } = await this.#authorizedCard(customerId, scope, requestId, now);
     await this.#touch(session, now);
-    let snapshotId = session.snapshotId;
-    if (!snapshotId) {
+    if (!session.snapshotId) {
       const job = await this.deps.jobs.findActive(singletonKeys.aggregation(login.id));
       if (job) return { kind: "pending", session, job, dispatched: false };
+      // No aggregation runs now, but one may have committed since the session and card were
+      // read (its job settles after its commit): read them again rather than answer from before.
+      ({ session, login } = await this.#authorizedCard(customerId, scope, requestId, now));
+    }
+    let snapshotId = session.snapshotId;
+    if (!snapshotId) {
       if (login.lastRefreshError) throw new ApiError(login.lastRefreshError, { requestId: requestId });
       snapshotId = login.snapshotId;
     }
