@@ -13,6 +13,7 @@ import type { ConnectorContext, InstitutionMemory } from "./connectors/types.js"
 import { AuthorizeTokenIssuer } from "./customers/authorize-token-issuer.js";
 import { CallerAuth } from "./customers/caller-auth.js";
 import { CustomerDirectory } from "./customers/customer-directory.js";
+import { CustomerSettings } from "./customers/customer-settings.js";
 import { type DevelopmentCustomer, ensureDevelopmentCustomer } from "./customers/development-customer.js";
 import { UsageReport } from "./customers/usage-report.js";
 import { createAggregationHandler } from "./jobs/aggregation-job.js";
@@ -210,6 +211,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const api: ApiServices = {
     callerAuth: new CallerAuth(customers, storage.authorizeTokens, clock),
     customers,
+    customerSettings: new CustomerSettings(storage.customers),
     tokenIssuer: new AuthorizeTokenIssuer(storage.authorizeTokens, clock, config.sessions.authorizeTokenTtlSeconds),
     tokenRenewal: new TokenRenewal({ tokens: storage.authorizeTokens, sessions: storage.sessions, clock }),
     authorize,
@@ -245,6 +247,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
           })),
     },
     demoCustomerId: profile.demo ? (developmentCustomer?.keys.customerId ?? null) : null,
+    development: profile.notDevelopmentBecause.length === 0 ? { customerId: developmentCustomer?.keys.customerId ?? null } : null,
   };
 
   const retentionPurge = new RetentionPurge({ storage, clock, settings: config.retention });

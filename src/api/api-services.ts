@@ -5,6 +5,7 @@ import type { ConnectorRegistry } from "../connectors/registry.js";
 import type { AuthorizeTokenIssuer } from "../customers/authorize-token-issuer.js";
 import type { CallerAuth } from "../customers/caller-auth.js";
 import type { CustomerDirectory } from "../customers/customer-directory.js";
+import type { CustomerSettings } from "../customers/customer-settings.js";
 import type { UsageReport } from "../customers/usage-report.js";
 import type { VirtualClock } from "../lib/virtual-clock.js";
 import type { SandboxControls } from "../logins/sandbox-controls.js";
@@ -30,6 +31,8 @@ export type TypedApp = FastifyInstance<
 export interface ApiServices {
   callerAuth: CallerAuth;
   customers: CustomerDirectory;
+  /** The customer's own switches (operator API). */
+  customerSettings: CustomerSettings;
   tokenIssuer: AuthorizeTokenIssuer;
   tokenRenewal: TokenRenewal;
   authorize: AuthorizeService;
@@ -51,6 +54,12 @@ export interface ApiServices {
   } | null;
   /** The development customer, whose sandbox-scope tokens the demo page hands out, when the demo is on. */
   demoCustomerId: string | null;
+  /**
+   * Set in a development deployment (docs/configuration.md): the widget then names a missing or
+   * refused URL parameter instead of a neutral message, and `/connect/` leads to the development
+   * customer's widget. Null otherwise.
+   */
+  development: { customerId: string | null } | null;
 }
 
 /** The options every route plugin takes. */

@@ -5,7 +5,7 @@ import { type Clock, secondsAfter } from "../lib/clock.js";
 import { LruCache } from "../lib/lru-cache.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
 import type { Job } from "../queue/job.js";
-import { singletonKeys } from "../queue/job-kinds.js";
+import { cardJobKeys, singletonKeys } from "../queue/job-kinds.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { CardData } from "../records/card-data.js";
 import type { CallerScope } from "../records/customer.js";
@@ -13,7 +13,7 @@ import type { Login } from "../records/login.js";
 import type { Session } from "../records/session.js";
 import type { Snapshot } from "../records/snapshot.js";
 import { type AttemptLimiter, cardAttemptSubject } from "../security/attempt-limiter.js";
-import { isExpired, isLiveStep, touched } from "../sessions/transitions.js";
+import { isExpired, touched } from "../sessions/transitions.js";
 import type { Storage } from "../storage/storage.js";
 
 export interface CardDataServiceDeps {
@@ -48,12 +48,17 @@ export class CardDataService {
    */
   async read(customerId: string, scope: CallerScope, requestId: string): Promise<CardRead> {
     const now = this.deps.clock.now();
-    const { session, login } = await this.#authorizedCard(customerId, scope, requestId, now);
+    let { session, login } = await this.#authorizedCard(customerId, scope, requestId, now);
     await this.#touch(session, now);
-    let snapshotId = session.snapshotId;
-    if (!snapshotId) {
+    if (!session.snapshotId) {
       const job = await this.deps.jobs.findActive(singletonKeys.aggregation(login.id));
       if (job) return { kind: "pending", session, job, dispatched: false };
+      // No aggregation runs now, but one may have committed since the session and card were
+      // read (its job settles after its commit): read them again rather than answer from before.
+      ({ session, login } = await this.#authorizedCard(customerId, scope, requestId, now));
+    }
+    let snapshotId = session.snapshotId;
+    if (!snapshotId) {
       if (login.lastRefreshError) throw new ApiError(login.lastRefreshError, { requestId: requestId });
       snapshotId = login.snapshotId;
     }
@@ -118,24 +123,30 @@ export class CardDataService {
 
   /**
    * Removes the card and everything that refers to it (credentials, sessions, snapshots,
-   * jobs, attempt counters); false when it is not this customer's. A card with a live
-   * session or a running aggregation answers CARD_IN_USE: deleting under them would let
-   * them write the card back.
+   * webhook events, jobs, attempt counters); false when it is not this customer's. It never
+   * refuses: live sessions end with it (their RequestIds no longer exist), its jobs are
+   * cancelled, and nothing still in flight can write the card back — every transaction that
+   * writes about a card first holds its row (LoginStore.holdForWrite), which this delete
+   * removes first (docs/decisions.md#cards-and-loginids).
    */
   async deleteCard(customerId: string, scope: CallerScope, loginId: string): Promise<boolean> {
-    const card = await this.deps.storage.logins.find(customerId, loginId);
+    const { storage } = this.deps;
+    const card = await storage.logins.find(customerId, loginId);
     if (!card) return false;
     assertScopeReaches(scope, this.deps.connectors, card.institution);
-    const aggregationKey = singletonKeys.aggregation(card.id);
-    if (await this.deps.jobs.findActive(aggregationKey)) throw new ApiError("CARD_IN_USE");
-    const holder = card.liveRequestId && (await this.deps.storage.sessions.find(customerId, card.liveRequestId));
-    if (holder && isLiveStep(holder, this.deps.clock.now())) throw new ApiError("CARD_IN_USE");
-    const deleted = await this.deps.storage.transaction(async (tx) => {
-      await tx.jobs.deleteBySingletonKey(aggregationKey);
-      return tx.logins.delete(customerId, loginId);
+    const { keys, prefixes } = cardJobKeys(card.id);
+    const deleted = await storage.transaction(async (tx) => {
+      const removed = await tx.logins.delete(customerId, loginId);
+      if (removed) await tx.jobs.deleteBySingletonKeys([...keys, ...removed.eventIds.map(singletonKeys.webhookDelivery)], prefixes);
+      return removed !== null;
     });
+    if (!deleted) return false;
+    // A cached session inserted meanwhile without holding the card (its opener checks again too).
+    const late = await storage.logins.purgeReferences(card.id);
+    await storage.jobs.deleteBySingletonKeys(late.map(singletonKeys.webhookDelivery));
     await this.deps.attempts.forget(cardAttemptSubject(card.id));
-    return deleted;
+    await storage.scrub();
+    return true;
   }
 
   /** The customer's live, authorized session and its card, or the error a data call answers. */

@@ -151,7 +151,12 @@ export const ConfigSchema = Type.Object({
       "Data reads write the session's activity at most this often (reads stay cheap; expiry is exact to this many seconds).",
       0,
     ),
-    authorizeTokenTtlSeconds: integer("BANKGATE_AUTHORIZE_TOKEN_TTL_SECONDS", 900, "Lifetime of an unused authorize token.", 1),
+    authorizeTokenTtlSeconds: integer(
+      "BANKGATE_AUTHORIZE_TOKEN_TTL_SECONDS",
+      1800,
+      "Lifetime of an authorize token, from issue (Flinks' authentication reference: 30 min if unused; its Resume page's table says 15).",
+      1,
+    ),
     mfaAttemptsPerRequest: integer("BANKGATE_MFA_ATTEMPTS_PER_REQUEST", 3, "Wrong MFA answers per RequestId before the session ends.", 1),
     attemptFailuresPerWindow: integer(
       "BANKGATE_ATTEMPT_FAILURES_PER_WINDOW",
@@ -259,8 +264,8 @@ export const ConfigSchema = Type.Object({
     ),
     storeMfaAnswers: onOff(
       "BANKGATE_STORE_MFA_ANSWERS",
-      false,
-      "`on` keeps the development customer's accepted answers to QuestionAndAnswer prompts (encrypted, per card) so nightly refreshes can answer them.",
+      true,
+      "`on` keeps the development customer's accepted answers to QuestionAndAnswer prompts (encrypted, per card) so nightly refreshes can answer them, as Flinks keeps what the person answered in Connect; `off` keeps none. Applied at every start; other customers switch it with `PUT /bankgate/v1/{customerId}/settings`.",
     ),
   }),
   webhooks: Type.Object({

@@ -90,7 +90,7 @@ export class CallerAuth {
     if (!consumed) throw new ApiError("ACCESS_DENIED");
   }
 
-  /** A token on a call with a RequestId must be the one that opened that session (MFA rounds, data calls). */
+  /** A token on a data call must be the one bound to that session (it opened it, or an MFA round adopted it). */
   async assertTokenFor(caller: Caller, requestId: string): Promise<void> {
     if (caller.proof.kind !== "token") return;
     const bound = await this.tokens.isBoundTo(caller.proof.tokenHash, caller.customer.id, requestId, this.clock.now());
@@ -98,17 +98,26 @@ export class CallerAuth {
   }
 
   /**
-   * Resume and Mid-Session Reconnect in the Connect widget: the page holding a live RequestId
-   * may come with the token that opened it, or with a fresh one the app issued for this page
-   * load (another tab, another browser, a reconnect started with the API key). A fresh token
-   * is bound to the existing session here, single use as always.
+   * A call that continues a session: /Authorize with its RequestId (an MFA round, a poll) and
+   * the widget's Resume. The token that opened the session is accepted, and so is a fresh,
+   * unused token of the same customer, which is used up here and bound to this session: Flinks'
+   * pages say both "send back the same token" and "generate a new token before each call to
+   * /Authorize", and the widget's Resume and Mid-Session Reconnect come with a token the app
+   * issued for that page load. `checkSession` runs before a fresh token is spent, so an
+   * unknown, expired or unreachable session costs none (and a sandbox-scope token is never
+   * bound to a real institution's session). Any other token is refused as before.
    */
-  async adoptTokenFor(caller: Caller, requestId: string): Promise<void> {
+  async adoptTokenFor(caller: Caller, requestId: string, checkSession: () => Promise<void>): Promise<void> {
     if (caller.proof.kind !== "token") return;
     const { tokenHash } = caller.proof;
-    const now = this.clock.now();
-    if (await this.tokens.isBoundTo(tokenHash, caller.customer.id, requestId, now)) return;
-    if (!(await this.tokens.consume(tokenHash, caller.customer.id, requestId, now))) throw new ApiError("ACCESS_DENIED");
+    const customerId = caller.customer.id;
+    const bound = await this.tokens.boundRequestId(tokenHash, customerId, this.clock.now());
+    if (bound === requestId) return;
+    if (bound !== null) throw new ApiError("ACCESS_DENIED");
+    await checkSession();
+    if (await this.tokens.consume(tokenHash, customerId, requestId, this.clock.now())) return;
+    // The same fresh token on two calls at once: one binds it, and it is then this session's for both.
+    if (!(await this.tokens.isBoundTo(tokenHash, customerId, requestId, this.clock.now()))) throw new ApiError("ACCESS_DENIED");
   }
 
   async #secretKeyCaller(customerId: string, secret: string | undefined, refusal: "UNAUTHORIZED" | "ACCESS_DENIED"): Promise<Caller> {

@@ -23,7 +23,7 @@ export const errorCatalog = {
   },
   UNSUPPORTED_MEDIA_TYPE: {
     httpStatus: 415,
-    message: "Send the request body as application/json in UTF-8.",
+    message: "Send the request body as JSON in UTF-8.",
     note: "Also for a charset other than UTF-8 (`application/json; charset=latin1`): JSON between systems is UTF-8 (RFC 8259), and guessing another encoding would store mangled names.",
   },
   NOT_FOUND: {
@@ -49,6 +49,12 @@ export const errorCatalog = {
     httpStatus: 400,
     message: "The RequestId has expired. Start a new session with /Authorize.",
     note: "Only for this customer's own RequestIds whose idle time or absolute lifetime has passed: Flinks documents it for the 8-minute inactivity timeout, and it tells the integrator to start over rather than to look for a bug.",
+  },
+  SESSION_REPLACED: {
+    httpStatus: 400,
+    message:
+      "A newer session took over this card while this RequestId waited for its MFA answer. Continue with the newer RequestId, or start again.",
+    note: "A new login with credentials, or a live refresh started by the app, takes over a card whose live session only waits for the person (the tab closed at the MFA prompt); the older RequestId then answers this. 400 like the other ended RequestIds (SESSION_EXPIRED, SESSION_NONEXISTENT); a session whose step is at the institution is never replaced (the newcomer gets 409 CONCURRENT_SESSION instead).",
   },
   INVALID_LOGIN: {
     httpStatus: 401,
@@ -90,11 +96,8 @@ export const errorCatalog = {
   },
   CONCURRENT_SESSION: {
     httpStatus: 409,
-    message: "Another live session is open on this card. Finish it or let it expire, then try again.",
-  },
-  CARD_IN_USE: {
-    httpStatus: 400,
-    message: "The card has a session or an aggregation in progress. Try again when it is done.",
+    message: "Another session of this card is at the institution right now. Try again in a moment.",
+    note: "Only a live session whose step (a login or an answer) is at the institution refuses a newcomer; one that waits for its person is taken over (it then answers SESSION_REPLACED). The nightly refresh never takes a card over: it skips a card with any live session.",
   },
   SESSION_BUSY: {
     httpStatus: 409,

@@ -71,7 +71,8 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
   if (fetched.kind === "unchanged" && !card.snapshotId) return recordFailure(deps, session, card, "RETRY_LATER");
   const now = deps.clock.now();
   await deps.storage.transaction(async (tx) => {
-    const current = await tx.logins.find(session.customerId, loginId);
+    // Held until the commit: a DeleteCard meanwhile waits and then removes what this writes.
+    const current = await tx.logins.holdForWrite(session.customerId, loginId);
     if (!current) return; // deleted meanwhile: nothing to publish
     const published = fetched.kind === "data" ? await publishSnapshot(deps, tx, current, fetched.data, connectedAt, now) : null;
     if (session.mode === "nightly") await deps.nightlyOutcomes.completed(tx, current.id, connectedAt);

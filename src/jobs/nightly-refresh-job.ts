@@ -61,7 +61,8 @@ export function createNightlyRefreshHandler(deps: NightlyRefreshDeps): (job: Job
       }
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      if (error.code === "CONCURRENT_SESSION") return;
+      // Someone is connecting the card right now: that session's outcome becomes the card's.
+      if (error.code === "CONCURRENT_SESSION" || error.code === "SESSION_REPLACED") return;
       await deps.authorize.abandon(customerId, requestId, error.code);
       await fail(error.code);
     }

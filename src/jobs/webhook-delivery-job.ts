@@ -54,12 +54,15 @@ export function createWebhookDeliveryHandler(deps: WebhookDeliveryDeps): (job: J
     const durationMs = Math.round(performance.now() - started);
     deps.faults.hit("webhook-delivery:after-post");
     const delivered = outcome.statusCode === 200;
-    await deps.storage.transaction(async (tx) => {
+    const logged = await deps.storage.transaction(async (tx) => {
+      // Deleted meanwhile (DeleteCard): no attempt may outlive its event, and nothing is left to retry.
+      if (!(await tx.webhooks.holdEvent(event.id))) return false;
       await tx.webhooks.insertAttempt({ event_id: event.id, attempted_at: attemptedAt, duration_ms: durationMs, ...toColumns(outcome) });
       if (delivered) await tx.webhooks.setEventState(event.id, "delivered", deps.clock.now().getTime());
       else if (job.attempts >= job.maxAttempts) await tx.webhooks.setEventState(event.id, "failed", null);
+      return true;
     });
-    if (!delivered) throw new Error(outcome.error ?? `the receiver answered ${outcome.statusCode}`);
+    if (logged && !delivered) throw new Error(outcome.error ?? `the receiver answered ${outcome.statusCode}`);
   };
 }
 

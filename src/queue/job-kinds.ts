@@ -71,3 +71,8 @@ export const singletonKeys = {
   /** One rotation at a time. */
   masterKeyRotation: () => "master-key-rotation",
 };
+
+/** The singleton keys and key prefixes that name a card: DeleteCard cancels their jobs. */
+export function cardJobKeys(loginId: string): { keys: string[]; prefixes: string[] } {
+  return { keys: [singletonKeys.aggregation(loginId)], prefixes: [`nightly:${loginId}:`] };
+}

@@ -33,23 +33,33 @@ export class CardRefreshService {
     private readonly connectors: ConnectorRegistry,
   ) {}
 
-  /** A card without saved credentials cannot be refreshed: activating it answers NO_SAVED_CREDENTIALS. */
+  /**
+   * Accepted for any card, as Flinks accepts it: a card without saved credentials is then
+   * listed by GetNightlyRefreshStatus with its reason until it is connected again with Save.
+   */
   async setScheduled(customerId: string, scope: CallerScope, loginId: string, activated: boolean): Promise<void> {
-    const card = await this.#card(customerId, scope, loginId);
-    if (activated && !card.credentialsEnc) throw new ApiError("NO_SAVED_CREDENTIALS");
+    await this.#card(customerId, scope, loginId);
     await this.storage.logins.setScheduledRefresh(customerId, loginId, activated);
   }
 
+  /**
+   * The scheduled cards the nightly run will skip, or whose last refresh failed, each with why.
+   * A card without saved credentials cannot log in: it is reported as a refresh would end for
+   * it (Authenticating, NO_SAVED_CREDENTIALS), whatever its last refresh did.
+   */
   async status(customerId: string): Promise<CardRefreshStatus[]> {
     const now = this.clock.now();
     return (await this.storage.logins.findScheduled(customerId))
       .filter((card) => needsAttention(card, now))
-      .map((card) => ({
-        loginId: card.id,
-        lastRefreshDate: card.refreshAttemptedAt ?? card.lastRefreshAt,
-        lastRefreshState: card.refreshState,
-        lastRefreshErrorCode: card.lastRefreshError,
-      }));
+      .map((card) => {
+        const cannotLogIn = card.credentialsEnc === null;
+        return {
+          loginId: card.id,
+          lastRefreshDate: card.refreshAttemptedAt ?? card.lastRefreshAt,
+          lastRefreshState: cannotLogIn ? "Authenticating" : card.refreshState,
+          lastRefreshErrorCode: cannotLogIn ? "NO_SAVED_CREDENTIALS" : card.lastRefreshError,
+        };
+      });
   }
 
   /** The questions the bank asked this card (answers never leave the vault through the API). */

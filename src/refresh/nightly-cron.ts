@@ -59,6 +59,8 @@ export class NightlyCron {
       enqueued += await this.deps.storage.transaction(async (tx) => {
         let count = 0;
         for (const card of eligible) {
+          // Held: a card deleted since the page was read gets no job naming it.
+          if (!(await tx.logins.holdForWrite(card.customerId, card.id))) continue;
           const payload: NightlyRefreshPayload = { customerId: card.customerId, loginId: card.id, night };
           const id = await this.deps.jobs.enqueue(
             "nightly-refresh",

@@ -23,6 +23,8 @@ export class NightlyOutcomes {
     const { at, state, errorCode, requestId } = failure;
     const event = refreshFailedEvent({ login: card, username: this.deps.secrets.username(card), errorCode, failedAt: at, requestId });
     await storage.transaction(async (tx) => {
+      // A card deleted while its refresh ran has nothing to report, and no event may name it.
+      if (!(await tx.logins.holdForWrite(card.customerId, card.id))) return;
       await tx.logins.recordRefreshState(card.id, { at, state, errorCode });
       await this.deps.webhooks.publish(event, tx);
     });

@@ -6,7 +6,7 @@ import type { AuthorizeStepPayload } from "../queue/job-kinds.js";
 import type { CallerScope } from "../records/customer.js";
 import type { Session } from "../records/session.js";
 import type { AuthorizeOutcome, LiveLogin, SessionOpening } from "./authorize-outcome.js";
-import { commitSession, type FlowDeps, findCard, flowError, type StepDelivery, timingOf } from "./flow-deps.js";
+import { commitSession, type FlowDeps, findCard, flowError, lostRace, type StepDelivery, timingOf } from "./flow-deps.js";
 import { SessionOpener } from "./session-opener.js";
 import { type StepRequest, StepRunner } from "./step-runner.js";
 import { claimedForAnswer, failed, isBusy, isExpired, matchResponses, recoveredFromLapsedLease, touched } from "./transitions.js";
@@ -104,8 +104,20 @@ export class AuthorizeService {
 
     const { settings } = this.deps;
     const claimed = claimedForAnswer(session, this.deps.clock.now(), timingOf(settings, delivery), settings.leaseHolderId);
-    if (!(await this.deps.storage.sessions.replace(claimed, session.version))) throw flowError("SESSION_BUSY", session);
+    if (!(await this.deps.storage.sessions.replace(claimed, session.version))) throw await lostRace(this.deps.storage, session);
     return this.#runOrQueue({ ...claimed, version: session.version + 1 }, { step: "answer", answers: matched.answers }, delivery);
+  }
+
+  /**
+   * Throws unless the customer's session exists, is reachable by the caller's scope and has not
+   * expired: checked before a fresh authorize token is bound to it (MFA rounds, the widget's
+   * Resume), so a token is never spent on a dead, foreign or out-of-scope RequestId.
+   */
+  async assertContinuable(customerId: string, scope: CallerScope, requestId: string): Promise<void> {
+    const session = await this.deps.storage.sessions.find(customerId, requestId);
+    if (!session) throw new ApiError("SESSION_NONEXISTENT");
+    assertScopeReaches(scope, this.deps.connectors, session.institution);
+    if (isExpired(session, this.deps.clock.now())) throw new ApiError("SESSION_EXPIRED", { requestId });
   }
 
   /** The authorize-step job's entry: runs a queued step if its session still waits for it. */

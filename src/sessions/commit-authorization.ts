@@ -34,8 +34,10 @@ export async function commitAuthorization(
   const now = deps.clock.now();
   const pending = deps.secrets.openSessionCredentials(session);
   const committed = await deps.storage.transaction(async (tx) => {
+    // An existing card is held for the whole commit: a DeleteCard meanwhile either waits and
+    // then removes all of this, or has removed the card and nothing here is written.
     const card = session.loginId
-      ? await tx.logins.find(session.customerId, session.loginId)
+      ? await tx.logins.holdForWrite(session.customerId, session.loginId)
       : pending && (await createCard(deps, tx, session, pending.username));
     // Deleted while the login ran: the session ends like any other unknown card.
     if (!card) throw new ApiError("INVALID_LOGIN", { requestId: session.requestId });

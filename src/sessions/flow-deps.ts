@@ -55,9 +55,18 @@ export function timingOf(settings: FlowSettings, delivery: StepDelivery = "inlin
   return { idleTtlSeconds: settings.idleTtlSeconds, leaseSeconds };
 }
 
-/** Writes `next` if the session is still at `expectedVersion`; a lost race is SESSION_BUSY. */
+/**
+ * Writes `next` if the session is still at `expectedVersion`; a lost race is SESSION_BUSY, and a
+ * session that is gone (its card was deleted meanwhile) SESSION_NONEXISTENT.
+ */
 export async function commitSession(storage: Storage, next: Session, expectedVersion: number): Promise<void> {
-  if (!(await storage.sessions.replace(next, expectedVersion))) throw flowError("SESSION_BUSY", next);
+  if (!(await storage.sessions.replace(next, expectedVersion))) throw await lostRace(storage, next);
+}
+
+/** Why a compare-and-swap on a session failed: another writer (SESSION_BUSY), or the session is gone with its card. */
+export async function lostRace(storage: Storage, session: Session): Promise<ApiError> {
+  const current = await storage.sessions.find(session.customerId, session.requestId);
+  return current ? flowError("SESSION_BUSY", session) : new ApiError("SESSION_NONEXISTENT");
 }
 
 export async function findCard(storage: Storage, customerId: string, loginId: string | null): Promise<Login> {

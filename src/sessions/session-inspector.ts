@@ -31,13 +31,6 @@ export class SessionInspector {
     return sessions.map((session) => this.#summary(session));
   }
 
-  /** Throws unless the session exists and has not expired: checked before a fresh token is bound to it. */
-  async assertOpen(customerId: string, requestId: string): Promise<void> {
-    const session = await this.deps.sessions.find(customerId, requestId);
-    if (!session) throw new ApiError("SESSION_NONEXISTENT");
-    if (isExpired(session, this.deps.clock.now())) throw new ApiError("SESSION_EXPIRED", { requestId });
-  }
-
   #summary(session: Session): SessionSummary {
     return { session, expired: isExpired(session, this.deps.clock.now()) };
   }

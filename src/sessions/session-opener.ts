@@ -6,7 +6,10 @@ import type { Login } from "../records/login.js";
 import type { Session, SessionMode } from "../records/session.js";
 import type { AuthorizeOutcome, LiveLogin, SessionOpening } from "./authorize-outcome.js";
 import { commitSession, connectorOf, type FlowDeps, findCard, type StepDelivery, timingOf } from "./flow-deps.js";
-import { isLiveStep, touched } from "./transitions.js";
+import { failed, isBusy, isLiveStep, touched } from "./transitions.js";
+
+/** Claims lost to other claimants before giving up with CONCURRENT_SESSION (each loss is someone else's progress). */
+const MAX_CLAIM_ROUNDS = 8;
 
 type SessionFields = Pick<Session, "institution" | "loginId" | "language" | "save" | "state" | "credentialsEnc">;
 
@@ -41,7 +44,7 @@ export class SessionOpener {
       "live",
     );
     await storage.sessions.insert(session);
-    if (existing) await this.#claimCard(existing, session);
+    if (existing) await this.#claimCard(existing, session, true);
     return session;
   }
 
@@ -58,7 +61,7 @@ export class SessionOpener {
       mode,
     );
     await this.deps.storage.sessions.insert(session);
-    await this.#claimCard(login, session);
+    await this.#claimCard(login, session, mode === "live");
     return session;
   }
 
@@ -132,6 +135,9 @@ export class SessionOpener {
       snapshotId: (await jobs.findActive(singletonKeys.aggregation(login.id))) ? null : login.snapshotId,
     };
     await storage.sessions.insert(session);
+    // Read again once the session is committed: a DeleteCard that ran meanwhile purged before
+    // this insert, or committed before this read (docs/decisions.md#cards-and-loginids).
+    if (!(await storage.logins.find(login.customerId, login.id))) return this.#cardGone(session);
     const username = secrets.username(login);
     if (login.lastRefreshError) return { kind: "authorizedWithError", session, login, username, code: login.lastRefreshError };
     return { kind: "authorized", session, login, username };
@@ -139,19 +145,52 @@ export class SessionOpener {
 
   /**
    * One live session per card: the card row names its live session and is taken by
-   * compare-and-swap; a holder that is no longer live (authorized, failed, expired) is
-   * replaced, a live one refuses the newcomer. The newcomer's session is stored before it
-   * claims, so a holder is never mistaken for dead just because it is not written yet.
+   * compare-and-swap. A holder that is no longer live (authorized, failed, expired) is simply
+   * replaced. A holder that only waits for its person (challenged, or an answer whose process
+   * died) is taken over when `takeOver` is set — a new login with credentials, or a live refresh
+   * the app starts: it ends with SESSION_REPLACED and the newcomer goes on. A holder whose step
+   * is at the institution right now refuses the newcomer (409 CONCURRENT_SESSION, with its
+   * RequestId), and so does every live holder for the nightly run, which never displaces a
+   * person. The newcomer's session is stored before it claims, so a holder is never mistaken
+   * for dead just because it is not written yet. Each lost compare-and-swap means another
+   * claimant moved first, so the loop is short and bounded.
    */
-  async #claimCard(card: Login, session: Session): Promise<void> {
+  async #claimCard(card: Login, session: Session, takeOver: boolean): Promise<void> {
     const { storage, clock } = this.deps;
-    const holder = card.liveRequestId;
-    const holding = holder ? await storage.sessions.find(card.customerId, holder) : undefined;
-    const taken = holding !== undefined && isLiveStep(holding, clock.now());
-    if (!taken && (await storage.logins.claimLive(card.id, session.requestId, holder))) return;
+    let holder = card.liveRequestId;
+    for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
+      const holding = holder ? await storage.sessions.find(card.customerId, holder) : undefined;
+      const now = clock.now();
+      if (holding && isLiveStep(holding, now)) {
+        if (!takeOver || isBusy(holding, now)) return this.#refuse(session, holding.requestId);
+        // Ended first, then claimed: a person answering meanwhile makes the first write fail.
+        if (!(await storage.sessions.replace(failed(holding, "SESSION_REPLACED"), holding.version))) continue;
+      }
+      if (await storage.logins.claimLive(card.id, session.requestId, holder)) return;
+      const current = await storage.logins.find(card.customerId, card.id);
+      if (!current) return this.#cardGone(session);
+      holder = current.liveRequestId;
+    }
+    return this.#refuse(session, holder);
+  }
+
+  /** The newcomer ends before it starts: its session is stored as failed, and the caller told why. */
+  async #refuse(session: Session, holder: string | null): Promise<never> {
     const refused: Session = { ...session, state: "failed", errorCode: "CONCURRENT_SESSION", credentialsEnc: null, leaseUntil: null };
-    await commitSession(storage, refused, session.version);
-    throw new ApiError("CONCURRENT_SESSION", taken && holder ? { requestId: holder } : {});
+    await commitSession(this.deps.storage, refused, session.version);
+    throw new ApiError("CONCURRENT_SESSION", holder ? { requestId: holder } : {});
+  }
+
+  /**
+   * The card was deleted while this session was being opened on it: the session goes too (no
+   * row may name a deleted card; DeleteCard purges again after its commit for the same reason)
+   * and the card answers as unknown.
+   */
+  async #cardGone(session: Session): Promise<never> {
+    await this.deps.storage.sessions.delete(session.customerId, session.requestId);
+    // The row named the card for a moment: no copy of its page may stay in the store's files.
+    await this.deps.storage.scrub();
+    throw new ApiError("INVALID_LOGIN");
   }
 
   #newSession(opening: SessionOpening, fields: SessionFields, delivery: StepDelivery, mode: SessionMode): Session {

@@ -8,7 +8,7 @@ export type NewCustomer = Omit<Customer, "connect"> & { connect?: ConnectSetting
 /** Customers (Flinks "instances" seen from one customerId). Keys are stored as hashes only. */
 export interface CustomerStore {
   find(id: string): Promise<Customer | undefined>;
-  /** Whether MFA answers given in this customer's live sessions are kept for nightly refreshes. */
+  /** Whether MFA answers given in this customer's live sessions are kept for nightly refreshes (on for a new customer). */
   storesMfaAnswers(id: string): Promise<boolean>;
   setStoresMfaAnswers(id: string, on: boolean): Promise<void>;
   count(): Promise<number>;
@@ -67,7 +67,8 @@ export class KyselyCustomerStore implements CustomerStore {
     };
     await this.db
       .insertInto("customers")
-      .values({ id: customer.id, created_at: createdAt.getTime(), ...values })
+      // A new customer keeps accepted MFA answers until it switches that off (migration 011).
+      .values({ id: customer.id, created_at: createdAt.getTime(), store_mfa_answers: 1, ...values })
       .onConflict((oc) => oc.column("id").doUpdateSet(values))
       .execute();
   }

@@ -32,6 +32,11 @@ export interface JobStore {
   releaseClaimsOf(holderIds: readonly string[]): Promise<number>;
   /** Retention: deletes up to `limit` done or failed jobs last updated before `finishedBefore`; returns how many. */
   deleteFinished(finishedBefore: Date, limit: number): Promise<number>;
+  /**
+   * Cancels jobs, whatever their state: those holding one of these keys, or a key that starts
+   * with one of the prefixes. A running job loses its row; its worker's settle then changes nothing.
+   */
+  deleteBySingletonKeys(keys: readonly string[], prefixes?: readonly string[]): Promise<void>;
 }
 
 /** JobStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -168,5 +173,14 @@ export class KyselyJobStore implements JobStore {
       .where("updated_at", "<", cutoff)
       .executeTakeFirst();
     return Number(result.numDeletedRows);
+  }
+
+  async deleteBySingletonKeys(keys: readonly string[], prefixes: readonly string[] = []): Promise<void> {
+    if (keys.length > 0) await this.db.deleteFrom("jobs").where("singleton_key", "in", keys).execute();
+    for (const prefix of prefixes) {
+      // Keys are built from GUIDs and fixed words: no LIKE wildcard to escape, checked here all the same.
+      if (/[%_\\]/.test(prefix)) throw new Error(`unsafe singleton key prefix ${prefix}`);
+      await this.db.deleteFrom("jobs").where("singleton_key", "like", `${prefix}%`).execute();
+    }
   }
 }

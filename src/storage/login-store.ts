@@ -53,8 +53,25 @@ export interface LoginStore {
    * that no session unexpired at `now` points at. Returns how many.
    */
   deleteSupersededSnapshots(supersededBefore: Date, now: Date, limit: number): Promise<number>;
-  /** Removes the card and every row that refers to it; returns false if it was not the customer's. */
-  delete(customerId: string, loginId: string): Promise<boolean>;
+  /**
+   * Inside a transaction: takes the card's row for the rest of it and returns the card, or
+   * undefined once it is deleted. Every transaction that writes about a card calls it first, so
+   * a concurrent delete either waits for that transaction and then removes what it wrote, or has
+   * already removed the card and the transaction writes nothing (docs/decisions.md#cards-and-loginids).
+   */
+  holdForWrite(customerId: string, loginId: string): Promise<Login | undefined>;
+  /**
+   * Removes the card and every row that refers to it (its vault, sessions and the tokens bound
+   * to them, snapshots, webhook events and their attempts); null if it was not the customer's.
+   * The card row goes first, so writers holding it (holdForWrite) are waited for and their
+   * rows removed too. Returns the ids of the deleted webhook events (their delivery jobs go next).
+   */
+  delete(customerId: string, loginId: string): Promise<{ eventIds: string[] } | null>;
+  /**
+   * Removes the rows that still name a deleted card: run again after the delete commits, for a
+   * writer that inserts without holding the card row (a cached session) and committed meanwhile.
+   */
+  purgeReferences(loginId: string): Promise<string[]>;
 }
 
 /** LoginStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -273,20 +290,40 @@ export class KyselyLoginStore implements LoginStore {
     return Number(result.numDeletedRows);
   }
 
-  async delete(customerId: string, loginId: string): Promise<boolean> {
-    const card = this.db.selectFrom("logins").select("lookup_hash").where("id", "=", loginId).where("customer_id", "=", customerId);
-    await this.db.deleteFrom("card_vault").where("lookup_hash", "in", card).execute();
-    const result = await this.db.deleteFrom("logins").where("id", "=", loginId).where("customer_id", "=", customerId).executeTakeFirst();
-    if (result.numDeletedRows !== 1n) return false;
+  async holdForWrite(customerId: string, loginId: string): Promise<Login | undefined> {
+    // A no-op write: it takes the row lock on PostgreSQL (and SQLite has one writer anyway).
+    const held = await this.db
+      .updateTable("logins")
+      .set((eb) => ({ id: eb.ref("id") }))
+      .where("id", "=", loginId)
+      .where("customer_id", "=", customerId)
+      .executeTakeFirst();
+    return held.numUpdatedRows === 1n ? this.find(customerId, loginId) : undefined;
+  }
+
+  async delete(customerId: string, loginId: string): Promise<{ eventIds: string[] } | null> {
+    const card = await this.db
+      .deleteFrom("logins")
+      .where("id", "=", loginId)
+      .where("customer_id", "=", customerId)
+      .returning("lookup_hash")
+      .executeTakeFirst();
+    if (!card) return null;
+    await this.db.deleteFrom("card_vault").where("lookup_hash", "=", card.lookup_hash).execute();
+    return { eventIds: await this.purgeReferences(loginId) };
+  }
+
+  async purgeReferences(loginId: string): Promise<string[]> {
     const sessionIds = this.db.selectFrom("sessions").select("request_id").where("login_id", "=", loginId);
     await this.db.deleteFrom("authorize_tokens").where("request_id", "in", sessionIds).execute();
     await this.db.deleteFrom("sessions").where("login_id", "=", loginId).execute();
     await this.db.deleteFrom("snapshots").where("login_id", "=", loginId).execute();
-    // Webhook bodies carry the card's data: they go too, sent or not (their delivery jobs then find nothing to send).
-    const eventIds = this.db.selectFrom("webhook_events").select("id").where("login_id", "=", loginId);
-    await this.db.deleteFrom("webhook_attempts").where("event_id", "in", eventIds).execute();
-    await this.db.deleteFrom("webhook_events").where("login_id", "=", loginId).execute();
-    return true;
+    // Webhook bodies carry the card's data: they go too, sent or not. Events first (a delivery
+    // holding one is waited for), then the attempts of exactly those events.
+    const events = await this.db.deleteFrom("webhook_events").where("login_id", "=", loginId).returning("id").execute();
+    const eventIds = events.map((event) => event.id);
+    if (eventIds.length > 0) await this.db.deleteFrom("webhook_attempts").where("event_id", "in", eventIds).execute();
+    return eventIds;
   }
 }
 

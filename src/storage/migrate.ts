@@ -9,6 +9,7 @@ import * as webhooks from "./migrations/007-webhooks.js";
 import * as institutionMemory from "./migrations/008-institution-memory.js";
 import * as cardVault from "./migrations/009-card-vault.js";
 import * as leaseHolders from "./migrations/010-lease-holders.js";
+import * as storedAnswersByDefault from "./migrations/011-stored-answers-by-default.js";
 import * as retention from "./migrations/012-retention.js";
 import type { Database } from "./schema.js";
 
@@ -23,7 +24,10 @@ const migrations: Record<string, Migration> = {
   "007-webhooks": webhooks,
   "008-institution-memory": institutionMemory,
   "009-card-vault": cardVault,
+  // Parallel branches reserved these numbers: unordered migrations let a store that ran 012
+  // before 011 existed still take 011.
   "010-lease-holders": leaseHolders,
+  "011-stored-answers-by-default": storedAnswersByDefault,
   "012-retention": retention,
 };
 

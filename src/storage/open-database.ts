@@ -49,6 +49,9 @@ function openSqlite(dataDir: string, waitMs: number): Kysely<Database> {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 0");
+  // Deleted rows are overwritten with zeros, not left in free space: after /DeleteCard no byte
+  // of the card stays in the file (Storage.scrub empties the WAL too).
+  sqlite.pragma("secure_delete = ON");
   const dialect = dialectWithDriver(
     new SqliteDialect({ database: withStatementCache(sqlite) }),
     (driver) => new FaultTranslatingDriver(new SqliteLockWaitingDriver(driver, sqlite, waitMs), sqliteFaultKind),

@@ -37,6 +37,8 @@ export interface SessionStore {
    * and deleted by key with the condition checked again, so the write is short.
    */
   deleteExpired(expiredBefore: Date, limit: number): Promise<number>;
+  /** Removes one session (one opened on a card deleted meanwhile must not outlive it). */
+  delete(customerId: string, requestId: string): Promise<void>;
 }
 
 /** SessionStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -108,6 +110,10 @@ export class KyselySessionStore implements SessionStore {
       .orderBy("created_at")
       .execute();
     return rows.map(fromRow);
+  }
+
+  async delete(customerId: string, requestId: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("request_id", "=", requestId).where("customer_id", "=", customerId).execute();
   }
 
   async touch(requestId: string, lastActivityAt: Date, expiresAt: Date): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, SqliteAdapter, sql } from "kysely";
 import { type AttemptStore, KyselyAttemptStore } from "./attempt-store.js";
 import { type AuthorizeTokenStore, KyselyAuthorizeTokenStore } from "./authorize-token-store.js";
 import { type CardVaultStore, KyselyCardVaultStore } from "./card-vault-store.js";
@@ -39,6 +39,14 @@ export interface Storage {
   readonly sealedValues: SealedValueStore;
   /** Runs `work` in one transaction: all of its writes commit together or none do. */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
+  /**
+   * After a deletion (outside any transaction): leaves no page image of deleted rows in the
+   * store's files where the store can promise it. SQLite zeroes deleted content in place
+   * (secure_delete, open-database.ts); this checkpoints the WAL into the main file and
+   * truncates it, so no older copy of a page survives there either. PostgreSQL: nothing
+   * (autovacuum reclaims dead rows' space; their bytes are not promised gone at once).
+   */
+  scrub(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,6 +90,10 @@ export class KyselyStorage implements Storage {
 
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => work(new KyselyStorage(trx, { inTransaction: true })));
+  }
+
+  async scrub(): Promise<void> {
+    if (this.db.getExecutor().adapter instanceof SqliteAdapter) await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
   }
 
   close(): Promise<void> {

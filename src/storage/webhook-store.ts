@@ -10,6 +10,12 @@ export interface WebhookStore {
   /** Newest first; `eventId` narrows to one event. */
   listEvents(customerId: string, options: { eventId?: string; limit: number }): Promise<Selectable<WebhookEventRow>[]>;
   setEventState(id: string, state: "pending" | "delivered" | "failed", deliveredAtMs: number | null): Promise<void>;
+  /**
+   * Inside a transaction: takes the event's row for the rest of it; false once it is deleted
+   * (its card was). A delivery holds its event before logging an attempt, so DeleteCard never
+   * leaves an attempt of a deleted event behind.
+   */
+  holdEvent(id: string): Promise<boolean>;
   insertAttempt(row: WebhookAttemptRow): Promise<void>;
   /** Every attempt of these events, oldest first. */
   listAttempts(eventIds: readonly string[]): Promise<Selectable<WebhookAttemptRow>[]>;
@@ -54,6 +60,15 @@ export class KyselyWebhookStore implements WebhookStore {
 
   async setEventState(id: string, state: "pending" | "delivered" | "failed", deliveredAtMs: number | null): Promise<void> {
     await this.db.updateTable("webhook_events").set({ state, delivered_at: deliveredAtMs }).where("id", "=", id).execute();
+  }
+
+  async holdEvent(id: string): Promise<boolean> {
+    const held = await this.db
+      .updateTable("webhook_events")
+      .set((eb) => ({ id: eb.ref("id") }))
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return held.numUpdatedRows === 1n;
   }
 
   async insertAttempt(row: WebhookAttemptRow): Promise<void> {

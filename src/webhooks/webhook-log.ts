@@ -48,6 +48,8 @@ export class WebhookLog {
     if (!event) throw new ApiError("WEBHOOK_EVENT_NONEXISTENT");
     if (!(await storage.webhooks.findEndpoint(customerId))) throw new ApiError("WEBHOOK_NOT_CONFIGURED");
     await storage.transaction(async (tx) => {
+      // Held: an event deleted meanwhile (DeleteCard) gets no new delivery job.
+      if (!(await tx.webhooks.holdEvent(event.id))) throw new ApiError("WEBHOOK_EVENT_NONEXISTENT");
       await tx.webhooks.setEventState(event.id, "pending", null);
       await publisher.enqueueDelivery(customerId, event.id, tx);
     });

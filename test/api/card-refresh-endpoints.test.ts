@@ -134,7 +134,7 @@ describe("nightly refresh endpoints", () => {
       expect((await card(loginId))?.isScheduledRefresh).toBe(false);
     });
 
-    it("refuses to schedule a card without saved credentials (it could never be refreshed)", async () => {
+    it("schedules a card without saved credentials too (GetNightlyRefreshStatus then lists it: test/api/nightly-without-credentials.test.ts)", async () => {
       const unsaved = await t.authorize({
         Institution: "ScriptedBank",
         Username: "ssr-3",
@@ -144,10 +144,9 @@ describe("nightly refresh endpoints", () => {
       });
       const loginId = unsaved.json().Login.Id as string;
       await t.deps.runner.runUntilIdle();
-      // NO_SAVED_CREDENTIALS goes on the wire as INVALID_LOGIN (catalog.ts), with its own message.
-      const refused = await patch("SetScheduledRefresh", { LoginId: loginId, IsActivated: true });
-      expectError(refused, 401, "INVALID_LOGIN");
-      expect(refused.json().Message).toMatch(/no saved credentials/);
+      const accepted = await patch("SetScheduledRefresh", { LoginId: loginId, IsActivated: true });
+      expect(accepted.statusCode).toBe(200);
+      expect(accepted.json()).toBe(`LoginId ${loginId} has now been activated for automatic refresh`);
       expect((await patch("SetScheduledRefresh", { LoginId: loginId, IsActivated: false })).statusCode).toBe(200);
     });
   });
@@ -174,8 +173,13 @@ describe("nightly refresh endpoints", () => {
       const connected = await t.connect("Greatday+stored", { ScheduleRefresh: true });
       const loginId = connected.Login.Id;
       await t.deps.runner.runUntilIdle();
-      const empty = await get(`GetMFAQuestions/${loginId}`);
-      expect(empty.json()).toEqual({ HttpStatusCode: 200, Message: "SUCCESS", Questions: [] });
+      // The live login's accepted answer is kept already (stored answers are on by default).
+      const afterLogin = await get(`GetMFAQuestions/${loginId}`);
+      expect(afterLogin.json()).toEqual({
+        HttpStatusCode: 200,
+        Message: "SUCCESS",
+        Questions: [{ Question: "What city were you born in?" }],
+      });
 
       const answers = [
         { Question: "What city were you born in?", Answer: "Montreal" },

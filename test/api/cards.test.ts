@@ -156,8 +156,9 @@ describe("cached /Authorize, live refresh of a saved card, LoginId semantics and
     const response = await t.app.inject({ method: "DELETE", url: t.path(`DeleteCard/${live.Login.Id}`), headers: t.apiKeyHeaders() });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
-      HttpStatusCode: 200,
+      StatusCode: 200,
       Message: `All of the information about LoginId ${live.Login.Id} has been removed`,
+      HttpStatusCode: 200,
     });
     const unknown = await cached("0b5c2f7e-6a2e-4f2e-9a51-1d2f3c4b5a69");
     const deleted = await cached(live.Login.Id);

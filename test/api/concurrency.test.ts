@@ -1,36 +1,36 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createGatedBank } from "../helpers/gated-bank.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 const ANSWER = { "What city were you born in?": ["Montreal"] };
 
-describe("one live session per card, and no deletion under a running session (quality bar R3, docs/quality-bars.md)", () => {
+describe("one live session per card (quality bar R3, docs/quality-bars.md)", () => {
   let t: TestApp;
   afterEach(() => t.close());
 
   const refresh = (loginId: string) => t.post("Authorize", { LoginId: loginId, MostRecentCached: false }, t.apiKeyHeaders());
-  const deleteCard = (loginId: string) =>
-    t.app.inject({ method: "DELETE", url: t.path(`DeleteCard/${loginId}`), headers: t.apiKeyHeaders() });
 
-  it("refuses a second live session while the first waits at MFA, and allows one once it is done", async () => {
+  it("a second live session takes over one that waits at MFA; cached sessions are never refused", async () => {
     t = await createTestApp({ randomInt: () => 0 });
     const card = await t.connect("Greatday+single");
     const first = await refresh(card.Login.Id);
     expect(first.statusCode).toBe(203);
     const second = await refresh(card.Login.Id);
-    expect(second.statusCode).toBe(409);
-    expect(second.json()).toMatchObject({ FlinksCode: "CONCURRENT_SESSION", RequestId: first.json().RequestId });
-    // Live credentials for the same card are the same card.
+    expect(second.statusCode).toBe(203);
+    const replaced = await t.post("Authorize", { RequestId: first.json().RequestId, SecurityResponses: ANSWER }, t.apiKeyHeaders());
+    expect(replaced.json()).toMatchObject({ FlinksCode: "SESSION_REPLACED", RequestId: first.json().RequestId });
+    // Live credentials for the same card are the same card: they take it over in turn.
     const viaCredentials = await t.post(
       "Authorize",
       { Institution: "FlinksCapital", Username: "Greatday+single", Password: "Everyday", MostRecentCached: false },
       t.apiKeyHeaders(),
     );
-    expect(viaCredentials.json().FlinksCode).toBe("CONCURRENT_SESSION");
+    expect(viaCredentials.statusCode).toBe(203);
     // Cached sessions never contact the bank: always allowed.
     expect((await t.authorize({ LoginId: card.Login.Id, MostRecentCached: true })).statusCode).toBe(200);
-
-    await t.post("Authorize", { RequestId: first.json().RequestId, SecurityResponses: ANSWER }, t.apiKeyHeaders());
-    expect((await refresh(card.Login.Id)).statusCode).toBe(203);
+    expect(
+      (await t.post("Authorize", { RequestId: viaCredentials.json().RequestId, SecurityResponses: ANSWER }, t.apiKeyHeaders())).statusCode,
+    ).toBe(200);
   });
 
   it("frees the card when the live session expires", async () => {
@@ -41,30 +41,17 @@ describe("one live session per card, and no deletion under a running session (qu
     expect((await refresh(card.Login.Id)).statusCode).toBe(203);
   });
 
-  it("of two live sessions started at once, exactly one gets the card", async () => {
-    t = await createTestApp({ randomInt: () => 0 });
+  it("of two live sessions started at once, exactly one reaches the bank; the other gets 409", async () => {
+    const bank = createGatedBank();
+    t = await createTestApp({ randomInt: () => 0, connectors: bank.registry });
     const card = await t.connect("Greatday+race");
-    const statuses = (await Promise.all([refresh(card.Login.Id), refresh(card.Login.Id)].map((r) => r.then((x) => x.statusCode)))).sort();
-    expect(statuses).toEqual([203, 409]);
-  });
-
-  it("answers CARD_IN_USE to DeleteCard while the card's aggregation runs, and deletes it afterwards", async () => {
-    t = await createTestApp({ runJobs: false, randomInt: () => 0 });
-    const live = (
-      await t.authorize({
-        Institution: "FlinksCapital",
-        Username: "greatday_nomfa+busy",
-        Password: "Everyday",
-        MostRecentCached: false,
-        Save: true,
-      })
-    ).json();
-    const busy = await deleteCard(live.Login.Id);
-    expect(busy.statusCode).toBe(400);
-    expect(busy.json().FlinksCode).toBe("CARD_IN_USE");
-    await t.deps.runner.runUntilIdle();
-    expect((await deleteCard(live.Login.Id)).statusCode).toBe(200);
-    const db = (t.deps.storage as unknown as { db: import("kysely").Kysely<import("../../src/storage/schema.js").Database> }).db;
-    expect(await db.selectFrom("jobs").selectAll().where("singleton_key", "like", `%${live.Login.Id}%`).execute()).toEqual([]);
+    const logins = bank.calls.start;
+    const atBank = bank.hold("start");
+    const both = [refresh(card.Login.Id).then((r) => r), refresh(card.Login.Id).then((r) => r)];
+    const loser = await Promise.race(both);
+    expect(loser.json()).toMatchObject({ HttpStatusCode: 409, FlinksCode: "CONCURRENT_SESSION" });
+    atBank.release();
+    expect((await Promise.all(both)).map((r) => r.statusCode).sort()).toEqual([203, 409]);
+    expect(bank.calls.start - logins).toBe(1);
   });
 });

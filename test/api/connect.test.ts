@@ -75,6 +75,7 @@ describe("Connect widget: page, assets and allow-lists", () => {
         sandbox: true,
         logoUrl: `/bankgate/v1/institutions/${id}/logo`,
       })),
+      development: true,
     });
   });
 

@@ -11,8 +11,10 @@
  * job runs (data calls answer 202 meanwhile), and its idle expiry restarts when the job
  * ends; schedules run the jobs themselves ("aggregate"), so the clock at which a job ends
  * is known. A token opens at most one session, only while `now < issuedAt + ttl`, and is
- * accepted again only for that session's calls, only while unexpired; anything else is
- * 401 ACCESS_DENIED.
+ * accepted again only for that session's calls, only while unexpired; an unused, unexpired
+ * token may also continue a session through /Authorize with its RequestId (an MFA round), and
+ * is then bound to that session (unless the session has expired: then nothing is spent);
+ * anything else is 401 ACCESS_DENIED.
  *
  * Short TTLs (idle 5 s, absolute 12 s, token 7 s) keep schedules short. Clock moves are
  * drawn with extra weight on the exact boundary seconds (expiry − 1, expiry, expiry + 1, of
@@ -641,21 +643,34 @@ const TOKEN_BOUNDARIES = [
   "token opened a session at ttl − 1",
   "token refused to open a session at ttl",
   "used token refused for a second session",
-  "token refused on a session it did not open",
+  "used token refused on a session it did not open",
+  "fresh token refused on a data call",
+  "fresh token adopted by an MFA round at ttl − 1",
+  "fresh token not spent on an expired session",
   "token accepted on its own session at ttl − 1",
   "token refused on its own session at ttl",
   "token expired while the server was down, still refused",
   "token alive across a restart",
 ];
 
-function tokenCoverage(coverage: Coverage, token: ModelToken, now: number, accepted: boolean, ownSession: boolean | null): void {
+function tokenCoverage(
+  coverage: Coverage,
+  token: ModelToken,
+  now: number,
+  accepted: boolean,
+  ownSession: boolean | null,
+  sessionExpired = false,
+): void {
   const at = tokenExpiresAt(token);
   if (ownSession === null) {
     if (accepted && now === at - 1) coverage.add("token opened a session at ttl − 1");
     if (!accepted && token.boundTo === null && now === at) coverage.add("token refused to open a session at ttl");
     if (!accepted && token.boundTo !== null && now < at) coverage.add("used token refused for a second session");
   } else {
-    if (!ownSession && now < at) coverage.add("token refused on a session it did not open");
+    if (!ownSession && token.boundTo !== null && now < at) coverage.add("used token refused on a session it did not open");
+    if (!accepted && token.boundTo === null && now < at) coverage.add("fresh token refused on a data call");
+    if (accepted && !ownSession && !sessionExpired && now === at - 1) coverage.add("fresh token adopted by an MFA round at ttl − 1");
+    if (accepted && !ownSession && sessionExpired) coverage.add("fresh token not spent on an expired session");
     if (ownSession && now === at - 1) coverage.add("token accepted on its own session at ttl − 1");
     if (ownSession && now === at) coverage.add("token refused on its own session at ttl");
   }
@@ -717,9 +732,16 @@ async function runTokenSchedule(server: Server, actions: TokenAction[], coverage
         if (!token || !s) break;
         const now = server.now;
         const own = token.boundTo === s.requestId;
-        const accepted = own && now < tokenExpiresAt(token);
+        const alive = now < tokenExpiresAt(token);
+        // An MFA round may bring a fresh token instead of the session's own (Flinks: "generate a
+        // new token before each call to /Authorize"); it is bound to the session unless the
+        // session has expired, which is answered before any token is spent.
+        const fresh = action.a === "round" && token.boundTo === null && alive;
+        const accepted = (own && alive) || fresh;
+        const sessionExpired = isExpired(s, now);
         const where = `${at} [${describeToken(token, now)}; session ${sessions.indexOf(s)}: ${describeSession(s, now)}]`;
-        tokenCoverage(coverage, token, now, accepted, own);
+        tokenCoverage(coverage, token, now, accepted, own, sessionExpired);
+        if (fresh && !sessionExpired) token.boundTo = s.requestId;
         if (accepted) coverage.session(s, now);
         const headers = { "flinks-auth-key": token.token };
         if (action.a === "data") {
@@ -761,6 +783,21 @@ const TOKEN_EXAMPLES: TokenAction[][] = [
     { a: "data", k: 1, s: 0 },
     { a: "round", k: 0, s: 0, answer: "right" },
     { a: "data", k: 0, s: 0 },
+  ],
+  // A fresh token answers the MFA round of a session it did not open, at ttl − 1, and is then
+  // that session's; a fresh token is refused on a data call, and not spent on an expired session.
+  [
+    { a: "generate" },
+    { a: "advance", seconds: 3 },
+    { a: "openWithApiKey" },
+    { a: "advanceTo", target: "token", i: 0, offset: -1 },
+    { a: "round", k: 0, s: 0, answer: "right" },
+    { a: "data", k: 0, s: 0 },
+    { a: "generate" },
+    { a: "openWithApiKey" },
+    { a: "advanceTo", target: "expiry", i: 1, offset: 0 },
+    { a: "round", k: 1, s: 1, answer: "none" },
+    { a: "data", k: 1, s: 0 },
   ],
   // A token that expired while the server was down stays expired; one a second short still works.
   [

@@ -17,6 +17,7 @@ describe("API documentation", () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         "/bankgate/v1/{customerId}/sessions/{requestId}",
+        "/bankgate/v1/{customerId}/settings",
         "/bankgate/v1/{customerId}/usage",
         "/bankgate/v1/{customerId}/webhooks",
         "/bankgate/v1/{customerId}/webhooks/deliveries",

@@ -47,7 +47,7 @@ describe.skipIf(skip)("API flow on PostgreSQL", () => {
     expect(loginId).toMatch(UUID);
 
     const liveDetail = await t.post("GetAccountsDetail", { RequestId: live.RequestId }, { "flinks-auth-key": liveToken });
-    expect(liveDetail.statusCode).toBe(200);
+    expect(liveDetail.statusCode, liveDetail.body).toBe(200);
     const liveAccounts = liveDetail.json().Accounts as { Id: string }[];
     expect(liveAccounts).toHaveLength(4);
     const liveAccountIds = liveAccounts.map((a) => a.Id);

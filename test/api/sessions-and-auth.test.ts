@@ -144,11 +144,22 @@ describe("caller authentication", () => {
     expect(ownRound.statusCode).toBe(200);
   });
 
-  it("refuses a token after its 15-minute lifetime", async () => {
-    const token = await t.generateToken();
-    t.clock.advanceSeconds(900);
-    const response = await t.post("Authorize", GREATDAY, { "flinks-auth-key": token });
+  it("accepts an unused token for 30 minutes by default, and refuses it from the 30th minute on", async () => {
+    expect(t.config.sessions.authorizeTokenTtlSeconds).toBe(1800);
+    const [early, late] = [await t.generateToken(), await t.generateToken()];
+    t.clock.advanceSeconds(1799);
+    expect((await t.post("Authorize", GREATDAY, { "flinks-auth-key": early })).statusCode).toBe(203);
+    t.clock.advanceSeconds(1);
+    const response = await t.post("Authorize", GREATDAY, { "flinks-auth-key": late });
     expect(response.json().FlinksCode).toBe("ACCESS_DENIED");
+  });
+
+  it("keeps the token lifetime configurable", async () => {
+    const short = await createTestApp({ randomInt: () => 0, env: { BANKGATE_AUTHORIZE_TOKEN_TTL_SECONDS: "900" } });
+    const token = await short.generateToken();
+    short.clock.advanceSeconds(900);
+    expect((await short.post("Authorize", GREATDAY, { "flinks-auth-key": token })).json().FlinksCode).toBe("ACCESS_DENIED");
+    await short.close();
   });
 
   it("data endpoints take the API key in x-api-key or as a Bearer token, and refuse a wrong one", async () => {

@@ -177,6 +177,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             "008-institution-memory",
             "009-card-vault",
             "010-lease-holders",
+            "011-stored-answers-by-default",
             "012-retention",
           ]);
         } finally {
@@ -461,16 +462,16 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         const none = { login: false, sessions: [false, false], snapshots: [false, false], tokens: [false, false], vault: false };
 
         // Another customer's delete removes nothing.
-        expect(await h.storage.logins.delete(newRandomId(), doomed.id)).toBe(false);
+        expect(await h.storage.logins.delete(newRandomId(), doomed.id)).toBeNull();
         expect(await present(doomedRows, doomed.id, doomed.lookupHash)).toEqual(all);
 
-        expect(await h.storage.logins.delete(customerId, doomed.id)).toBe(true);
+        expect(await h.storage.logins.delete(customerId, doomed.id)).toEqual({ eventIds: [] });
         expect(await present(doomedRows, doomed.id, doomed.lookupHash)).toEqual(none);
         expect(await present(keptRows, kept.id, kept.lookupHash)).toEqual(all);
         expect(await tokenExists(h.db, unboundToken)).toBe(true);
 
-        // Already gone: false again.
-        expect(await h.storage.logins.delete(customerId, doomed.id)).toBe(false);
+        // Already gone: null again.
+        expect(await h.storage.logins.delete(customerId, doomed.id)).toBeNull();
       });
     });
 

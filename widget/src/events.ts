@@ -44,6 +44,8 @@ export const ERROR_STEPS = [
   "SESSION_NONEXISTENT",
   "TOO_MANY_REQUESTS",
   "CONCURRENT_SESSION",
+  /** bankgate: a newer session (another tab, a new login) took the card over from this one. */
+  "SESSION_REPLACED",
   "INVALID_REQUEST",
   "UNKNOWN_ERROR",
   /** bankgate: `redirectUrl` is not on the customer's allow-list; the widget does not start. */

@@ -325,9 +325,15 @@ export class Flow {
     return all.find((i) => i.id.toLowerCase() === institution.toLowerCase())?.name ?? institution;
   }
 
+  /**
+   * The token was refused: the same TOKEN_INVALID event everywhere; the person sees a neutral
+   * message, except in a development deployment, where the integrator reading the page is told
+   * which URL parameter is wrong (missing, or already used / expired).
+   */
   #tokenInvalid(): void {
     this.deps.emit("TOKEN_INVALID");
-    this.#show({ kind: "error", error: "TOKEN_INVALID", restart: false });
+    const explained = this.deps.api.token === null ? "TOKEN_MISSING" : "TOKEN_REFUSED";
+    this.#show({ kind: "error", error: this.deps.server.development ? explained : "TOKEN_INVALID", restart: false });
   }
 
   #fail(code: string, fields: { requestId?: string; institution?: string }, restart: boolean): void {
@@ -378,6 +384,7 @@ const ERROR_KEYS = new Set<string>([
   "SESSION_EXPIRED",
   "SESSION_NONEXISTENT",
   "CONCURRENT_SESSION",
+  "SESSION_REPLACED",
   "AGGREGATION_ERROR",
   "REDIRECT_URL_REFUSED",
   "SETUP_TOKEN_INVALID",

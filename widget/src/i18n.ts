@@ -78,9 +78,15 @@ const en = {
     TOO_MANY_REQUESTS: "Too many attempts for this login. Please try again later.",
     SESSION_EXPIRED: "Your session has expired. Please start again.",
     SESSION_NONEXISTENT: "This session could not be found. Please start again.",
-    CONCURRENT_SESSION: "Another connection to this account is in progress. Please try again in a few minutes.",
+    CONCURRENT_SESSION: "Another connection to this account is in progress. Please try again in a moment.",
+    SESSION_REPLACED:
+      "This connection was continued somewhere else (another window or a new sign-in). Please start again here if you still need it.",
     AGGREGATION_ERROR: "Your accounts could not be retrieved. Please try again later.",
     TOKEN_INVALID: "This page has expired. Close it and start again from the application.",
+    TOKEN_MISSING:
+      "This page was opened without an authorizeToken. Add authorizeToken={token} to its URL, with a token your server gets from /GenerateAuthorizeToken (secret key in flinks-auth-key). A requestId needs one too. (Development only: in production this page says it has expired.)",
+    TOKEN_REFUSED:
+      "The authorizeToken in this page's URL was refused: it was already used by another session, it expired (30 minutes after it was generated), or it belongs to another customer. Generate a new one for each page load. (Development only: in production this page says it has expired.)",
     REDIRECT_URL_REFUSED: "This page is not set up correctly (its return address is not allowed). Contact the application's support.",
     // SimpleFIN's refusals. The "already used" text is the error catalogue's (the protocol asks
     // apps to warn that the token may be compromised).
@@ -182,9 +188,15 @@ const fr: Strings = {
     TOO_MANY_REQUESTS: "Trop de tentatives pour cet accès. Réessayez plus tard.",
     SESSION_EXPIRED: "Votre session a expiré. Veuillez recommencer.",
     SESSION_NONEXISTENT: "Cette session est introuvable. Veuillez recommencer.",
-    CONCURRENT_SESSION: "Une autre connexion à ce compte est en cours. Réessayez dans quelques minutes.",
+    CONCURRENT_SESSION: "Une autre connexion à ce compte est en cours. Réessayez dans un instant.",
+    SESSION_REPLACED:
+      "Cette connexion s’est poursuivie ailleurs (une autre fenêtre ou une nouvelle connexion). Recommencez ici si vous en avez encore besoin.",
     AGGREGATION_ERROR: "Vos comptes n’ont pas pu être récupérés. Réessayez plus tard.",
     TOKEN_INVALID: "Cette page a expiré. Fermez-la et recommencez depuis l’application.",
+    TOKEN_MISSING:
+      "Cette page a été ouverte sans authorizeToken. Ajoutez authorizeToken={token} à son adresse, avec un jeton que votre serveur obtient de /GenerateAuthorizeToken (clé secrète dans flinks-auth-key). Un requestId en demande un aussi. (En développement seulement : en production, cette page dit qu’elle a expiré.)",
+    TOKEN_REFUSED:
+      "L’authorizeToken de l’adresse de cette page a été refusé : il a déjà servi à une autre session, il a expiré (30 minutes après sa création) ou il appartient à un autre client. Générez-en un nouveau à chaque chargement de la page. (En développement seulement : en production, cette page dit qu’elle a expiré.)",
     REDIRECT_URL_REFUSED:
       "Cette page est mal configurée (son adresse de retour n’est pas autorisée). Communiquez avec le soutien de l’application.",
     MISSING_CUSTOMER: "Cette page est mal configurée. Communiquez avec le soutien de l’application.",

@@ -14,6 +14,8 @@ export interface ServerSettings {
   redirect: { url: string | null; refused: boolean };
   /** The institution list, in the page so the first screen needs no API call. */
   institutions?: Institution[];
+  /** A development deployment: a refused token is explained by name; otherwise the message stays neutral. */
+  development?: boolean;
 }
 
 export interface Params {

@@ -17,6 +17,8 @@ export interface ConnectPageSettings {
   redirect: { url: string | null; refused: boolean };
   /** The institution list, so the first screen needs no API call (GET /bankgate/v1/institutions has the same). */
   institutions: Array<{ id: string; name: string; sandbox: boolean; logoUrl: string | null; loginForm?: LoginForm }>;
+  /** A development deployment: the widget names a missing or refused parameter; otherwise it stays neutral. */
+  development: boolean;
 }
 
 const SETTINGS_PLACEHOLDER = '"__BANKGATE_SETTINGS__"';
@@ -85,6 +87,7 @@ export function registerConnectPage(app: TypedApp, services: ApiServices): void 
         parentOrigins: connect.parentOrigins,
         redirect: { url: allowed ? requested : null, refused: requested !== undefined && !allowed },
         institutions,
+        development: services.development !== null,
       };
       return reply
         .header("content-type", "text/html; charset=utf-8")

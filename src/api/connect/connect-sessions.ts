@@ -54,8 +54,9 @@ export function registerConnectSessions(app: TypedApp, services: ApiServices): v
       const customerId = request.caller.customer.id;
       const requestId = parseRequestId(request.params.requestId);
       // Checked before a fresh token is bound: a token is not spent on a dead or foreign id.
-      await services.sessionInspector.assertOpen(customerId, requestId);
-      await services.callerAuth.adoptTokenFor(request.caller, requestId);
+      await services.callerAuth.adoptTokenFor(request.caller, requestId, () =>
+        services.authorize.assertContinuable(customerId, request.caller.scope, requestId),
+      );
       try {
         return replyToAuthorize(
           reply,

@@ -47,7 +47,10 @@ export function registerAuthorize({ app, services, hidden }: FlinksRoutes): void
 
 async function continueSession(caller: Caller, body: AuthorizeBody, services: ApiServices, delivery: StepDelivery) {
   const requestId = parseRequestId(body.RequestId ?? "");
-  await services.callerAuth.assertTokenFor(caller, requestId);
+  // The session's own token, or a fresh one of the customer's, which this call binds to it.
+  await services.callerAuth.adoptTokenFor(caller, requestId, () =>
+    services.authorize.assertContinuable(caller.customer.id, caller.scope, requestId),
+  );
   return services.authorize.continue(caller.customer.id, caller.scope, requestId, answersOf(body.SecurityResponses), delivery);
 }
 

@@ -1,5 +1,6 @@
 import { canonicalizeBody } from "../../wire/flinks/canonical-body.js";
 import { detailView, GET_ACCOUNTS_DETAIL_ALIASES, GetAccountsDetailBody, GetAccountsSummaryBody } from "../../wire/flinks/data-requests.js";
+import { disclosureOf, FULL_DISCLOSURE } from "../../wire/flinks/wire-accounts.js";
 import { readCard, registerDataPoll, replyPending } from "./data-polls.js";
 import type { FlinksRoutes } from "./flinks-routes.js";
 
@@ -33,12 +34,12 @@ export function registerGetAccounts(routes: FlinksRoutes): void {
     async function getAccountsSummary(request, reply) {
       const read = await readCard(services, request.caller, request.body.RequestId, "wait");
       if (read.kind === "pending") return replyPending(reply, read, "GetAccountsSummaryAsync");
-      return accounts.summary(read.data, request.body.WithBalance ?? true);
+      return accounts.summary(read.data, disclosureOf(request.body));
     },
   );
 
   registerDataPoll(routes, "GetAccountsDetail", (data, RequestId, reply) =>
     reply.type(JSON_TYPE).send(accounts.detail(data, detailView({ RequestId }, data))),
   );
-  registerDataPoll(routes, "GetAccountsSummary", (data) => accounts.summary(data, true));
+  registerDataPoll(routes, "GetAccountsSummary", (data) => accounts.summary(data, FULL_DISCLOSURE));
 }

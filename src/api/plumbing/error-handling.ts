@@ -27,7 +27,8 @@ export function sendError(reply: FastifyReply, error: ApiError, extra: Record<st
 
 const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: "PAYLOAD_TOO_LARGE",
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+  // Unreachable while json-parser.ts reads every type; a body is refused for what it is, not its label.
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "INVALID_REQUEST",
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "INVALID_REQUEST",
   FST_ERR_CTP_EMPTY_JSON_BODY: "INVALID_REQUEST",
   FST_ERR_CTP_INVALID_JSON_BODY: "INVALID_REQUEST",

@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
+import { type ErrorCode, wireFlinksCode } from "../../errors/catalog.js";
 import { looseKey } from "./canonical-body.js";
 import { flinksTimestamp } from "./wire-format.js";
 
@@ -7,8 +8,13 @@ import { flinksTimestamp } from "./wire-format.js";
 
 export const LoginIdParams = Type.Object({ customerId: Type.String(), loginId: Type.String() });
 
+/**
+ * Flinks' example body (`StatusCode`, `Message`:
+ * https://docs.flinks.com/api/connect/endpoints/account-linking/delete-card), and `HttpStatusCode`
+ * after them, which every other bankgate answer carries and clients branch on.
+ */
 export function deleteCardBody(loginId: string) {
-  return { HttpStatusCode: 200, Message: `All of the information about LoginId ${loginId} has been removed` };
+  return { StatusCode: 200, Message: `All of the information about LoginId ${loginId} has been removed`, HttpStatusCode: 200 };
 }
 
 export const SetScheduledRefreshBody = Type.Object({
@@ -61,12 +67,13 @@ export const NightlyRefreshStatusReply = Type.Object({
   ),
 });
 
+/** Error codes go out as the FlinksCode every other answer carries for them (ATTEMPTS_LOCKED is TOO_MANY_REQUESTS). */
 export function nightlyRefreshStatusBody(
   cards: ReadonlyArray<{
     loginId: string;
     lastRefreshDate: Date | null;
     lastRefreshState: string | null;
-    lastRefreshErrorCode: string | null;
+    lastRefreshErrorCode: ErrorCode | null;
   }>,
 ) {
   return {
@@ -75,7 +82,7 @@ export function nightlyRefreshStatusBody(
       LoginId: card.loginId,
       LastRefreshDate: card.lastRefreshDate && flinksTimestamp(card.lastRefreshDate),
       LastRefreshState: card.lastRefreshState,
-      LastRefreshErrorCode: card.lastRefreshErrorCode,
+      LastRefreshErrorCode: card.lastRefreshErrorCode && wireFlinksCode(card.lastRefreshErrorCode),
     })),
   };
 }

@@ -1,7 +1,14 @@
 import type { ConnectorRegistry } from "../../connectors/registry.js";
 import { LruCache } from "../../lib/lru-cache.js";
 import type { CardData } from "../../records/card-data.js";
-import { type AccountView, accountsFilterFor, selectAccounts, wireDetailAccount, wireSummaryAccount } from "./wire-accounts.js";
+import {
+  type AccountView,
+  accountsFilterFor,
+  type Disclosure,
+  selectAccounts,
+  wireDetailAccount,
+  wireSummaryAccount,
+} from "./wire-accounts.js";
 import { link, wireLogin } from "./wire-format.js";
 
 /** The fields after the payload of every data answer (and of the webhooks that carry one). */
@@ -56,16 +63,18 @@ export class AccountsReplies {
     return `{"HttpStatusCode":200,"Accounts":${accounts},${JSON.stringify(dataEnvelope(this.connectors, data)).slice(1)}`;
   }
 
-  /** The 200 body of /GetAccountsSummary. */
-  summary(data: CardData, withBalance: boolean) {
+  /** The 200 body of /GetAccountsSummary, keys in the order of Flinks' example (`Tag` right after `Links`). */
+  summary(data: CardData, disclosure: Disclosure) {
     const { snapshot } = data;
+    const { Tag, ...envelope } = dataEnvelope(this.connectors, data);
     return {
       HttpStatusCode: 200,
       Accounts: selectAccounts(snapshot, accountsFilterFor(null, data.login.selectedAccountIds)).map((a) =>
-        wireSummaryAccount(a, snapshot.holder, snapshot.loginType, withBalance),
+        wireSummaryAccount(a, snapshot.holder, snapshot.loginType, disclosure),
       ),
       Links: [link("AccountsDetail", "/GetAccountsDetail"), link("Statements", "/GetStatements")],
-      ...dataEnvelope(this.connectors, data),
+      ...(Tag !== undefined ? { Tag } : {}),
+      ...envelope,
     };
   }
 }

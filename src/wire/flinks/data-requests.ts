@@ -3,7 +3,7 @@ import { ApiError } from "../../errors/api-error.js";
 import type { CardData } from "../../records/card-data.js";
 import type { NumberOfStatements } from "../../statements/build-statements.js";
 import { looseKey } from "./canonical-body.js";
-import { type AccountView, accountsFilterFor } from "./wire-accounts.js";
+import { type AccountView, accountsFilterFor, disclosureOf } from "./wire-accounts.js";
 
 // Ids have no length limit of their own: an overlong id is answered like any unknown id.
 export const AnyId = Type.String();
@@ -39,9 +39,12 @@ export type GetAccountsDetailBody = Static<typeof GetAccountsDetailBody>;
 /** The C# SDK sends "DaysOfTransaction" (singular). */
 export const GET_ACCOUNTS_DETAIL_ALIASES = { DaysOfTransaction: "DaysOfTransactions" };
 
+/** The same disclosure flags as /GetAccountsDetail, with the same defaults (wire-accounts.ts, Disclosure). */
 export const GetAccountsSummaryBody = Type.Object({
   RequestId: AnyId,
-  WithBalance: Type.Optional(Type.Boolean()),
+  WithAccountIdentity: Type.Optional(Type.Boolean({ description: "The account number (default true)." })),
+  WithKYC: Type.Optional(Type.Boolean({ description: "The account holder (default true)." })),
+  WithBalance: Type.Optional(Type.Boolean({ description: "Balances (default true)." })),
 });
 
 export const GetStatementsBody = Type.Object({
@@ -62,10 +65,8 @@ export function detailView(body: GetAccountsDetailBody, data: CardData): Account
   const newestDay = (data.login.lastRefreshAt ?? data.session.createdAt).toISOString().slice(0, 10);
   const days = DAYS[body.DaysOfTransactions ?? "Days90"] ?? 90;
   return {
-    withAccountIdentity: body.WithAccountIdentity ?? true,
-    withKyc: body.WithKYC ?? true,
+    ...disclosureOf(body),
     withTransactions: body.WithTransactions ?? true,
-    withBalance: body.WithBalance ?? true,
     dateFrom: body.DateFrom ?? shiftDays(newestDay, -days),
     dateTo: body.DateTo ?? null,
     accountsFilter: accountsFilterFor(idSet(body.AccountsFilter), data.login.selectedAccountIds),

@@ -2,14 +2,32 @@ import type { Holder } from "../../connectors/types.js";
 import type { Snapshot, SnapshotAccount, SnapshotTransaction } from "../../records/snapshot.js";
 
 /**
- * What the caller asked to see; omitted flags default to "include"
- * (docs/flinks-compatibility.md#getaccountsdetail-and-its-poll).
+ * What a data answer discloses of each account — one rule for /GetAccountsDetail,
+ * /GetAccountsSummary, their polls and the webhook bodies, as Flinks documents the flags on
+ * /GetAccountsDetail (https://docs.flinks.com/api/connect/endpoints/account-linking/get-accounts-detail):
+ * `WithAccountIdentity` is "the transit number, institution number and account number",
+ * `WithKYC` "customer information" (the Holder). Omitted flags mean "include".
  */
-export interface AccountView {
+export interface Disclosure {
   withAccountIdentity: boolean;
   withKyc: boolean;
-  withTransactions: boolean;
   withBalance: boolean;
+}
+
+/** The disclosure a request's flags ask for (each omitted flag: include). */
+export function disclosureOf(flags: { WithAccountIdentity?: boolean; WithKYC?: boolean; WithBalance?: boolean }): Disclosure {
+  return { withAccountIdentity: flags.WithAccountIdentity ?? true, withKyc: flags.WithKYC ?? true, withBalance: flags.WithBalance ?? true };
+}
+
+/** What a call without flags sees (the polls, the webhooks): everything. */
+export const FULL_DISCLOSURE: Disclosure = disclosureOf({});
+
+/**
+ * What the caller asked to see of /GetAccountsDetail; omitted flags default to "include"
+ * (docs/flinks-compatibility.md#getaccountsdetail-and-its-poll).
+ */
+export interface AccountView extends Disclosure {
+  withTransactions: boolean;
   /** Inclusive YYYY-MM-DD bounds of the transaction window. */
   dateFrom: string;
   dateTo: string | null;
@@ -53,7 +71,7 @@ export function wireDetailAccount(account: SnapshotAccount, holder: Holder, logi
   };
 }
 
-export function wireSummaryAccount(account: SnapshotAccount, holder: Holder, loginType: string, withBalance: boolean) {
+export function wireSummaryAccount(account: SnapshotAccount, holder: Holder, loginType: string, disclosure: Disclosure) {
   // Operations accounts carry the numbers an EFT or e-Transfer needs; credit products do not,
   // nor does an account whose institution gave no number (SimpleFIN shares none).
   const eftEligible = account.category === "Operations" && account.accountNumber !== "" ? 1 : 0;
@@ -61,13 +79,13 @@ export function wireSummaryAccount(account: SnapshotAccount, holder: Holder, log
     EftEligibleRatio: eftEligible,
     ETransferEligibleRatio: eftEligible,
     Title: account.title,
-    AccountNumber: account.accountNumber,
+    AccountNumber: disclosure.withAccountIdentity ? account.accountNumber : null,
     LastFourDigits: lastFourDigits(account),
-    Balance: wireBalance(account, withBalance),
+    Balance: wireBalance(account, disclosure.withBalance),
     Category: account.category,
     Type: account.type,
     Currency: account.currency,
-    Holder: wireHolder(holder),
+    Holder: disclosure.withKyc ? wireHolder(holder) : null,
     AccountType: loginType,
     Id: account.id,
   };
@@ -90,6 +108,10 @@ function wireBalance(account: SnapshotAccount, withBalance: boolean) {
   return { Available: account.balance.available, Current: account.balance.current, Limit: account.balance.limit };
 }
 
+/**
+ * A card's last four digits are shown whatever WithAccountIdentity says: they tell cards apart
+ * and cannot be used to pay, so they are not the "account number" the flag hides.
+ */
 function lastFourDigits(account: SnapshotAccount): string | null {
   return account.category === "Credits" && account.type === "CreditCard" ? account.accountNumber.slice(-4) : null;
 }
