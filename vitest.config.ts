@@ -27,6 +27,8 @@ export default defineConfig({
       tier("api", ["test/api/**/*.test.ts", "test/clients/**/*.test.ts"]),
       tier("connectors", ["test/connectors/**/*.test.ts", "test/sim/**/*.test.ts", "test/third-party/**/*.test.ts"]),
       tier("process", ["test/process/**/*.test.ts"]),
+      // npm pack of a fresh build, installed into an empty folder (about a minute): its own tier.
+      tier("package", ["test/package/**/*.test.ts"]),
       // The browser tests (a Chromium each) run after everything else: on a 2-core machine they
       // would otherwise starve the timed process and property tests running beside them.
       tier("e2e", ["test/e2e/**/*.test.ts"], 1),

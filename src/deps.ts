@@ -80,7 +80,7 @@ export interface Deps {
   webhooks: WebhookPublisher;
   /** The nightly refresh cron: started next to the runner when BANKGATE_NIGHTLY_REFRESH is on. */
   nightly: NightlyCron;
-  /** Moves every stored secret to the newest master key (the "master-key-rotation" job runs it; scripts/rotate-master-keys.mjs too). */
+  /** Moves every stored secret to the newest master key (the "master-key-rotation" job runs it; `bankgate master-key rotate` too). */
   masterKeyRotation: MasterKeyRotation;
   /** Deletes what retention no longer keeps (the "retention-purge" job runs it). */
   retentionPurge: RetentionPurge;

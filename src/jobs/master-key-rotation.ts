@@ -20,6 +20,8 @@ export interface MasterKeyRotationDeps {
   vault: Vault;
   /** Values read per page (each is then replaced on its own, by compare-and-swap). */
   pageSize?: number;
+  /** Told after each page: the column and the values this run has moved in it so far (`bankgate master-key rotate`). */
+  onProgress?: (column: SealedColumn, rewrapped: number) => void;
 }
 
 /** Passes over the store per run: a value rewritten meanwhile by a process still on the old key is caught by the next. */
@@ -83,6 +85,7 @@ export class MasterKeyRotation {
         }
       }
       afterKey = values[values.length - 1]?.key ?? afterKey;
+      this.deps.onProgress?.(column, report.rewrapped[column] ?? 0);
       // Requests get the event loop (and SQLite's write lock) between pages.
       await new Promise((resolve) => setImmediate(resolve));
     }

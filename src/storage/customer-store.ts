@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { type ConnectSettings, type Customer, NO_CONNECT_SETTINGS } from "../records/customer.js";
 import type { Database } from "./schema.js";
 
@@ -12,6 +12,8 @@ export interface CustomerStore {
   storesMfaAnswers(id: string): Promise<boolean>;
   setStoresMfaAnswers(id: string, on: boolean): Promise<void>;
   count(): Promise<number>;
+  /** Every customer, oldest first, with when it was created (operators' `bankgate customers list`). */
+  list(): Promise<Array<Customer & { createdAt: Date }>>;
   /** Creates the customer or replaces its keys and settings (fixed keys from the environment win). */
   upsert(customer: NewCustomer, createdAt: Date): Promise<void>;
 }
@@ -22,16 +24,12 @@ export class KyselyCustomerStore implements CustomerStore {
 
   async find(id: string): Promise<Customer | undefined> {
     const row = await this.db.selectFrom("customers").selectAll().where("id", "=", id).executeTakeFirst();
-    return (
-      row && {
-        id: row.id,
-        name: row.name,
-        secretKeyHash: row.secret_key_hash,
-        apiKeyHash: row.api_key_hash,
-        authMode: row.auth_mode as Customer["authMode"],
-        connect: { redirectUrls: readList(row.connect_redirect_urls), parentOrigins: readList(row.connect_parent_origins) },
-      }
-    );
+    return row && customerOf(row);
+  }
+
+  async list(): Promise<Array<Customer & { createdAt: Date }>> {
+    const rows = await this.db.selectFrom("customers").selectAll().orderBy("created_at").orderBy("id").execute();
+    return rows.map((row) => ({ ...customerOf(row), createdAt: new Date(Number(row.created_at)) }));
   }
 
   async storesMfaAnswers(id: string): Promise<boolean> {
@@ -72,6 +70,17 @@ export class KyselyCustomerStore implements CustomerStore {
       .onConflict((oc) => oc.column("id").doUpdateSet(values))
       .execute();
   }
+}
+
+function customerOf(row: Selectable<Database["customers"]>): Customer {
+  return {
+    id: row.id,
+    name: row.name,
+    secretKeyHash: row.secret_key_hash,
+    apiKeyHash: row.api_key_hash,
+    authMode: row.auth_mode as Customer["authMode"],
+    connect: { redirectUrls: readList(row.connect_redirect_urls), parentOrigins: readList(row.connect_parent_origins) },
+  };
 }
 
 function readList(json: string | null): string[] {

@@ -33,7 +33,18 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const { error } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
+/** Runs every migration not run yet; returns the names it ran, in order. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((result) => result.status === "Success").map((result) => result.migrationName);
+}
+
+/** Which migrations this store has run and which it has not (`bankgate migrate --check`, `bankgate doctor`). */
+export async function migrationStatus(db: Kysely<Database>): Promise<{ applied: string[]; pending: string[] }> {
+  const known = await new Migrator({ db, provider, allowUnorderedMigrations: true }).getMigrations();
+  return {
+    applied: known.filter((migration) => migration.executedAt !== undefined).map((migration) => migration.name),
+    pending: known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name),
+  };
 }

@@ -25,12 +25,18 @@ const DEFAULT_WAIT_MS = 5_000;
  * bounds how long a statement waits for a lock or a connection before it fails with a
  * StoreFaultError (errors/store-fault.ts), as do a full disk and an unreachable server.
  */
-export async function openDatabase(options: { databaseUrl: string | null; dataDir: string; waitMs?: number }): Promise<OpenedDatabase> {
+export async function openDatabase(options: {
+  databaseUrl: string | null;
+  dataDir: string;
+  waitMs?: number;
+  /** false: open without running migrations (`bankgate doctor` looks and changes nothing). */
+  migrate?: boolean;
+}): Promise<OpenedDatabase> {
   const waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
   const opened = options.databaseUrl
     ? { db: openPostgres(options.databaseUrl, waitMs), kind: "postgres" as const }
     : { db: openSqlite(options.dataDir, waitMs), kind: "sqlite" as const };
-  await migrateToLatest(opened.db);
+  if (options.migrate !== false) await migrateToLatest(opened.db);
   return opened;
 }
 

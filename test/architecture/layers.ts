@@ -27,4 +27,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["app.ts"],
   ["start-banner.ts"],
   ["main.ts"],
+  // What the package offers besides the server: the command line and the in-test server.
+  ["cli", "testing"],
+  // `import … from "bankgate"`: the embedding entry point.
+  ["index.ts"],
 ];

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { renderCliDoc } from "../../src/cli/render-cli-doc.js";
 import { renderConfigDoc } from "../../src/config/render-config-doc.js";
 import { renderErrorsDoc } from "../../src/errors/render-errors-doc.js";
 
@@ -12,5 +13,9 @@ describe("generated docs (run `npm run docs` after changing their sources)", () 
 
   it("docs/configuration.md is the config schema", () => {
     expect(doc("configuration.md")).toBe(renderConfigDoc());
+  });
+
+  it("docs/cli.md is the command line's definitions", () => {
+    expect(doc("cli.md")).toBe(renderCliDoc());
   });
 });

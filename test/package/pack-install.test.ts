@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../helpers/free-port.js";
+import { sleep } from "../helpers/server-build.js";
+import { cleanEnv, execFile, type PackedBankgate, packAndInstall } from "./packed-bankgate.js";
+
+/**
+ * Issue 15 item 1: the tarball `npm pack` makes, installed into an empty folder, runs —
+ * `npx bankgate --help` lists the commands and `npx bankgate start` serves the API and the
+ * widget — with no TypeScript build at install.
+ */
+describe("the npm package", () => {
+  let packed: PackedBankgate;
+
+  beforeAll(async () => {
+    packed = await packAndInstall();
+  }, 6 * 60_000);
+  afterAll(() => packed?.dispose());
+
+  it("holds the built server, the built widget and the license, and no sources, tests or source maps", async () => {
+    const { stdout } = await execFile("tar", ["tzf", packed.tarball], { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 });
+    const files = stdout.split("\n").filter(Boolean);
+    for (const file of [
+      "package/LICENSE",
+      "package/README.md",
+      "package/dist/main.js",
+      "package/dist/cli/bankgate.js",
+      "package/dist/index.js",
+      "package/dist/connect/index.html",
+    ]) {
+      expect(files).toContain(file);
+    }
+    expect(
+      files.filter((file) => /^package\/(src|test|bench|widget|scripts)\//.test(file) || file.endsWith(".map") || file.endsWith(".ts")),
+    ).toEqual([]);
+  });
+
+  it("`npx bankgate --help` lists every command", async () => {
+    const { stdout } = await execFile("npx", ["--no-install", "bankgate", "--help"], {
+      cwd: packed.installDir,
+      env: cleanEnv(),
+      timeout: 60_000,
+    });
+    for (const command of ["start", "migrate", "customers", "master-key", "purge", "doctor", "sandbox"])
+      expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+  });
+
+  it("`npx bankgate start` answers /health and serves the widget", async () => {
+    const port = await freePort();
+    const child = spawn(
+      "npx",
+      ["--no-install", "bankgate", "start", "--port", String(port), "--data-dir", join(packed.installDir, "data")],
+      {
+        cwd: packed.installDir,
+        env: { ...cleanEnv(), LOG_LEVEL: "warn" },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      },
+    );
+    const output: string[] = [];
+    child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+    try {
+      const health = await waitForHealth(`http://127.0.0.1:${port}`, child, output);
+      expect(health).toMatchObject({ status: "ok", store: "sqlite" });
+      const widget = await fetch(`http://127.0.0.1:${port}/connect/index.html`, { redirect: "manual" });
+      expect([200, 302]).toContain(widget.status);
+      expect(output.join("")).toContain(`bankgate is listening on http://127.0.0.1:${port}`);
+    } finally {
+      await stop(child);
+    }
+  });
+});
+
+async function waitForHealth(base: string, child: ChildProcess, output: string[]): Promise<unknown> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (child.exitCode !== null) throw new Error(`bankgate exited (${child.exitCode}):\n${output.join("")}`);
+    try {
+      const response = await fetch(`${base}/health`, { signal: AbortSignal.timeout(1_000) });
+      if (response.status === 200) return response.json();
+    } catch {
+      // not listening yet
+    }
+    await sleep(50);
+  }
+  throw new Error(`bankgate did not answer /health:\n${output.join("")}`);
+}
+
+/** SIGTERM to the whole group (npx and the node it started), SIGKILL if it lingers. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  process.kill(-child.pid, "SIGTERM");
+  const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
