@@ -7,6 +7,7 @@ import { bankgateApi } from "./api/bankgate/bankgate-plugin.js";
 import { connectApi } from "./api/connect/connect-plugin.js";
 import { demoApi } from "./api/demo/demo-plugin.js";
 import { flinksApi } from "./api/flinks/flinks-plugin.js";
+import { openapiOptions } from "./api/openapi/openapi-options.js";
 import { DOCS_CSP } from "./api/plumbing/docs-csp.js";
 import { registerErrorHandling, sendError } from "./api/plumbing/error-handling.js";
 import { httpTimeoutOptions, limitConnections } from "./api/plumbing/http-limits.js";
@@ -47,23 +48,7 @@ export async function buildApp(deps: Deps, options: { logger?: boolean; logStrea
   registerErrorHandling(app);
   registerNoStore(app);
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: "bankgate",
-        version: "0.1.0",
-        description: "A self-hostable gateway that speaks the Flinks BankingServices API.",
-      },
-      components: {
-        securitySchemes: {
-          apiKey: { type: "apiKey", in: "header", name: "x-api-key" },
-          authKey: { type: "apiKey", in: "header", name: "flinks-auth-key" },
-          bearer: { type: "http", scheme: "bearer" },
-        },
-      },
-      security: [{ apiKey: [] }, { authKey: [] }, { bearer: [] }],
-    },
-  });
+  await app.register(swagger, openapiOptions("0.1.0"));
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: DOCS_CSP });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   // Never touches the store: it answers while the store is locked, full or down. `droppedLogs`: lines the log stream could not write.
