@@ -7,6 +7,9 @@ import { bankgateApi } from "./api/bankgate/bankgate-plugin.js";
 import { connectApi } from "./api/connect/connect-plugin.js";
 import { demoApi } from "./api/demo/demo-plugin.js";
 import { flinksApi } from "./api/flinks/flinks-plugin.js";
+import { registerHealthRoutes } from "./api/observability/health-routes.js";
+import { registerMetrics } from "./api/observability/metrics-route.js";
+import { openapiOptions } from "./api/openapi/openapi-options.js";
 import { DOCS_CSP } from "./api/plumbing/docs-csp.js";
 import { registerErrorHandling, sendError } from "./api/plumbing/error-handling.js";
 import { httpTimeoutOptions, limitConnections } from "./api/plumbing/http-limits.js";
@@ -14,6 +17,7 @@ import { registerJsonCharsetCheck } from "./api/plumbing/json-charset.js";
 import { registerJsonParser } from "./api/plumbing/json-parser.js";
 import { loggerOptions } from "./api/plumbing/logger-options.js";
 import { registerNoStore } from "./api/plumbing/no-store.js";
+import { registerRequestLog, requestIdOf } from "./api/plumbing/request-log.js";
 import { sandboxApi } from "./api/sandbox/sandbox-plugin.js";
 import { SIMULATOR_PATHS } from "./connectors/institution-catalog.js";
 import type { Deps } from "./deps.js";
@@ -37,6 +41,9 @@ export async function buildApp(deps: Deps, options: { logger?: boolean; logStrea
     // tolerance clients need, and canonicalizeBody grants exactly that.
     ajv: { customOptions: { coerceTypes: false } },
     rewriteUrl: (request) => stripTrailingSpaces(request.url ?? "/"),
+    // One log line per request, with an id sent back in X-Request-Id (api/plumbing/request-log.ts).
+    disableRequestLogging: true,
+    genReqId: requestIdOf,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   limitConnections(app.server, deps.config.server);
@@ -46,24 +53,10 @@ export async function buildApp(deps: Deps, options: { logger?: boolean; logStrea
   registerJsonCharsetCheck(app);
   registerErrorHandling(app);
   registerNoStore(app);
+  registerRequestLog(app);
+  if (deps.observability.metrics) registerMetrics(app, deps.observability.metrics, deps.config.keys.metricsToken);
 
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: "bankgate",
-        version: "0.1.0",
-        description: "A self-hostable gateway that speaks the Flinks BankingServices API.",
-      },
-      components: {
-        securitySchemes: {
-          apiKey: { type: "apiKey", in: "header", name: "x-api-key" },
-          authKey: { type: "apiKey", in: "header", name: "flinks-auth-key" },
-          bearer: { type: "http", scheme: "bearer" },
-        },
-      },
-      security: [{ apiKey: [] }, { authKey: [] }, { bearer: [] }],
-    },
-  });
+  await app.register(swagger, openapiOptions("0.1.0"));
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: DOCS_CSP });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   // Never touches the store: it answers while the store is locked, full or down. `droppedLogs`: lines the log stream could not write.
@@ -72,6 +65,8 @@ export async function buildApp(deps: Deps, options: { logger?: boolean; logStrea
     store: deps.storeKind,
     droppedLogs: options.logStream?.dropped(),
   }));
+
+  registerHealthRoutes(app, { readings: deps.observability.readings, widgetBuilt: () => deps.api.widget() !== null });
 
   const services: ApiServices = deps.api;
   await app.register(flinksApi, { services });

@@ -2,6 +2,8 @@ import { randomInt } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import type { ApiServices } from "./api/api-services.js";
 import { widgetFilesLoader } from "./api/connect/widget-files.js";
+import { BankgateMetrics } from "./api/observability/bankgate-metrics.js";
+import { observeConnectors } from "./api/observability/observed-connectors.js";
 import { CardDataService } from "./card-data/card-data-service.js";
 import type { Config } from "./config/config.js";
 import { type DevelopmentProfile, developmentProfile } from "./config/development-profile.js";
@@ -49,6 +51,7 @@ import { TokenRenewal } from "./sessions/token-renewal.js";
 import { createSetupToken } from "./sim/simplefin/setup-tokens.js";
 import { SimRecords } from "./sim/simplefin/sim-records.js";
 import type { SimpleFinSimStore } from "./sim/simplefin/sim-store.js";
+import { KyselyMetricsReadings, type MetricsReadings } from "./storage/metrics-readings.js";
 import { openDatabase, type StoreKind } from "./storage/open-database.js";
 import { KyselyStorage, type Storage } from "./storage/storage.js";
 import { loadMasterKeys } from "./vault/master-keys.js";
@@ -73,6 +76,8 @@ export interface Deps {
   storeKind: StoreKind;
   /** What the HTTP routes call. */
   api: ApiServices;
+  /** /metrics (null when BANKGATE_METRICS is off) and the store readings it and /health/ready take. */
+  observability: { metrics: BankgateMetrics | null; readings: MetricsReadings };
   jobs: JobQueue;
   /** Started by main.ts for the "all" and "worker" roles; tests drive it directly. */
   runner: JobRunner;
@@ -139,7 +144,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   await leaseHolders.start();
   const selfAddress = new SelfAddress(config.server);
   const catalog = await createInstitutionCatalog(config, { simulators: profile.simulators, selfAddress });
-  const connectors = overrides.connectors ?? catalog.registry;
+  const readings = new KyselyMetricsReadings(db);
+  const metrics = config.server.metrics ? new BankgateMetrics(readings, clock) : null;
+  const institutions = overrides.connectors ?? catalog.registry;
+  // With metrics on, every connector call is counted (api/observability/observed-connectors.ts).
+  const connectors = metrics ? observeConnectors(institutions, metrics) : institutions;
   const developmentCustomer = await ensureDevelopmentCustomer(config, profile, storage.customers, clock);
   const secrets = new CardSecrets(vault, indexKey);
   const storedAnswers = new StoredMfaAnswers(vault, storage);
@@ -310,6 +319,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     storage,
     storeKind: kind,
     api,
+    observability: { metrics, readings },
     jobs,
     runner,
     webhooks,

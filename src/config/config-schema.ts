@@ -68,6 +68,11 @@ export const ConfigSchema = Type.Object({
     ),
     bodyLimitBytes: integer("BANKGATE_BODY_LIMIT_BYTES", 1024 * 1024, "Larger request bodies get `413 PAYLOAD_TOO_LARGE`.", 1024),
     logLevel: textOr("LOG_LEVEL", "info", "pino log level (`silent` … `trace`)."),
+    metrics: onOff(
+      "BANKGATE_METRICS",
+      true,
+      "Serve `GET /metrics` in the Prometheus text format (docs/observability.md). `off`: no route and no metrics hook on the request path.",
+    ),
     widgetDir: textOr(
       "BANKGATE_WIDGET_DIR",
       () => fileURLToPath(new URL("../../dist/connect/", import.meta.url)),
@@ -104,6 +109,11 @@ export const ConfigSchema = Type.Object({
     ),
     secretKey: text("BANKGATE_SECRET_KEY", "The development customer's secret key (`flinks-auth-key` on /GenerateAuthorizeToken)."),
     apiKey: text("BANKGATE_API_KEY", "The development customer's API key (`x-api-key` on the data endpoints)."),
+    metricsToken: text(
+      "BANKGATE_METRICS_TOKEN",
+      "The bearer token `GET /metrics` requires (`Authorization: Bearer …`, at least 16 characters). Unset: `/metrics` answers only direct requests from this machine (a loopback peer, no `Forwarded` or `X-Forwarded-For` header) and is 404 to anyone else.",
+      { check: (value: string | null) => (value !== null && value.length < 16 ? "must be at least 16 characters" : null) },
+    ),
   }),
   development: Type.Object({
     authMode: oneOf(

@@ -48,3 +48,9 @@ export async function migrationStatus(db: Kysely<Database>): Promise<{ applied: 
     pending: known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name),
   };
 }
+
+/** The registered migrations this store has not applied yet (empty once it is up to date); a query, so it also proves the store answers. */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const known = await new Migrator({ db, provider, allowUnorderedMigrations: true }).getMigrations();
+  return known.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+}

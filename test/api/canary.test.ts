@@ -352,7 +352,7 @@ describe("S2: canary credentials and MFA answers leak nowhere", () => {
       const entry = JSON.parse(line) as { req?: Record<string, unknown> };
       if (entry.req) expect(Object.keys(entry.req).sort()).toEqual(["id", "method", "path"]);
     }
-    expect(lines.some((line) => line.includes("incoming request"))).toBe(true);
+    expect(lines.some((line) => line.includes(`"msg":"request"`))).toBe(true);
   });
 
   it.each(Object.entries(CANARY))("canary %s is not in the logs", (_name, canary) => {

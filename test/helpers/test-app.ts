@@ -10,6 +10,7 @@ import type { InstitutionConnector } from "../../src/connectors/types.js";
 import { createDeps, type Deps } from "../../src/deps.js";
 import { ManualClock } from "../../src/lib/clock.js";
 import { newRandomId, sha256Hex } from "../../src/lib/ids.js";
+import { checkAnswersAgainstDocument } from "./documented-responses.js";
 import { createPostgresDatabase } from "./test-store.js";
 
 export const TEST_MASTER_KEYS = `test:${Buffer.alloc(32, 7).toString("base64")}`;
@@ -67,6 +68,8 @@ export interface TestAppOptions {
    * bankgate reaches over real HTTP at its own address, can be reached.
    */
   listen?: boolean;
+  /** false: answers are not checked against /openapi.json (documented-responses.ts); for tests that send what no client may. */
+  checkAnswers?: boolean;
   /** The development customer (default: fresh keys); a restarted app over the same store passes the first one's. */
   customer?: TestCustomer;
 }
@@ -98,6 +101,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const clock = options.clock ?? new ManualClock();
   const deps = await createDeps(config, { clock, randomInt: options.randomInt, connectors: options.connectors, env: options.env ?? {} });
   const app = await buildApp(deps, { logger: false });
+  if (options.checkAnswers !== false) checkAnswersAgainstDocument(app);
   if (options.listen) {
     await app.listen({ host: "127.0.0.1", port: 0 });
     const address = app.server.address();
