@@ -17,7 +17,7 @@ import { registerJsonCharsetCheck } from "./api/plumbing/json-charset.js";
 import { registerJsonParser } from "./api/plumbing/json-parser.js";
 import { loggerOptions } from "./api/plumbing/logger-options.js";
 import { registerNoStore } from "./api/plumbing/no-store.js";
-import { registerRequestLog, requestIdOf } from "./api/plumbing/request-log.js";
+import { OneLinePerRequest, registerRequestIdHeader, requestIdOf } from "./api/plumbing/request-log.js";
 import { sandboxApi } from "./api/sandbox/sandbox-plugin.js";
 import { SIMULATOR_PATHS } from "./connectors/institution-catalog.js";
 import type { Deps } from "./deps.js";
@@ -42,7 +42,7 @@ export async function buildApp(deps: Deps, options: { logger?: boolean; logStrea
     ajv: { customOptions: { coerceTypes: false } },
     rewriteUrl: (request) => stripTrailingSpaces(request.url ?? "/"),
     // One log line per request, with an id sent back in X-Request-Id (api/plumbing/request-log.ts).
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     genReqId: requestIdOf,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -53,7 +53,7 @@ export async function buildApp(deps: Deps, options: { logger?: boolean; logStrea
   registerJsonCharsetCheck(app);
   registerErrorHandling(app);
   registerNoStore(app);
-  registerRequestLog(app);
+  registerRequestIdHeader(app);
   if (deps.observability.metrics) registerMetrics(app, deps.observability.metrics, deps.config.keys.metricsToken);
 
   await app.register(swagger, openapiOptions("0.1.0"));

@@ -102,7 +102,9 @@ describe("GET /metrics", () => {
     expect((await t.authorize(wrong)).json().FlinksCode).toBe("INVALID_PASSWORD");
     const after = await scrape(t);
     const labels = { institution: "FlinksCapital", operation: "start", code: "INVALID_PASSWORD" };
-    expect(sampleValue(after, "bankgate_connector_errors_total", labels) - sampleValue(before, "bankgate_connector_errors_total", labels)).toBe(1);
+    expect(
+      sampleValue(after, "bankgate_connector_errors_total", labels) - sampleValue(before, "bankgate_connector_errors_total", labels),
+    ).toBe(1);
     expect(sampleValue(after, "bankgate_http_requests_total", { route: AUTHORIZE_ROUTE, status: "401" })).toBeGreaterThanOrEqual(1);
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { FastifyInstance } from "fastify";
+import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 
 /** The header that carries the request id both ways. */
 export const REQUEST_ID_HEADER = "x-request-id";
@@ -19,26 +19,32 @@ export function requestIdOf(request: IncomingMessage): string {
 }
 
 /**
- * One JSON line per request, when its answer is sent (Fastify's own two lines per request are
- * off: `disableRequestLogging`): the request id (reqId, also sent back in X-Request-Id), method
- * and path as the logger's `req` serializer allows them (logger-options.ts: no query string, no
- * header, no body), the route pattern, the status and the duration in milliseconds.
+ * One JSON line per request, when its answer is sent — Fastify's own pair ("incoming request",
+ * "request completed") is replaced through its LogController, so its other lines (errors while
+ * sending, a request during shutdown) stay: the request id (reqId, also sent back in
+ * X-Request-Id), method and path as the logger's `req` serializer allows them
+ * (logger-options.ts: no query string, no header, no body), the route pattern, the status and
+ * the duration in milliseconds; at error level with the error when sending the answer failed.
  */
-export function registerRequestLog(app: FastifyInstance): void {
+export class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = {
+      req: request,
+      route: request.routeOptions.url ?? null,
+      statusCode: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    if (error) reply.log.error({ ...line, err: error }, "request errored");
+    else reply.log.info(line, "request");
+  }
+}
+
+/** Sends the request id back in X-Request-Id on every answer, errors and unknown URLs included. */
+export function registerRequestIdHeader(app: FastifyInstance): void {
   app.addHook("onRequest", (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
-    done();
-  });
-  app.addHook("onResponse", (request, reply, done) => {
-    request.log.info(
-      {
-        req: request,
-        route: request.routeOptions.url ?? null,
-        statusCode: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      "request",
-    );
     done();
   });
 }
