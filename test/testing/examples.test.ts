@@ -40,7 +40,7 @@ function project(name: string, example: string, modules: string[]): string {
 
 function run(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const childEnv = { ...process.env, NODE_ENV: "test", ...env };
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "test", ...env };
     for (const key of Object.keys(childEnv)) if (key.startsWith("VITEST") || key.startsWith("BANKGATE_")) delete childEnv[key];
     execFile(process.execPath, args, { cwd, env: childEnv, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, output: `${stdout}\n${stderr}` });
