@@ -24,9 +24,9 @@ export default defineConfig({
     projects: [
       tier("unit", ["test/unit/**/*.test.ts", "test/architecture/**/*.test.ts"]),
       tier("storage", ["test/storage/**/*.test.ts"]),
-      tier("api", ["test/api/**/*.test.ts", "test/clients/**/*.test.ts"]),
+      tier("api", ["test/api/**/*.test.ts", "test/clients/**/*.test.ts", "test/testing/**/*.test.ts"]),
       tier("connectors", ["test/connectors/**/*.test.ts", "test/sim/**/*.test.ts", "test/third-party/**/*.test.ts"]),
-      tier("process", ["test/process/**/*.test.ts"]),
+      tier("process", ["test/process/**/*.test.ts", "test/cli/**/*.test.ts"]),
       // npm pack of a fresh build, installed into an empty folder (about a minute): its own tier.
       tier("package", ["test/package/**/*.test.ts"]),
       // The browser tests (a Chromium each) run after everything else: on a 2-core machine they

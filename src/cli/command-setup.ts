@@ -2,8 +2,8 @@ import type { Command } from "commander";
 import { type Config, ConfigError, loadConfig } from "../config/config.js";
 import type { Env } from "../config/config-option.js";
 import type { ConfigSchema } from "../config/config-schema.js";
-import { type OpenedDatabase, openDatabase } from "../storage/open-database.js";
-import { KyselyStorage } from "../storage/storage.js";
+import type { OpenedDatabase } from "../storage/open-database.js";
+import type { KyselyStorage } from "../storage/storage.js";
 import { type ConfigFlag, configFlags, envWithFlags } from "./config-flags.js";
 import { CliError } from "./exit-codes.js";
 
@@ -35,6 +35,8 @@ export async function withStore<T>(
   work: (storage: KyselyStorage, opened: OpenedDatabase) => Promise<T>,
   options: { migrate?: boolean } = {},
 ): Promise<T> {
+  // Loaded on use: `--help` and the sandbox commands never pay for the store drivers.
+  const [{ openDatabase }, { KyselyStorage }] = await Promise.all([import("../storage/open-database.js"), import("../storage/storage.js")]);
   let opened: OpenedDatabase;
   try {
     opened = await openDatabase({ ...config.store, migrate: options.migrate });

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { Command } from "commander";
 import { customersCommand } from "./commands/customers.js";
 import { doctorCommand } from "./commands/doctor.js";
@@ -32,8 +32,13 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The version in bankgate's package.json: two folders up from dist/cli/ (or src/cli/), a few more from a test build. */
 function packageVersion(): string {
-  // dist/cli/program.js → the package root, in a clone and in an installed package alike.
-  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return manifest.version;
+  for (let up = 2; up <= 4; up++) {
+    const file = new URL(`${"../".repeat(up)}package.json`, import.meta.url);
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+    if (manifest.name === "bankgate" && manifest.version) return manifest.version;
+  }
+  return "unknown";
 }

@@ -64,7 +64,9 @@ export async function callSandbox(target: SandboxTarget, method: "GET" | "POST" 
   if (response.status === 404 && code === "NOT_FOUND" && /route/i.test(message)) {
     throw new CliError("failed", `${target.url} has no sandbox control plane (start it with BANKGATE_SANDBOX_CONTROL=on): ${message}`);
   }
-  throw new CliError(response.status === 404 ? "notFound" : "failed", `${response.status}${code ? ` ${code}` : ""}: ${message}`);
+  // The control plane answers an unknown LoginId as Flinks does: INVALID_LOGIN.
+  const notFound = response.status === 404 || code === "INVALID_LOGIN";
+  throw new CliError(notFound ? "notFound" : "failed", `${response.status}${code ? ` ${code}` : ""}: ${message}`);
 }
 
 function parseJson(text: string): unknown {

@@ -27,12 +27,20 @@ describe("the npm package", () => {
       "package/dist/main.js",
       "package/dist/cli/bankgate.js",
       "package/dist/index.js",
+      "package/dist/index.d.ts",
+      "package/dist/testing/index.js",
+      "package/dist/testing/index.d.ts",
       "package/dist/connect/index.html",
     ]) {
       expect(files).toContain(file);
     }
     expect(
-      files.filter((file) => /^package\/(src|test|bench|widget|scripts)\//.test(file) || file.endsWith(".map") || file.endsWith(".ts")),
+      files.filter(
+        (file) =>
+          /^package\/(src|test|bench|widget|scripts)\//.test(file) ||
+          file.endsWith(".map") ||
+          (file.endsWith(".ts") && !file.endsWith(".d.ts")),
+      ),
     ).toEqual([]);
   });
 

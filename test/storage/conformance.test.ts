@@ -14,6 +14,7 @@ import type { Customer } from "../../src/records/customer.js";
 import type { Session } from "../../src/records/session.js";
 import type { Snapshot } from "../../src/records/snapshot.js";
 import type { NewLogin } from "../../src/storage/login-store.js";
+import { migrationStatus } from "../../src/storage/migrate.js";
 import type { OpenedDatabase, StoreKind } from "../../src/storage/open-database.js";
 import type { Database } from "../../src/storage/schema.js";
 import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
@@ -193,6 +194,40 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         } finally {
           await fresh.dispose();
         }
+      });
+    });
+
+    describe("CustomerStore and migration status", () => {
+      it("list answers every customer, oldest first, with when it was created; find agrees", async () => {
+        const older = {
+          id: newRandomId(),
+          name: "Older",
+          secretKeyHash: "a".repeat(64),
+          apiKeyHash: "b".repeat(64),
+          authMode: "token" as const,
+        };
+        const newer = {
+          ...older,
+          id: newRandomId(),
+          name: "Newer",
+          authMode: "open" as const,
+          connect: { redirectUrls: ["https://x.example/done"], parentOrigins: ["https://x.example"] },
+        };
+        await h.storage.customers.upsert(newer, new Date(T0.getTime() + 1_000));
+        await h.storage.customers.upsert(older, T0);
+        const listed = (await h.storage.customers.list()).filter((c) => c.id === older.id || c.id === newer.id);
+        expect(listed.map((c) => [c.name, c.createdAt.getTime()])).toEqual([
+          ["Older", T0.getTime()],
+          ["Newer", T0.getTime() + 1_000],
+        ]);
+        const { createdAt: _, ...listedNewer } = listed[1] ?? { createdAt: null };
+        expect(listedNewer).toStrictEqual(await h.storage.customers.find(newer.id));
+      });
+
+      it("migrationStatus: everything applied, nothing pending, on a migrated store", async () => {
+        const status = await migrationStatus(h.db);
+        expect(status.pending).toEqual([]);
+        expect(status.applied).toContain("012-retention");
       });
     });
 

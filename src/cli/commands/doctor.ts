@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { ConfigError, loadConfig } from "../../config/config.js";
 import { print } from "../command-setup.js";
 import { configFlags, envWithFlags } from "../config-flags.js";
-import { type Check, runChecks } from "../doctor-checks.js";
+import type { Check } from "../doctor-checks.js";
 import { CliError } from "../exit-codes.js";
 
 const MARK = { ok: "ok  ", warn: "WARN", fail: "FAIL" } as const;
@@ -20,6 +20,7 @@ export function doctorCommand(): Command {
   for (const { option } of flags) command.addOption(option);
   return command.action(async (options: { json?: boolean } & Record<string, unknown>) => {
     const env = envWithFlags(flags, options, process.env);
+    const { runChecks } = await import("../doctor-checks.js");
     let checks: Check[];
     try {
       checks = await runChecks(loadConfig(env), env);

@@ -1,12 +1,8 @@
 import { Command } from "commander";
 import type { Config } from "../../config/config.js";
-import { MasterKeyRotation } from "../../jobs/master-key-rotation.js";
-import { enqueueMasterKeyRotation } from "../../jobs/master-key-rotation-job.js";
-import { systemClock } from "../../lib/clock.js";
-import { JobQueue } from "../../queue/job-queue.js";
+import type { MasterKeyRotation } from "../../jobs/master-key-rotation.js";
 import type { Storage } from "../../storage/storage.js";
-import { parseMasterKeys } from "../../vault/master-keys.js";
-import { Vault } from "../../vault/vault.js";
+import type { Vault } from "../../vault/vault.js";
 import { messageOf, print, progress, withConfigFlags, withStore } from "../command-setup.js";
 import { CliError } from "../exit-codes.js";
 
@@ -39,8 +35,9 @@ export function masterKeyCommand(): Command {
   const configOf = withConfigFlags(rotate, ["store"]);
   rotate.action(async (options: RotateOptions) => {
     const config = configOf(options);
-    const vault = vaultOf(config);
+    const vault = await vaultOf(config);
     await withStore(config, async (storage) => {
+      const { MasterKeyRotation } = await import("../../jobs/master-key-rotation.js");
       const rotation = new MasterKeyRotation({
         storage,
         vault,
@@ -64,7 +61,8 @@ export function masterKeyCommand(): Command {
   return new Command("master-key").summary("rotate the master key that wraps every stored secret").addCommand(rotate);
 }
 
-function vaultOf(config: Config): Vault {
+async function vaultOf(config: Config): Promise<Vault> {
+  const [{ parseMasterKeys }, { Vault }] = await Promise.all([import("../../vault/master-keys.js"), import("../../vault/vault.js")]);
   if (!config.keys.masterKeys) throw new CliError("config", "BANKGATE_MASTER_KEYS must name the new key first and the old ones after it");
   try {
     return new Vault(parseMasterKeys(config.keys.masterKeys));
@@ -75,6 +73,11 @@ function vaultOf(config: Config): Vault {
 
 async function watchJob(storage: Storage, vault: Vault, config: Config, rotation: MasterKeyRotation, timeoutSeconds: number) {
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new CliError("usage", "--timeout-seconds must be a whole number ≥ 1");
+  const [{ JobQueue }, { enqueueMasterKeyRotation }, { systemClock }] = await Promise.all([
+    import("../../queue/job-queue.js"),
+    import("../../jobs/master-key-rotation-job.js"),
+    import("../../lib/clock.js"),
+  ]);
   const jobs = new JobQueue(storage, vault, systemClock, {
     claimSeconds: config.jobs.claimSeconds,
     retryBaseSeconds: config.jobs.retryBaseSeconds,

@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { migrateToLatest, migrationStatus } from "../../storage/migrate.js";
 import { print, withConfigFlags, withStore } from "../command-setup.js";
 import { CliError } from "../exit-codes.js";
 
@@ -19,6 +18,7 @@ export function migrateCommand(): Command {
     await withStore(
       config,
       async (_storage, { db, kind }) => {
+        const { migrateToLatest, migrationStatus } = await import("../../storage/migrate.js");
         const ran = options.check ? [] : await migrateToLatest(db);
         const status = await migrationStatus(db);
         print(options.json, { store: kind, ran, ...status }, () =>

@@ -1,6 +1,4 @@
 import { Command } from "commander";
-import { RetentionPurge } from "../../jobs/retention-purge.js";
-import { systemClock } from "../../lib/clock.js";
 import { print, withConfigFlags, withStore } from "../command-setup.js";
 
 /** `bankgate purge`: the retention purge (docs/decisions.md, "Retention") now, with what it removed. */
@@ -17,6 +15,10 @@ export function purgeCommand(): Command {
   return command.action(async (options: { json?: boolean }) => {
     const config = configOf(options);
     await withStore(config, async (storage) => {
+      const [{ RetentionPurge }, { systemClock }] = await Promise.all([
+        import("../../jobs/retention-purge.js"),
+        import("../../lib/clock.js"),
+      ]);
       const report = await new RetentionPurge({ storage, clock: systemClock, settings: config.retention }).run();
       print(options.json, report, () =>
         [
