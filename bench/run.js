@@ -42,6 +42,9 @@ import autocannon from "autocannon";
 import { cpuSeconds, MAIN, machineBusySeconds, positiveNumber, ROOT, startBankgate, stopAllChildren, stopChild } from "./harness.js";
 import { missingReason, STUB_KINDS, startStub } from "./stub-servers.js";
 
+/** What `npm start` runs (rolldown.config.mjs). */
+const BUNDLE = join(ROOT, "dist", "bundle", "main.js");
+
 const SECONDS = positiveNumber("BENCH_SECONDS", 5);
 const WARMUP_SECONDS = positiveNumber("BENCH_WARMUP_SECONDS", 2);
 const CONNECTIONS = positiveNumber("BENCH_CONNECTIONS", 50);
@@ -287,17 +290,23 @@ async function runScenario(key, scenario, bankgate, steps, captures) {
 
 // ---------------------------------------------------------------- cold start
 
-async function coldStarts() {
-  const times = [];
+/** Cold starts of each of `mains`, alternated, COLD_RUNS of each. */
+async function coldStarts(mains) {
+  const times = new Map(mains.map((main) => [main, []]));
   for (let i = 0; i < COLD_RUNS; i++) {
-    const dataDir = join(makeTempDir("bankgate-bench-cold-"), "data"); // does not exist yet: truly empty
-    // The defaults of a fresh clone: no keys configured, so the first start generates them.
-    const started = await startBankgate(dataDir, {}, { main: BANKGATE_MAIN });
-    times.push(started.startupMs);
-    await stopChild(started.child);
+    for (const main of mains) {
+      const dataDir = join(makeTempDir("bankgate-bench-cold-"), "data"); // does not exist yet: truly empty
+      // The defaults of a fresh clone: no keys configured, so the first start generates them.
+      const started = await startBankgate(dataDir, {}, { main });
+      times.get(main).push(started.startupMs);
+      await stopChild(started.child);
+    }
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  return { times, median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+  return mains.map((main) => {
+    const each = times.get(main);
+    const sorted = [...each].sort((a, b) => a - b);
+    return { main, times: each, median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+  });
 }
 
 // ---------------------------------------------------------------- output
@@ -403,12 +412,20 @@ async function main() {
   }
 
   if (SCENARIOS.has("cold")) {
-    const cold = await coldStarts();
-    process.stdout.write(
-      `\n== cold start: spawn \`node ${BANKGATE_MAIN.replace(`${ROOT}/`, "")}\` on an empty data dir → first 200 on GET /health\n` +
-        `   median ${fmt(cold.median)} ms over ${cold.times.length} runs (min ${fmt(cold.min)}, max ${fmt(cold.max)}; ` +
-        `each: ${cold.times.map((t) => fmt(t)).join(", ")} ms)\n`,
-    );
+    // `npm start` runs the bundle; the unbundled tsc output is measured beside it when no BENCH_MAIN is given.
+    const mains = process.env.BENCH_MAIN ? [BANKGATE_MAIN] : [BUNDLE, MAIN].filter((main) => existsSync(main));
+    const machineBefore = machineBusySeconds();
+    const startedAt = performance.now();
+    const cold = await coldStarts(mains);
+    const busyShare =
+      machineBefore === null ? null : (machineBusySeconds() - machineBefore) / (((performance.now() - startedAt) / 1000) * cpus().length);
+    process.stdout.write(`\n== cold start: spawn \`node <main>\` on an empty data dir → first 200 on GET /health (alternated)\n`);
+    for (const { main, times, median: med, min, max } of cold) {
+      process.stdout.write(
+        `   ${main.replace(`${ROOT}/`, "").padEnd(20)} median ${fmt(med)} ms over ${times.length} runs (min ${fmt(min)}, max ${fmt(max)}; each: ${times.map((t) => fmt(t)).join(", ")} ms)\n`,
+      );
+    }
+    process.stdout.write(`   machine busy during the cold starts (all processes, share of all cores): ${pct(busyShare)}\n`);
   }
   if (failed) {
     process.stdout.write("\nWARNING: non-2xx answers or socket errors above\n");
