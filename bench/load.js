@@ -32,11 +32,11 @@
 // server; its poll is bounded too). Exit code 1 when any session was lost or any 5xx seen.
 // docs/performance.md ("Load (R4)") holds the latest figures.
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent, request as httpRequest } from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { cpuSeconds, HOST, killAllNow, machineBusySeconds, positiveNumber, startBankgate, stopChild } from "./harness.js";
+import { jsonClient, percentile } from "./json-client.js";
 
 const SECONDS = positiveNumber("LOAD_SECONDS", 120);
 const USERS = positiveNumber("LOAD_USERS", 200);
@@ -100,43 +100,8 @@ async function stopServer() {
 
 // ---------------------------------------------------------------- HTTP
 
-const agent = new Agent({ keepAlive: true, maxSockets: USERS + 16 });
+const { call, close: closeClient } = jsonClient({ maxSockets: USERS + 16, timeoutMs: REQUEST_TIMEOUT_MS });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** One request on the keep-alive agent; resolves { status, body }, rejects on socket errors/timeouts. */
-function call(method, port, path, headers = {}, body) {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: HOST,
-        port,
-        path,
-        method,
-        agent,
-        headers: payload ? { "content-type": "application/json", "content-length": payload.length, ...headers } : headers,
-      },
-      (res) => {
-        const chunks = [];
-        res.on("data", (chunk) => chunks.push(chunk));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString();
-          let json = null;
-          try {
-            json = text ? JSON.parse(text) : null;
-          } catch {
-            json = null;
-          }
-          resolve({ status: res.statusCode, body: json, text });
-        });
-        res.on("error", reject);
-      },
-    );
-    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`timeout after ${REQUEST_TIMEOUT_MS} ms`)));
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
 
 // ---------------------------------------------------------------- statistics
 
@@ -174,7 +139,7 @@ async function timed(step, method, port, path, headers, body) {
   stats.requests++;
   let response;
   try {
-    response = await call(method, port, path, headers, body);
+    response = await call(port, method, path, headers, body);
   } catch (error) {
     stats.socketErrors++;
     throw Object.assign(new Error(error.message), { socket: true });
@@ -290,11 +255,6 @@ async function user(port, index, stopAt) {
 
 // ---------------------------------------------------------------- report
 
-function percentile(sorted, p) {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 const ms = (value) => (Number.isNaN(value) ? "-" : value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString("en-US"));
 
 function printReport(run) {
@@ -380,7 +340,7 @@ async function main() {
     machineBefore === null || machineAfter === null || serverCpu === null
       ? null
       : Math.max(0, machineAfter - machineBefore - serverCpu - ownCpu) / (elapsedSeconds * cpus().length);
-  agent.destroy();
+  closeClient();
   const serverDied = child.exitCode !== null || child.signalCode !== null;
   await stopServer();
   printReport({ elapsedSeconds, drainSeconds: Math.max(0, (endedAt - stopAt) / 1000), serverCpu, ownCpu, otherLoad, loadBefore });

@@ -20,11 +20,11 @@
 // (rows deleted, pages handed back, the longest single write). Bounded: stops at RETENTION_CALLS;
 // every request times out after 30 s; the server is killed and the data dir removed at the end.
 import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { Agent, request as httpRequest } from "node:http";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { HOST, killAllNow, positiveNumber, startBankgate, stopChild } from "./harness.js";
+import { killAllNow, positiveNumber, startBankgate, stopChild } from "./harness.js";
+import { jsonClient, percentile } from "./json-client.js";
 
 const CALLS = positiveNumber("RETENTION_CALLS", 20_000);
 const WORKERS = positiveNumber("RETENTION_WORKERS", 16);
@@ -77,39 +77,7 @@ process.on("exit", () => {
 });
 process.once("SIGINT", () => process.exit(130));
 
-const agent = new Agent({ keepAlive: true, maxSockets: WORKERS + 4 });
-
-function call(port, method, path, headers = {}, body) {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: HOST,
-        port,
-        path,
-        method,
-        agent,
-        headers: payload ? { "content-type": "application/json", "content-length": payload.length, ...headers } : headers,
-      },
-      (res) => {
-        const chunks = [];
-        res.on("data", (chunk) => chunks.push(chunk));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString();
-          resolve({ status: res.statusCode, body: text ? JSON.parse(text) : null });
-        });
-        res.on("error", reject);
-      },
-    );
-    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error("timeout")));
-    req.on("error", reject);
-    req.end(payload);
-  });
-}
-
-function percentile(sorted, p) {
-  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
+const { call, close: closeClient } = jsonClient({ maxSockets: WORKERS + 4, timeoutMs: REQUEST_TIMEOUT_MS });
 
 const mib = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 
@@ -290,4 +258,4 @@ for (const mode of MODES) {
   if (!WINDOWS[mode]) throw new Error(`RETENTION_MODES: unknown mode "${mode}" (on, off)`);
   report(await runMode(mode));
 }
-agent.destroy();
+closeClient();

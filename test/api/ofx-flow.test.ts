@@ -56,7 +56,8 @@ describe.each([
       runJobs: false,
       clock,
       customer,
-      env: { BANKGATE_DATA_DIR: dataDir, ...(database ? { DATABASE_URL: database.url } : {}) },
+      // No stored MFA answers: the nightly then meets the bank's question with nothing to answer it.
+      env: { BANKGATE_DATA_DIR: dataDir, BANKGATE_STORE_MFA_ANSWERS: "off", ...(database ? { DATABASE_URL: database.url } : {}) },
     });
 
   beforeAll(async () => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { GetAccountsDetailResponse, GetAccountsSummaryResponse } from "node-flinks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
+import { WebhookReceiver } from "../helpers/webhook-receiver.js";
 
 /**
  * The unmodified npm client node-flinks@0.6.0
@@ -244,8 +245,44 @@ describe("node-flinks@0.6.0, unmodified, against a listening bankgate", () => {
     expect(error).toBeInstanceOf(FlinksError);
     expect(error).toMatchObject({ httpStatusCode: 401, flinksCode: "INVALID_LOGIN" });
   });
+});
 
-  it.todo("webhook helper isMessageValid (webhooks come later)");
+describe("node-flinks@0.6.0 isMessageValid on bankgate's webhooks", () => {
+  const { isMessageValid } = require("node-flinks") as typeof import("node-flinks");
+  let t: TestApp;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
+    t = await createTestApp({ runJobs: false });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.close();
+  });
+
+  it("accepts the signature of every event a live login sends, and refuses a body changed by one byte", async () => {
+    const configured = await t.app.inject({
+      method: "PUT",
+      url: `/bankgate/v1/${t.customer.customerId}/webhooks`,
+      headers: { "flinks-auth-key": t.customer.secretKey },
+      payload: { Url: receiver.url },
+    });
+    expect(configured.statusCode, configured.body).toBe(200);
+    const secret: string = configured.json().Secret;
+
+    await t.connect();
+    await t.deps.runner.runUntilIdle();
+
+    const events = receiver.accepted();
+    expect(events.map((event) => event.body.ResponseType)).toEqual(["KYC", "GetAccountsDetail"]);
+    for (const event of events) {
+      const message = event.rawBody.toString("utf8");
+      const signature = String(event.headers["flinks-authenticity-key"]);
+      expect(isMessageValid(message, signature, secret)).toBe(true);
+      expect(isMessageValid(message.replace("{", "{ "), signature, secret)).toBe(false);
+    }
+  });
 });
 
 describe("node-flinks@0.6.0 without credentials, against a development deployment's defaults", () => {
