@@ -31,6 +31,12 @@ export class PrecompiledQuery<Row> {
     return result.rows;
   }
 
+  /** How many rows the statement (an update, a delete) changed, run on `db` (a transaction) or the store's own. */
+  async changes(args: unknown[], db: Kysely<Database> = this.db): Promise<number> {
+    const result = await db.executeQuery(this.#with(args));
+    return Number(result.numAffectedRows ?? 0n);
+  }
+
   /** The first row, or undefined. */
   async first(...args: unknown[]): Promise<Row | undefined> {
     return (await this.rows(...args))[0];
@@ -48,5 +54,32 @@ export class PrecompiledQuery<Row> {
     const { template, sources } = this.#compiled;
     // The template's queryId is reused: it only keys plugin state, and this database has no plugins.
     return { ...template, parameters: sources.map((source) => ("argument" in source ? args[source.argument] : source.constant)) };
+  }
+}
+
+/**
+ * Multi-row INSERTs into `table`, compiled once per row count (callers batch at most a few
+ * dozen rows, so few texts). Every row must have the same keys in the same order.
+ */
+export class PrecompiledInsert<Row extends object> {
+  readonly #byCount = new Map<number, PrecompiledQuery<unknown>>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly table: keyof Database & string,
+  ) {}
+
+  async run(rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    let insert = this.#byCount.get(rows.length);
+    if (!insert) {
+      const columns = Object.keys(rows[0] as Row);
+      const slotted = (slot: (i: number) => string) =>
+        rows.map((_, r) => Object.fromEntries(columns.map((column, c) => [column, slot(r * columns.length + c)])));
+      // biome-ignore lint/suspicious/noExplicitAny: the slotted rows stand for rows of `table`, whichever it is
+      insert = new PrecompiledQuery(this.db, (slot) => this.db.insertInto(this.table).values(slotted(slot) as any));
+      this.#byCount.set(rows.length, insert);
+    }
+    await insert.rows(...rows.flatMap((row) => Object.values(row)));
   }
 }

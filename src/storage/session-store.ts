@@ -3,7 +3,7 @@ import type { Challenge } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Session } from "../records/session.js";
 import { GroupedWriter } from "./grouped-writer.js";
-import { PrecompiledQuery } from "./precompiled-query.js";
+import { PrecompiledInsert, PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, SessionRow } from "./schema.js";
 
 /** Authorize-flow sessions. Every bit of flow state lives here, never in process memory. */
@@ -47,8 +47,7 @@ export class KyselySessionStore implements SessionStore {
   readonly #inserts: GroupedWriter<SessionRow> | null;
   /** The read of every data call, compiled once. */
   readonly #byId: PrecompiledQuery<Selectable<SessionRow>>;
-  /** The insert of `n` rows, compiled once per n (n ≤ the grouped writer's batch, so few). */
-  readonly #insertsOf = new Map<number, PrecompiledQuery<unknown>>();
+  readonly #insert: PrecompiledInsert<SessionRow>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -57,31 +56,13 @@ export class KyselySessionStore implements SessionStore {
     this.#byId = new PrecompiledQuery(db, (slot) =>
       db.selectFrom("sessions").selectAll().where("request_id", "=", slot(0)).where("customer_id", "=", slot(1)),
     );
-    this.#inserts = options.groupInserts ? new GroupedWriter((rows) => this.#insertRows(rows)) : null;
+    this.#insert = new PrecompiledInsert(db, "sessions");
+    this.#inserts = options.groupInserts ? new GroupedWriter((rows) => this.#insert.run(rows).then(() => undefined)) : null;
   }
 
   async insert(session: Session): Promise<void> {
     if (this.#inserts) return this.#inserts.write(toRow(session));
-    await this.#insertRows([toRow(session)]);
-  }
-
-  /** One multi-row INSERT (one commit); toRow's key order is the column order of every row. */
-  async #insertRows(rows: SessionRow[]): Promise<void> {
-    let insert = this.#insertsOf.get(rows.length);
-    if (!insert) {
-      const columns = Object.keys(rows[0] as SessionRow);
-      insert = new PrecompiledQuery(this.db, (slot) =>
-        this.db
-          .insertInto("sessions")
-          .values(
-            rows.map(
-              (_, r) => Object.fromEntries(columns.map((column, c) => [column, slot(r * columns.length + c)])) as unknown as SessionRow,
-            ),
-          ),
-      );
-      this.#insertsOf.set(rows.length, insert);
-    }
-    await insert.rows(...rows.flatMap((row) => Object.values(row)));
+    await this.#insert.run([toRow(session)]);
   }
 
   async find(customerId: string, requestId: string): Promise<Session | undefined> {
