@@ -56,7 +56,7 @@ export class KyselyAuthorizeTokenStore implements AuthorizeTokenStore {
         .where("request_id", "is", null)
         .where("expires_at", ">", slot(3) as unknown as number),
     );
-    this.#groupedInserts = options.groupWrites ? new GroupedWriter((rows) => this.#insert.run(rows).then(() => undefined)) : null;
+    this.#groupedInserts = options.groupWrites ? new GroupedWriter((rows) => this.#insert.run(rows)) : null;
     this.#groupedConsumes = options.groupWrites
       ? new GroupedWriter((consumes) =>
           db.transaction().execute(async (trx) => {

@@ -18,7 +18,8 @@ export class GroupedWriter<Row, Result = void> {
   #flushScheduled = false;
 
   constructor(
-    private readonly writeRows: (rows: Row[]) => Promise<readonly Result[] | undefined>,
+    // biome-ignore lint/suspicious/noConfusingVoidType: a writer without results resolves with nothing
+    private readonly writeRows: (rows: Row[]) => Promise<readonly Result[] | undefined | void>,
     private readonly maxRowsPerWrite = 64,
   ) {}
 

@@ -57,7 +57,7 @@ export class KyselySessionStore implements SessionStore {
       db.selectFrom("sessions").selectAll().where("request_id", "=", slot(0)).where("customer_id", "=", slot(1)),
     );
     this.#insert = new PrecompiledInsert(db, "sessions");
-    this.#inserts = options.groupInserts ? new GroupedWriter((rows) => this.#insert.run(rows).then(() => undefined)) : null;
+    this.#inserts = options.groupInserts ? new GroupedWriter((rows) => this.#insert.run(rows)) : null;
   }
 
   async insert(session: Session): Promise<void> {
