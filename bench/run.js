@@ -17,6 +17,10 @@
 //                          (GenerateAuthorizeToken + cached /Authorize with that token), accounts
 //                          (/GetAccountsDetail Days90), accounts365 (Days365), cold (cold start);
 //                          default: all of them
+//   BENCH_FIRST_WARMUP_SECONDS  load sent to every server once per scenario before its rounds
+//                          (default 8): WireMock's JVM needs seconds of traffic before its JIT has
+//                          compiled the hot code; without it WireMock measures a fraction of its
+//                          speed. bankgate gets the same, to be fair
 //   BENCH_COLD_RUNS        cold starts to take the median of (default 5)
 //   BENCH_MAIN             the compiled server to measure (default dist/main.js; e.g. an older build)
 //   BENCH_ENV              extra environment for bankgate, "NAME=value,NAME=value"
@@ -49,6 +53,7 @@ const SECONDS = positiveNumber("BENCH_SECONDS", 5);
 const WARMUP_SECONDS = positiveNumber("BENCH_WARMUP_SECONDS", 2);
 const CONNECTIONS = positiveNumber("BENCH_CONNECTIONS", 50);
 const COLD_RUNS = positiveNumber("BENCH_COLD_RUNS", 5);
+const WARMUP_ONCE_SECONDS = positiveNumber("BENCH_FIRST_WARMUP_SECONDS", 8);
 const ROUNDS = positiveNumber("BENCH_ROUNDS", 2);
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS || "").split(" ").filter(Boolean);
 const BANKGATE_MAIN = process.env.BENCH_MAIN
@@ -275,6 +280,9 @@ async function runScenario(key, scenario, bankgate, steps, captures) {
   }
   targets.push({ kind: "bankgate", child: bankgate.child, base: bankgate.base });
   try {
+    for (const target of targets) {
+      await cannon({ url: target.base, requests: cannonRequests(steps), connections: CONNECTIONS, duration: WARMUP_ONCE_SECONDS });
+    }
     const rounds = [];
     for (let round = 0; round < ROUNDS; round++) {
       const order = targets.map((_, i) => targets[(i + round) % targets.length]);
@@ -324,7 +332,7 @@ function printScenario({ scenario, captures, kinds, rounds, skipped }) {
   const lines = [
     "",
     `== ${scenario.title}`,
-    `   answer ${sizes}, ${captures[0].contentType}; ${CONNECTIONS} connections, ${rounds.length} round(s) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up`,
+    `   answer ${sizes}, ${captures[0].contentType}; ${CONNECTIONS} connections, ${rounds.length} round(s) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up (and ${WARMUP_ONCE_SECONDS} s once per server first)`,
     `   ${"".padEnd(9)} ${"req/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"non-2xx".padStart(8)} ${"errors".padStart(7)} ${"B/resp".padStart(8)} ${"CPU µs/req".padStart(11)} ${"other load".padStart(10)}   (median of rounds; other load: each round)`,
   ];
   for (const kind of kinds) {
