@@ -1,34 +1,44 @@
-// The baseline: bare node:http answering every request with one fixed body.
+// The baseline: bare node:http answering each route with one fixed body.
 //
-//   node bench/bare-server.js <body-file> <content-type>
+//   node bench/bare-server.js <routes.json> [port]
 //
-// It reads the request body to the end (as any real handler must) and then sends the
-// bytes of <body-file> with the given Content-Type. It listens on 127.0.0.1 on a port
-// the OS picks and prints "listening <port>" on stdout once it accepts connections.
+// <routes.json> is a list of { "path", "file", "contentType" }: a request for `path` (any
+// method; the query string is ignored) is answered 200 with the bytes of `file` and that
+// Content-Type, after the request body has been read to the end (as any real handler must);
+// any other path gets a 404. It listens on 127.0.0.1 on `port` (default: one the OS picks)
+// and prints "listening <port>" on stdout once it accepts connections.
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 
-const [bodyFile, contentType] = process.argv.slice(2);
-if (!bodyFile || !contentType) {
-  process.stderr.write("usage: node bench/bare-server.js <body-file> <content-type>\n");
+const [routesFile, port = "0"] = process.argv.slice(2);
+if (!routesFile) {
+  process.stderr.write("usage: node bench/bare-server.js <routes.json>\n");
   process.exit(2);
 }
 
-const body = readFileSync(bodyFile);
-const headers = {
-  "content-type": contentType,
-  "content-length": String(body.length),
-};
+/** path → [headers, body], read once. */
+const answers = new Map();
+for (const { path, file, contentType } of JSON.parse(readFileSync(routesFile, "utf8"))) {
+  const body = readFileSync(file);
+  answers.set(path, [{ "content-type": contentType, "content-length": String(body.length) }, body]);
+}
 
 const server = createServer((request, response) => {
   request.on("data", () => {});
   request.on("end", () => {
-    response.writeHead(200, headers);
-    response.end(body);
+    const queryAt = request.url.indexOf("?");
+    const answer = answers.get(queryAt === -1 ? request.url : request.url.slice(0, queryAt));
+    if (answer === undefined) {
+      response.writeHead(404);
+      response.end();
+      return;
+    }
+    response.writeHead(200, answer[0]);
+    response.end(answer[1]);
   });
 });
 
-server.listen(0, "127.0.0.1", () => {
+server.listen(Number(port), "127.0.0.1", () => {
   process.stdout.write(`listening ${server.address().port}\n`);
 });
 

@@ -46,8 +46,13 @@ process.on("exit", killAllNow);
  * `child.output`: once longer than `maxOutput` characters, cut to the last `trimTo`.
  * `child.exited` resolves with { code, signal }.
  */
-export function spawnNode(args, env, { maxOutput = 8192, trimTo = maxOutput } = {}) {
-  const child = spawn(process.execPath, args, {
+export function spawnNode(args, env, options) {
+  return spawnProcess(process.execPath, args, env, options);
+}
+
+/** spawnNode for any program (the JVM of WireMock): the same output keeping, exit promise and kill at exit. */
+export function spawnProcess(command, args, env, { maxOutput = 8192, trimTo = maxOutput } = {}) {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -79,7 +84,7 @@ export async function stopAllChildren() {
   await Promise.all([...children].map((child) => stopChild(child)));
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
@@ -130,12 +135,12 @@ async function waitForHealth(child, port, startedAt, pollMs) {
 }
 
 /**
- * Starts `node [nodeArgs] dist/main.js` on a free port of 127.0.0.1 with BANKGATE_DATA_DIR
+ * Starts `node [nodeArgs] <main>` (default dist/main.js) on a free port of 127.0.0.1 with BANKGATE_DATA_DIR
  * `dataDir` and `env` (keys, LOG_LEVEL…) over the parent's environment minus its bankgate
  * settings, and waits for GET /health = 200, polled every `pollMs`. Resolves with the child,
  * its port and base URL, and `startupMs`: spawn → first 200.
  */
-export async function startBankgate(dataDir, env = {}, { nodeArgs = [], pollMs = 2, output } = {}) {
+export async function startBankgate(dataDir, env = {}, { nodeArgs = [], pollMs = 2, output, main = MAIN } = {}) {
   const port = await freePort();
   const childEnv = bankgateEnv({
     PORT: String(port),
@@ -143,7 +148,7 @@ export async function startBankgate(dataDir, env = {}, { nodeArgs = [], pollMs =
     ...env,
   });
   const startedAt = performance.now();
-  const child = spawnNode([...nodeArgs, MAIN], childEnv, output);
+  const child = spawnNode([...nodeArgs, main], childEnv, output);
   const startupMs = await waitForHealth(child, port, startedAt, pollMs);
   return { child, port, base: `http://${HOST}:${port}`, startupMs };
 }

@@ -281,11 +281,11 @@ function printReport(run) {
   for (const [label, count] of stats.unexpected) lines.push(`    unexpected: ${label} ×${count}`);
   for (const example of stats.examples) lines.push(`    e.g. ${example}`);
   lines.push("");
-  lines.push("  step        count      p50 ms   p90 ms   p99 ms   max ms");
+  lines.push("  step        count      p50 ms   p90 ms   p95 ms   p99 ms   max ms");
   const row = (name, values) => {
     const sorted = [...values].sort((a, b) => a - b);
     lines.push(
-      `  ${name.padEnd(10)} ${String(sorted.length).padStart(6)} ${[50, 90, 99, 100].map((p) => ms(percentile(sorted, p)).padStart(8)).join(" ")}`,
+      `  ${name.padEnd(10)} ${String(sorted.length).padStart(6)} ${[50, 90, 95, 99, 100].map((p) => ms(percentile(sorted, p)).padStart(8)).join(" ")}`,
     );
   };
   for (const step of STEPS) row(step, stats.latencies[step]);

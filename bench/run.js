@@ -1,76 +1,90 @@
-// bankgate benchmarks, each against a baseline measured in the same run (the performance
-// goals of docs/quality-bars.md).
+// bankgate against the servers an integrator would pick instead, in the same run: bare
+// node:http (the ceiling), WireMock and Stoplight Prism (stub servers), each serving the exact
+// bytes bankgate answered (docs/performance.md holds the goals and the latest table).
 //
-//   npm run build && node bench/run.js
+//   npm run build && npm run bench          (= node bench/run.js)
 //
 // Environment (all optional):
-//   BENCH_SECONDS          measured duration of each run, seconds (default 10)
+//   BENCH_SECONDS          measured duration of each run, seconds (default 5)
 //   BENCH_WARMUP_SECONDS   warm-up before each measured run, seconds (default 2)
 //   BENCH_CONNECTIONS      concurrent connections (default 50)
+//   BENCH_ROUNDS           rounds per scenario; each round measures every server once, the order
+//                          rotating from round to round; ratios are taken within a round and the
+//                          median round's is shown (default 2)
+//   BENCH_SERVERS          which of bare, wiremock, prism, bankgate (default: all four; bankgate
+//                          always runs; a stub that cannot start here is reported and skipped)
+//   BENCH_SCENARIOS        comma-separated: authorize (cached /Authorize, Bearer), pair
+//                          (GenerateAuthorizeToken + cached /Authorize with that token), accounts
+//                          (/GetAccountsDetail Days90), accounts365 (Days365), cold (cold start);
+//                          default: all of them
+//   BENCH_FIRST_WARMUP_SECONDS  load sent to every server once per scenario before its rounds
+//                          (default 8): WireMock's JVM needs seconds of traffic before its JIT has
+//                          compiled the hot code; without it WireMock measures a fraction of its
+//                          speed. bankgate gets the same, to be fair
 //   BENCH_COLD_RUNS        cold starts to take the median of (default 5)
-//   BENCH_ROUNDS           baseline/bankgate pairs per scenario, alternated; the median
-//                          round (by ratio) is reported (default 1)
-//   BENCH_SCENARIOS        comma-separated list of: authorize, accounts, cold (the default),
-//                          and accounts365 (the same read with DaysOfTransactions=Days365:
-//                          ~90 KB instead of ~23 KB; not in the default set)
+//   BENCH_MAIN             the compiled server to measure (default dist/main.js; e.g. an older build)
+//   BENCH_ENV              extra environment for bankgate, "NAME=value,NAME=value"
 //   BENCH_NODE_ARGS        extra node flags for the measured bankgate, e.g. "--cpu-prof
 //                          --cpu-prof-dir=/tmp/prof" to see where its time goes
 //
-// What it does:
-//   1. starts the compiled server (`node dist/main.js`) as a child process on 127.0.0.1,
-//      with a temporary data dir, fixed customer keys, a fixed master key and LOG_LEVEL=warn;
-//   2. sets up one card: GenerateAuthorizeToken → live Authorize (greatday_nomfa, no MFA);
-//   3. for each scenario captures one real bankgate response, starts bench/bare-server.js
-//      (bare node:http, another child process) serving exactly those bytes with the same
-//      Content-Type, checks that both answer the benchmark request with a 200, then runs
-//      autocannon against the baseline and against bankgate (warm-up, then measured run);
-//   4. measures cold start: spawn `node dist/main.js` on an empty data dir → first 200 on
-//      GET /health, median of BENCH_COLD_RUNS;
-//   5. kills every child it started and removes its temporary directories (also on error
-//      and on Ctrl-C).
+// What it does: starts the compiled server on 127.0.0.1 (temporary data dir, fixed keys,
+// LOG_LEVEL=warn), sets up one card (GenerateAuthorizeToken → live Authorize of the no-MFA
+// sandbox user), captures bankgate's answer for each scenario, starts the stub servers serving
+// those bytes (bench/stub-servers.js), checks that every server answers the scenario's requests
+// with 200s, then measures each with autocannon (warm-up, measured run) round after round.
+// Every child is killed at the end, also on an error or Ctrl-C; every wait is bounded.
 //
-// Besides req/s and latency it prints the server's own CPU time per request (from /proc,
-// so less sensitive to a busy machine than req/s) and the share of CPU used by other work
-// during each run: a figure taken with "other load" well above 0% is noise.
-// docs/performance.md holds the goals and the latest results.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// Besides req/s and latency it prints the server's own CPU time per request (from /proc, less
+// sensitive to a busy machine than req/s) and "other load": CPU used by neither the measured
+// server nor this process (the load generator) as a share of all cores. A figure taken with
+// other load well above 0% is noise: rerun it.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
-import {
-  cpuSeconds,
-  HOST,
-  MAIN,
-  machineBusySeconds,
-  positiveNumber,
-  ROOT,
-  STARTUP_TIMEOUT_MS,
-  spawnNode,
-  startBankgate,
-  stopAllChildren,
-  stopChild,
-} from "./harness.js";
+import { cpuSeconds, MAIN, machineBusySeconds, positiveNumber, ROOT, startBankgate, stopAllChildren, stopChild } from "./harness.js";
+import { missingReason, STUB_KINDS, startStub } from "./stub-servers.js";
 
-const BARE = join(ROOT, "bench", "bare-server.js");
+/** What `npm start` runs (rolldown.config.mjs). */
+const BUNDLE = join(ROOT, "dist", "bundle", "main.js");
 
-const SECONDS = positiveNumber("BENCH_SECONDS", 10);
+const SECONDS = positiveNumber("BENCH_SECONDS", 5);
 const WARMUP_SECONDS = positiveNumber("BENCH_WARMUP_SECONDS", 2);
 const CONNECTIONS = positiveNumber("BENCH_CONNECTIONS", 50);
 const COLD_RUNS = positiveNumber("BENCH_COLD_RUNS", 5);
-const ROUNDS = positiveNumber("BENCH_ROUNDS", 1);
+const WARMUP_ONCE_SECONDS = positiveNumber("BENCH_FIRST_WARMUP_SECONDS", 8);
+const ROUNDS = positiveNumber("BENCH_ROUNDS", 2);
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS || "").split(" ").filter(Boolean);
-const SCENARIOS = new Set((process.env.BENCH_SCENARIOS || "authorize,accounts,cold").split(",").map((s) => s.trim()));
+const BANKGATE_MAIN = process.env.BENCH_MAIN
+  ? isAbsolute(process.env.BENCH_MAIN)
+    ? process.env.BENCH_MAIN
+    : join(ROOT, process.env.BENCH_MAIN)
+  : MAIN;
+const EXTRA_ENV = Object.fromEntries(
+  (process.env.BENCH_ENV || "")
+    .split(",")
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+);
+const ALL_SCENARIOS = ["authorize", "pair", "accounts", "accounts365", "cold"];
+const SCENARIOS = new Set((process.env.BENCH_SCENARIOS || ALL_SCENARIOS.join(",")).split(",").map((s) => s.trim()));
 for (const name of SCENARIOS) {
-  if (!["authorize", "accounts", "accounts365", "cold"].includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}"`);
+  if (!ALL_SCENARIOS.includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}"`);
 }
+const SERVERS = (process.env.BENCH_SERVERS || [...STUB_KINDS, "bankgate"].join(",")).split(",").map((s) => s.trim());
+for (const name of SERVERS) {
+  if (![...STUB_KINDS, "bankgate"].includes(name)) throw new Error(`BENCH_SERVERS: unknown server "${name}"`);
+}
+if (!SERVERS.includes("bankgate")) SERVERS.push("bankgate");
 
 const CUSTOMER_ID = "0b5e7c1a-6d2f-4c8e-9a3b-1f2e3d4c5b6a";
 const SECRET_KEY = "bench-secret-key-0123456789";
 const API_KEY = "bench-api-key-0123456789";
 const MASTER_KEYS = `bench:${Buffer.alloc(32, 7).toString("base64")}`;
+const PREFIX = `/v3/${CUSTOMER_ID}/BankingServices`;
 
-/** Every temporary directory this run created, to clean up at the end (harness.js kills the children). */
+/** Every temporary directory this run created, removed at the end (harness.js kills the children). */
 const tempDirs = new Set();
 
 function makeTempDir(prefix) {
@@ -78,8 +92,6 @@ function makeTempDir(prefix) {
   tempDirs.add(dir);
   return dir;
 }
-
-// ---------------------------------------------------------------- child processes
 
 function removeTempDirs() {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
@@ -90,103 +102,132 @@ process.on("exit", removeTempDirs);
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
     process.stderr.write(`\n${signal}: stopping children\n`);
-    process.exit(130);
+    process.exit(130); // the exit handlers of harness.js and this file kill the children and remove the temp dirs
   });
-}
-
-async function startBare(bodyFile, contentType) {
-  const child = spawnNode([BARE, bodyFile, contentType], { ...process.env });
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bare server did not start:\n${child.output}`)), STARTUP_TIMEOUT_MS);
-    child.stdout.on("data", () => {
-      const match = /listening (\d+)/.exec(child.output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    child.exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`bare server exited (${code ?? signal}):\n${child.output}`));
-    });
-  });
-  return { child, port, base: `http://${HOST}:${port}` };
 }
 
 // ---------------------------------------------------------------- the Flinks flow
-
-const api = (base) => `${base}/v3/${CUSTOMER_ID}/BankingServices`;
 
 async function post(url, headers, body) {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
-  const bytes = Buffer.from(await response.arrayBuffer());
-  return {
-    status: response.status,
-    contentType: response.headers.get("content-type"),
-    bytes,
-  };
+  return { status: response.status, contentType: response.headers.get("content-type"), bytes: Buffer.from(await response.arrayBuffer()) };
 }
 
 function jsonOf(response, what) {
-  if (response.status !== 200) {
-    throw new Error(`${what}: expected 200, got ${response.status}: ${response.bytes.toString().slice(0, 500)}`);
-  }
+  if (response.status !== 200) throw new Error(`${what}: expected 200, got ${response.status}: ${response.bytes.toString().slice(0, 500)}`);
   return JSON.parse(response.bytes.toString());
 }
 
 /** GenerateAuthorizeToken → live Authorize of the no-MFA sandbox user: one saved card. */
 async function setUpCard(base) {
-  const tokenResponse = await post(`${api(base)}/GenerateAuthorizeToken`, {
-    "flinks-auth-key": SECRET_KEY,
-  });
-  const { Token } = jsonOf(tokenResponse, "GenerateAuthorizeToken");
+  const { Token } = jsonOf(
+    await post(`${base}${PREFIX}/GenerateAuthorizeToken`, { "flinks-auth-key": SECRET_KEY }),
+    "GenerateAuthorizeToken",
+  );
   const live = await post(
-    `${api(base)}/Authorize`,
+    `${base}${PREFIX}/Authorize`,
     { "flinks-auth-key": Token },
-    {
-      Institution: "FlinksCapital",
-      Username: "greatday_nomfa",
-      Password: "Everyday",
-      MostRecentCached: false,
-      Save: true,
-    },
+    { Institution: "FlinksCapital", Username: "greatday_nomfa", Password: "Everyday", MostRecentCached: false, Save: true },
   );
   const loginId = jsonOf(live, "live Authorize").Login?.Id;
   if (typeof loginId !== "string") throw new Error(`live Authorize: no Login.Id in ${live.bytes.toString().slice(0, 500)}`);
   return loginId;
 }
 
+/**
+ * The scenarios: each a list of steps (autocannon cycles through them on every connection);
+ * a step with `takesToken` sends the Token the previous step's answer carried in
+ * `flinks-auth-key`.
+ */
+function scenarioSteps(loginId, requestIdFor) {
+  const cached = JSON.stringify({ LoginId: loginId, MostRecentCached: true });
+  return {
+    authorize: {
+      title: "cached /Authorize (Bearer API key; every call opens and durably stores a session)",
+      steps: [{ path: `${PREFIX}/Authorize`, headers: { authorization: `Bearer ${API_KEY}` }, body: cached }],
+    },
+    pair: {
+      title: "GenerateAuthorizeToken + cached /Authorize with that token (2 requests per pair)",
+      steps: [
+        { path: `${PREFIX}/GenerateAuthorizeToken`, headers: { "flinks-auth-key": SECRET_KEY }, body: "{}", givesToken: true },
+        { path: `${PREFIX}/Authorize`, headers: {}, body: cached, takesToken: true },
+      ],
+    },
+    accounts: {
+      title: "/GetAccountsDetail on a ready snapshot, Days90",
+      steps: async () => [
+        {
+          path: `${PREFIX}/GetAccountsDetail`,
+          headers: { "x-api-key": API_KEY },
+          body: JSON.stringify({ RequestId: await requestIdFor() }),
+        },
+      ],
+    },
+    accounts365: {
+      title: "/GetAccountsDetail on a ready snapshot, Days365",
+      steps: async () => [
+        {
+          path: `${PREFIX}/GetAccountsDetail`,
+          headers: { "x-api-key": API_KEY },
+          body: JSON.stringify({ RequestId: await requestIdFor(), DaysOfTransactions: "Days365" }),
+        },
+      ],
+    },
+  };
+}
+
+/** Runs the steps once against `base`, every answer must be a 200; returns the answers. */
+async function runOnce(base, steps) {
+  const answers = [];
+  let token;
+  for (const step of steps) {
+    const headers = step.takesToken ? { ...step.headers, "flinks-auth-key": token } : step.headers;
+    const answer = await post(`${base}${step.path}`, headers, step.body);
+    if (answer.status !== 200)
+      throw new Error(`${base}${step.path}: answered ${answer.status}, not 200: ${answer.bytes.toString().slice(0, 300)}`);
+    if (step.givesToken) token = JSON.parse(answer.bytes.toString()).Token;
+    answers.push(answer);
+  }
+  return answers;
+}
+
 // ---------------------------------------------------------------- load
 
-/** One autocannon run; resolves with its raw result. */
 function cannon(options) {
   return new Promise((resolve, reject) => {
     autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
   });
 }
 
-/**
- * Checks that `target` answers this exact request with a 200 (so the load below measures
- * the real thing, not an error page), then warms up and measures.
- */
-async function measure(label, target, request) {
-  const url = `${target.base}${request.path}`;
-  const sample = await post(url, request.headers, JSON.parse(request.body));
-  if (sample.status !== 200) {
-    throw new Error(`${label}: sample request answered ${sample.status}, not 200: ${sample.bytes.toString().slice(0, 500)}`);
-  }
-  const options = {
-    url,
+function cannonRequests(steps) {
+  return steps.map((step) => ({
     method: "POST",
-    headers: { "content-type": "application/json", ...request.headers },
-    body: request.body,
-    connections: CONNECTIONS,
-    pipelining: 1,
-  };
+    path: step.path,
+    headers: { "content-type": "application/json", ...step.headers },
+    body: step.body,
+    ...(step.givesToken
+      ? {
+          onResponse: (status, body, context) => {
+            if (status === 200) context.token = JSON.parse(body).Token;
+          },
+        }
+      : {}),
+    ...(step.takesToken
+      ? {
+          setupRequest: (request, context) => ({ ...request, headers: { ...request.headers, "flinks-auth-key": context.token ?? "none" } }),
+        }
+      : {}),
+  }));
+}
+
+/** Warm-up, then one measured run of `steps` against `target`. */
+async function measure(target, steps) {
+  await runOnce(target.base, steps);
+  const options = { url: target.base, requests: cannonRequests(steps), connections: CONNECTIONS, pipelining: 1 };
   const warm = await cannon({ ...options, duration: WARMUP_SECONDS });
   const cpuBefore = cpuSeconds(target.child.pid);
   const machineBefore = machineBusySeconds();
@@ -198,190 +239,180 @@ async function measure(label, target, request) {
   const machineAfter = machineBusySeconds();
   const cpuAfter = cpuSeconds(target.child.pid);
   const serverCpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
-  // CPU that neither the server nor the load generator used: other work on a shared machine.
-  const foreignCpuShare =
-    machineBefore === null || machineAfter === null || serverCpu === null
+  const otherLoad =
+    machineBefore === null || serverCpu === null
       ? null
       : Math.max(0, machineAfter - machineBefore - serverCpu - (own.user + own.system) / 1e6) / (elapsedSeconds * cpus().length);
   const codes = Object.entries(result.statusCodeStats ?? {})
     .filter(([code]) => !code.startsWith("2"))
     .map(([code, { count }]) => `${code}×${count}`);
   return {
-    label,
-    sampleBytes: sample.bytes.length,
     rps: result.requests.average,
-    total: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    warmupNon2xx: warm.non2xx + warm.errors,
+    errors: result.errors + result.timeouts,
+    warmupBad: warm.non2xx + warm.errors,
     otherCodes: codes.join(" "),
-    // 2xx bytes per 2xx response, headers included: the two servers must send the same size.
     bytesPerResponse: result.throughput.total / Math.max(1, result.requests.total - result.non2xx),
-    // CPU the server process used per answered request: less sensitive to a busy machine than req/s.
     cpuUsPerRequest: serverCpu === null ? null : (serverCpu * 1e6) / Math.max(1, result.requests.total),
-    foreignCpuShare,
+    otherLoad,
   };
 }
 
-async function runScenario(name, bankgate, request, capture) {
-  const dir = makeTempDir("bankgate-bench-bare-");
-  const bodyFile = join(dir, "body");
-  writeFileSync(bodyFile, capture.bytes);
-  const bare = await startBare(bodyFile, capture.contentType);
+/** Starts the stubs for `captures`, then ROUNDS rounds over every server in a rotating order. */
+async function runScenario(key, scenario, bankgate, steps, captures) {
+  const targets = [];
+  const skipped = [];
+  for (const kind of SERVERS.filter((s) => s !== "bankgate")) {
+    const why = missingReason(kind);
+    if (why) {
+      skipped.push(`${kind}: ${why}`);
+      continue;
+    }
+    try {
+      const stub = await startStub(kind, captures, makeTempDir(`bankgate-bench-${kind}-`));
+      await runOnce(stub.base, steps);
+      targets.push(stub);
+    } catch (error) {
+      skipped.push(`${kind}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    }
+  }
+  targets.push({ kind: "bankgate", child: bankgate.child, base: bankgate.base });
   try {
+    for (const target of targets) {
+      await cannon({ url: target.base, requests: cannonRequests(steps), connections: CONNECTIONS, duration: WARMUP_ONCE_SECONDS });
+    }
     const rounds = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const loadBefore = loadavg()[0];
-      const baseline = await measure(`${name} — baseline`, bare, request);
-      const server = await measure(`${name} — bankgate`, bankgate, request);
-      rounds.push({
-        baseline,
-        server,
-        ratio: server.rps / baseline.rps,
-        loadBefore,
-      });
+      const order = targets.map((_, i) => targets[(i + round) % targets.length]);
+      const results = { loadBefore: loadavg()[0] };
+      for (const target of order) results[target.kind] = await measure(target, steps);
+      rounds.push(results);
     }
-    const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
-    return {
-      name,
-      bodyBytes: capture.bytes.length,
-      contentType: capture.contentType,
-      ...median,
-      rounds,
-    };
+    return { key, scenario, captures, kinds: targets.map((t) => t.kind), rounds, skipped };
   } finally {
-    await stopChild(bare.child);
+    for (const target of targets) if (target.kind !== "bankgate") await stopChild(target.child);
   }
 }
 
 // ---------------------------------------------------------------- cold start
 
-async function coldStarts() {
-  const times = [];
+/** Cold starts of each of `mains`, alternated, COLD_RUNS of each. */
+async function coldStarts(mains) {
+  const times = new Map(mains.map((main) => [main, []]));
   for (let i = 0; i < COLD_RUNS; i++) {
-    const dataDir = join(makeTempDir("bankgate-bench-cold-"), "data"); // does not exist yet: truly empty
-    // The defaults of a fresh clone: no keys configured, so the first start generates them.
-    const started = await startBankgate(dataDir, {});
-    times.push(started.startupMs);
-    await stopChild(started.child);
+    for (const main of mains) {
+      const dataDir = join(makeTempDir("bankgate-bench-cold-"), "data"); // does not exist yet: truly empty
+      // The defaults of a fresh clone: no keys configured, so the first start generates them.
+      const started = await startBankgate(dataDir, {}, { main });
+      times.get(main).push(started.startupMs);
+      await stopChild(started.child);
+    }
   }
-  const sorted = [...times].sort((a, b) => a - b);
-  return {
-    times,
-    median: sorted[Math.floor(sorted.length / 2)],
-    min: sorted[0],
-    max: sorted[sorted.length - 1],
-  };
+  return mains.map((main) => {
+    const each = times.get(main);
+    const sorted = [...each].sort((a, b) => a - b);
+    return { main, times: each, median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+  });
 }
 
 // ---------------------------------------------------------------- output
 
-const fmt = (n, digits = 0) =>
-  n.toLocaleString("en-US", {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
+const fmt = (n, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const pct = (n) => (n === null || n === undefined ? "n/a" : `${fmt(n * 100)}%`);
 
-function printScenario({ name, bodyBytes, contentType, baseline, server, ratio, loadBefore, rounds }) {
+function printScenario({ scenario, captures, kinds, rounds, skipped }) {
+  const sizes = captures.map((c) => `${fmt(c.bytes.length)} B`).join(" + ");
   const lines = [
     "",
-    `== ${name}  (response ${fmt(bodyBytes)} bytes, ${contentType}; ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP_SECONDS} s warm-up)`,
-    `   ${"".padEnd(10)} ${"req/s".padStart(9)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"non-2xx".padStart(8)} ${"errors".padStart(7)} ${"B/resp".padStart(8)} ${"CPU µs/req".padStart(11)} ${"other load".padStart(10)}`,
+    `== ${scenario.title}`,
+    `   answer ${sizes}, ${captures[0].contentType}; ${CONNECTIONS} connections, ${rounds.length} round(s) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up (and ${WARMUP_ONCE_SECONDS} s once per server first)`,
+    `   ${"".padEnd(9)} ${"req/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"non-2xx".padStart(8)} ${"errors".padStart(7)} ${"B/resp".padStart(8)} ${"CPU µs/req".padStart(11)} ${"other load".padStart(10)}   (median of rounds; other load: each round)`,
   ];
-  for (const [who, r] of [
-    ["baseline", baseline],
-    ["bankgate", server],
-  ]) {
+  for (const kind of kinds) {
+    const runs = rounds.map((r) => r[kind]);
+    const m = (field) => median(runs.map((r) => r[field]));
+    const cpu = runs.every((r) => r.cpuUsPerRequest !== null) ? fmt(m("cpuUsPerRequest")) : "n/a";
+    const bad = runs.reduce((sum, r) => sum + r.non2xx, 0);
+    const errors = runs.reduce((sum, r) => sum + r.errors, 0);
+    const codes = runs
+      .map((r) => r.otherCodes)
+      .filter(Boolean)
+      .join(" ");
+    const warm = runs.reduce((sum, r) => sum + r.warmupBad, 0);
     lines.push(
-      `   ${who.padEnd(10)} ${fmt(r.rps).padStart(9)} ${fmt(r.p50).padStart(7)} ${fmt(r.p99).padStart(7)} ${fmt(r.non2xx).padStart(8)} ${fmt(r.errors + r.timeouts).padStart(7)} ${fmt(r.bytesPerResponse).padStart(8)} ${(r.cpuUsPerRequest === null ? "n/a" : fmt(r.cpuUsPerRequest)).padStart(11)} ${(r.foreignCpuShare === null ? "n/a" : `${fmt(r.foreignCpuShare * 100)}%`).padStart(10)}${r.otherCodes ? `  (${r.otherCodes})` : ""}${r.warmupNon2xx ? `  (warm-up non-2xx/errors: ${r.warmupNon2xx})` : ""}`,
+      `   ${kind.padEnd(9)} ${fmt(m("rps")).padStart(8)} ${fmt(m("p50")).padStart(7)} ${fmt(m("p99")).padStart(7)} ${fmt(bad).padStart(8)} ${fmt(errors).padStart(7)} ${fmt(m("bytesPerResponse")).padStart(8)} ${cpu.padStart(11)} ${runs
+        .map((r) => pct(r.otherLoad))
+        .join(" ")
+        .padStart(10)}${codes ? `  (${codes})` : ""}${warm ? `  (warm-up non-2xx/errors: ${warm})` : ""}`,
     );
   }
-  const cpuRatio = baseline.cpuUsPerRequest && server.cpuUsPerRequest ? baseline.cpuUsPerRequest / server.cpuUsPerRequest : null;
-  lines.push(
-    `   ratio bankgate/baseline: ${fmt(ratio * 100, 1)}% of req/s` +
-      (cpuRatio === null ? "" : `; ${fmt(cpuRatio * 100, 1)}% by server CPU per request (baseline µs / bankgate µs)`) +
-      `   (1-min load average before the pair: ${fmt(loadBefore, 2)})`,
-  );
-  if (rounds.length > 1) {
+  for (const kind of kinds.filter((k) => k !== "bankgate")) {
+    const ratios = rounds.map((r) => r.bankgate.rps / r[kind].rps);
+    const cpuRatios = rounds.map((r) =>
+      r.bankgate.cpuUsPerRequest && r[kind].cpuUsPerRequest ? r[kind].cpuUsPerRequest / r.bankgate.cpuUsPerRequest : null,
+    );
+    const cpuText = cpuRatios.every((c) => c !== null) ? `; by server CPU per request ${fmt(median(cpuRatios), 2)}×` : "";
     lines.push(
-      `   rounds (baseline → bankgate req/s): ${rounds.map((r) => `${fmt(r.baseline.rps)} → ${fmt(r.server.rps)} (${fmt(r.ratio * 100, 1)}%)`).join("; ")}; median round shown`,
+      `   bankgate / ${kind.padEnd(8)} ${fmt(median(ratios), 2)}× by req/s (rounds: ${ratios.map((r) => fmt(r, 2)).join(", ")})${cpuText}`,
     );
   }
+  lines.push(`   1-min load average before each round: ${rounds.map((r) => fmt(r.loadBefore, 2)).join(", ")}`);
+  for (const reason of skipped) lines.push(`   skipped ${reason}`);
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
 // ---------------------------------------------------------------- main
 
 async function main() {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} not found: run \`npm run build\` first`);
+  if (!existsSync(BANKGATE_MAIN)) throw new Error(`${BANKGATE_MAIN} not found: run \`npm run build\` first`);
   process.stdout.write(
-    "columns: req/s = autocannon mean; p50/p99 = latency of 2xx answers (1 ms resolution); non-2xx and errors (incl. timeouts)\n" +
-      "         must be 0; B/resp = bytes per 2xx answer incl. headers (same payload check); CPU µs/req = server process CPU\n" +
-      "         per request; other load = CPU used by neither server nor load generator, as a share of all cores (noise)\n",
+    "columns: req/s = autocannon mean; p50/p99 = latency (1 ms resolution); non-2xx and errors (incl. timeouts) must be 0;\n" +
+      "         B/resp = bytes per 2xx answer incl. headers; CPU µs/req = the server process's CPU per request;\n" +
+      "         other load = CPU used by neither the measured server nor the load generator, share of all cores (noise)\n",
   );
   process.stdout.write(
-    `bankgate bench — node ${process.version}, ${cpus().length} CPUs, ${new Date().toISOString()}, ` +
-      `${SECONDS} s runs, ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, ${ROUNDS} round(s)\n`,
+    `bankgate bench — ${BANKGATE_MAIN}, node ${process.version}, ${cpus().length} CPUs, ${new Date().toISOString()}, ` +
+      `servers ${SERVERS.join(", ")}\n`,
   );
 
-  const results = [];
-  if (["authorize", "accounts", "accounts365"].some((key) => SCENARIOS.has(key))) {
-    const dataDir = makeTempDir("bankgate-bench-data-");
+  const loadScenarios = ALL_SCENARIOS.filter((key) => key !== "cold" && SCENARIOS.has(key));
+  let failed = false;
+  if (loadScenarios.length > 0) {
     const bankgate = await startBankgate(
-      dataDir,
+      makeTempDir("bankgate-bench-data-"),
       {
         BANKGATE_CUSTOMER_ID: CUSTOMER_ID,
         BANKGATE_SECRET_KEY: SECRET_KEY,
         BANKGATE_API_KEY: API_KEY,
         BANKGATE_MASTER_KEYS: MASTER_KEYS,
         LOG_LEVEL: "warn",
+        ...EXTRA_ENV,
       },
-      { nodeArgs: NODE_ARGS },
+      { nodeArgs: NODE_ARGS, main: BANKGATE_MAIN },
     );
     try {
       const loginId = await setUpCard(bankgate.base);
-      const prefix = `/v3/${CUSTOMER_ID}/BankingServices`;
-
-      if (SCENARIOS.has("authorize")) {
-        // Cached /Authorize: every call opens (and durably stores) a new session.
-        const request = {
-          path: `${prefix}/Authorize`,
-          headers: { authorization: `Bearer ${API_KEY}` },
-          body: JSON.stringify({ LoginId: loginId, MostRecentCached: true }),
-        };
-        const capture = await post(`${bankgate.base}${request.path}`, request.headers, JSON.parse(request.body));
-        jsonOf(capture, "cached Authorize");
-        const result = await runScenario("cached /Authorize", bankgate, request, capture);
+      const requestIdFor = async () =>
+        jsonOf(
+          await post(`${bankgate.base}${PREFIX}/Authorize`, { "x-api-key": API_KEY }, { LoginId: loginId, MostRecentCached: true }),
+          "cached Authorize",
+        ).RequestId;
+      const all = scenarioSteps(loginId, requestIdFor);
+      for (const key of loadScenarios) {
+        const scenario = all[key];
+        const steps = typeof scenario.steps === "function" ? await scenario.steps() : scenario.steps;
+        const answers = await runOnce(bankgate.base, steps);
+        const captures = steps.map((step, i) => ({ path: step.path, bytes: answers[i].bytes, contentType: answers[i].contentType }));
+        const result = await runScenario(key, scenario, bankgate, steps, captures);
         printScenario(result);
-        results.push(result);
-      }
-
-      const accountsScenarios = [
-        ["accounts", "/GetAccountsDetail on a ready snapshot", {}],
-        ["accounts365", "/GetAccountsDetail on a ready snapshot, DaysOfTransactions=Days365", { DaysOfTransactions: "Days365" }],
-      ];
-      for (const [key, name, extraBody] of accountsScenarios) {
-        if (!SCENARIOS.has(key)) continue;
-        // One RequestId from a cached Authorize, read over and over.
-        const opened = await post(
-          `${api(bankgate.base)}/Authorize`,
-          { "x-api-key": API_KEY },
-          { LoginId: loginId, MostRecentCached: true },
-        );
-        const requestId = jsonOf(opened, "cached Authorize").RequestId;
-        const request = {
-          path: `${prefix}/GetAccountsDetail`,
-          headers: { "x-api-key": API_KEY },
-          body: JSON.stringify({ RequestId: requestId, ...extraBody }),
-        };
-        const capture = await post(`${bankgate.base}${request.path}`, request.headers, JSON.parse(request.body));
-        jsonOf(capture, "GetAccountsDetail");
-        const result = await runScenario(name, bankgate, request, capture);
-        printScenario(result);
-        results.push(result);
+        if (result.rounds.some((round) => result.kinds.some((kind) => round[kind].non2xx + round[kind].errors > 0))) failed = true;
       }
     } finally {
       await stopChild(bankgate.child);
@@ -389,17 +420,23 @@ async function main() {
   }
 
   if (SCENARIOS.has("cold")) {
-    const cold = await coldStarts();
-    process.stdout.write(
-      `\n== cold start: spawn \`node dist/main.js\` on an empty data dir → first 200 on GET /health\n` +
-        `   median ${fmt(cold.median)} ms over ${cold.times.length} runs (min ${fmt(cold.min)}, max ${fmt(cold.max)}; ` +
-        `each: ${cold.times.map((t) => fmt(t)).join(", ")} ms)\n`,
-    );
+    // `npm start` runs the bundle; the unbundled tsc output is measured beside it when no BENCH_MAIN is given.
+    const mains = process.env.BENCH_MAIN ? [BANKGATE_MAIN] : [BUNDLE, MAIN].filter((main) => existsSync(main));
+    const machineBefore = machineBusySeconds();
+    const startedAt = performance.now();
+    const cold = await coldStarts(mains);
+    const busyShare =
+      machineBefore === null ? null : (machineBusySeconds() - machineBefore) / (((performance.now() - startedAt) / 1000) * cpus().length);
+    process.stdout.write(`\n== cold start: spawn \`node <main>\` on an empty data dir → first 200 on GET /health (alternated)\n`);
+    for (const { main, times, median: med, min, max } of cold) {
+      process.stdout.write(
+        `   ${main.replace(`${ROOT}/`, "").padEnd(20)} median ${fmt(med)} ms over ${times.length} runs (min ${fmt(min)}, max ${fmt(max)}; each: ${times.map((t) => fmt(t)).join(", ")} ms)\n`,
+      );
+    }
+    process.stdout.write(`   machine busy during the cold starts (all processes, share of all cores): ${pct(busyShare)}\n`);
   }
-
-  const failures = results.filter((r) => r.baseline.non2xx + r.server.non2xx + r.baseline.errors + r.server.errors > 0);
-  if (failures.length > 0) {
-    process.stdout.write(`\nWARNING: non-2xx responses or errors in: ${failures.map((r) => r.name).join(", ")}\n`);
+  if (failed) {
+    process.stdout.write("\nWARNING: non-2xx answers or socket errors above\n");
     process.exitCode = 1;
   }
 }

@@ -23,9 +23,7 @@ import { SIMULATOR_PATHS } from "./connectors/institution-catalog.js";
 import type { Deps } from "./deps.js";
 import { ApiError } from "./errors/api-error.js";
 import type { DroppingLogStream } from "./lib/dropping-log-stream.js";
-import { ofxSimPlugin } from "./sim/ofx/ofx-sim-plugin.js";
 import type { SimpleFinSimStore } from "./sim/simplefin/sim-store.js";
-import { simpleFinSimulator } from "./sim/simplefin/simplefin-simulator.js";
 
 /** Builds the HTTP application; never listens (tests use inject, main.ts listens). */
 export async function buildApp(deps: Deps, options: { logger?: boolean; logStream?: DroppingLogStream } = {}): Promise<FastifyInstance> {
@@ -84,6 +82,11 @@ export async function buildApp(deps: Deps, options: { logger?: boolean; logStrea
  * server's own address, reached over real HTTP by the sandbox institutions in front of them.
  */
 async function registerSimulators(app: FastifyInstance, deps: Deps, store: SimpleFinSimStore): Promise<void> {
+  // Loaded only when they run (development): a production start does not pay for them.
+  const [{ simpleFinSimulator }, { ofxSimPlugin }] = await Promise.all([
+    import("./sim/simplefin/simplefin-simulator.js"),
+    import("./sim/ofx/ofx-sim-plugin.js"),
+  ]);
   // They speak their own protocols, not bankgate's API: out of the OpenAPI document.
   app.addHook("onRoute", (route) => {
     if (route.url.startsWith("/sim/")) route.schema = { ...route.schema, hide: true };

@@ -1,17 +1,22 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Clock } from "../lib/clock.js";
 import { isUuid, sha256Hex } from "../lib/ids.js";
+import { LruCache } from "../lib/lru-cache.js";
 import type { Customer } from "../records/customer.js";
 import type { CustomerStore } from "../storage/customer-store.js";
 
 const CACHE_TTL_MS = 5_000;
+/** Bounds the cache: every well-formed unknown customerId a caller sends is remembered too. */
+const CACHE_ENTRIES = 10_000;
 
 /**
  * Customer lookups for every request. Customers change rarely, so each process keeps them
- * for a few seconds instead of reading the store on the hot path.
+ * for a few seconds instead of reading the store on the hot path: a change made through
+ * another process (a key rotation) reaches every process within CACHE_TTL_MS, with no
+ * invalidation message needed between them.
  */
 export class CustomerDirectory {
-  readonly #cache = new Map<string, { customer: Customer | undefined; fetchedAtMs: number }>();
+  readonly #cache = new LruCache<string, { customer: Customer | undefined; fetchedAtMs: number }>(CACHE_ENTRIES);
 
   constructor(
     private readonly store: CustomerStore,

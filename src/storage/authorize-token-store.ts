@@ -1,5 +1,10 @@
 import type { Kysely } from "kysely";
-import type { Database } from "./schema.js";
+import { GroupedWriter } from "./grouped-writer.js";
+import { PrecompiledInsert, PrecompiledQuery } from "./precompiled-query.js";
+import type { AuthorizeTokenRow, Database } from "./schema.js";
+
+/** One consume waiting for its group's commit: token hash, customer, RequestId, now (ms). */
+type Consume = [tokenHash: string, customerId: string, requestId: string, nowMs: number];
 
 /** Authorize tokens, stored as hashes: single use, bound to the session they open. */
 export interface AuthorizeTokenStore {
@@ -25,25 +30,54 @@ export interface AuthorizeTokenStore {
 
 /** AuthorizeTokenStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselyAuthorizeTokenStore implements AuthorizeTokenStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly #insert: PrecompiledInsert<AuthorizeTokenRow>;
+  readonly #consume: PrecompiledQuery<unknown>;
+  /**
+   * Outside a transaction, the inserts and the consumes of one event-loop turn share one
+   * commit each (group commit, as session inserts do): every /GenerateAuthorizeToken and
+   * every token-bearing /Authorize wrote its own commit. Each caller still hears back only
+   * after the commit that holds its write; consumes run one by one inside their
+   * transaction, so of two with the same token exactly one changes the row.
+   */
+  readonly #groupedInserts: GroupedWriter<AuthorizeTokenRow> | null;
+  readonly #groupedConsumes: GroupedWriter<Consume, boolean> | null;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    options: { groupWrites: boolean } = { groupWrites: false },
+  ) {
+    this.#insert = new PrecompiledInsert(db, "authorize_tokens");
+    this.#consume = new PrecompiledQuery(db, (slot) =>
+      db
+        .updateTable("authorize_tokens")
+        .set({ request_id: slot(2) })
+        .where("token_hash", "=", slot(0))
+        .where("customer_id", "=", slot(1))
+        .where("request_id", "is", null)
+        .where("expires_at", ">", slot(3) as unknown as number),
+    );
+    this.#groupedInserts = options.groupWrites ? new GroupedWriter((rows) => this.#insert.run(rows)) : null;
+    this.#groupedConsumes = options.groupWrites
+      ? new GroupedWriter((consumes) =>
+          db.transaction().execute(async (trx) => {
+            const won: boolean[] = [];
+            for (const consume of consumes) won.push((await this.#consume.changes(consume, trx)) === 1);
+            return won;
+          }),
+        )
+      : null;
+  }
 
   async insert(tokenHash: string, customerId: string, expiresAt: Date): Promise<void> {
-    await this.db
-      .insertInto("authorize_tokens")
-      .values({ token_hash: tokenHash, customer_id: customerId, expires_at: expiresAt.getTime(), request_id: null })
-      .execute();
+    const row: AuthorizeTokenRow = { token_hash: tokenHash, customer_id: customerId, expires_at: expiresAt.getTime(), request_id: null };
+    if (this.#groupedInserts) return this.#groupedInserts.write(row);
+    await this.#insert.run([row]);
   }
 
   async consume(tokenHash: string, customerId: string, requestId: string, now: Date): Promise<boolean> {
-    const result = await this.db
-      .updateTable("authorize_tokens")
-      .set({ request_id: requestId })
-      .where("token_hash", "=", tokenHash)
-      .where("customer_id", "=", customerId)
-      .where("request_id", "is", null)
-      .where("expires_at", ">", now.getTime())
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    const consume: Consume = [tokenHash, customerId, requestId, now.getTime()];
+    if (this.#groupedConsumes) return this.#groupedConsumes.write(consume);
+    return (await this.#consume.changes(consume)) === 1;
   }
 
   async isBoundTo(tokenHash: string, customerId: string, requestId: string, now: Date): Promise<boolean> {

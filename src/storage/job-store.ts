@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
+import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, JobRow } from "./schema.js";
 
 /**
@@ -41,7 +42,14 @@ export interface JobStore {
 
 /** JobStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselyJobStore implements JobStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** Asked by every cached /Authorize (is the card being aggregated?), compiled once. */
+  readonly #active: PrecompiledQuery<Selectable<JobRow>>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.#active = new PrecompiledQuery(db, (slot) =>
+      db.selectFrom("jobs").selectAll().where("singleton_key", "=", slot(0)).where("state", "in", ["queued", "running"]),
+    );
+  }
 
   async insert(row: JobRow): Promise<boolean> {
     // The partial unique index decides, atomically; DO NOTHING keeps a PostgreSQL
@@ -116,12 +124,7 @@ export class KyselyJobStore implements JobStore {
   }
 
   async findActive(singletonKey: string): Promise<Selectable<JobRow> | undefined> {
-    return this.db
-      .selectFrom("jobs")
-      .selectAll()
-      .where("singleton_key", "=", singletonKey)
-      .where("state", "in", ["queued", "running"])
-      .executeTakeFirst();
+    return this.#active.first(singletonKey);
   }
 
   async findLatest(singletonKey: string): Promise<Selectable<JobRow> | undefined> {

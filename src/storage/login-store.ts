@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Login, RefreshState } from "../records/login.js";
 import type { Snapshot } from "../records/snapshot.js";
+import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, LoginRow } from "./schema.js";
 
 /** What a new card is created with; the rest of its row starts empty. */
@@ -76,7 +77,14 @@ export interface LoginStore {
 
 /** LoginStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselyLoginStore implements LoginStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** The hot read of every cached /Authorize and data call, compiled once. */
+  readonly #byId: PrecompiledQuery<Selectable<LoginRow>>;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.#byId = new PrecompiledQuery(db, (slot) =>
+      db.selectFrom("logins").selectAll().where("id", "=", slot(0)).where("customer_id", "=", slot(1)),
+    );
+  }
 
   async findOrCreate(candidate: NewLogin): Promise<Login> {
     await this.db
@@ -114,12 +122,7 @@ export class KyselyLoginStore implements LoginStore {
   }
 
   async find(customerId: string, loginId: string): Promise<Login | undefined> {
-    const row = await this.db
-      .selectFrom("logins")
-      .selectAll()
-      .where("id", "=", loginId)
-      .where("customer_id", "=", customerId)
-      .executeTakeFirst();
+    const row = await this.#byId.first(loginId, customerId);
     return row && fromRow(row);
   }
 

@@ -2,7 +2,6 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase, type SqliteStatement } from "kysely";
-import pg from "pg";
 import { dialectWithDriver } from "./dialect-with-driver.js";
 import { FaultTranslatingDriver } from "./fault-translating-driver.js";
 import { migrateToLatest } from "./migrate.js";
@@ -34,7 +33,7 @@ export async function openDatabase(options: {
 }): Promise<OpenedDatabase> {
   const waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
   const opened = options.databaseUrl
-    ? { db: openPostgres(options.databaseUrl, waitMs), kind: "postgres" as const }
+    ? { db: await openPostgres(options.databaseUrl, waitMs), kind: "postgres" as const }
     : { db: openSqlite(options.dataDir, waitMs), kind: "sqlite" as const };
   if (options.migrate !== false) await migrateToLatest(opened.db);
   return opened;
@@ -107,7 +106,9 @@ function runToTheEnd(sqlite: SqliteDatabase.Database, sql: string): SqliteStatem
 
 const INT8_OID = 20;
 
-function openPostgres(connectionString: string, waitMs: number): Kysely<Database> {
+async function openPostgres(connectionString: string, waitMs: number): Promise<Kysely<Database>> {
+  // Loaded only when PostgreSQL is used: an embedded (SQLite) start does not pay for it.
+  const { default: pg } = await import("pg");
   const pool = new pg.Pool({
     connectionString,
     max: 10,

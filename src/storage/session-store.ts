@@ -3,6 +3,7 @@ import type { Challenge } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Session } from "../records/session.js";
 import { GroupedWriter } from "./grouped-writer.js";
+import { PrecompiledInsert, PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, SessionRow } from "./schema.js";
 
 /** Authorize-flow sessions. Every bit of flow state lives here, never in process memory. */
@@ -44,34 +45,28 @@ export interface SessionStore {
 /** SessionStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselySessionStore implements SessionStore {
   readonly #inserts: GroupedWriter<SessionRow> | null;
+  /** The read of every data call, compiled once. */
+  readonly #byId: PrecompiledQuery<Selectable<SessionRow>>;
+  readonly #insert: PrecompiledInsert<SessionRow>;
 
   constructor(
     private readonly db: Kysely<Database>,
     options: { groupInserts: boolean } = { groupInserts: false },
   ) {
-    this.#inserts = options.groupInserts
-      ? new GroupedWriter((rows) =>
-          this.db
-            .insertInto("sessions")
-            .values(rows)
-            .execute()
-            .then(() => undefined),
-        )
-      : null;
+    this.#byId = new PrecompiledQuery(db, (slot) =>
+      db.selectFrom("sessions").selectAll().where("request_id", "=", slot(0)).where("customer_id", "=", slot(1)),
+    );
+    this.#insert = new PrecompiledInsert(db, "sessions");
+    this.#inserts = options.groupInserts ? new GroupedWriter((rows) => this.#insert.run(rows)) : null;
   }
 
   async insert(session: Session): Promise<void> {
     if (this.#inserts) return this.#inserts.write(toRow(session));
-    await this.db.insertInto("sessions").values(toRow(session)).execute();
+    await this.#insert.run([toRow(session)]);
   }
 
   async find(customerId: string, requestId: string): Promise<Session | undefined> {
-    const row = await this.db
-      .selectFrom("sessions")
-      .selectAll()
-      .where("request_id", "=", requestId)
-      .where("customer_id", "=", customerId)
-      .executeTakeFirst();
+    const row = await this.#byId.first(requestId, customerId);
     return row && fromRow(row);
   }
 

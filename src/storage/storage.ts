@@ -75,7 +75,7 @@ export class KyselyStorage implements Storage {
     this.sessions = new KyselySessionStore(db, { groupInserts: !options.inTransaction });
     this.logins = new KyselyLoginStore(db);
     this.customers = new KyselyCustomerStore(db);
-    this.authorizeTokens = new KyselyAuthorizeTokenStore(db);
+    this.authorizeTokens = new KyselyAuthorizeTokenStore(db, { groupWrites: !options.inTransaction });
     this.settings = new KyselyServerSettingStore(db);
     this.attempts = new KyselyAttemptStore(db);
     this.jobs = new KyselyJobStore(db);

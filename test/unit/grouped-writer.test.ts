@@ -36,4 +36,17 @@ describe("GroupedWriter (group commit)", () => {
     const results = await Promise.allSettled([1, 2, 3].map((n) => writer.write(n)));
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
   });
+
+  it("hands each caller the result of its own row", async () => {
+    const writes: string[][] = [];
+    const writer = new GroupedWriter<string, boolean>(async (rows) => {
+      writes.push(rows);
+      const seen = new Set<string>();
+      // Like two consumes of one token in one transaction: only the first changes the row.
+      return rows.map((row) => !seen.has(row) && Boolean(seen.add(row)));
+    });
+    const results = await Promise.all(["a", "b", "a"].map((row) => writer.write(row)));
+    expect(writes).toEqual([["a", "b", "a"]]);
+    expect(results).toEqual([true, true, false]);
+  });
 });

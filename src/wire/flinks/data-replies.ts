@@ -40,27 +40,32 @@ export function dataPendingBody(requestId: string, dispatched: boolean, asyncOpe
   };
 }
 
+/** What every /GetAccountsDetail body starts with, before the accounts. */
+const DETAIL_HEAD = Buffer.from('{"HttpStatusCode":200,"Accounts":');
+
 /**
  * The /GetAccountsDetail and /GetAccountsSummary answers. Snapshots never change once
- * written, so each (snapshot, view) of the accounts is serialized once and spliced between
- * the small per-session parts.
+ * written, so each (snapshot, view) of the accounts is serialized once, kept as UTF-8 bytes,
+ * and spliced between the small per-session parts: no JSON.stringify and no encoding of the
+ * big part per request (22-90 KB; the encoding alone was ~17 µs per 22 KB).
  */
 export class AccountsReplies {
-  readonly #accountsJson = new LruCache<string, string>(256);
+  readonly #accountsJson = new LruCache<string, Buffer>(256);
 
   constructor(private readonly connectors: ConnectorRegistry) {}
 
-  /** The 200 body of /GetAccountsDetail as JSON text. */
-  detail(data: CardData, view: AccountView): string {
+  /** The 200 body of /GetAccountsDetail as UTF-8 JSON bytes. */
+  detail(data: CardData, view: AccountView): Buffer {
     const { snapshot } = data;
     const key = `${data.snapshotId}|${viewKey(view)}`;
     let accounts = this.#accountsJson.get(key);
     if (accounts === undefined) {
       const shown = selectAccounts(snapshot, view.accountsFilter);
-      accounts = JSON.stringify(shown.map((a) => wireDetailAccount(a, snapshot.holder, snapshot.loginType, view)));
+      accounts = Buffer.from(JSON.stringify(shown.map((a) => wireDetailAccount(a, snapshot.holder, snapshot.loginType, view))));
       this.#accountsJson.set(key, accounts);
     }
-    return `{"HttpStatusCode":200,"Accounts":${accounts},${JSON.stringify(dataEnvelope(this.connectors, data)).slice(1)}`;
+    const tail = Buffer.from(`,${JSON.stringify(dataEnvelope(this.connectors, data)).slice(1)}`);
+    return Buffer.concat([DETAIL_HEAD, accounts, tail], DETAIL_HEAD.length + accounts.length + tail.length);
   }
 
   /** The 200 body of /GetAccountsSummary, keys in the order of Flinks' example (`Tag` right after `Links`). */
