@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { FastifyBaseLogger } from "fastify";
 import type { Clock } from "../lib/clock.js";
+import { ClockLoop } from "../lib/clock-loop.js";
 import { nextRunAfter, nightOf, type TimeOfDay } from "../lib/nightly-schedule.js";
 import { type NightlyRefreshPayload, singletonKeys } from "../queue/job-kinds.js";
 import type { JobQueue } from "../queue/job-queue.js";
@@ -28,23 +29,27 @@ export interface NightlyCronDeps {
 export class NightlyCron {
   /** "ran" (night, enqueued) after each scheduled run: tests and operators learn it happened. */
   readonly events = new EventEmitter();
-  #stop: (() => void) | null = null;
-  #loop: Promise<void> | null = null;
+  readonly #loop: ClockLoop;
 
-  constructor(private readonly deps: NightlyCronDeps) {}
-
-  start(): void {
-    if (this.#loop) return;
-    const stopped = new Promise<"stopped">((resolve) => {
-      this.#stop = () => resolve("stopped");
+  constructor(private readonly deps: NightlyCronDeps) {
+    this.#loop = new ClockLoop({
+      clock: deps.clock,
+      nextDue: (now) => nextRunAfter(now, deps.runAt),
+      run: async (runAt) => {
+        const night = nightOf(runAt);
+        this.events.emit("ran", night, await this.enqueueNight(night));
+      },
+      // The next night tries again; a card missed tonight is still eligible tomorrow.
+      onError: (error) => deps.log.error({ err: error }, "nightly refresh run failed"),
     });
-    this.#loop = this.#run(stopped);
   }
 
-  async stop(): Promise<void> {
-    this.#stop?.();
-    await this.#loop;
-    this.#loop = null;
+  start(): void {
+    this.#loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   /** Enqueues the refresh of every eligible card not yet taken on `night`; returns how many were enqueued. */
@@ -72,21 +77,6 @@ export class NightlyCron {
         }
         return count;
       });
-    }
-  }
-
-  async #run(stopped: Promise<"stopped">): Promise<void> {
-    for (;;) {
-      const runAt = nextRunAfter(this.deps.clock.now(), this.deps.runAt);
-      const woke = await Promise.race([this.deps.clock.sleepUntil(runAt).then(() => "due" as const), stopped]);
-      if (woke === "stopped") return;
-      try {
-        const night = nightOf(runAt);
-        this.events.emit("ran", night, await this.enqueueNight(night));
-      } catch (error) {
-        // The next night tries again; a card missed tonight is still eligible tomorrow.
-        this.deps.log.error({ err: error }, "nightly refresh run failed");
-      }
     }
   }
 }
