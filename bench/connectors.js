@@ -21,16 +21,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { cpuSeconds, killAllNow, positiveNumber, startBankgate, stopChild } from "./harness.js";
+import { BENCH_CUSTOMER, BENCH_CUSTOMER_ENV, cpuSeconds, killAllNow, positiveNumber, startBankgate, stopChild } from "./harness.js";
 import { jsonClient, percentile } from "./json-client.js";
 
 const ROUNDS = positiveNumber("CONNECTOR_ROUNDS", 30);
 const MAX_DATA_POLLS = 200;
 const DATA_POLL_MS = 5;
-const CUSTOMER_ID = "7c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
-const SECRET_KEY = "connectors-secret-key-0123456789";
-const API_KEY = "connectors-api-key-0123456789";
-const MASTER_KEYS = `con:${Buffer.alloc(32, 7).toString("base64")}`;
+const { customerId: CUSTOMER_ID, secretKey: SECRET_KEY, apiKey: API_KEY } = BENCH_CUSTOMER;
 const base = `/v3/${CUSTOMER_ID}/BankingServices`;
 const ANSWERS = {
   "What city were you born in?": "Montreal",
@@ -48,10 +45,7 @@ process.once("SIGINT", () => process.exit(130));
 const { child, port } = await startBankgate(
   join(dataDir, "data"),
   {
-    BANKGATE_MASTER_KEYS: MASTER_KEYS,
-    BANKGATE_CUSTOMER_ID: CUSTOMER_ID,
-    BANKGATE_SECRET_KEY: SECRET_KEY,
-    BANKGATE_API_KEY: API_KEY,
+    ...BENCH_CUSTOMER_ENV,
     BANKGATE_SIMULATORS: "on",
     LOG_LEVEL: "warn",
   },

@@ -15,6 +15,22 @@ export const HOST = "127.0.0.1";
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const MAIN = join(ROOT, "dist", "main.js");
 /** Bound on the wait for a started child to be ready. */
+/** The one customer every bench server is started with: fixed keys, so a bench's calls are constants. */
+export const BENCH_CUSTOMER = Object.freeze({
+  customerId: "0b5e7c1a-6d2f-4c8e-9a3b-1f2e3d4c5b6a",
+  secretKey: "bench-secret-key-0123456789",
+  apiKey: "bench-api-key-0123456789",
+  masterKeys: `bench:${Buffer.alloc(32, 7).toString("base64")}`,
+});
+
+/** Server settings for BENCH_CUSTOMER: spread into startBankgate's `env`. */
+export const BENCH_CUSTOMER_ENV = Object.freeze({
+  BANKGATE_CUSTOMER_ID: BENCH_CUSTOMER.customerId,
+  BANKGATE_SECRET_KEY: BENCH_CUSTOMER.secretKey,
+  BANKGATE_API_KEY: BENCH_CUSTOMER.apiKey,
+  BANKGATE_MASTER_KEYS: BENCH_CUSTOMER.masterKeys,
+});
+
 export const STARTUP_TIMEOUT_MS = 20_000;
 /** USER_HZ of /proc/<pid>/stat: 100 on every Linux this runs on. */
 const CLOCK_TICKS = 100;

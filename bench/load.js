@@ -35,7 +35,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { cpuSeconds, HOST, killAllNow, machineBusySeconds, positiveNumber, startBankgate, stopChild } from "./harness.js";
+import {
+  BENCH_CUSTOMER,
+  BENCH_CUSTOMER_ENV,
+  cpuSeconds,
+  HOST,
+  killAllNow,
+  machineBusySeconds,
+  positiveNumber,
+  startBankgate,
+  stopChild,
+} from "./harness.js";
 import { jsonClient, percentile } from "./json-client.js";
 
 const SECONDS = positiveNumber("LOAD_SECONDS", 120);
@@ -43,10 +53,7 @@ const USERS = positiveNumber("LOAD_USERS", 200);
 const GRACE_SECONDS = positiveNumber("LOAD_GRACE_SECONDS", 60);
 const NODE_ARGS = (process.env.LOAD_NODE_ARGS || "").split(" ").filter(Boolean);
 
-const CUSTOMER_ID = "7c3e9a1b-2d4f-4a6b-8c0d-1e2f3a4b5c6d";
-const SECRET_KEY = "load-secret-key-0123456789";
-const API_KEY = "load-api-key-0123456789";
-const MASTER_KEYS = `load:${Buffer.alloc(32, 9).toString("base64")}`;
+const { customerId: CUSTOMER_ID, secretKey: SECRET_KEY, apiKey: API_KEY } = BENCH_CUSTOMER;
 const REQUEST_TIMEOUT_MS = 30_000;
 const DETAIL_POLL_MS = 250;
 const DETAIL_POLL_LIMIT_MS = 60_000;
@@ -81,10 +88,7 @@ async function startServer() {
   const { child, port } = await startBankgate(
     join(dataDir, "data"),
     {
-      BANKGATE_MASTER_KEYS: MASTER_KEYS,
-      BANKGATE_CUSTOMER_ID: CUSTOMER_ID,
-      BANKGATE_SECRET_KEY: SECRET_KEY,
-      BANKGATE_API_KEY: API_KEY,
+      ...BENCH_CUSTOMER_ENV,
       LOG_LEVEL: "warn",
     },
     // Output kept whole (warn and above only): anything the server logs under load is part of the result.

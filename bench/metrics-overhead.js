@@ -11,17 +11,14 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { cpuSeconds, MAIN, positiveNumber, startBankgate, stopAllChildren } from "./harness.js";
+import { BENCH_CUSTOMER, BENCH_CUSTOMER_ENV, cpuSeconds, MAIN, positiveNumber, startBankgate, stopAllChildren } from "./harness.js";
 
 const SECONDS = positiveNumber("BENCH_SECONDS", 5);
 const WARMUP_SECONDS = positiveNumber("BENCH_WARMUP_SECONDS", 1);
 const CONNECTIONS = positiveNumber("BENCH_CONNECTIONS", 50);
 const ROUNDS = positiveNumber("BENCH_ROUNDS", 2);
 
-const CUSTOMER_ID = "0b5e7c1a-6d2f-4c8e-9a3b-1f2e3d4c5b6a";
-const SECRET_KEY = "bench-secret-key-0123456789";
-const API_KEY = "bench-api-key-0123456789";
-const MASTER_KEYS = `bench:${Buffer.alloc(32, 7).toString("base64")}`;
+const { customerId: CUSTOMER_ID, secretKey: SECRET_KEY, apiKey: API_KEY } = BENCH_CUSTOMER;
 const API = `/v3/${CUSTOMER_ID}/BankingServices`;
 
 const tempDirs = [];
@@ -44,10 +41,7 @@ async function serverWithCard(metrics) {
   const dataDir = mkdtempSync(join(tmpdir(), "bankgate-bench-metrics-"));
   tempDirs.push(dataDir);
   const server = await startBankgate(dataDir, {
-    BANKGATE_CUSTOMER_ID: CUSTOMER_ID,
-    BANKGATE_SECRET_KEY: SECRET_KEY,
-    BANKGATE_API_KEY: API_KEY,
-    BANKGATE_MASTER_KEYS: MASTER_KEYS,
+    ...BENCH_CUSTOMER_ENV,
     BANKGATE_METRICS: metrics,
     LOG_LEVEL: "warn",
   });

@@ -23,7 +23,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { killAllNow, positiveNumber, startBankgate, stopChild } from "./harness.js";
+import { BENCH_CUSTOMER, BENCH_CUSTOMER_ENV, killAllNow, positiveNumber, startBankgate, stopChild } from "./harness.js";
 import { jsonClient, percentile } from "./json-client.js";
 
 const CALLS = positiveNumber("RETENTION_CALLS", 20_000);
@@ -34,10 +34,7 @@ const REFRESH_EVERY = 25;
 const SAMPLE_MS = 2_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 
-const CUSTOMER_ID = "5a1e7c3d-9b2f-4e6a-8d0c-2f4e6a8c0e1b";
-const SECRET_KEY = "retention-secret-key-0123456789";
-const API_KEY = "retention-api-key-0123456789";
-const MASTER_KEYS = `ret:${Buffer.alloc(32, 11).toString("base64")}`;
+const { customerId: CUSTOMER_ID, secretKey: SECRET_KEY, apiKey: API_KEY } = BENCH_CUSTOMER;
 const ANSWERS = {
   "What city were you born in?": "Montreal",
   "What is the best country on earth?": "Canada",
@@ -95,10 +92,7 @@ async function runMode(mode) {
   const { child, port } = await startBankgate(
     join(dataDir, "data"),
     {
-      BANKGATE_MASTER_KEYS: MASTER_KEYS,
-      BANKGATE_CUSTOMER_ID: CUSTOMER_ID,
-      BANKGATE_SECRET_KEY: SECRET_KEY,
-      BANKGATE_API_KEY: API_KEY,
+      ...BENCH_CUSTOMER_ENV,
       // info: the purge logs what it did ("retention purge"); request lines are ignored.
       LOG_LEVEL: "info",
       ...LIFETIMES,

@@ -43,7 +43,18 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
-import { cpuSeconds, MAIN, machineBusySeconds, positiveNumber, ROOT, startBankgate, stopAllChildren, stopChild } from "./harness.js";
+import {
+  BENCH_CUSTOMER,
+  BENCH_CUSTOMER_ENV,
+  cpuSeconds,
+  MAIN,
+  machineBusySeconds,
+  positiveNumber,
+  ROOT,
+  startBankgate,
+  stopAllChildren,
+  stopChild,
+} from "./harness.js";
 import { missingReason, STUB_KINDS, startStub } from "./stub-servers.js";
 
 /** What `npm start` runs (rolldown.config.mjs). */
@@ -78,10 +89,7 @@ for (const name of SERVERS) {
 }
 if (!SERVERS.includes("bankgate")) SERVERS.push("bankgate");
 
-const CUSTOMER_ID = "0b5e7c1a-6d2f-4c8e-9a3b-1f2e3d4c5b6a";
-const SECRET_KEY = "bench-secret-key-0123456789";
-const API_KEY = "bench-api-key-0123456789";
-const MASTER_KEYS = `bench:${Buffer.alloc(32, 7).toString("base64")}`;
+const { customerId: CUSTOMER_ID, secretKey: SECRET_KEY, apiKey: API_KEY } = BENCH_CUSTOMER;
 const PREFIX = `/v3/${CUSTOMER_ID}/BankingServices`;
 
 /** Every temporary directory this run created, removed at the end (harness.js kills the children). */
@@ -388,10 +396,7 @@ async function main() {
     const bankgate = await startBankgate(
       makeTempDir("bankgate-bench-data-"),
       {
-        BANKGATE_CUSTOMER_ID: CUSTOMER_ID,
-        BANKGATE_SECRET_KEY: SECRET_KEY,
-        BANKGATE_API_KEY: API_KEY,
-        BANKGATE_MASTER_KEYS: MASTER_KEYS,
+        ...BENCH_CUSTOMER_ENV,
         LOG_LEVEL: "warn",
         ...EXTRA_ENV,
       },

@@ -16,11 +16,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
-import { HOST, positiveNumber, ROOT, startBankgate, stopAllChildren } from "./harness.js";
+import { BENCH_CUSTOMER, BENCH_CUSTOMER_ENV, HOST, positiveNumber, ROOT, startBankgate, stopAllChildren } from "./harness.js";
 
 const ROUNDS = positiveNumber("BENCH_ROUNDS", 15);
 const WIDGET_DIR = join(ROOT, "dist", "connect");
-const CUSTOMER_ID = "6f1d2c1e-2b1a-4c55-9d0e-7a6b5c4d3e2f";
+const { customerId: CUSTOMER_ID } = BENCH_CUSTOMER;
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -91,10 +91,7 @@ async function main() {
   try {
     const server = await startBankgate(dataDir, {
       LOG_LEVEL: "warn",
-      BANKGATE_CUSTOMER_ID: CUSTOMER_ID,
-      BANKGATE_SECRET_KEY: "bench-secret",
-      BANKGATE_API_KEY: "bench-api-key",
-      BANKGATE_MASTER_KEYS: `bench:${Buffer.alloc(32, 3).toString("base64")}`,
+      ...BENCH_CUSTOMER_ENV,
     });
     const blankUrl = `http://${HOST}:${blank.address().port}/`;
     const widgetUrl = `${server.base}/connect/${CUSTOMER_ID}/?demo=true`;
