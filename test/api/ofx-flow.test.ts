@@ -22,8 +22,21 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/lib/clock.js";
 import { SimBankData } from "../../src/sim/ofx/sim-bank-data.js";
 import { simUserOf } from "../../src/sim/ofx/sim-users.js";
-import { cents, expectStatements, ineligibleCards, runNight, runningBalanceProblems, type WireAccount } from "../helpers/connector-flow.js";
-import { findSecret, readDataDir } from "../helpers/find-secret.js";
+import {
+  cardCalls,
+  cents,
+  expectCachedReplay,
+  expectDeleteCardLeavesNoSecret,
+  expectKeptThroughReconnect,
+  expectRefreshedOvernight,
+  expectStatements,
+  ineligibleCards,
+  newFlowCard,
+  rememberAccounts,
+  runNight,
+  runningBalanceProblems,
+  type WireAccount,
+} from "../helpers/connector-flow.js";
 import { scanStore } from "../helpers/store-scan.js";
 import { createTestApp, type TestApp, type TestCustomer } from "../helpers/test-app.js";
 import { createPostgresDatabase, skipPostgres } from "../helpers/test-store.js";
@@ -46,7 +59,9 @@ describe.each([
   const customer: TestCustomer = { customerId: randomUUID(), secretKey: `secret-${randomUUID()}`, apiKey: `key-${randomUUID()}` };
   const dataDir = mkdtempSync(join(tmpdir(), "bankgate-ofx-flow-"));
   let database: { url: string; drop(): Promise<void> } | null = null;
-  const card = { loginId: "", accountIds: [] as string[], transactionIds: new Set<string>(), tag: `e2e-tag-${store}-${Date.now()}` };
+  const card = newFlowCard(store);
+  const calls = cardCalls(() => t, card);
+  const { detail, cached } = calls;
 
   /** A bankgate over this test's store: the first start, or a restart (its simulators start afresh). */
   const startApp = () =>
@@ -70,14 +85,6 @@ describe.each([
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
-
-  async function detail(requestId: string): Promise<WireAccount[]> {
-    const response = await t.post("GetAccountsDetail", { RequestId: requestId, DaysOfTransactions: "Days365" }, t.apiKeyHeaders());
-    expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
-    return response.json().Accounts;
-  }
-
-  const cached = () => t.post("Authorize", { LoginId: card.loginId, MostRecentCached: true, Tag: card.tag }, t.apiKeyHeaders());
 
   /**
    * The accounts bankgate shows are the simulated bank's, field by field: titles, account and
@@ -160,8 +167,7 @@ describe.each([
       ["Credits", "LineOfCredit"],
     ]);
     expectSimulatorData(accounts, t.deps.clock.now());
-    card.accountIds = accounts.map((a) => a.Id);
-    for (const account of accounts) for (const x of account.Transactions) card.transactionIds.add(x.Id);
+    rememberAccounts(card, accounts);
 
     const summary = await t.post("GetAccountsSummary", { RequestId: requestId }, t.apiKeyHeaders());
     expect(summary.statusCode).toBe(200);
@@ -187,10 +193,7 @@ describe.each([
 
   it("cached /Authorize: a new RequestId over the same card and the same AccountIds", async ({ skip: skipTest }) => {
     if (skip) return skipTest();
-    const response = await cached();
-    expect(response.statusCode).toBe(200);
-    expect(response.json().Login.Id).toBe(card.loginId);
-    expect((await detail(response.json().RequestId)).map((a) => a.Id)).toEqual(card.accountIds);
+    await expectCachedReplay(card, calls);
   });
 
   it("the nightly refresh signs on with the stored ACCESSKEY: no MFA (no stored answers exist), the new day's data", async ({
@@ -198,15 +201,7 @@ describe.each([
   }) => {
     if (skip) return skipTest();
     expect(t.config.nightly.storeMfaAnswers).toBe(false);
-    expect(await runNight(t, "2026-01-16")).toBe(1);
-    const refreshed = await t.deps.storage.logins.find(t.customer.customerId, card.loginId);
-    expect(refreshed).toMatchObject({ refreshState: "Completed", lastRefreshError: null });
-    expect(refreshed?.lastRefreshAt?.toISOString()).toBe("2026-01-16T05:00:00.000Z");
-    expect(await ineligibleCards(t)).toEqual([]);
-    const response = await cached();
-    expect(response.json().Login.LastRefresh).toBe("2026-01-16T05:00:00.0000000");
-    const accounts = await detail(response.json().RequestId);
-    expect(accounts.map((a) => a.Id)).toEqual(card.accountIds);
+    const accounts = await expectRefreshedOvernight(t, card, calls, "2026-01-16");
     expectSimulatorData(accounts, t.deps.clock.now());
   });
 
@@ -240,13 +235,8 @@ describe.each([
     expect(answered.statusCode, answered.body).toBe(200);
     expect(answered.json().Login.Id).toBe(card.loginId);
     await t.deps.runner.runUntilIdle();
-    const accounts = await detail(answered.json().RequestId);
-    expect(accounts.map((a) => a.Id)).toEqual(card.accountIds);
-    const ids = accounts.flatMap((a) => a.Transactions.filter((x) => x.Date <= "2026-01-14").map((x) => x.Id));
-    expect(ids.length).toBeGreaterThan(100);
-    for (const id of ids) expect(card.transactionIds.has(id)).toBe(true);
+    const accounts = await expectKeptThroughReconnect(t, card, calls, answered.json().RequestId, "2026-01-14");
     expectSimulatorData(accounts, t.deps.clock.now());
-    expect(await ineligibleCards(t)).toEqual([]);
 
     // The reconnect's new ACCESSKEY carries the next night without MFA.
     expect(await runNight(t, "2026-01-18")).toBe(1);
@@ -266,30 +256,11 @@ describe.each([
     const { accessKey, clientUid } = JSON.parse(vault?.opened ?? "{}") as { accessKey: string; clientUid: string };
     expect(accessKey).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
     expect(clientUid).toMatch(/^[0-9a-f-]{36}$/i);
-    const cardSecrets = { password: PASSWORD, answer: ANSWER, accessKey, clientUid };
-    expect(before.unopened).toEqual([]);
-    const sealed = before.find(cardSecrets);
-    expect(sealed.some((hit) => hit.startsWith("card_vault.value_enc: accessKey inside a ciphertext"))).toBe(true);
-    expect(sealed.some((hit) => hit.startsWith("logins.credentials_enc: password inside a ciphertext"))).toBe(true);
-    expect(sealed.filter((hit) => hit.includes(" in clear "))).toEqual([]);
-    const rawBefore = store === "sqlite" ? readDataDir(dataDir) : null;
-
-    const deleted = await t.app.inject({ method: "DELETE", url: t.path(`DeleteCard/${card.loginId}`), headers: t.apiKeyHeaders() });
-    expect(deleted.statusCode).toBe(200);
-    const after = await scanStore(t.deps);
-    expect(after.unopened).toEqual([]);
-    expect(after.find(cardSecrets)).toEqual([]);
-    expect((await cached()).statusCode).toBe(401);
-
-    if (rawBefore) {
-      const rawAfter = readDataDir(dataDir);
-      expect(rawAfter.toString("latin1")).toContain("== bankgate.sqlite ==");
-      for (const [name, secret] of Object.entries({ password: PASSWORD, accessKey })) {
-        expect(findSecret(rawBefore, secret), name).toEqual([]);
-        expect(findSecret(rawAfter, secret), name).toEqual([]);
-      }
-      // Positive control: what is stored in clear (a Tag) is found by the same search.
-      expect(findSecret(rawBefore, card.tag)).not.toEqual([]);
-    }
+    await expectDeleteCardLeavesNoSecret(t, card, calls, {
+      secrets: { password: PASSWORD, answer: ANSWER, accessKey, clientUid },
+      sealedAt: ["card_vault.value_enc: accessKey inside a ciphertext", "logins.credentials_enc: password inside a ciphertext"],
+      rawSecrets: { password: PASSWORD, accessKey },
+      dataDir: store === "sqlite" ? dataDir : null,
+    });
   });
 });

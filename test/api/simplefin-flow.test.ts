@@ -11,8 +11,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simulatedAccounts } from "../../src/sim/simplefin/sim-accounts.js";
 import { simScenario } from "../../src/sim/simplefin/sim-scenarios.js";
-import { cents, expectStatements, ineligibleCards, runNight, runningBalanceProblems, type WireAccount } from "../helpers/connector-flow.js";
-import { findSecret, readDataDir } from "../helpers/find-secret.js";
+import {
+  cardCalls,
+  cents,
+  expectCachedReplay,
+  expectDeleteCardLeavesNoSecret,
+  expectKeptThroughReconnect,
+  expectRefreshedOvernight,
+  expectStatements,
+  ineligibleCards,
+  newFlowCard,
+  rememberAccounts,
+  runNight,
+  runningBalanceProblems,
+  type WireAccount,
+} from "../helpers/connector-flow.js";
 import { scanStore } from "../helpers/store-scan.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 import { skipPostgres } from "../helpers/test-store.js";
@@ -31,7 +44,9 @@ describe.each([
 ])("SimpleFIN (sandbox) end to end through the Flinks API on $store", ({ store, skip }) => {
   let t: TestApp;
   /** What the story collected on its way, for the steps after. */
-  const card = { loginId: "", accountIds: [] as string[], transactionIds: new Set<string>(), tag: `e2e-tag-${store}-${Date.now()}` };
+  const card = newFlowCard(store);
+  const calls = cardCalls(() => t, card);
+  const { detail, cached } = calls;
   const secrets: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -48,15 +63,6 @@ describe.each([
     expect(created.statusCode).toBe(200);
     return created.body;
   }
-
-  async function detail(requestId: string): Promise<WireAccount[]> {
-    const response = await t.post("GetAccountsDetail", { RequestId: requestId, DaysOfTransactions: "Days365" }, t.apiKeyHeaders());
-    expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
-    return response.json().Accounts;
-  }
-
-  const cached = async (headers = t.apiKeyHeaders()) =>
-    t.post("Authorize", { LoginId: card.loginId, MostRecentCached: true, Tag: card.tag }, headers);
 
   /**
    * The accounts bankgate shows are the simulator's, field by field: titles, balances (what a
@@ -137,8 +143,7 @@ describe.each([
       ["Credits", "LineOfCredit"],
     ]);
     expectSimulatorData(accounts, t.deps.clock.now());
-    card.accountIds = accounts.map((a) => a.Id);
-    for (const account of accounts) for (const x of account.Transactions) card.transactionIds.add(x.Id);
+    rememberAccounts(card, accounts);
 
     const summary = await t.post("GetAccountsSummary", { RequestId: body.RequestId }, t.apiKeyHeaders());
     expect(summary.statusCode).toBe(200);
@@ -165,24 +170,12 @@ describe.each([
 
   it("cached /Authorize: a new RequestId over the same card and the same AccountIds", async ({ skip: skipTest }) => {
     if (skip) return skipTest();
-    const response = await cached();
-    expect(response.statusCode).toBe(200);
-    expect(response.json().Login.Id).toBe(card.loginId);
-    const accounts = await detail(response.json().RequestId);
-    expect(accounts.map((a) => a.Id)).toEqual(card.accountIds);
+    await expectCachedReplay(card, calls);
   });
 
   it("the nightly refresh logs in with the stored setup token's access URL and brings the new day's data", async ({ skip: skipTest }) => {
     if (skip) return skipTest();
-    expect(await runNight(t, "2026-01-16")).toBe(1);
-    const refreshed = await t.deps.storage.logins.find(t.customer.customerId, card.loginId);
-    expect(refreshed).toMatchObject({ refreshState: "Completed", lastRefreshError: null });
-    expect(refreshed?.lastRefreshAt?.toISOString()).toBe("2026-01-16T05:00:00.000Z");
-    expect(await ineligibleCards(t)).toEqual([]);
-    const response = await cached();
-    expect(response.json().Login.LastRefresh).toBe("2026-01-16T05:00:00.0000000");
-    const accounts = await detail(response.json().RequestId);
-    expect(accounts.map((a) => a.Id)).toEqual(card.accountIds);
+    const accounts = await expectRefreshedOvernight(t, card, calls, "2026-01-16");
     expectSimulatorData(accounts, t.deps.clock.now());
   });
 
@@ -221,13 +214,8 @@ describe.each([
     expect(answered.json().Login.Id).toBe(card.loginId);
     await t.deps.runner.runUntilIdle();
 
-    const accounts = await detail(answered.json().RequestId);
-    expect(accounts.map((a) => a.Id)).toEqual(card.accountIds);
-    const ids = accounts.flatMap((a) => a.Transactions.filter((x) => x.Date <= "2026-01-14").map((x) => x.Id));
-    expect(ids.length).toBeGreaterThan(100);
-    for (const id of ids) expect(card.transactionIds.has(id)).toBe(true);
+    const accounts = await expectKeptThroughReconnect(t, card, calls, answered.json().RequestId, "2026-01-14");
     expectSimulatorData(accounts, t.deps.clock.now());
-    expect(await ineligibleCards(t)).toEqual([]);
     expect((await cached()).statusCode).toBe(200);
   });
 
@@ -249,30 +237,11 @@ describe.each([
       accessUsername: decodeURIComponent(access.username),
       accessPassword: decodeURIComponent(access.password),
     };
-    // The scan finds them while the card exists: sealed, in the card's vault and saved credentials.
-    expect(before.unopened).toEqual([]);
-    const sealed = before.find(cardSecrets);
-    expect(sealed.some((hit) => hit.startsWith("card_vault.value_enc: accessPassword inside a ciphertext"))).toBe(true);
-    expect(sealed.some((hit) => hit.startsWith("logins.credentials_enc: setupToken inside a ciphertext"))).toBe(true);
-    expect(sealed.filter((hit) => hit.includes(" in clear "))).toEqual([]);
-    const rawBefore = store === "sqlite" ? readDataDir(t.dataDir) : null;
-
-    const deleted = await t.app.inject({ method: "DELETE", url: t.path(`DeleteCard/${card.loginId}`), headers: t.apiKeyHeaders() });
-    expect(deleted.statusCode).toBe(200);
-    const after = await scanStore(t.deps);
-    expect(after.unopened).toEqual([]);
-    expect(after.find(cardSecrets)).toEqual([]);
-    expect((await cached()).statusCode).toBe(401);
-
-    if (rawBefore) {
-      const rawAfter = readDataDir(t.dataDir);
-      expect(rawAfter.toString("latin1")).toContain("== bankgate.sqlite ==");
-      for (const [name, secret] of Object.entries({ ...cardSecrets, controlPlaneToken: secrets.controlPlaneToken ?? "" })) {
-        expect(findSecret(rawBefore, secret), name).toEqual([]);
-        expect(findSecret(rawAfter, secret), name).toEqual([]);
-      }
-      // Positive control: what is stored in clear (a Tag) is found by the same search.
-      expect(findSecret(rawBefore, card.tag)).not.toEqual([]);
-    }
+    await expectDeleteCardLeavesNoSecret(t, card, calls, {
+      secrets: cardSecrets,
+      sealedAt: ["card_vault.value_enc: accessPassword inside a ciphertext", "logins.credentials_enc: setupToken inside a ciphertext"],
+      rawSecrets: { ...cardSecrets, controlPlaneToken: secrets.controlPlaneToken ?? "" },
+      dataDir: store === "sqlite" ? t.dataDir : null,
+    });
   });
 });

@@ -1,14 +1,18 @@
 /**
  * What the end-to-end connector flows (test/api/simplefin-flow.test.ts, ofx-flow.test.ts)
  * check the same way: the Flinks accounts' running balances, the statement PDFs (read back with
- * poppler's pdftotext), and a nightly run driven by hand.
+ * poppler's pdftotext), a nightly run driven by hand, the card kept through a reconnect, and
+ * /DeleteCard leaving none of the card's secrets in the store.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { LightMyRequestResponse } from "fastify";
 import { expect } from "vitest";
+import { findSecret, readDataDir } from "./find-secret.js";
+import { scanStore } from "./store-scan.js";
 import type { TestApp } from "./test-app.js";
 
 const run = promisify(execFile);
@@ -130,4 +134,133 @@ export async function ineligibleCards(t: TestApp): Promise<Array<Record<string, 
   });
   expect(response.statusCode).toBe(200);
   return response.json().IneligibleCards;
+}
+
+/** What a flow test learns about its one card on the way, for the steps after. */
+export interface FlowCard {
+  loginId: string;
+  accountIds: string[];
+  transactionIds: Set<string>;
+  /** Stored in clear: the positive control of the raw-file search. */
+  tag: string;
+}
+
+export function newFlowCard(store: string): FlowCard {
+  return { loginId: "", accountIds: [], transactionIds: new Set(), tag: `e2e-tag-${store}-${Date.now()}` };
+}
+
+/** Remembers the accounts and transaction Ids of the card's first login. */
+export function rememberAccounts(card: FlowCard, accounts: readonly WireAccount[]): void {
+  card.accountIds = accounts.map((a) => a.Id);
+  for (const account of accounts) for (const x of account.Transactions) card.transactionIds.add(x.Id);
+}
+
+/** The calls a flow test repeats on its card, through whichever app `app()` is now (a test may restart it). */
+export interface CardCalls {
+  /** /GetAccountsDetail, Days365: the accounts of a 200. */
+  detail(requestId: string): Promise<WireAccount[]>;
+  /** Cached /Authorize of the card with the API key. */
+  cached(): Promise<LightMyRequestResponse>;
+}
+
+export function cardCalls(app: () => TestApp, card: FlowCard): CardCalls {
+  return {
+    async detail(requestId) {
+      const t = app();
+      const response = await t.post("GetAccountsDetail", { RequestId: requestId, DaysOfTransactions: "Days365" }, t.apiKeyHeaders());
+      expect(response.statusCode, response.body.slice(0, 300)).toBe(200);
+      return response.json().Accounts;
+    },
+    cached() {
+      const t = app();
+      return t.post("Authorize", { LoginId: card.loginId, MostRecentCached: true, Tag: card.tag }, t.apiKeyHeaders());
+    },
+  };
+}
+
+/** Cached /Authorize: a new RequestId over the same card and the same AccountIds. */
+export async function expectCachedReplay(card: FlowCard, calls: CardCalls): Promise<void> {
+  const response = await calls.cached();
+  expect(response.statusCode).toBe(200);
+  expect(response.json().Login.Id).toBe(card.loginId);
+  expect((await calls.detail(response.json().RequestId)).map((a) => a.Id)).toEqual(card.accountIds);
+}
+
+/**
+ * The night of `day`: the card is enqueued and refreshed cleanly at 05:00, needs no attention,
+ * and a cached /Authorize shows that refresh over the same accounts. Returns the accounts.
+ */
+export async function expectRefreshedOvernight(t: TestApp, card: FlowCard, calls: CardCalls, day: string): Promise<WireAccount[]> {
+  expect(await runNight(t, day)).toBe(1);
+  const refreshed = await t.deps.storage.logins.find(t.customer.customerId, card.loginId);
+  expect(refreshed).toMatchObject({ refreshState: "Completed", lastRefreshError: null });
+  expect(refreshed?.lastRefreshAt?.toISOString()).toBe(`${day}T05:00:00.000Z`);
+  expect(await ineligibleCards(t)).toEqual([]);
+  const response = await calls.cached();
+  expect(response.json().Login.LastRefresh).toBe(`${day}T05:00:00.0000000`);
+  const accounts = await calls.detail(response.json().RequestId);
+  expect(accounts.map((a) => a.Id)).toEqual(card.accountIds);
+  return accounts;
+}
+
+/**
+ * After a reconnect answered with `requestId`: the same accounts, every transaction up to
+ * `throughDay` with the Id it had before, and the card no longer needs attention. Returns the accounts.
+ */
+export async function expectKeptThroughReconnect(
+  t: TestApp,
+  card: FlowCard,
+  calls: CardCalls,
+  requestId: string,
+  throughDay: string,
+): Promise<WireAccount[]> {
+  const accounts = await calls.detail(requestId);
+  expect(accounts.map((a) => a.Id)).toEqual(card.accountIds);
+  const ids = accounts.flatMap((a) => a.Transactions.filter((x) => x.Date <= throughDay).map((x) => x.Id));
+  expect(ids.length).toBeGreaterThan(100);
+  for (const id of ids) expect(card.transactionIds.has(id)).toBe(true);
+  expect(await ineligibleCards(t)).toEqual([]);
+  return accounts;
+}
+
+export interface SecretsOfCard {
+  /** Every secret of the card, by name: sealed (never in clear) while it exists, nowhere after. */
+  secrets: Readonly<Record<string, string>>;
+  /** Hits that must be among the sealed ones before, e.g. "card_vault.value_enc: accessKey inside a ciphertext". */
+  sealedAt: readonly string[];
+  /** Secrets also searched for in the raw files of a SQLite `dataDir` (null on PostgreSQL). */
+  rawSecrets: Readonly<Record<string, string>>;
+  dataDir: string | null;
+}
+
+/** /DeleteCard leaves none of the card's secrets in any table, sealed or not, nor in the raw database files. */
+export async function expectDeleteCardLeavesNoSecret(t: TestApp, card: FlowCard, calls: CardCalls, of: SecretsOfCard): Promise<void> {
+  const before = await scanStore(t.deps);
+  expect(before.unopened).toEqual([]);
+  const sealed = before.find(of.secrets);
+  for (const hit of of.sealedAt)
+    expect(
+      sealed.some((found) => found.startsWith(hit)),
+      hit,
+    ).toBe(true);
+  expect(sealed.filter((hit) => hit.includes(" in clear "))).toEqual([]);
+  const rawBefore = of.dataDir ? readDataDir(of.dataDir) : null;
+
+  const deleted = await t.app.inject({ method: "DELETE", url: t.path(`DeleteCard/${card.loginId}`), headers: t.apiKeyHeaders() });
+  expect(deleted.statusCode).toBe(200);
+  const after = await scanStore(t.deps);
+  expect(after.unopened).toEqual([]);
+  expect(after.find(of.secrets)).toEqual([]);
+  expect((await calls.cached()).statusCode).toBe(401);
+
+  if (rawBefore && of.dataDir) {
+    const rawAfter = readDataDir(of.dataDir);
+    expect(rawAfter.toString("latin1")).toContain("== bankgate.sqlite ==");
+    for (const [name, secret] of Object.entries(of.rawSecrets)) {
+      expect(findSecret(rawBefore, secret), name).toEqual([]);
+      expect(findSecret(rawAfter, secret), name).toEqual([]);
+    }
+    // Positive control: what is stored in clear (a Tag) is found by the same search.
+    expect(findSecret(rawBefore, card.tag)).not.toEqual([]);
+  }
 }
