@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { LightMyRequestResponse } from "fastify";
 import type { Kysely } from "kysely";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import type { Database } from "../../src/storage/schema.js";
 import { rawFileHits, rowsNaming } from "../helpers/card-traces.js";
-import { createGatedBank, type GatedBank } from "../helpers/gated-bank.js";
+import { createGatedBank, type GatedBank, type Step } from "../helpers/gated-bank.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 /**
@@ -156,21 +157,34 @@ describe.each([
       const login = (await liveLogin(`greatday_nomfa+agg-${turn}`, tag)).json();
       const loginId = login.Login.Id as string;
       const markers = await markersOf(loginId, tag);
-      const gate = turn === "held" ? bank.hold("fetchData") : null;
-      const running = runJobs();
-      if (gate) await gate.entered;
-      else if (turn !== "held") await yieldTurns(turn);
-      const deleted = await deleteCard(loginId);
-      gate?.release();
-      await running;
-      await runJobs();
-      await expectDeleted(loginId, deleted, `interleaving ${turn}`);
-      await expectTraces([...markers, ...(await markersOf2(loginId))], false, `interleaving ${turn}`);
+      const { deleted } = await deleteDuring(loginId, turn, "fetchData", runJobs);
+      await expectGoneAfterRace(loginId, deleted, markers, `interleaving ${turn}`);
     }
   });
 
+  /**
+   * Starts `work`, deletes the card while it runs — held inside the bank's `step`, or after
+   * `turn` turns of the event loop — and returns the delete's answer and what the work came to.
+   */
+  async function deleteDuring<T>(loginId: string, turn: (typeof INTERLEAVINGS)[number], step: Step, work: () => Promise<T>) {
+    const gate = turn === "held" ? bank.hold(step) : null;
+    const running = work();
+    if (gate) await gate.entered;
+    else if (turn !== "held") await yieldTurns(turn);
+    const deleted = await deleteCard(loginId);
+    gate?.release();
+    return { deleted, outcome: await running };
+  }
+
+  /** After a race: what is still queued runs, the delete answered as it must, and none of the card's traces remain. */
+  async function expectGoneAfterRace(loginId: string, deleted: LightMyRequestResponse, markers: string[], where: string) {
+    await runJobs();
+    await expectDeleted(loginId, deleted, where);
+    await expectTraces([...markers, ...(await publishedAccountIds(loginId))], false, where);
+  }
+
   /** AccountIds published after the markers were taken, if any aggregation got through first (none may remain). */
-  async function markersOf2(loginId: string): Promise<string[]> {
+  async function publishedAccountIds(loginId: string): Promise<string[]> {
     const snapshots = await db().selectFrom("snapshots").select("payload").where("login_id", "=", loginId).execute();
     return snapshots.flatMap((s) => (JSON.parse(s.payload) as { accounts: Array<{ id: string }> }).accounts.map((a) => a.id));
   }
@@ -184,22 +198,14 @@ describe.each([
       expect(refresh.statusCode).toBe(203);
       const markers = await markersOf(loginId, tag);
       await expectTraces(markers, true, `before, interleaving ${turn}`);
-      const gate = turn === "held" ? bank.hold("answer") : null;
-      const answering = t
-        .post("Authorize", { RequestId: refresh.json().RequestId, SecurityResponses: CITY }, t.apiKeyHeaders())
-        .then((r) => r);
-      if (gate) await gate.entered;
-      else if (turn !== "held") await yieldTurns(turn);
-      const deleted = await deleteCard(loginId);
-      gate?.release();
-      const answered = await answering;
+      const { deleted, outcome: answered } = await deleteDuring(loginId, turn, "answer", () =>
+        t.post("Authorize", { RequestId: refresh.json().RequestId, SecurityResponses: CITY }, t.apiKeyHeaders()),
+      );
       const where = `interleaving ${turn}: answer ${answered.statusCode} ${answered.body.slice(0, 120)}`;
       // Committed before the delete (then deleted with the card), or refused: the card is gone.
       if (answered.statusCode !== 200) expect(["INVALID_LOGIN", "SESSION_NONEXISTENT"], where).toContain(answered.json().FlinksCode);
       if (turn === "held") expect(answered.json().FlinksCode, where).toBe("INVALID_LOGIN");
-      await runJobs();
-      await expectDeleted(loginId, deleted, where);
-      await expectTraces([...markers, ...(await markersOf2(loginId))], false, where);
+      await expectGoneAfterRace(loginId, deleted, markers, where);
     }
   });
 
@@ -212,16 +218,8 @@ describe.each([
       const night = `2026-02-${String(i + 10).padStart(2, "0")}`;
       expect(await t.deps.nightly.enqueueNight(night)).toBeGreaterThanOrEqual(1);
       const markers = await markersOf(loginId, tag);
-      const gate = turn === "held" ? bank.hold("start") : null;
-      const running = runJobs();
-      if (gate) await gate.entered;
-      else if (turn !== "held") await yieldTurns(turn);
-      const deleted = await deleteCard(loginId);
-      gate?.release();
-      await running;
-      await runJobs();
-      await expectDeleted(loginId, deleted, `interleaving ${turn}`);
-      await expectTraces([...markers, ...(await markersOf2(loginId))], false, `interleaving ${turn}`);
+      const { deleted } = await deleteDuring(loginId, turn, "start", runJobs);
+      await expectGoneAfterRace(loginId, deleted, markers, `interleaving ${turn}`);
     }
   });
 

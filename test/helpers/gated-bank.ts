@@ -2,7 +2,7 @@ import { ConnectorRegistry } from "../../src/connectors/registry.js";
 import type { InstitutionConnector } from "../../src/connectors/types.js";
 import { flinksCapital } from "./test-app.js";
 
-type Step = "start" | "answer" | "fetchData";
+export type Step = "start" | "answer" | "fetchData";
 
 /** A held step: calls that reach it wait until `release()`; `entered` resolves when the first one arrives. */
 export interface Gate {
