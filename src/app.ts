@@ -15,6 +15,7 @@ import { registerErrorHandling, sendError } from "./api/plumbing/error-handling.
 import { httpTimeoutOptions, limitConnections } from "./api/plumbing/http-limits.js";
 import { registerJsonCharsetCheck } from "./api/plumbing/json-charset.js";
 import { registerJsonParser } from "./api/plumbing/json-parser.js";
+import { lazyValidatorCompilers } from "./api/plumbing/lazy-validators.js";
 import { loggerOptions } from "./api/plumbing/logger-options.js";
 import { registerNoStore } from "./api/plumbing/no-store.js";
 import { OneLinePerRequest, registerRequestIdHeader, requestIdOf } from "./api/plumbing/request-log.js";
@@ -38,6 +39,7 @@ export async function buildApp(deps: Deps, options: { logger?: boolean; logStrea
     // No type coercion: ["id"] is not "id". Booleans sent as strings ("True") are the one
     // tolerance clients need, and canonicalizeBody grants exactly that.
     ajv: { customOptions: { coerceTypes: false } },
+    schemaController: { compilersFactory: lazyValidatorCompilers() },
     rewriteUrl: (request) => stripTrailingSpaces(request.url ?? "/"),
     // One log line per request, with an id sent back in X-Request-Id (api/plumbing/request-log.ts).
     logController: new OneLinePerRequest(),
