@@ -4,6 +4,7 @@ import type { ApiServices } from "./api/api-services.js";
 import { widgetFilesLoader } from "./api/connect/widget-files.js";
 import { BankgateMetrics } from "./api/observability/bankgate-metrics.js";
 import { observeConnectors } from "./api/observability/observed-connectors.js";
+import { ServerTiming } from "./api/plumbing/server-timing.js";
 import { CardDataService } from "./card-data/card-data-service.js";
 import type { Config } from "./config/config.js";
 import { type DevelopmentProfile, developmentProfile } from "./config/development-profile.js";
@@ -147,8 +148,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const readings = new KyselyMetricsReadings(db);
   const metrics = config.server.metrics ? new BankgateMetrics(readings, clock) : null;
   const institutions = overrides.connectors ?? catalog.registry;
-  // With metrics on, every connector call is counted (api/observability/observed-connectors.ts).
-  const connectors = metrics ? observeConnectors(institutions, metrics) : institutions;
+  // Every connector call is timed for Server-Timing and, with metrics on, counted (api/observability/observed-connectors.ts).
+  const serverTiming = new ServerTiming();
+  const connectors = observeConnectors(
+    institutions,
+    metrics ? [serverTiming.connectorCalled, metrics.connectorCalled] : [serverTiming.connectorCalled],
+  );
   const developmentCustomer = await ensureDevelopmentCustomer(config, profile, storage.customers, clock);
   const secrets = new CardSecrets(vault, indexKey);
   const storedAnswers = new StoredMfaAnswers(vault, storage);
@@ -239,6 +244,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     }),
     cardRefresh: new CardRefreshService(storage, storedAnswers, clock, connectors),
     connectors,
+    serverTiming,
     usage: new UsageReport({ usage: storage.usage, clock }),
     webhookSettings,
     webhookLog: new WebhookLog({ storage, publisher: webhooks }),

@@ -17,6 +17,7 @@ import type { CreatedSetupToken } from "../sim/simplefin/setup-tokens.js";
 import type { WebhookLog } from "../webhooks/webhook-log.js";
 import type { WebhookSettings } from "../webhooks/webhook-settings.js";
 import type { WidgetFiles } from "./connect/widget-files.js";
+import type { ServerTiming } from "./plumbing/server-timing.js";
 
 /** A Fastify instance whose route schemas are TypeBox: what every route plugin receives. */
 export type TypedApp = FastifyInstance<
@@ -40,6 +41,8 @@ export interface ApiServices {
   cardData: CardDataService;
   cardRefresh: CardRefreshService;
   connectors: ConnectorRegistry;
+  /** Server-Timing on the routes that call an institution inline. */
+  serverTiming: ServerTiming;
   usage: UsageReport;
   webhookSettings: WebhookSettings;
   webhookLog: WebhookLog;

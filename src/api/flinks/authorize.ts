@@ -32,6 +32,7 @@ export function registerAuthorize({ app, services, hidden }: FlinksRoutes): void
       {
         schema: { hide: hidden, tags: ["Authorize"], summary, body: AuthorizeBody },
         preValidation: canonicalize,
+        ...services.serverTiming.hooks,
         config: { auth: "caller" },
       },
       async function authorize(request, reply) {
