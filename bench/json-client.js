@@ -6,7 +6,7 @@ import { HOST } from "./harness.js";
 
 /**
  * A keep-alive client. `call(port, method, path, headers, body)` sends a request to
- * 127.0.0.1:`port` and resolves { status, body, text } — body the parsed JSON, null when the
+ * 127.0.0.1:`port` and resolves { status, headers, body, text } — body the parsed JSON, null when the
  * answer is empty or not JSON — and rejects on a socket error or after `timeoutMs`.
  */
 export function jsonClient({ maxSockets = 64, timeoutMs = 30_000 } = {}) {
@@ -28,7 +28,7 @@ export function jsonClient({ maxSockets = 64, timeoutMs = 30_000 } = {}) {
           res.on("data", (chunk) => chunks.push(chunk));
           res.on("end", () => {
             const text = Buffer.concat(chunks).toString();
-            resolve({ status: res.statusCode, body: parseOrNull(text), text });
+            resolve({ status: res.statusCode, headers: res.headers, body: parseOrNull(text), text });
           });
           res.on("error", reject);
         },

@@ -1,0 +1,119 @@
+// A live MFA step's server-added time (issue goal: p95 ≤ 2 ms, the connector's own time excluded).
+//
+//   npm run build && node bench/mfa-step.js
+//
+// Starts the bundled server (`dist/bundle/main.js`, embedded SQLite, fixed keys, LOG_LEVEL=warn)
+// and runs MFA_FLOWS live logins of the FlinksCapital sandbox bank, MFA_CONCURRENCY at once, each
+// its own user ("Greatday+m<i>"): GenerateAuthorizeToken, /Authorize with credentials (203, the
+// bank's question), /Authorize with the answer (200). Every /Authorize answer carries
+// `Server-Timing: institution;dur=…, bankgate;dur=…` (docs/observability.md): the time the
+// connector's calls took for the request, and the rest of the request's time in the server.
+// The figure is `bankgate` of the answer step (and of the first step), whose p95 the goal bounds.
+//
+// Baseline, in the same run and the same way: the `bankgate` time of a cached /Authorize of the
+// flow's new card right after it (a store read, a durable session write, no bank), so the ratio
+// says how much heavier an MFA step is than bankgate's lightest durable answer.
+// Settings: MFA_FLOWS (400), MFA_WARMUP (40 flows, not counted), MFA_CONCURRENCY (4).
+// Bounded: every request times out after 30 s; the flow count is fixed.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BENCH_CUSTOMER, BENCH_CUSTOMER_ENV, killAllNow, positiveNumber, ROOT, startBankgate, stopChild } from "./harness.js";
+import { jsonClient, percentile } from "./json-client.js";
+
+const FLOWS = positiveNumber("MFA_FLOWS", 400);
+const WARMUP = positiveNumber("MFA_WARMUP", 40);
+const CONCURRENCY = positiveNumber("MFA_CONCURRENCY", 4);
+const GOAL_P95_MS = 2;
+const BASE = `/v3/${BENCH_CUSTOMER.customerId}/BankingServices`;
+const ANSWERS = {
+  "What city were you born in?": "Montreal",
+  "What is the best country on earth?": "Canada",
+  "What shape do people like most?": "Triangle",
+};
+
+let dataDir = null;
+process.on("exit", () => {
+  killAllNow();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+process.once("SIGINT", () => process.exit(130));
+
+const { call, close } = jsonClient({ maxSockets: CONCURRENCY + 4, timeoutMs: 30_000 });
+
+/** The two durations of an answer's Server-Timing header, in ms. */
+function serverTiming(response) {
+  const match = /institution;dur=([\d.]+), bankgate;dur=([\d.]+)/.exec(response.headers?.["server-timing"] ?? "");
+  if (!match) throw new Error(`no Server-Timing header (status ${response.status})`);
+  return { institution: Number(match[1]), bankgate: Number(match[2]) };
+}
+
+/** One flow; returns the Server-Timing of its live step, its answer and the cached /Authorize after. */
+async function flow(port, i) {
+  const token = await call(port, "POST", `${BASE}/GenerateAuthorizeToken`, { "flinks-auth-key": BENCH_CUSTOMER.secretKey });
+  if (token.status !== 200) throw new Error(`token: ${token.status}`);
+  const headers = { "flinks-auth-key": token.body.Token };
+  const login = { Institution: "FlinksCapital", Username: `Greatday+m${i}`, Password: "Everyday", MostRecentCached: false, Save: true };
+  const asked = await call(port, "POST", `${BASE}/Authorize`, headers, login);
+  if (asked.status !== 203) throw new Error(`live: ${asked.status} ${asked.text.slice(0, 200)}`);
+  const prompt = asked.body.SecurityChallenges?.[0]?.Prompt;
+  const answer = { RequestId: asked.body.RequestId, SecurityResponses: { [prompt]: [ANSWERS[prompt]] } };
+  const answered = await call(port, "POST", `${BASE}/Authorize`, headers, answer);
+  if (answered.status !== 200) throw new Error(`answer: ${answered.status} ${answered.text.slice(0, 200)}`);
+  const cached = await call(
+    port,
+    "POST",
+    `${BASE}/Authorize`,
+    { authorization: `Bearer ${BENCH_CUSTOMER.apiKey}` },
+    { LoginId: answered.body.Login.Id, MostRecentCached: true },
+  );
+  if (cached.status !== 200) throw new Error(`cached: ${cached.status} ${cached.text.slice(0, 200)}`);
+  return { live: serverTiming(asked), answer: serverTiming(answered), cached: serverTiming(cached) };
+}
+
+async function runFlows(port, from, count) {
+  const results = [];
+  let next = from;
+  const worker = async () => {
+    while (next < from + count) results.push(await flow(port, next++));
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return results;
+}
+
+const ms = (n) => n.toFixed(2).padStart(7);
+
+async function main() {
+  dataDir = mkdtempSync(join(tmpdir(), "bankgate-mfa-step-"));
+  const { child, port } = await startBankgate(
+    join(dataDir, "data"),
+    { ...BENCH_CUSTOMER_ENV, LOG_LEVEL: "warn" },
+    { main: join(ROOT, "dist", "bundle", "main.js"), pollMs: 20 },
+  );
+  await runFlows(port, 0, WARMUP);
+  const results = await runFlows(port, WARMUP, FLOWS);
+  close();
+  await stopChild(child);
+
+  const sorted = (step, part) => results.map((r) => r[step][part]).sort((a, b) => a - b);
+  const baselineP95 = percentile(sorted("cached", "bankgate"), 95);
+  process.stdout.write(`${new Date().toISOString()}  ${FLOWS} flows, ${CONCURRENCY} at once (after ${WARMUP} warm-up flows)\n`);
+  process.stdout.write("step (Server-Timing)                    bankgate p50     p95     p99  p95 vs baseline  institution p50\n");
+  for (const [step, label] of [
+    ["cached", "cached /Authorize (baseline)"],
+    ["live", "live /Authorize → 203 (first step)"],
+    ["answer", "MFA answer → 200"],
+  ]) {
+    const own = sorted(step, "bankgate");
+    const p95 = percentile(own, 95);
+    process.stdout.write(
+      `${label.padEnd(38)}  ${ms(percentile(own, 50))} ${ms(p95)} ${ms(percentile(own, 99))}  ${(p95 / baselineP95).toFixed(2).padStart(14)}×  ${ms(percentile(sorted(step, "institution"), 50))}\n`,
+    );
+  }
+  const answerP95 = percentile(sorted("answer", "bankgate"), 95);
+  process.stdout.write(
+    `goal: the MFA answer's server-added p95 ≤ ${GOAL_P95_MS} ms → ${answerP95 <= GOAL_P95_MS ? "met" : "not met"} (${answerP95.toFixed(2)} ms)\n`,
+  );
+}
+
+await main();
