@@ -148,12 +148,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const readings = new KyselyMetricsReadings(db);
   const metrics = config.server.metrics ? new BankgateMetrics(readings, clock) : null;
   const institutions = overrides.connectors ?? catalog.registry;
-  // Every connector call is timed for Server-Timing and, with metrics on, counted (api/observability/observed-connectors.ts).
-  const serverTiming = new ServerTiming();
-  const connectors = observeConnectors(
-    institutions,
-    metrics ? [serverTiming.connectorCalled, metrics.connectorCalled] : [serverTiming.connectorCalled],
-  );
+  // With metrics on, every connector call is counted (api/observability/observed-connectors.ts).
+  const connectors = metrics ? observeConnectors(institutions, metrics) : institutions;
   const developmentCustomer = await ensureDevelopmentCustomer(config, profile, storage.customers, clock);
   const secrets = new CardSecrets(vault, indexKey);
   const storedAnswers = new StoredMfaAnswers(vault, storage);
@@ -244,7 +240,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     }),
     cardRefresh: new CardRefreshService(storage, storedAnswers, clock, connectors),
     connectors,
-    serverTiming,
+    serverTiming: new ServerTiming(),
     usage: new UsageReport({ usage: storage.usage, clock }),
     webhookSettings,
     webhookLog: new WebhookLog({ storage, publisher: webhooks }),

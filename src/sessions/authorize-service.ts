@@ -8,7 +8,7 @@ import type { Session } from "../records/session.js";
 import type { AuthorizeOutcome, LiveLogin, SessionOpening } from "./authorize-outcome.js";
 import { commitSession, type FlowDeps, findCard, flowError, lostRace, type StepDelivery, timingOf } from "./flow-deps.js";
 import { SessionOpener } from "./session-opener.js";
-import { type StepRequest, StepRunner } from "./step-runner.js";
+import { type InstitutionTime, type StepRequest, StepRunner } from "./step-runner.js";
 import { claimedForAnswer, failed, isBusy, isExpired, matchResponses, recoveredFromLapsedLease, touched } from "./transitions.js";
 
 /**
@@ -26,13 +26,24 @@ export class AuthorizeService {
   }
 
   /** Live /Authorize with credentials: a new connection to the institution. */
-  async startLive(opening: SessionOpening, login: LiveLogin, delivery: StepDelivery = "inline"): Promise<AuthorizeOutcome> {
-    return this.#runOrQueue(await this.#opener.openLive(opening, login, delivery), { step: "start" }, delivery);
+  async startLive(
+    opening: SessionOpening,
+    login: LiveLogin,
+    delivery: StepDelivery = "inline",
+    institutionTime?: InstitutionTime,
+  ): Promise<AuthorizeOutcome> {
+    return this.#runOrQueue(await this.#opener.openLive(opening, login, delivery), { step: "start", institutionTime }, delivery);
   }
 
   /** Live refresh of a saved card with its stored credentials (the API half of Mid-Session Reconnect). */
-  async startRefresh(opening: SessionOpening, loginId: string, delivery: StepDelivery = "inline"): Promise<AuthorizeOutcome> {
-    return this.#runOrQueue(await this.#opener.openRefresh(opening, loginId, delivery, "live"), { step: "start" }, delivery);
+  async startRefresh(
+    opening: SessionOpening,
+    loginId: string,
+    delivery: StepDelivery = "inline",
+    institutionTime?: InstitutionTime,
+  ): Promise<AuthorizeOutcome> {
+    const session = await this.#opener.openRefresh(opening, loginId, delivery, "live");
+    return this.#runOrQueue(session, { step: "start", institutionTime }, delivery);
   }
 
   /**
@@ -79,6 +90,7 @@ export class AuthorizeService {
     requestId: string,
     responses: Record<string, string[]>,
     delivery: StepDelivery = "inline",
+    institutionTime?: InstitutionTime,
   ): Promise<AuthorizeOutcome> {
     const session = await this.#liveSession(customerId, requestId);
     assertScopeReaches(scope, this.deps.connectors, session.institution);
@@ -105,7 +117,8 @@ export class AuthorizeService {
     const { settings } = this.deps;
     const claimed = claimedForAnswer(session, this.deps.clock.now(), timingOf(settings, delivery), settings.leaseHolderId);
     if (!(await this.deps.storage.sessions.replace(claimed, session.version))) throw await lostRace(this.deps.storage, session);
-    return this.#runOrQueue({ ...claimed, version: session.version + 1 }, { step: "answer", answers: matched.answers }, delivery);
+    const step: StepRequest = { step: "answer", answers: matched.answers, institutionTime };
+    return this.#runOrQueue({ ...claimed, version: session.version + 1 }, step, delivery);
   }
 
   /**
@@ -127,7 +140,10 @@ export class AuthorizeService {
 
   async #runOrQueue(session: Session, step: StepRequest, delivery: StepDelivery): Promise<AuthorizeOutcome> {
     if (delivery === "inline") return this.#steps.run(session, step);
-    const payload: AuthorizeStepPayload = { customerId: session.customerId, requestId: session.requestId, ...step };
+    const payload: AuthorizeStepPayload =
+      step.step === "start"
+        ? { customerId: session.customerId, requestId: session.requestId, step: "start" }
+        : { customerId: session.customerId, requestId: session.requestId, step: "answer", answers: step.answers };
     await this.deps.jobs.enqueue("authorize-step", payload, { maxAttempts: 1 });
     return { kind: "pending", session };
   }

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { boundedStep } from "../connectors/bounded-call.js";
 import type { Credentials, InstitutionConnector, Json, StepResult } from "../connectors/types.js";
 import { ApiError } from "../errors/api-error.js";
@@ -9,7 +10,15 @@ import { commitAuthorization } from "./commit-authorization.js";
 import { commitSession, connectorOf, type FlowDeps, findCard, flowError, timingOf } from "./flow-deps.js";
 import { applyStepResult } from "./transitions.js";
 
-export type StepRequest = { step: "start" } | { step: "answer"; answers: Record<string, string[]> };
+export type StepRequest = ({ step: "start" } | { step: "answer"; answers: Record<string, string[]> }) & {
+  /** Where an inline step adds the institution's time (the API's Server-Timing). */
+  institutionTime?: InstitutionTime;
+};
+
+/** Milliseconds the institution's connector took for one request, added to by each step run for it. */
+export interface InstitutionTime {
+  ms: number;
+}
 
 /**
  * One call to the institution — the login with the session's (or the card's) credentials,
@@ -49,10 +58,12 @@ export class StepRunner {
         ? () => connector.start(credentials, ctx)
         : () => connector.answer(step.answers, secrets.openConnectorState(session), ctx);
     faults.hit(`authorize-${step.step}:before-connector`);
+    const calledAt = performance.now();
     const result = await boundedStep(
       call,
       settings.connectorTimeoutSeconds - Math.min(waitedSeconds, settings.connectorTimeoutSeconds / 2),
     );
+    if (step.institutionTime) step.institutionTime.ms += performance.now() - calledAt;
     faults.hit(`authorize-${step.step}:after-connector`);
     await attempts.settle(reserved.reservation, attemptOutcomeOf(result));
     const outcome = await this.#afterStep(session, connector, result);

@@ -3,6 +3,7 @@ import { ApiError } from "../../errors/api-error.js";
 import { newRandomId } from "../../lib/ids.js";
 import type { SessionOpening } from "../../sessions/authorize-outcome.js";
 import type { StepDelivery } from "../../sessions/flow-deps.js";
+import type { InstitutionTime } from "../../sessions/step-runner.js";
 import { AuthorizeBody, answersOf, liveLoginOf } from "../../wire/flinks/authorize-request.js";
 import { canonicalizeBody } from "../../wire/flinks/canonical-body.js";
 import { parseLoginId, parseRequestId } from "../../wire/flinks/ids.js";
@@ -32,30 +33,31 @@ export function registerAuthorize({ app, services, hidden }: FlinksRoutes): void
       {
         schema: { hide: hidden, tags: ["Authorize"], summary, body: AuthorizeBody },
         preValidation: canonicalize,
-        ...services.serverTiming.hooks,
+        onSend: services.serverTiming.onSend,
         config: { auth: "caller" },
       },
       async function authorize(request, reply) {
         const { body, caller } = request;
+        const time = services.serverTiming.forRequest(request);
         const outcome = await (body.RequestId !== undefined
-          ? continueSession(caller, body, services, delivery)
-          : openSession(caller, body, services, delivery));
+          ? continueSession(caller, body, services, delivery, time)
+          : openSession(caller, body, services, delivery, time));
         return replyToAuthorize(reply, outcome, services.connectors);
       },
     );
   }
 }
 
-async function continueSession(caller: Caller, body: AuthorizeBody, services: ApiServices, delivery: StepDelivery) {
+async function continueSession(caller: Caller, body: AuthorizeBody, services: ApiServices, delivery: StepDelivery, time: InstitutionTime) {
   const requestId = parseRequestId(body.RequestId ?? "");
   // The session's own token, or a fresh one of the customer's, which this call binds to it.
   await services.callerAuth.adoptTokenFor(caller, requestId, () =>
     services.authorize.assertContinuable(caller.customer.id, caller.scope, requestId),
   );
-  return services.authorize.continue(caller.customer.id, caller.scope, requestId, answersOf(body.SecurityResponses), delivery);
+  return services.authorize.continue(caller.customer.id, caller.scope, requestId, answersOf(body.SecurityResponses), delivery, time);
 }
 
-async function openSession(caller: Caller, body: AuthorizeBody, services: ApiServices, delivery: StepDelivery) {
+async function openSession(caller: Caller, body: AuthorizeBody, services: ApiServices, delivery: StepDelivery, time: InstitutionTime) {
   const credentials = liveLoginOf(body);
   if (body.LoginId === undefined && !credentials) {
     throw new ApiError("INVALID_REQUEST", {}, "Send a RequestId, a LoginId, or Institution, Username and Password.");
@@ -74,11 +76,11 @@ async function openSession(caller: Caller, body: AuthorizeBody, services: ApiSer
     const loginId = parseLoginId(body.LoginId);
     // Omitted MostRecentCached with a LoginId means cached: never a billable bank call by accident.
     return body.MostRecentCached === false
-      ? services.authorize.startRefresh(opening, loginId, delivery)
+      ? services.authorize.startRefresh(opening, loginId, delivery, time)
       : services.authorize.startCached(opening, loginId);
   }
   if (!credentials) throw new ApiError("INVALID_REQUEST");
   return body.MostRecentCached === true
     ? services.authorize.startCachedWithCredentials(opening, credentials)
-    : services.authorize.startLive(opening, credentials, delivery);
+    : services.authorize.startLive(opening, credentials, delivery, time);
 }

@@ -1,7 +1,9 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Clock } from "../../lib/clock.js";
 import type { GroupCount, MetricsReadings } from "../../storage/metrics-readings.js";
-import type { ConnectorCall } from "./observed-connectors.js";
+
+/** What one connector call ended with, as a label: the StepResult/FetchResult kind, or `threw`. */
+export type ConnectorOutcome = "authorized" | "challenged" | "failed" | "data" | "unchanged" | "threw";
 
 /**
  * bankgate's Prometheus metrics, one registry per app (no module-level state), with prom-client:
@@ -63,12 +65,11 @@ export class BankgateMetrics {
     this.#latency.observe({ method, route }, seconds);
   }
 
-  /** A ConnectorCallObserver (observed-connectors.ts). */
-  readonly connectorCalled = ({ institution, operation, outcome, code, seconds }: ConnectorCall): void => {
+  connectorCalled(institution: string, operation: string, outcome: ConnectorOutcome, code: string | null, seconds: number): void {
     this.#connectorCalls.inc({ institution, operation, outcome });
     this.#connectorLatency.observe({ institution, operation }, seconds);
     if (code !== null) this.#connectorErrors.inc({ institution, operation, code });
-  };
+  }
 
   /** The Prometheus text exposition of every metric (reads the store for the gauges). */
   render(): Promise<string> {

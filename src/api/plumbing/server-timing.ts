@@ -1,45 +1,37 @@
-import { AsyncLocalStorage } from "node:async_hooks";
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
-import type { ConnectorCall } from "../observability/observed-connectors.js";
-
-interface InstitutionTime {
-  ms: number;
-  /** Set once the answer's headers are written: a call still running after that is not this answer's. */
-  sent: boolean;
-}
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { InstitutionTime } from "../../sessions/step-runner.js";
 
 /**
  * `Server-Timing: institution;dur=…, bankgate;dur=…` on the routes that call an institution
- * inline (/Authorize): how long the institution's connector calls took while the request was
- * served, and what bankgate added around them. Browser developer tools show it; the MFA-step
- * bench reads it (docs/observability.md). Durations are milliseconds with one decimal.
+ * inline (/Authorize): how long the institution's connector took for the request, and what
+ * bankgate added around it (docs/observability.md). Durations in milliseconds, one decimal.
+ *
+ * The handler asks for the request's InstitutionTime and hands it down to the step it runs,
+ * which adds the connector's time to it; the onSend hook writes the header, on errors too.
+ * Passed explicitly rather than through AsyncLocalStorage: on Node 20 an active
+ * AsyncLocalStorage puts a hook on every promise of the process, a cost the hot routes would
+ * pay for a header they never carry.
  */
 export class ServerTiming {
-  readonly #current = new AsyncLocalStorage<InstitutionTime>();
+  readonly #times = new WeakMap<FastifyRequest, InstitutionTime>();
 
-  /** The connector observer: adds a call's time to the request it was made for, if it is timed. */
-  readonly connectorCalled = (call: ConnectorCall): void => {
-    const time = this.#current.getStore();
-    if (time && !time.sent) time.ms += call.seconds * 1000;
-  };
+  /** The request's institution time, starting at zero. */
+  forRequest(request: FastifyRequest): InstitutionTime {
+    let time = this.#times.get(request);
+    if (!time) {
+      time = { ms: 0 };
+      this.#times.set(request, time);
+    }
+    return time;
+  }
 
-  /**
-   * Route hooks. The handler runs inside the request's timing: preHandler, because the body is
-   * read in the socket's own async context, which an earlier hook's context would not reach.
-   * The total is Fastify's elapsed time, from the request's first hook.
-   */
-  readonly hooks = {
-    preHandler: (_request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-      this.#current.run({ ms: 0, sent: false }, done);
-    },
-    onSend: (_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void): void => {
-      const time = this.#current.getStore();
-      if (time) {
-        time.sent = true;
-        const total = reply.elapsedTime;
-        reply.header("server-timing", `institution;dur=${time.ms.toFixed(1)}, bankgate;dur=${Math.max(0, total - time.ms).toFixed(1)}`);
-      }
-      done(null, payload);
-    },
+  /** The route's onSend hook: the header, when the handler timed the request. */
+  readonly onSend = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
+    const time = this.#times.get(request);
+    if (time) {
+      const total = reply.elapsedTime;
+      reply.header("server-timing", `institution;dur=${time.ms.toFixed(1)}, bankgate;dur=${Math.max(0, total - time.ms).toFixed(1)}`);
+    }
+    done(null, payload);
   };
 }
