@@ -17,11 +17,9 @@
 // (p50/p90/max), the server's mean CPU time per connection, the HTTP calls it took, and each as a
 // ratio to FlinksCapital's. Bounded: CONNECTOR_ROUNDS connections each; every request times out
 // after 30 s; data polls stop after 200; the server is killed and the data dir removed at the end.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { BENCH_CUSTOMER, BENCH_CUSTOMER_ENV, cpuSeconds, killAllNow, positiveNumber, startBankgate, stopChild } from "./harness.js";
+import { BENCH_CUSTOMER, BENCH_CUSTOMER_ENV, benchTempDir, cpuSeconds, positiveNumber, startBankgate, stopChild } from "./harness.js";
 import { jsonClient, percentile } from "./json-client.js";
 
 const ROUNDS = positiveNumber("CONNECTOR_ROUNDS", 30);
@@ -35,11 +33,7 @@ const ANSWERS = {
   "What shape do people like most?": "Triangle",
 };
 
-let dataDir = mkdtempSync(join(tmpdir(), "bankgate-connectors-"));
-process.on("exit", () => {
-  killAllNow();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const dataDir = benchTempDir("bankgate-connectors-");
 process.once("SIGINT", () => process.exit(130));
 
 const { child, port } = await startBankgate(
@@ -132,8 +126,6 @@ for (let i = 0; i < ROUNDS; i++) {
 }
 closeClient();
 await stopChild(child, 5_000);
-rmSync(dataDir, { recursive: true, force: true });
-dataDir = null;
 
 // CPU time is read in 10 ms ticks: the mean over all connections, not a median of ticks.
 const mean = (values) => (values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length);

@@ -4,9 +4,10 @@
 // and the machine used. Every child spawned here is SIGKILLed when the bench exits, at the
 // latest; every wait is bounded.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -56,6 +57,19 @@ export function killAllNow() {
   }
 }
 process.on("exit", killAllNow);
+
+/** Temporary directories of this run, removed when it exits (after the children are killed). */
+const tempDirs = new Set();
+process.on("exit", () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temporary directory (`prefix` + random), removed when the bench exits, however it exits. */
+export function benchTempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
 
 /**
  * Spawns `node <args>` in the repository root. The child's stdout and stderr are kept in

@@ -7,11 +7,18 @@
 // Environment (all optional): BENCH_SECONDS (default 5), BENCH_WARMUP_SECONDS (default 1),
 // BENCH_CONNECTIONS (default 50), BENCH_ROUNDS (off/on pairs, default 2).
 // docs/performance.md holds the latest figure.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import autocannon from "autocannon";
-import { BENCH_CUSTOMER, BENCH_CUSTOMER_ENV, cpuSeconds, MAIN, positiveNumber, startBankgate, stopAllChildren } from "./harness.js";
+import {
+  BENCH_CUSTOMER,
+  BENCH_CUSTOMER_ENV,
+  benchTempDir,
+  cpuSeconds,
+  MAIN,
+  positiveNumber,
+  startBankgate,
+  stopAllChildren,
+} from "./harness.js";
 
 const SECONDS = positiveNumber("BENCH_SECONDS", 5);
 const WARMUP_SECONDS = positiveNumber("BENCH_WARMUP_SECONDS", 1);
@@ -20,11 +27,6 @@ const ROUNDS = positiveNumber("BENCH_ROUNDS", 2);
 
 const { customerId: CUSTOMER_ID, secretKey: SECRET_KEY, apiKey: API_KEY } = BENCH_CUSTOMER;
 const API = `/v3/${CUSTOMER_ID}/BankingServices`;
-
-const tempDirs = [];
-process.on("exit", () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
 
 async function postJson(base, path, headers, body) {
   const response = await fetch(`${base}${path}`, {
@@ -38,8 +40,7 @@ async function postJson(base, path, headers, body) {
 
 /** A server with one saved card (live Authorize of the no-MFA sandbox user); resolves with it and the LoginId. */
 async function serverWithCard(metrics) {
-  const dataDir = mkdtempSync(join(tmpdir(), "bankgate-bench-metrics-"));
-  tempDirs.push(dataDir);
+  const dataDir = benchTempDir("bankgate-bench-metrics-");
   const server = await startBankgate(dataDir, {
     ...BENCH_CUSTOMER_ENV,
     BANKGATE_METRICS: metrics,

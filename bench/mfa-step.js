@@ -15,10 +15,8 @@
 // says how much heavier an MFA step is than bankgate's lightest durable answer.
 // Settings: MFA_FLOWS (400), MFA_WARMUP (40 flows, not counted), MFA_CONCURRENCY (4).
 // Bounded: every request times out after 30 s; the flow count is fixed.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BENCH_CUSTOMER, BENCH_CUSTOMER_ENV, killAllNow, positiveNumber, ROOT, startBankgate, stopChild } from "./harness.js";
+import { BENCH_CUSTOMER, BENCH_CUSTOMER_ENV, benchTempDir, positiveNumber, ROOT, startBankgate, stopChild } from "./harness.js";
 import { jsonClient, percentile } from "./json-client.js";
 
 const FLOWS = positiveNumber("MFA_FLOWS", 400);
@@ -32,11 +30,6 @@ const ANSWERS = {
   "What shape do people like most?": "Triangle",
 };
 
-let dataDir = null;
-process.on("exit", () => {
-  killAllNow();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
 process.once("SIGINT", () => process.exit(130));
 
 const { call, close } = jsonClient({ maxSockets: CONCURRENCY + 4, timeoutMs: 30_000 });
@@ -84,7 +77,7 @@ async function runFlows(port, from, count) {
 const ms = (n) => n.toFixed(2).padStart(7);
 
 async function main() {
-  dataDir = mkdtempSync(join(tmpdir(), "bankgate-mfa-step-"));
+  const dataDir = benchTempDir("bankgate-mfa-step-");
   const { child, port } = await startBankgate(
     join(dataDir, "data"),
     { ...BENCH_CUSTOMER_ENV, LOG_LEVEL: "warn" },

@@ -16,11 +16,10 @@
 // (1.00 = linear). Settings: PARKED_SESSIONS (100000), PARKED_WARMUP (2000), PARKED_WORKERS (32),
 // PARKED_MAX_SECONDS (1200: the run stops with what it measured). Bounded: every request times
 // out after 30 s and no new session starts after PARKED_MAX_SECONDS.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { BENCH_CUSTOMER, BENCH_CUSTOMER_ENV, killAllNow, positiveNumber, ROOT, startBankgate, stopChild } from "./harness.js";
+import { BENCH_CUSTOMER, BENCH_CUSTOMER_ENV, benchTempDir, positiveNumber, ROOT, startBankgate, stopChild } from "./harness.js";
 import { jsonClient } from "./json-client.js";
 
 const TOTAL = positiveNumber("PARKED_SESSIONS", 100_000);
@@ -32,11 +31,6 @@ const RSS_GOAL_MB = 150;
 const DAY = String(86_400);
 const BASE = `/v3/${BENCH_CUSTOMER.customerId}/BankingServices`;
 
-let dataDir = null;
-process.on("exit", () => {
-  killAllNow();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
 process.once("SIGINT", () => process.exit(130));
 
 const { call, close } = jsonClient({ maxSockets: WORKERS + 4, timeoutMs: 30_000 });
@@ -88,7 +82,7 @@ async function parkRange(port, from, to, deadline) {
 }
 
 async function main() {
-  dataDir = mkdtempSync(join(tmpdir(), "bankgate-parked-"));
+  const dataDir = benchTempDir("bankgate-parked-");
   const storeDir = join(dataDir, "data");
   const { child, port } = await startBankgate(
     storeDir,
