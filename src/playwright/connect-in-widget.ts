@@ -20,6 +20,8 @@ export interface ConnectInWidgetOptions {
   accounts?: ReadonlyArray<number | string>;
   /** How long each screen may take to come (default 15 000 ms). */
   timeoutMs?: number;
+  /** Return when the widget shows this screen, before acting on it: to reload there, or check the question. */
+  stopAt?: "credentials" | "mfa" | "accounts";
   /** Called with each filled form (credentials, mfa, accounts) before it is sent: a screenshot, a check. */
   beforeSubmit?: (screen: "credentials" | "mfa" | "accounts", widget: Frame) => Promise<void>;
 }
@@ -65,7 +67,7 @@ export async function connectInWidget(target: Frame | Page, options: ConnectInWi
   const book = new AnswerBook(options.answers);
   let screen = await settledScreen(frame, SCREENS, timeout);
   for (let action = 0; action < MAX_ACTIONS; action++) {
-    if (screen === "success" || screen === "error" || screen === "closed") return recorder.events();
+    if (screen === "success" || screen === "error" || screen === "closed" || screen === options.stopAt) return recorder.events();
     const from = recorder.count;
     await act(frame, screen, options, book);
     const next = await recorder.waitFor(Object.keys(NEXT_SCREEN), from, timeout);
