@@ -34,6 +34,8 @@ describe("the npm package", () => {
       "package/dist/testing/index.d.ts",
       "package/dist/client/index.js",
       "package/dist/client/index.d.ts",
+      "package/dist/playwright/index.js",
+      "package/dist/playwright/index.d.ts",
       "package/dist/connect/index.html",
     ]) {
       expect(files).toContain(file);
@@ -58,7 +60,7 @@ describe("the npm package", () => {
       expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
   });
 
-  it("bankgate/client runs with no dependency: its dist/client alone, in a folder without node_modules, imports", async () => {
+  it("bankgate/client runs with no dependency (its dist/client alone imports), and bankgate/playwright without playwright-core", async () => {
     const alone = mkdtempSync(join(tmpdir(), "bankgate-client-alone-"));
     try {
       cpSync(join(packed.installDir, "node_modules", "bankgate", "dist", "client"), join(alone, "client"), { recursive: true });
@@ -66,6 +68,14 @@ describe("the npm package", () => {
       const script = 'const c = await import("./client/index.js"); console.log(JSON.stringify(Object.keys(c).sort()));';
       const { stdout } = await execFile("node", ["--input-type=module", "-e", script], { cwd: alone, env: cleanEnv(), timeout: 30_000 });
       expect(JSON.parse(stdout)).toEqual(["BankgateClientError", "BankgateControl", "FlinksClient", "isFlinksError"]);
+      // bankgate/playwright imports nothing either: playwright-core is the integrator's (an optional peer, not installed here).
+      const helper = 'const p = await import("bankgate/playwright"); console.log(JSON.stringify(Object.keys(p)));';
+      const imported = await execFile("node", ["--input-type=module", "-e", helper], {
+        cwd: packed.installDir,
+        env: cleanEnv(),
+        timeout: 30_000,
+      });
+      expect(JSON.parse(imported.stdout)).toEqual(["connectInWidget"]);
     } finally {
       rmSync(alone, { recursive: true, force: true });
     }

@@ -5,27 +5,33 @@ import { describe, expect, it } from "vitest";
 
 /**
  * `bankgate/client` must run where the server cannot (a browser bundle, a test that does not
- * install better-sqlite3): its JavaScript imports nothing outside src/client/. Each module is
+ * install better-sqlite3): its JavaScript imports nothing outside src/client/, and bankgate/playwright
+ * nothing outside src/playwright/ (playwright-core is the caller's). Each module is
  * compiled as tsc compiles it for dist/ (type imports erased) and the imports left in the
  * output are read back: the import graph of the built client.
  */
-const CLIENT = resolve(import.meta.dirname, "../../src/client");
-const modules = readdirSync(CLIENT).filter((name) => name.endsWith(".ts"));
+const SRC = resolve(import.meta.dirname, "../../src");
+// bankgate/playwright too: it must not load playwright-core (an optional peer) at run time.
+const modules = ["client", "playwright"].flatMap((folder) =>
+  readdirSync(join(SRC, folder))
+    .filter((name) => name.endsWith(".ts"))
+    .map((name) => `${folder}/${name}`),
+);
 
 function runtimeImportsOf(file: string): string[] {
-  const { outputText } = ts.transpileModule(readFileSync(join(CLIENT, file), "utf8"), {
+  const { outputText } = ts.transpileModule(readFileSync(join(SRC, file), "utf8"), {
     fileName: file,
     compilerOptions: { module: ts.ModuleKind.NodeNext, target: ts.ScriptTarget.ES2022 },
   });
   return ts.preProcessFile(outputText, true, true).importedFiles.map((imported) => imported.fileName);
 }
 
-describe("the built bankgate/client", () => {
+describe("the built bankgate/client and bankgate/playwright", () => {
   it("has modules to check", () => {
-    expect(modules).toContain("index.ts");
+    expect(modules).toEqual(expect.arrayContaining(["client/index.ts", "playwright/index.ts"]));
   });
 
-  it.each(modules)("%s imports at runtime only modules of src/client/ (no server, no package, no Node built-in)", (file) => {
+  it.each(modules)("%s imports at runtime only modules of its own folder (no server, no package, no Node built-in)", (file) => {
     const outside = runtimeImportsOf(file).filter((specifier) => !/^\.\/[a-z0-9-]+\.js$/.test(specifier));
     expect(outside).toEqual([]);
   });
