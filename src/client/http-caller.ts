@@ -18,6 +18,11 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** No wait is longer, Retry-After included (default 5000 ms). */
   maxDelayMs?: number;
+  /**
+   * One attempt gives up after this long (default 300 000 ms: a synchronous data call may wait
+   * minutes for an aggregation). A timed-out attempt is a network error: retried only if safe.
+   */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -57,6 +62,7 @@ export class HttpCaller {
   readonly #attempts: number;
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
+  readonly #requestTimeoutMs: number;
 
   constructor(
     private readonly fetchImpl: typeof fetch,
@@ -66,6 +72,7 @@ export class HttpCaller {
     this.#attempts = Math.max(1, Math.min(retry.attempts ?? 3, 10));
     this.#baseDelayMs = retry.baseDelayMs ?? 250;
     this.#maxDelayMs = retry.maxDelayMs ?? 5_000;
+    this.#requestTimeoutMs = retry.requestTimeoutMs ?? 300_000;
   }
 
   async send(call: HttpCall): Promise<HttpAnswer> {
@@ -77,6 +84,7 @@ export class HttpCaller {
           method: call.method,
           headers: call.body === undefined ? call.headers : { "content-type": "application/json", ...call.headers },
           body: call.body === undefined ? undefined : JSON.stringify(call.body),
+          signal: AbortSignal.timeout(this.#requestTimeoutMs),
         });
       } catch (error) {
         if (last || !(call.idempotency === "safe" || notSent(error))) {
@@ -116,7 +124,8 @@ function notSent(error: unknown): boolean {
 
 function describe(error: unknown): string {
   const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  return typeof code === "string" ? code : error instanceof Error ? error.message : "unknown error";
+  if (typeof code === "string") return code;
+  return error instanceof Error ? (error.name === "TimeoutError" ? "timed out" : error.message) : "unknown error";
 }
 
 async function parseBody(call: HttpCall, response: Response): Promise<unknown> {

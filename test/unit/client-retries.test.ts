@@ -111,6 +111,25 @@ describe("FlinksClient retries", () => {
     expect(deletion.calls).toHaveLength(1);
   });
 
+  it("gives up an attempt after requestTimeoutMs: a network failure, retried for a safe call only", async () => {
+    const calls: string[] = [];
+    // A server that never answers: the fetch settles only when its signal aborts.
+    const hanging = (async (_url: string, init: RequestInit) => {
+      calls.push(String(init.method));
+      return new Promise<Response>((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
+    }) as typeof fetch;
+    const timer = { now: () => 0, sleep: async () => {} };
+    const client = new FlinksClient({ baseUrl: "http://bank.test/x", fetch: hanging, timer, retry: { attempts: 2, requestTimeoutMs: 5 } });
+    await expect(client.getAccountsDetailAsync("r1")).rejects.toMatchObject({
+      failure: "network",
+      message: expect.stringContaining("timed out"),
+    });
+    expect(calls).toHaveLength(2);
+    calls.length = 0;
+    await expect(client.authorize(LIVE)).rejects.toMatchObject({ failure: "network" });
+    expect(calls).toHaveLength(1);
+  });
+
   it("throws unexpected-response for a body that is not JSON, without echoing it", async () => {
     const { client } = harness([{ status: 502, body: "<html>secret-ish proxy page</html>" }], { retry: { attempts: 1 } });
     const failure = await client.getAccountsDetailAsync("r1").catch((e: unknown) => e);
