@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BankgateClientError, FlinksClient, type FlinksClientOptions } from "../../src/client/index.js";
+import { BankgateClientError, BankgateControl, FlinksClient, type FlinksClientOptions } from "../../src/client/index.js";
 
 /**
  * The client's retry, polling and MFA-round rules (docs/client.md) against a scripted fetch
@@ -249,5 +249,47 @@ describe("FlinksClient MFA rounds", () => {
   it("throws too-many-rounds past maxRounds", async () => {
     const { client } = harness([challenge("A?"), challenge("A?"), challenge("A?")]);
     await expect(client.authorizeWithAnswers(LIVE, { "A?": "a" }, { maxRounds: 2 })).rejects.toMatchObject({ failure: "too-many-rounds" });
+  });
+});
+
+describe("BankgateControl", () => {
+  function control(statuses: number[]) {
+    const calls: Array<{ method: string; url: string; headers: Record<string, string> }> = [];
+    const fetchImpl = (async (url: string, init: RequestInit) => {
+      calls.push({ method: String(init.method), url, headers: init.headers as Record<string, string> });
+      const status = statuses.shift() ?? 200;
+      const body =
+        status === 200 ? { now: "2026-01-01T00:00:00.000Z", offsetSeconds: 0, frozen: false } : { FlinksCode: "X", Message: "m" };
+      return new Response(JSON.stringify({ HttpStatusCode: status, ...body }), { status });
+    }) as typeof fetch;
+    const client = new BankgateControl({
+      url: "http://bankgate.test/",
+      customerId: "c-1",
+      secretKey: "the-secret-key",
+      fetch: fetchImpl,
+      timer: { now: () => 0, sleep: async () => {} },
+    });
+    return { client, calls };
+  }
+
+  it("retries reading the clock, never advancing it: a second arrival would move time twice", async () => {
+    const read = control([502, 200]);
+    expect((await read.client.clock.get()).frozen).toBe(false);
+    expect(read.calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      "GET http://bankgate.test/sandbox/v1/c-1/clock",
+      "GET http://bankgate.test/sandbox/v1/c-1/clock",
+    ]);
+    expect(read.calls[0]?.headers).toEqual({ "flinks-auth-key": "the-secret-key" });
+
+    const advance = control([502, 200]);
+    await expect(advance.client.clock.advance(60)).rejects.toMatchObject({ failure: "error-answer", details: { status: 502 } });
+    expect(advance.calls).toHaveLength(1);
+  });
+
+  it("throws error-answer with the body, its message naming the operation but not the customer", async () => {
+    const { client } = control([401]);
+    const failure = await client.scripts.get("pet").catch((e: unknown) => e);
+    expect(failure).toMatchObject({ failure: "error-answer", details: { status: 401, lastAnswer: { FlinksCode: "X" } } });
+    expect((failure as Error).message).toBe("GET /sandbox/v1/{customerId}/scripts/pet answered 401 X");
   });
 });
