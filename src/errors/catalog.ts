@@ -203,11 +203,33 @@ export const errorCatalog = {
 
 export type ErrorCode = keyof typeof errorCatalog;
 
+/** The HTTP statuses an error may answer with. */
+export type ErrorHttpStatus = (typeof errorCatalog)[ErrorCode]["httpStatus"];
+
+/** The internal codes sent under another Flinks name (wireFlinksCode). */
+type RenamedOnWire =
+  | "UNAUTHORIZED_SESSION"
+  | "NO_SAVED_CREDENTIALS"
+  | "ATTEMPTS_LOCKED"
+  | "PASSWORD_CHANGE_REQUIRED"
+  | "INSTITUTION_PROTOCOL_ERROR"
+  | "TEMPORARILY_UNAVAILABLE";
+
+/** Every FlinksCode an error answer carries on the wire (the typed client's error union). */
+export type FlinksCode =
+  | Exclude<ErrorCode, RenamedOnWire>
+  | "UNAUTHORIZED"
+  | "INVALID_LOGIN"
+  | "TOO_MANY_REQUESTS"
+  | "NEW_ACCOUNT"
+  | "AGGREGATION_ERROR"
+  | "RETRY_LATER";
+
 /**
  * The FlinksCode sent on the wire. Internal codes that Flinks has no name for map onto the
  * closest documented one so that client libraries keyed on FlinksCode keep working.
  */
-export function wireFlinksCode(code: ErrorCode): string {
+export function wireFlinksCode(code: ErrorCode): FlinksCode {
   switch (code) {
     case "UNAUTHORIZED_SESSION":
       return "UNAUTHORIZED";

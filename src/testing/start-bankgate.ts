@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "../app.js";
+import { BankgateControl } from "../client/bankgate-control.js";
+import type { ScenarioScript } from "../client/control-types.js";
+import { FlinksClient } from "../client/flinks-client.js";
 import { loadConfig } from "../config/config.js";
 import { createDeps } from "../deps.js";
 import { newRandomId } from "../lib/ids.js";
@@ -31,6 +34,10 @@ export interface RunningBankgate {
   secretKey: string;
   /** `x-api-key` on the data endpoints. */
   apiKey: string;
+  /** A typed Flinks client of this server (docs/client.md), with its API and secret keys; polls every 50 ms. */
+  client: FlinksClient;
+  /** The typed client of the sandbox control plane and the operator endpoints (docs/client.md). */
+  control: BankgateControl;
   /** The virtual clock every expiry, delay and the nightly schedule follow. */
   clock: {
     now(): Date;
@@ -103,11 +110,20 @@ export async function startBankgate(options: StartBankgateOptions = {}): Promise
     if (!clock) throw new Error("the sandbox control plane is off (BANKGATE_SANDBOX_CONTROL)");
 
     const url = `http://127.0.0.1:${address.port}`;
-    const control = (method: string, path: string, body?: unknown) => controlCall(url, keys, method, path, body);
+    const apiUrl = `${url}/v3/${keys.customerId}/BankingServices`;
+    // Scripts and cards go through the control plane's routes, so they are checked exactly as an integrator's calls are.
+    const control = new BankgateControl({ url, ...keys });
     return {
       url,
-      apiUrl: `${url}/v3/${keys.customerId}/BankingServices`,
+      apiUrl,
       ...keys,
+      client: new FlinksClient({
+        baseUrl: apiUrl,
+        apiKey: keys.apiKey,
+        secretKey: keys.secretKey,
+        poll: { intervalMs: 50, timeoutMs: 30_000 },
+      }),
+      control,
       clock: {
         now: () => clock.now(),
         advance: (seconds) => clock.advanceSeconds(seconds),
@@ -115,13 +131,13 @@ export async function startBankgate(options: StartBankgateOptions = {}): Promise
         unfreeze: () => clock.unfreeze(),
       },
       scripts: {
-        put: async (script) => void (await control("PUT", `scripts/${encodeURIComponent(script.name)}`, script)),
-        get: async (name) => (await control("GET", `scripts/${encodeURIComponent(name)}`)) as Record<string, unknown>,
+        // The loose type is this harness's published signature; the server validates the script.
+        put: async (script) => void (await control.scripts.put(script as unknown as ScenarioScript)),
+        get: async (name) => (await control.scripts.get(name)) as Record<string, unknown>,
       },
       cards: {
-        forceNextRefresh: async (loginId, outcome) =>
-          void (await control("PUT", `cards/${encodeURIComponent(loginId)}/next-refresh`, outcome)),
-        reset: async (loginId) => void (await control("POST", `cards/${encodeURIComponent(loginId)}/reset`)),
+        forceNextRefresh: async (loginId, outcome) => void (await control.cards.forceNextRefresh(loginId, outcome)),
+        reset: async (loginId) => void (await control.cards.reset(loginId)),
       },
       webhooks,
       stop: () => runAll(cleanups),
@@ -130,18 +146,6 @@ export async function startBankgate(options: StartBankgateOptions = {}): Promise
     await runAll(cleanups);
     throw error;
   }
-}
-
-/** Scripts and cards go through the control plane's routes, so they are checked exactly as an integrator's calls are. */
-async function controlCall(url: string, keys: { customerId: string; secretKey: string }, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${url}/sandbox/v1/${keys.customerId}/${path}`, {
-    method,
-    headers: { "flinks-auth-key": keys.secretKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} /sandbox/v1/…/${path} answered ${response.status}: ${text.slice(0, 500)}`);
-  return text === "" ? undefined : (JSON.parse(text) as unknown);
 }
 
 async function runAll(steps: Array<() => Promise<void> | void>): Promise<void> {

@@ -27,8 +27,12 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["app.ts"],
   ["start-banner.ts"],
   ["main.ts"],
-  // What the package offers besides the server: the command line and the in-test server.
-  ["cli", "testing"],
+  // The typed client of the HTTP API: type imports of the wire and API schemas only, so the
+  // built dist/client/ pulls nothing of the server (test/unit/client-import-graph.test.ts).
+  ["client"],
+  // What the package offers besides the server: the command line, the in-test server and the
+  // Playwright helper for the widget.
+  ["cli", "testing", "playwright"],
   // `import … from "bankgate"`: the embedding entry point.
   ["index.ts"],
 ];

@@ -1,76 +1,39 @@
-import type { FrameLocator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Answers, connectInWidget } from "../../src/playwright/index.js";
 import type { ConnectEventOf, MfaType } from "../../widget/src/events.js";
-import { type E2e, noBrowser, screen, signIn, startE2e, submit } from "./e2e-harness.js";
-
-/** One 203 of a sandbox user, and how an end user answers it in the widget. */
-interface Round {
-  mfaTypes: MfaType[];
-  answer(widget: FrameLocator): Promise<void>;
-}
+import { type E2e, noBrowser, screen, startE2e } from "./e2e-harness.js";
 
 const CITY = "#challenge-0";
+const FLINKS_CAPITAL = { institution: "FlinksCapital", password: "Everyday" };
 
 /**
  * Every MFA type (docs/flinks-compatibility.md#mfa-challenge-types), with the sandbox users that
- * ask it (docs/sandbox.md).
+ * ask it (docs/sandbox.md), each round's types, and the answers in order (the prompts are
+ * translated; the choices are not).
  */
-const MFA_FLOWS: Array<{ name: string; user: string; rounds: Round[] }> = [
-  {
-    name: "QuestionAndAnswer",
-    user: "Greatday",
-    rounds: [{ mfaTypes: ["QuestionAndAnswer"], answer: (w) => w.locator(CITY).fill("Montreal") }],
-  },
-  {
-    name: "MultipleChoice",
-    user: "mfa_multiple_choice",
-    rounds: [{ mfaTypes: ["MultipleChoice"], answer: (w) => w.getByRole("radio", { name: "Oak Avenue" }).check() }],
-  },
+const MFA_FLOWS: Array<{ name: string; user: string; rounds: MfaType[][]; answers: Answers }> = [
+  { name: "QuestionAndAnswer", user: "Greatday", rounds: [["QuestionAndAnswer"]], answers: ["Montreal"] },
+  { name: "MultipleChoice", user: "mfa_multiple_choice", rounds: [["MultipleChoice"]], answers: ["Oak Avenue"] },
   {
     name: "MultipleChoiceMultipleAnswers",
     user: "mfa_multiple_answers",
-    rounds: [
-      {
-        mfaTypes: ["MultipleChoiceMultipleAnswers"],
-        answer: async (w) => {
-          await w.getByRole("checkbox", { name: "Desjardins" }).check();
-          await w.getByRole("checkbox", { name: "Tangerine" }).check();
-        },
-      },
-    ],
+    rounds: [["MultipleChoiceMultipleAnswers"]],
+    answers: [["Desjardins", "Tangerine"]],
   },
-  {
-    name: "ImageSelection",
-    user: "mfa_image",
-    // The blue square, the second image.
-    rounds: [{ mfaTypes: ["ImageSelection"], answer: (w) => w.locator('input[type="radio"][value="1"]').check() }],
-  },
+  // The blue square, the second image.
+  { name: "ImageSelection", user: "mfa_image", rounds: [["ImageSelection"]], answers: ["1"] },
   {
     name: "TextOrCall",
     user: "mfa_text_or_call",
-    rounds: [
-      {
-        mfaTypes: ["TextOrCall"],
-        answer: async (w) => {
-          await w.locator('input[name="challenge-0-phone"]').first().check();
-          await w.locator('input[name="challenge-0-method"][value="Call"]').check();
-        },
-      },
-      { mfaTypes: ["QuestionAndAnswer"], answer: (w) => w.locator(CITY).fill("123456") },
-    ],
+    rounds: [["TextOrCall"], ["QuestionAndAnswer"]],
+    answers: [["(514) •••-••12", "Call"], "123456"],
   },
   {
     name: "several challenges at once",
     user: "mfa_multiple",
-    rounds: [
-      {
-        mfaTypes: ["QuestionAndAnswer", "QuestionAndAnswer"],
-        answer: async (w) => {
-          await w.getByLabel("What city were you born in?").fill("Montreal");
-          await w.getByLabel("What is the best country on earth?").fill("Canada");
-        },
-      },
-    ],
+    rounds: [["QuestionAndAnswer", "QuestionAndAnswer"]],
+    answers: ["Montreal", "Canada"],
   },
 ];
 
@@ -86,16 +49,13 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
   const params = (extra: Record<string, string> = {}) => e.params({ tag: "e2e-tag", ...extra });
 
   it("connects with a security question and the account selector: the exact event sequence, REDIRECT and landing URL", async () => {
-    const widget = await e.open(page, await params({ accountSelectorEnable: "true" }));
-    await signIn(widget, "Greatday+full");
-    await screen(widget, "mfa");
-    await widget.locator(CITY).fill("Montreal");
-    await submit(widget);
-    await screen(widget, "accounts");
-    await widget.locator('input[name="account"]').nth(1).check();
-    await submit(widget);
-    await screen(widget, "success");
-    await e.waitForStep(page, "REDIRECT");
+    await e.open(page, await params({ accountSelectorEnable: "true" }));
+    const driven = await connectInWidget(page, {
+      ...FLINKS_CAPITAL,
+      username: "Greatday+full",
+      answers: { "What city were you born in?": "Montreal" },
+      accounts: [1],
+    });
 
     const events = await e.events(page);
     expect(events.map((event) => event.step)).toEqual([
@@ -130,29 +90,30 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
       url: `${e.redirectUrl}&loginId=${summary.json().Login.Id}&institution=FlinksCapital&tag=e2e-tag&accountId=${chosen[0]}`,
     });
     expect(events[8]).toMatchObject({ accountId: chosen[0], accountIds: chosen });
+    // The helper hands back what the widget posted while it drove: the same events, from the institution choice on.
+    expect(driven).toEqual(events.slice(events.length - driven.length));
+    expect(driven.map((event) => event.step)).toContain("INSTITUTION_SELECTED");
   });
 
   for (const language of ["en", "fr"] as const) {
     for (const flow of MFA_FLOWS) {
       it(`${language}: ${flow.name} — every round answered in the widget, then REDIRECT`, async () => {
         const widget = await e.open(page, await params({ language }));
-        if (flow === MFA_FLOWS[0]) await e.screenshot(page, `${language}-institutions`);
         await screen(widget, "institutions");
-        await widget.getByRole("button", { name: "FlinksCapital" }).click();
-        await screen(widget, "credentials");
-        if (flow === MFA_FLOWS[0]) await e.screenshot(page, `${language}-credentials`);
-        await widget.locator("#username").fill(`${flow.user}+${language}`);
-        await widget.locator("#password").fill("Everyday");
-        await submit(widget);
-        for (const [index, round] of flow.rounds.entries()) {
-          await e.waitForStep(page, "COMPONENT_LOAD_MFA", index + 1);
-          await screen(widget, "mfa");
-          await round.answer(widget);
-          await e.screenshot(page, `${language}-mfa-${flow.name.replace(/ /g, "-")}${flow.rounds.length > 1 ? `-${index + 1}` : ""}`);
-          await submit(widget);
-        }
+        if (flow === MFA_FLOWS[0]) await e.screenshot(page, `${language}-institutions`);
+        let round = 0;
+        await connectInWidget(page, {
+          ...FLINKS_CAPITAL,
+          username: `${flow.user}+${language}`,
+          answers: flow.answers,
+          beforeSubmit: async (shown) => {
+            if (shown === "credentials" && flow === MFA_FLOWS[0]) await e.screenshot(page, `${language}-credentials`);
+            if (shown !== "mfa") return;
+            round++;
+            await e.screenshot(page, `${language}-mfa-${flow.name.replace(/ /g, "-")}${flow.rounds.length > 1 ? `-${round}` : ""}`);
+          },
+        });
         await screen(widget, "success");
-        await e.waitForStep(page, "REDIRECT");
         if (flow === MFA_FLOWS[0]) await e.screenshot(page, `${language}-success`);
         const events = await e.events(page);
         expect(events.map((event) => event.step)).toEqual([
@@ -165,7 +126,7 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
           "REDIRECT",
         ]);
         const loads = events.filter((event) => event.step === "COMPONENT_LOAD_MFA");
-        expect(loads.map((event) => (event as ConnectEventOf<"COMPONENT_LOAD_MFA">).mfaTypes)).toEqual(flow.rounds.map((r) => r.mfaTypes));
+        expect(loads.map((event) => (event as ConnectEventOf<"COMPONENT_LOAD_MFA">).mfaTypes)).toEqual(flow.rounds);
         const redirect = events.at(-1) as ConnectEventOf<"REDIRECT">;
         expect(redirect.accountId).toBeUndefined();
         expect(redirect.url).toBe(`${e.redirectUrl}&loginId=${redirect.loginId}&institution=FlinksCapital&tag=e2e-tag`);
@@ -175,16 +136,12 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
 
   it("a wrong answer, then the right one: INVALID_SECURITY_RESPONSE, the retry screen, then REDIRECT", async () => {
     const widget = await e.open(page, await params());
-    await signIn(widget, "Greatday+wrong-then-right");
-    await screen(widget, "mfa");
-    await widget.locator(CITY).fill("Paris");
-    await submit(widget);
-    await e.waitForStep(page, "COMPONENT_LOAD_MFA_RETRY");
+    const refused = await connectInWidget(page, { ...FLINKS_CAPITAL, username: "Greatday+wrong-then-right", answers: ["Paris"] });
+    expect(refused.at(-1)?.step).toBe("COMPONENT_LOAD_MFA_RETRY");
     await expect.poll(() => widget.locator("[role=alert]").textContent()).toContain("not correct");
     await e.screenshot(page, "en-mfa-wrong-answer");
-    await widget.locator(CITY).fill("Montreal");
-    await submit(widget);
-    await e.waitForStep(page, "REDIRECT");
+    // A second call continues from the retry screen.
+    expect((await connectInWidget(page, { answers: ["Montreal"] })).map((event) => event.step)).toEqual(["SUBMIT_MFA", "REDIRECT"]);
     expect((await e.steps(page)).slice(5)).toEqual([
       "COMPONENT_LOAD_MFA",
       "SUBMIT_MFA",
@@ -200,13 +157,8 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
   for (const language of ["en", "fr"] as const) {
     it(`${language}: maximumRetry=2 ends the flow with MAXIMUM_RETRY_REACHED after the second failure`, async () => {
       const widget = await e.open(page, await params({ maximumRetry: "2", language }));
-      await signIn(widget, `Greatday+max-${language}`);
-      await screen(widget, "mfa");
-      await widget.locator(CITY).fill("Paris");
-      await submit(widget);
-      await e.waitForStep(page, "COMPONENT_LOAD_MFA_RETRY");
-      await widget.locator(CITY).fill("Lyon");
-      await submit(widget);
+      await connectInWidget(page, { ...FLINKS_CAPITAL, username: `Greatday+max-${language}`, answers: ["Paris"] });
+      await connectInWidget(page, { answers: ["Lyon"] });
       await e.waitForStep(page, "MAXIMUM_RETRY_REACHED");
       await screen(widget, "error");
       await e.screenshot(page, `${language}-maximum-retry`);
@@ -227,14 +179,12 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
   for (const language of ["en", "fr"] as const) {
     it(`${language}: a wrong password shows the retry screen; the retry (with a renewed token) connects`, async () => {
       const widget = await e.open(page, await params({ language }));
-      await signIn(widget, `greatday_nomfa+pw-${language}`, "wrong-password");
+      const credentials = { ...FLINKS_CAPITAL, username: `greatday_nomfa+pw-${language}` };
+      await connectInWidget(page, { ...credentials, password: "wrong-password" });
       await e.waitForStep(page, "COMPONENT_LOAD_CREDENTIAL_RETRY");
       await screen(widget, "credentials");
       await e.screenshot(page, `${language}-credentials-wrong-password`);
-      await widget.locator("#username").fill(`greatday_nomfa+pw-${language}`);
-      await widget.locator("#password").fill("Everyday");
-      await submit(widget);
-      await e.waitForStep(page, "REDIRECT");
+      await connectInWidget(page, credentials);
       expect((await e.steps(page)).slice(4)).toEqual([
         "SUBMIT_CREDENTIAL",
         "INVALID_PASSWORD",
@@ -247,7 +197,7 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
 
   it("institution down: RETRY_LATER with a clear message, and a fresh start", async () => {
     const widget = await e.open(page, await params());
-    await signIn(widget, "test_service_unavailable+e2e");
+    await connectInWidget(page, { ...FLINKS_CAPITAL, username: "test_service_unavailable+e2e" });
     await e.waitForStep(page, "RETRY_LATER");
     await screen(widget, "error");
     await expect.poll(() => widget.locator("[role=alert]").textContent()).toContain("not available right now");
@@ -303,8 +253,8 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
   });
 
   it("redirects the top window to the landing URL (its query kept), with the event first", async () => {
-    const widget = await e.open(page, await params({ jsRedirect: "false" }));
-    await signIn(widget, "greatday_nomfa+top");
+    await e.open(page, await params({ jsRedirect: "false" }));
+    await connectInWidget(page, { ...FLINKS_CAPITAL, username: "greatday_nomfa+top" });
     await page.waitForURL((url) => url.pathname === "/landing", { timeout: 15_000 });
     const landed = new URL(page.url());
     expect(landed.origin).toBe(e.parentOrigin);
@@ -313,9 +263,9 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
   });
 
   it("redirects inside the iframe with innerRedirect=true", async () => {
-    const widget = await e.open(page, await params({ jsRedirect: "false", innerRedirect: "true" }));
-    await signIn(widget, "greatday_nomfa+inner");
-    await e.waitForStep(page, "REDIRECT");
+    await e.open(page, await params({ jsRedirect: "false", innerRedirect: "true" }));
+    const events = await connectInWidget(page, { ...FLINKS_CAPITAL, username: "greatday_nomfa+inner" });
+    expect(events.at(-1)?.step).toBe("REDIRECT");
     await page.waitForFunction(
       () => (document.getElementById("connect") as HTMLIFrameElement).contentWindow?.location.pathname === "/landing",
       undefined,

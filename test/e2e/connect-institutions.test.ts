@@ -1,9 +1,10 @@
-import type { FrameLocator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setupTokenLabel } from "../../src/connectors/simplefin/setup-token.js";
 import { errorCatalog } from "../../src/errors/catalog.js";
+import { connectInWidget } from "../../src/playwright/index.js";
 import type { ConnectEventOf } from "../../widget/src/events.js";
-import { type E2e, noBrowser, screen, startE2e, submit } from "./e2e-harness.js";
+import { type E2e, noBrowser, screen, startE2e } from "./e2e-harness.js";
 
 const SIMPLEFIN = "SimpleFIN (sandbox)";
 const OFX = "OFX Credit Union (sandbox)";
@@ -54,11 +55,8 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: SimpleFIN and OFX instit
     return response.json().setupToken as string;
   };
 
-  const choose = async (widget: FrameLocator, name: string) => {
-    await screen(widget, "institutions");
-    await widget.getByRole("button", { name }).click();
-    await screen(widget, "credentials");
-  };
+  /** The institution chosen in the widget; it stops at its credentials form. */
+  const choose = (institution: string) => connectInWidget(page, { institution, stopAt: "credentials" });
 
   /** The card's accounts through the Flinks API, as the app reads them after REDIRECT. */
   const accountsOf = async (requestId: string) => {
@@ -84,7 +82,7 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: SimpleFIN and OFX instit
       // Both protocol institutions are sandbox ones: listed with demo=true, beside FlinksCapital.
       for (const name of [SIMPLEFIN, OFX, "FlinksCapital"]) expect(await widget.getByRole("button", { name, exact: true }).count()).toBe(1);
       await e.screenshot(page, `${language}-institutions-with-protocols`);
-      await choose(widget, SIMPLEFIN);
+      await choose(SIMPLEFIN);
       // One field: the token. No username, no password box.
       expect(await widget.locator("main input, main textarea").count()).toBe(1);
       expect(await widget.locator("label[for=setup-token]").textContent()).toBe(TEXT[language].tokenLabel);
@@ -93,9 +91,10 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: SimpleFIN and OFX instit
       expect(await help.getAttribute("target")).toBe("_blank");
       await e.screenshot(page, `${language}-simplefin-token-form`);
       // Pasted as people paste it: broken over lines, with spaces around.
-      await widget.locator("#setup-token").fill(`  ${token.replace(/(.{40})/g, "$1\n")}  `);
-      await e.screenshot(page, `${language}-simplefin-token-pasted`);
-      await submit(widget);
+      await connectInWidget(page, {
+        password: `  ${token.replace(/(.{40})/g, "$1\n")}  `,
+        beforeSubmit: () => e.screenshot(page, `${language}-simplefin-token-pasted`),
+      });
       await screen(widget, "success");
       // People read the institution's name, not its code.
       expect(await widget.locator("main").textContent()).toContain(SIMPLEFIN);
@@ -122,12 +121,9 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: SimpleFIN and OFX instit
       expect(everything).not.toContain(token.slice(0, 24));
 
       // The same token pasted again finds the same card (no second claim: it is spent).
-      const again = await e.open(page, await e.params({ language }));
-      await choose(again, SIMPLEFIN);
-      await again.locator("#setup-token").fill(token);
-      await submit(again);
-      await e.waitForStep(page, "REDIRECT");
-      expect(((await e.events(page)).at(-1) as ConnectEventOf<"REDIRECT">).loginId).toBe(redirect.loginId);
+      await e.open(page, await e.params({ language }));
+      const sameCard = await connectInWidget(page, { institution: SIMPLEFIN, password: token });
+      expect(sameCard.at(-1)?.loginId).toBe(redirect.loginId);
     });
 
     it(`${language}: SimpleFIN — a token someone else claimed shows the "already used" warning; a bad one, "not valid"; a good one connects`, async () => {
@@ -136,25 +132,18 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: SimpleFIN and OFX instit
       const claim = await fetch(Buffer.from(stolen, "base64").toString("utf8"), { method: "POST" });
       expect(claim.status).toBe(200);
       const widget = await e.open(page, await e.params({ language }));
-      await choose(widget, SIMPLEFIN);
-      await widget.locator("#setup-token").fill(stolen);
-      await submit(widget);
-      await e.waitForStep(page, "COMPONENT_LOAD_CREDENTIAL_RETRY");
+      await connectInWidget(page, { institution: SIMPLEFIN, password: stolen });
       await screen(widget, "credentials");
       const alert = widget.locator("[role=alert]");
       if (language === "en") expect(await alert.textContent()).toBe(TEXT.en.alreadyUsed);
       else expect(await alert.textContent()).toContain(TEXT.fr.alreadyUsed);
       await e.screenshot(page, `${language}-simplefin-token-already-used`);
 
-      await widget.locator("#setup-token").fill("this is not a setup token");
-      await submit(widget);
-      await e.waitForStep(page, "COMPONENT_LOAD_CREDENTIAL_RETRY", 2);
+      await connectInWidget(page, { password: "this is not a setup token" });
       await screen(widget, "credentials");
       expect(await widget.locator("[role=alert]").textContent()).toContain(TEXT[language].invalid);
 
-      await widget.locator("#setup-token").fill(await newSetupToken());
-      await submit(widget);
-      await e.waitForStep(page, "REDIRECT");
+      await connectInWidget(page, { password: await newSetupToken() });
       expect((await e.steps(page)).slice(4)).toEqual([
         "SUBMIT_CREDENTIAL",
         "SETUP_TOKEN_ALREADY_USED",
@@ -170,19 +159,19 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: SimpleFIN and OFX instit
 
     it(`${language}: OFX — Greatday / Everyday, the MFA question, Montreal, REDIRECT, then the accounts`, async () => {
       const widget = await e.open(page, await e.params({ language }));
-      await choose(widget, OFX);
+      await choose(OFX);
       expect(await widget.locator("#username").count()).toBe(1);
       expect(await widget.locator("#password").count()).toBe(1);
       await e.screenshot(page, `${language}-ofx-credentials`);
-      await widget.locator("#username").fill(`Greatday+widget-${language}`);
-      await widget.locator("#password").fill("Everyday");
-      await submit(widget);
-      await screen(widget, "mfa");
-      await widget.getByLabel(TEXT[language].cityQuestion).fill("Montreal");
-      await e.screenshot(page, `${language}-ofx-mfa`);
-      await submit(widget);
+      await connectInWidget(page, {
+        username: `Greatday+widget-${language}`,
+        password: "Everyday",
+        answers: { [TEXT[language].cityQuestion]: "Montreal" },
+        beforeSubmit: async (shown) => {
+          if (shown === "mfa") await e.screenshot(page, `${language}-ofx-mfa`);
+        },
+      });
       await screen(widget, "success");
-      await e.waitForStep(page, "REDIRECT");
       const events = await e.events(page);
       expect(events.map((event) => event.step).slice(4)).toEqual(["SUBMIT_CREDENTIAL", "COMPONENT_LOAD_MFA", "SUBMIT_MFA", "REDIRECT"]);
       expect(events[5]).toMatchObject({ institution: "OFXCreditUnion", mfaTypes: ["QuestionAndAnswer"] });
@@ -194,19 +183,14 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: SimpleFIN and OFX instit
 
     it(`${language}: OFX — "approve this app at your bank": a message and Continue (TextOnly), then REDIRECT`, async () => {
       const widget = await e.open(page, await e.params({ language }));
-      await choose(widget, OFX);
-      await widget.locator("#username").fill(`approve_app+widget-${language}`);
-      await widget.locator("#password").fill("Everyday");
-      await submit(widget);
-      await screen(widget, "mfa");
+      await connectInWidget(page, { institution: OFX, username: `approve_app+widget-${language}`, password: "Everyday", stopAt: "mfa" });
       expect(await widget.locator(".notice").textContent()).toBe(TEXT[language].approval);
       // Nothing to type: the person acts at the bank, then continues.
       expect(await widget.locator("main input, main textarea").count()).toBe(0);
       expect(await widget.locator("form button[type=submit]").textContent()).toBe(TEXT[language].continue);
       await e.screenshot(page, `${language}-ofx-approve-app`);
-      await submit(widget);
+      await connectInWidget(page, {});
       await screen(widget, "success");
-      await e.waitForStep(page, "REDIRECT");
       const events = await e.events(page);
       expect(events.map((event) => event.step).slice(4)).toEqual(["SUBMIT_CREDENTIAL", "COMPONENT_LOAD_MFA", "SUBMIT_MFA", "REDIRECT"]);
       expect(events[5]).toMatchObject({ institution: "OFXCreditUnion", mfaTypes: ["TextOnly"] });

@@ -1,11 +1,12 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectInWidget } from "../../src/playwright/index.js";
 import type { ConnectEventOf } from "../../widget/src/events.js";
 import { refusedRedirectUrls } from "../fixtures/refused-redirect-urls.js";
 import { SANDBOX_ANSWERS } from "../helpers/test-app.js";
-import { type E2e, noBrowser, screen, signIn, startE2e, submit } from "./e2e-harness.js";
+import { type E2e, noBrowser, screen, startE2e } from "./e2e-harness.js";
 
-const CITY = "#challenge-0";
+const FLINKS_CAPITAL = { institution: "FlinksCapital", password: "Everyday" };
 
 describe.skipIf(noBrowser)(
   "Connect widget in Chromium: Resume, Reconnect, resumeSelectedAccounts, allow-lists",
@@ -39,17 +40,14 @@ describe.skipIf(noBrowser)(
 
     it("resumes at the MFA prompt after a reload of the widget: the state comes from the server, the URL carries the RequestId", async () => {
       const widget = await e.open(page, await params());
-      await signIn(widget, "Greatday+reload");
-      await screen(widget, "mfa");
+      await connectInWidget(page, { ...FLINKS_CAPITAL, username: "Greatday+reload", stopAt: "mfa" });
       const requestId = await mfaRequestId(page);
       expect(new URL(e.frame(page).url()).searchParams.get("requestId")).toBe(requestId);
       await e.frame(page).evaluate(() => window.location.reload());
       await e.waitForStep(page, "COMPONENT_LOAD_MFA", 2);
       await screen(widget, "mfa");
       expect(await widget.locator(`label[for="challenge-0"]`).textContent()).toBe("What city were you born in?");
-      await widget.locator(CITY).fill("Montreal");
-      await submit(widget);
-      await e.waitForStep(page, "REDIRECT");
+      await connectInWidget(page, { answers: { "What city were you born in?": "Montreal" } });
       const events = await e.events(page);
       expect(events.slice(5).map((event) => event.step)).toEqual([
         "COMPONENT_LOAD_MFA",
@@ -64,9 +62,8 @@ describe.skipIf(noBrowser)(
 
     for (const language of ["en", "fr"] as const) {
       it(`${language}: resumes in another browser (no shared storage) with the RequestId and a fresh token from the app`, async () => {
-        const widget = await e.open(page, await params({ language }));
-        await signIn(widget, `Greatday+elsewhere-${language}`);
-        await screen(widget, "mfa");
+        await e.open(page, await params({ language }));
+        await connectInWidget(page, { ...FLINKS_CAPITAL, username: `Greatday+elsewhere-${language}`, stopAt: "mfa" });
         const requestId = await mfaRequestId(page);
 
         const otherBrowser = await e.browser.newContext({ viewport: { width: 480, height: 760 } });
@@ -75,10 +72,8 @@ describe.skipIf(noBrowser)(
           const resumed = await e.open(other, await params({ language, requestId }));
           await screen(resumed, "mfa");
           await e.screenshot(other, `${language}-resume-mfa`);
-          const prompt = (await resumed.locator(`label[for="challenge-0"]`).textContent()) ?? "";
-          await resumed.locator(CITY).fill(SANDBOX_ANSWERS[prompt] ?? "?");
-          await submit(resumed);
-          await e.waitForStep(other, "REDIRECT");
+          // Greatday's question is drawn per session, in the widget's language: answered by its text.
+          await connectInWidget(other, { answers: SANDBOX_ANSWERS });
           expect(await e.steps(other)).toEqual(["APP_MOUNTED", "COMPONENT_LOAD_MFA", "SUBMIT_MFA", "REDIRECT"]);
           expect((await e.events(other))[1]).toMatchObject({ requestId, institution: "FlinksCapital" });
         } finally {
@@ -91,8 +86,7 @@ describe.skipIf(noBrowser)(
       it(`${language}: an expired RequestId (virtual clock +8 min) gets a clear message and a fresh start that works`, async () => {
         const username = `Greatday+expired-${language}`;
         const widget = await e.open(page, await params({ language }));
-        await signIn(widget, username);
-        await screen(widget, "mfa");
+        await connectInWidget(page, { ...FLINKS_CAPITAL, username, stopAt: "mfa" });
         await advanceClock(480);
         await e.frame(page).evaluate(() => window.location.reload());
         await e.waitForStep(page, "SESSION_EXPIRED");
@@ -102,8 +96,7 @@ describe.skipIf(noBrowser)(
         expect(expired).toMatchObject({ flinksCode: "SESSION_EXPIRED", requestId: await mfaRequestId(page) });
         await widget.locator("main button").click();
         await screen(widget, "institutions");
-        await signIn(widget, username);
-        await e.waitForStep(page, "COMPONENT_LOAD_MFA", 2);
+        await connectInWidget(page, { ...FLINKS_CAPITAL, username, stopAt: "mfa" });
         expect((await e.steps(page)).slice(6)).toEqual([
           "APP_MOUNTED",
           "SESSION_EXPIRED",
@@ -139,9 +132,7 @@ describe.skipIf(noBrowser)(
       const widget = await e.open(page, { authorizeToken: token, requestId, redirectUrl: e.redirectUrl, jsRedirect: "true" });
       await screen(widget, "mfa");
       await e.screenshot(page, "en-reconnect-mfa");
-      await widget.locator(CITY).fill("Montreal");
-      await submit(widget);
-      await e.waitForStep(page, "REDIRECT");
+      await connectInWidget(page, { answers: ["Montreal"] });
       const events = await e.events(page);
       expect(events.map((event) => event.step)).toEqual(["APP_MOUNTED", "COMPONENT_LOAD_MFA", "SUBMIT_MFA", "REDIRECT"]);
       expect(events[3]).toMatchObject({
@@ -181,9 +172,7 @@ describe.skipIf(noBrowser)(
         tag: "reconnect",
       });
       await screen(widget, "mfa");
-      await widget.locator(CITY).fill("Montreal");
-      await submit(widget);
-      await e.waitForStep(page, "REDIRECT");
+      await connectInWidget(page, { answers: ["Montreal"] });
       const events = await e.events(page);
       expect(events.map((event) => event.step)).toEqual(["APP_MOUNTED", "COMPONENT_LOAD_MFA", "SUBMIT_MFA", "REDIRECT"]);
       const redirect = events[3] as ConnectEventOf<"REDIRECT">;

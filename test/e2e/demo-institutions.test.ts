@@ -1,6 +1,7 @@
 import type { FrameLocator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type E2e, noBrowser, SCREENSHOTS, screen, startE2e, submit } from "./e2e-harness.js";
+import { connectInWidget } from "../../src/playwright/index.js";
+import { type E2e, noBrowser, SCREENSHOTS, screen, startE2e } from "./e2e-harness.js";
 
 const CITY_QUESTION = { en: "What city were you born in?", fr: "Dans quelle ville êtes-vous né?" } as const;
 
@@ -34,11 +35,8 @@ describe.skipIf(noBrowser)("the demo page in Chromium: SimpleFIN and OFX", { tim
     return widget;
   };
 
-  /** Account selector (on by default in the demo): pick the first, share, wait for the page's table. */
-  const shareFirstAccount = async (widget: FrameLocator) => {
-    await screen(widget, "accounts");
-    await widget.locator('input[name="account"]').first().check();
-    await submit(widget);
+  /** The account selector is on by default in the demo (the tests share the first account): the page's table shows it. */
+  const expectOneAccountShown = async () => {
     await page.locator("#accounts table tbody tr").first().waitFor({ timeout: 20_000 });
     expect(await page.locator("#accounts table tbody tr").count()).toBe(1);
     await expect.poll(async () => (await eventSteps()).at(-1)).toBe("REDIRECT");
@@ -46,33 +44,36 @@ describe.skipIf(noBrowser)("the demo page in Chromium: SimpleFIN and OFX", { tim
 
   for (const language of ["en", "fr"] as const) {
     it(`${language}: SimpleFIN — the page's "Get a SimpleFIN demo token", pasted into the widget, then the accounts`, async () => {
-      const widget = await openDemo(language);
+      await openDemo(language);
       await page.getByRole("button", { name: "Get a SimpleFIN demo token" }).click();
       const field = page.locator("#simplefin-token-value");
       await expect.poll(() => field.inputValue()).toMatch(/^[A-Za-z0-9+/]+=*$/);
       const token = await field.inputValue();
       expect(Buffer.from(token, "base64").toString("utf8")).toMatch(new RegExp(`^${e.apiOrigin}/sim/simplefin/claim/`));
-      await widget.getByRole("button", { name: "SimpleFIN (sandbox)" }).click();
-      await screen(widget, "credentials");
-      await widget.locator("#setup-token").fill(token);
-      await page.screenshot({ path: `${SCREENSHOTS}/demo-${language}-simplefin-token.png`, fullPage: true });
-      await submit(widget);
-      await shareFirstAccount(widget);
+      await connectInWidget(page, {
+        institution: "SimpleFIN (sandbox)",
+        password: token,
+        accounts: [0],
+        beforeSubmit: async (shown) => {
+          if (shown === "credentials")
+            await page.screenshot({ path: `${SCREENSHOTS}/demo-${language}-simplefin-token.png`, fullPage: true });
+        },
+      });
+      await expectOneAccountShown();
       await page.screenshot({ path: `${SCREENSHOTS}/demo-${language}-simplefin-connected.png`, fullPage: true });
       expect(await page.locator("#events").textContent()).toContain("institution: SimpleFINSandbox");
     });
 
     it(`${language}: OFX — Greatday / Everyday at the credit union, the question answered, then the accounts`, async () => {
-      const widget = await openDemo(language);
-      await widget.getByRole("button", { name: "OFX Credit Union (sandbox)" }).click();
-      await screen(widget, "credentials");
-      await widget.locator("#username").fill(`Greatday+demo-${language}`);
-      await widget.locator("#password").fill("Everyday");
-      await submit(widget);
-      await screen(widget, "mfa");
-      await widget.getByLabel(CITY_QUESTION[language]).fill("Montreal");
-      await submit(widget);
-      await shareFirstAccount(widget);
+      await openDemo(language);
+      await connectInWidget(page, {
+        institution: "OFX Credit Union (sandbox)",
+        username: `Greatday+demo-${language}`,
+        password: "Everyday",
+        answers: { [CITY_QUESTION[language]]: "Montreal" },
+        accounts: [0],
+      });
+      await expectOneAccountShown();
       await page.screenshot({ path: `${SCREENSHOTS}/demo-${language}-ofx-connected.png`, fullPage: true });
       const steps = await eventSteps();
       expect(steps.slice(steps.lastIndexOf("SUBMIT_CREDENTIAL"))).toEqual([

@@ -2,7 +2,8 @@
  * The Connect widget in a real browser (Debian's chromium through playwright-core): a real
  * bankgate listening on 127.0.0.1, a freshly built widget, and a parent page on another
  * origin (another port) that embeds the iframe and records every postMessage it receives.
- * One browser per test file; pages are reused.
+ * One browser per test file; pages are reused. The tests drive the widget with connectInWidget
+ * (bankgate/playwright), the helper integrators use.
  */
 import { execFile as execFileCallback } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -185,18 +186,4 @@ export async function startE2e(options: { name: string; env?: Record<string, str
 /** Waits for the widget to show a screen (main[data-screen]). */
 export async function screen(widget: FrameLocator, kind: string): Promise<void> {
   await widget.locator(`main[data-screen="${kind}"]`).waitFor({ timeout: 15_000 });
-}
-
-/** Institution → credentials → submit, as an end user does it. */
-export async function signIn(widget: FrameLocator, username: string, password = "Everyday"): Promise<void> {
-  await screen(widget, "institutions");
-  await widget.getByRole("button", { name: "FlinksCapital" }).click();
-  await screen(widget, "credentials");
-  await widget.locator("#username").fill(username);
-  await widget.locator("#password").fill(password);
-  await widget.locator("form button[type=submit]").click();
-}
-
-export async function submit(widget: FrameLocator): Promise<void> {
-  await widget.locator("form button[type=submit]").click();
 }

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from "fastify";
 import { type ErrorCode, errorCatalog, wireFlinksCode } from "../../src/errors/catalog.js";
 
-const WIRE_CODES = new Set(Object.keys(errorCatalog).map((code) => wireFlinksCode(code as ErrorCode)));
+const WIRE_CODES: ReadonlySet<string> = new Set(Object.keys(errorCatalog).map((code) => wireFlinksCode(code as ErrorCode)));
 
 /**
  * The response contract the fuzz tests check (quality bar S4, docs/quality-bars.md): no 5xx, a JSON object body whose

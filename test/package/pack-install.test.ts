@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/free-port.js";
@@ -30,6 +32,10 @@ describe("the npm package", () => {
       "package/dist/index.d.ts",
       "package/dist/testing/index.js",
       "package/dist/testing/index.d.ts",
+      "package/dist/client/index.js",
+      "package/dist/client/index.d.ts",
+      "package/dist/playwright/index.js",
+      "package/dist/playwright/index.d.ts",
       "package/dist/connect/index.html",
     ]) {
       expect(files).toContain(file);
@@ -54,6 +60,27 @@ describe("the npm package", () => {
       expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
   });
 
+  it("bankgate/client runs with no dependency (its dist/client alone imports), and bankgate/playwright without playwright-core", async () => {
+    const alone = mkdtempSync(join(tmpdir(), "bankgate-client-alone-"));
+    try {
+      cpSync(join(packed.installDir, "node_modules", "bankgate", "dist", "client"), join(alone, "client"), { recursive: true });
+      writeFileSync(join(alone, "package.json"), '{ "type": "module" }\n');
+      const script = 'const c = await import("./client/index.js"); console.log(JSON.stringify(Object.keys(c).sort()));';
+      const { stdout } = await execFile("node", ["--input-type=module", "-e", script], { cwd: alone, env: cleanEnv(), timeout: 30_000 });
+      expect(JSON.parse(stdout)).toEqual(["BankgateClientError", "BankgateControl", "FlinksClient", "isFlinksError"]);
+      // bankgate/playwright imports nothing either: playwright-core is the integrator's (an optional peer, not installed here).
+      const helper = 'const p = await import("bankgate/playwright"); console.log(JSON.stringify(Object.keys(p)));';
+      const imported = await execFile("node", ["--input-type=module", "-e", helper], {
+        cwd: packed.installDir,
+        env: cleanEnv(),
+        timeout: 30_000,
+      });
+      expect(JSON.parse(imported.stdout)).toEqual(["connectInWidget"]);
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
+  });
+
   it("`npx bankgate start` answers /health and serves the widget", async () => {
     const port = await freePort();
     const child = spawn(
@@ -75,11 +102,35 @@ describe("the npm package", () => {
       const widget = await fetch(`http://127.0.0.1:${port}/connect/index.html`, { redirect: "manual" });
       expect([200, 302]).toContain(widget.status);
       expect(output.join("")).toContain(`bankgate is listening on http://127.0.0.1:${port}`);
+      // bankgate/client from the installed package: a live login with the development customer's keys, then its data.
+      const keys = JSON.parse(readFileSync(join(packed.installDir, "data", "dev-customer.json"), "utf8"));
+      const { stdout } = await execFile("node", ["--input-type=module", "-e", CLIENT_FLOW], {
+        cwd: packed.installDir,
+        env: { ...cleanEnv(), BANKGATE_URL: `http://127.0.0.1:${port}`, ...keysEnv(keys) },
+        timeout: 60_000,
+      });
+      expect(JSON.parse(stdout)).toEqual({ institutions: true, login: 200, accounts: 4 });
     } finally {
       await stop(child);
     }
   });
 });
+
+/** What an integrator's script does with bankgate/client (keys from the environment). */
+const CLIENT_FLOW = `
+import { BankgateControl, FlinksClient } from "bankgate/client";
+const { BANKGATE_URL: url, CUSTOMER_ID: customerId, SECRET_KEY: secretKey, API_KEY: apiKey } = process.env;
+const control = new BankgateControl({ url, customerId, secretKey });
+const institutions = (await control.institutions()).institutions.some((i) => i.id === "FlinksCapital");
+const flinks = new FlinksClient({ baseUrl: url + "/v3/" + customerId + "/BankingServices", apiKey, secretKey, poll: { intervalMs: 50 } });
+const login = await flinks.authorize({ Institution: "FlinksCapital", Username: "greatday_nomfa", Password: "Everyday", MostRecentCached: false });
+const detail = login.HttpStatusCode === 200 ? await flinks.getAccountsDetailAndWait({ RequestId: login.RequestId }) : null;
+console.log(JSON.stringify({ institutions, login: login.HttpStatusCode, accounts: detail?.Accounts?.length }));
+`;
+
+function keysEnv(keys: { customerId: string; secretKey: string; apiKey: string }): Record<string, string> {
+  return { CUSTOMER_ID: keys.customerId, SECRET_KEY: keys.secretKey, API_KEY: keys.apiKey };
+}
 
 async function waitForHealth(base: string, child: ChildProcess, output: string[]): Promise<unknown> {
   for (let attempt = 0; attempt < 600; attempt++) {

@@ -3,7 +3,7 @@ import { canonicalizeBody } from "../../wire/flinks/canonical-body.js";
 import type { ApiServices, TypedApp } from "../api-services.js";
 
 const Params = Type.Object({ customerId: Type.String() });
-const SettingsBody = Type.Object(
+export const SettingsBody = Type.Object(
   {
     StoreMfaAnswers: Type.Optional(
       Type.Boolean({ description: "Keep accepted answers to QuestionAndAnswer prompts (encrypted, per card) for nightly refreshes." }),
@@ -11,7 +11,7 @@ const SettingsBody = Type.Object(
   },
   { minProperties: 1 },
 );
-const SettingsReply = Type.Object({ HttpStatusCode: Type.Literal(200), StoreMfaAnswers: Type.Boolean() });
+export const SettingsReply = Type.Object({ HttpStatusCode: Type.Literal(200), StoreMfaAnswers: Type.Boolean() });
 
 /**
  * GET and PUT /bankgate/v1/{customerId}/settings: the customer's own switches (today: whether

@@ -28,7 +28,7 @@ const Institution = Type.Object({
 
 const LogoParams = Type.Object({ id: Type.String({ maxLength: 64, description: "The institution's code.", examples: ["FlinksCapital"] }) });
 
-const InstitutionList = Type.Object(
+export const InstitutionList = Type.Object(
   { institutions: Type.Array(Institution, { description: "Sorted by name." }) },
   {
     examples: [

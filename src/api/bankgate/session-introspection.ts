@@ -30,7 +30,7 @@ export const SessionSummary = Type.Object({
   absoluteExpiresAt: Type.String({ format: "date-time" }),
 });
 
-const SessionView = Type.Object({
+export const SessionView = Type.Object({
   ...SessionSummary.properties,
   aggregation: Type.Union([JobStatus, Type.Null()], { description: "The card's latest aggregation job." }),
 });

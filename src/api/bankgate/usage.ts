@@ -3,8 +3,8 @@ import type { ApiServices, TypedApp } from "../api-services.js";
 
 const Day = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "UTC day, YYYY-MM-DD (inclusive)." });
 const Params = Type.Object({ customerId: Type.String() });
-const Query = Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day) });
-const UsageReply = Type.Object({
+export const UsageQuery = Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day) });
+export const UsageReply = Type.Object({
   HttpStatusCode: Type.Literal(200),
   From: Type.String(),
   To: Type.String(),
@@ -27,7 +27,7 @@ export function registerUsage(app: TypedApp, services: ApiServices): void {
         tags: ["Operators"],
         summary: "Billable live connections per UTC day",
         params: Params,
-        querystring: Query,
+        querystring: UsageQuery,
         response: { 200: UsageReply },
       },
       config: { auth: "secretKey" },

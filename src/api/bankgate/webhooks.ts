@@ -7,7 +7,7 @@ import type { ApiServices, TypedApp } from "../api-services.js";
 const CustomerParams = Type.Object({ customerId: Type.String() });
 const EventParams = Type.Object({ customerId: Type.String(), eventId: Type.String() });
 
-const ConfigureBody = Type.Object({
+export const ConfigureBody = Type.Object({
   Url: Type.String({ description: "http(s) URL of the receiver; private and loopback addresses are allowed." }),
   Secret: Type.Optional(
     Type.String({
@@ -17,7 +17,7 @@ const ConfigureBody = Type.Object({
     }),
   ),
 });
-const ConfigureReply = Type.Object({
+export const ConfigureReply = Type.Object({
   HttpStatusCode: Type.Literal(200),
   Url: Type.String(),
   Secret: Type.Optional(Type.String({ description: "Only when bankgate generated it: store it, it is not shown again." })),
@@ -41,8 +41,8 @@ const Delivery = Type.Object({
   DeliveredAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   Attempts: Type.Array(Attempt),
 });
-const DeliveriesReply = Type.Object({ HttpStatusCode: Type.Literal(200), Deliveries: Type.Array(Delivery) });
-const ReplayReply = Type.Object({ HttpStatusCode: Type.Literal(202), EventId: Type.String(), State: Type.Literal("pending") });
+export const DeliveriesReply = Type.Object({ HttpStatusCode: Type.Literal(200), Deliveries: Type.Array(Delivery) });
+export const ReplayReply = Type.Object({ HttpStatusCode: Type.Literal(202), EventId: Type.String(), State: Type.Literal("pending") });
 
 /**
  * The webhook operator endpoints (docs/webhooks.md), opened by the customer's secret key in

@@ -11,7 +11,7 @@ const PROCESS_WIDE =
   "the processing cap, attempt locks, queued jobs and the sandbox bank's delays. Needs the customer's secret key in " +
   "`flinks-auth-key`; served only with BANKGATE_SANDBOX_CONTROL=on.";
 
-const ClockState = Type.Object(
+export const ClockState = Type.Object(
   {
     now: Type.String({ format: "date-time", description: "The server's current (virtual) time.", examples: ["2026-01-15T15:08:00.000Z"] }),
     offsetSeconds: Type.Number({
@@ -23,7 +23,7 @@ const ClockState = Type.Object(
   { description: "Where the process-wide virtual clock stands." },
 );
 
-const AdvanceBody = Type.Object(
+export const AdvanceBody = Type.Object(
   {
     seconds: Type.Integer({
       minimum: 1,

@@ -4,7 +4,7 @@ import type { CreatedSetupToken } from "../../sim/simplefin/setup-tokens.js";
 import type { TypedApp } from "../api-services.js";
 import { CustomerParams, SandboxErrorBody, SERVED_WHEN, sandboxSecurity } from "./sandbox-schemas.js";
 
-const SetupTokenBody = Type.Object({
+export const SetupTokenBody = Type.Object({
   scenario: Type.Optional(
     Type.String({
       maxLength: 40,
@@ -14,7 +14,7 @@ const SetupTokenBody = Type.Object({
   ),
 });
 
-const SetupTokenReply = Type.Object({
+export const SetupTokenReply = Type.Object({
   setupToken: Type.String({ description: "Paste it as the password of institution SimpleFINSandbox (or in the widget)." }),
   scenario: Type.String(),
 });

@@ -1,0 +1,107 @@
+import type { Frame } from "playwright-core";
+
+/**
+ * An event the Connect widget posted to its parent page (docs/flinks-compatibility.md, "The Connect widget", lists the steps and
+ * their fields): `step`, `schemaVersion`, the step's fields; error steps carry `flinksCode`.
+ */
+export interface WidgetEvent {
+  step: string;
+  schemaVersion?: number;
+  flinksCode?: string;
+  [field: string]: unknown;
+}
+
+interface Waiter {
+  from: number;
+  match(event: WidgetEvent): boolean;
+  resolve(event: WidgetEvent): void;
+}
+
+/**
+ * Records the messages the widget's iframe posts to the page that embeds it: a listener added
+ * to that page keeps only messages whose source is this iframe's window (another frame's, or a
+ * look-alike's, are not the widget's) and hands each to the test's process through a page
+ * binding — so the record survives the widget sending the top window to the redirect URL. It
+ * sees what is posted from `attach` on.
+ */
+export class WidgetEventRecorder {
+  readonly #events: WidgetEvent[] = [];
+  #waiters: Waiter[] = [];
+
+  static async attach(widget: Frame): Promise<WidgetEventRecorder> {
+    const parent = widget.parentFrame();
+    if (!parent) throw new Error("connectInWidget: the widget is not in an iframe — its events go to the page that embeds it");
+    const recorder = new WidgetEventRecorder();
+    const binding = `__bankgateWidgetEvent${Math.random().toString(36).slice(2)}`;
+    await widget.page().exposeBinding(binding, (source, data: unknown) => {
+      if (source.frame === parent) recorder.#record(data);
+    });
+    const iframe = await widget.frameElement();
+    await parent.evaluate(
+      ([element, name]) => {
+        const forward = (window as unknown as Record<string, (data: unknown) => void>)[name];
+        window.addEventListener("message", (event) => {
+          if (forward && event.source === (element as HTMLIFrameElement).contentWindow) forward(event.data);
+        });
+      },
+      [iframe, binding] as const,
+    );
+    return recorder;
+  }
+
+  /** How many events were recorded: an index for `waitFor`. */
+  get count(): number {
+    return this.#events.length;
+  }
+
+  /** Every event so far, in order. */
+  events(): WidgetEvent[] {
+    return [...this.#events];
+  }
+
+  /** The first event from index `from` on whose step is in `steps` or that carries a flinksCode (an error step). */
+  waitFor(steps: readonly string[], from: number, timeoutMs: number): Promise<WidgetEvent> {
+    const match = (event: WidgetEvent) => typeof event.flinksCode === "string" || steps.includes(event.step);
+    const already = this.#events.slice(from).find(match);
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((waiter) => waiter !== entry);
+        reject(new Error(`connectInWidget: none of ${steps.join(", ")} (or an error step) within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const entry: Waiter = {
+        from,
+        match,
+        resolve: (event) => {
+          clearTimeout(timer);
+          resolve(event);
+        },
+      };
+      this.#waiters.push(entry);
+    });
+  }
+
+  #record(data: unknown): void {
+    const event = parseEvent(data);
+    if (!event) return;
+    this.#events.push(event);
+    const index = this.#events.length - 1;
+    const due = this.#waiters.filter((waiter) => index >= waiter.from && waiter.match(event));
+    this.#waiters = this.#waiters.filter((waiter) => !due.includes(waiter));
+    for (const waiter of due) waiter.resolve(event);
+  }
+}
+
+/** `stringify=true` sends JSON text; anything without a step is not a widget event. */
+function parseEvent(data: unknown): WidgetEvent | null {
+  let value = data;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return null;
+    }
+  }
+  if (typeof value !== "object" || value === null || typeof (value as { step?: unknown }).step !== "string") return null;
+  return value as WidgetEvent;
+}
