@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { BankgateControl } from "../client/bankgate-control.js";
+import { BankgateClientError } from "../client/client-error.js";
 import { isUuid } from "../lib/ids.js";
 import { CliError } from "./exit-codes.js";
 
@@ -39,40 +41,34 @@ export function sandboxTarget(options: TargetOptions, env: Record<string, string
   return { url, customerId, secretKey };
 }
 
-/** One call to the control plane (/sandbox/v1/{customerId}/…); the answer's JSON, or a CliError with the server's message. */
-export async function callSandbox(target: SandboxTarget, method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<unknown> {
-  let response: Response;
+/**
+ * One call to the control plane (/sandbox/v1/{customerId}/…) through the typed client; a
+ * failure becomes the CliError whose exit code says what went wrong, with the server's message.
+ * No retries: a person at a prompt sees the failure at once and decides.
+ */
+export async function controlCall<A>(target: SandboxTarget, call: (control: BankgateControl) => Promise<A>): Promise<A> {
+  const control = new BankgateControl({ ...target, retry: { attempts: 1, requestTimeoutMs: TIMEOUT_MS } });
   try {
-    response = await fetch(`${target.url}/sandbox/v1/${target.customerId}/${path}`, {
-      method,
-      headers: { "flinks-auth-key": target.secretKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
+    return await call(control);
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error));
-    throw new CliError("unreachable", `no bankgate answered at ${target.url} (${cause})`);
+    throw cliErrorOf(target, error);
   }
-  const text = await response.text();
-  const parsed = parseJson(text);
-  if (response.ok) return parsed;
-  const message =
-    (parsed as { Message?: string; message?: string } | undefined)?.Message ??
-    (parsed as { message?: string } | undefined)?.message ??
-    text.slice(0, 300);
-  const code = (parsed as { FlinksCode?: string } | undefined)?.FlinksCode;
-  if (response.status === 404 && code === "NOT_FOUND" && /route/i.test(message)) {
-    throw new CliError("failed", `${target.url} has no sandbox control plane (start it with BANKGATE_SANDBOX_CONTROL=on): ${message}`);
-  }
-  // The control plane answers an unknown LoginId as Flinks does: INVALID_LOGIN.
-  const notFound = response.status === 404 || code === "INVALID_LOGIN";
-  throw new CliError(notFound ? "notFound" : "failed", `${response.status}${code ? ` ${code}` : ""}: ${message}`);
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+function cliErrorOf(target: SandboxTarget, error: unknown): CliError {
+  if (!(error instanceof BankgateClientError)) return new CliError("failed", error instanceof Error ? error.message : String(error));
+  if (error.failure === "network") {
+    const cause = (error.cause as { cause?: { code?: string } } | undefined)?.cause?.code ?? error.message;
+    return new CliError("unreachable", `no bankgate answered at ${target.url} (${cause})`);
   }
+  const status = error.details.status ?? 0;
+  const answer = error.details.lastAnswer as { Message?: string; message?: string; FlinksCode?: string } | undefined;
+  const message = answer?.Message ?? answer?.message ?? error.message;
+  const code = answer?.FlinksCode;
+  if (status === 404 && code === "NOT_FOUND" && /route/i.test(message)) {
+    return new CliError("failed", `${target.url} has no sandbox control plane (start it with BANKGATE_SANDBOX_CONTROL=on): ${message}`);
+  }
+  // The control plane answers an unknown LoginId as Flinks does: INVALID_LOGIN.
+  const notFound = status === 404 || code === "INVALID_LOGIN";
+  return new CliError(notFound ? "notFound" : "failed", `${status}${code ? ` ${code}` : ""}: ${message}`);
 }

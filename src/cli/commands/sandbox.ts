@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
+import type { NextRefreshOutcome, ScenarioScript } from "../../client/control-types.js";
 import { print } from "../command-setup.js";
 import { CliError } from "../exit-codes.js";
-import { callSandbox, type SandboxTarget, sandboxTarget, type TargetOptions } from "../sandbox-client.js";
+import { controlCall, type SandboxTarget, sandboxTarget, type TargetOptions } from "../sandbox-client.js";
 
 type Options = TargetOptions & { json?: boolean; outcome?: string; code?: string; prompt?: string; answer?: string };
 type Run = (target: SandboxTarget, args: string[], options: Options) => Promise<unknown>;
@@ -20,18 +21,23 @@ export function sandboxCommand(): Command {
     return `${clock.now}  (offset ${clock.offsetSeconds} s${clock.frozen ? ", frozen" : ""})`;
   };
 
-  sandbox.addCommand(call("clock", "show the virtual clock", (target) => callSandbox(target, "GET", "clock"), clockLine));
+  sandbox.addCommand(call("clock", "show the virtual clock", (target) => controlCall(target, (control) => control.clock.get()), clockLine));
   sandbox.addCommand(
     call(
       "advance",
       "move the virtual clock forward",
-      (target, [seconds]) => callSandbox(target, "POST", "clock/advance", { seconds: wholeSeconds(seconds ?? "") }),
+      (target, [seconds]) => {
+        const whole = wholeSeconds(seconds ?? "");
+        return controlCall(target, (control) => control.clock.advance(whole));
+      },
       clockLine,
     ).argument("<seconds>", "how far, in seconds"),
   );
-  sandbox.addCommand(call("freeze", "stop the virtual clock", (target) => callSandbox(target, "POST", "clock/freeze"), clockLine));
   sandbox.addCommand(
-    call("unfreeze", "let the virtual clock run again", (target) => callSandbox(target, "POST", "clock/unfreeze"), clockLine),
+    call("freeze", "stop the virtual clock", (target) => controlCall(target, (control) => control.clock.freeze()), clockLine),
+  );
+  sandbox.addCommand(
+    call("unfreeze", "let the virtual clock run again", (target) => controlCall(target, (control) => control.clock.unfreeze()), clockLine),
   );
 
   const script = new Command("script").summary("register or read a scenario script");
@@ -40,8 +46,8 @@ export function sandboxCommand(): Command {
       "put",
       "register (or replace) the scenario script in a JSON file",
       (target, [file]) => {
-        const body = readScript(file ?? "");
-        return callSandbox(target, "PUT", `scripts/${encodeURIComponent(String(body.name ?? ""))}`, body);
+        const script = readScript(file ?? "");
+        return controlCall(target, (control) => control.scripts.put(script));
       },
       (answer) => `registered ${(answer as { name?: string }).name}`,
     ).argument("<file>", 'the script, as JSON (docs/sandbox.md, "Scenario scripts")'),
@@ -50,7 +56,7 @@ export function sandboxCommand(): Command {
     call(
       "get",
       "print a registered scenario script",
-      (target, [name]) => callSandbox(target, "GET", `scripts/${encodeURIComponent(name ?? "")}`),
+      (target, [name]) => controlCall(target, (control) => control.scripts.get(name ?? "")),
       (answer) => JSON.stringify(answer, null, 2),
     ).argument("<name>"),
   );
@@ -61,7 +67,7 @@ export function sandboxCommand(): Command {
     call(
       "reset",
       "forget the user's trusted device, locks, changed password and forced outcome",
-      (target, [loginId]) => callSandbox(target, "POST", `cards/${encodeURIComponent(loginId ?? "")}/reset`),
+      (target, [loginId]) => controlCall(target, (control) => control.cards.reset(loginId ?? "")),
       () => "reset",
     ).argument("<loginId>"),
   );
@@ -71,8 +77,10 @@ export function sandboxCommand(): Command {
     call(
       "next-refresh",
       "force the outcome of a card's next live login (refresh, reconnect, nightly)",
-      (target, [loginId], options) =>
-        callSandbox(target, "PUT", `cards/${encodeURIComponent(loginId ?? "")}/next-refresh`, nextRefreshBody(options)),
+      (target, [loginId], options) => {
+        const outcome = nextRefreshBody(options);
+        return controlCall(target, (control) => control.cards.forceNextRefresh(loginId ?? "", outcome));
+      },
       (answer) =>
         `next login of ${(answer as { loginId: string }).loginId}: ${JSON.stringify((answer as { nextRefresh: unknown }).nextRefresh)}`,
     )
@@ -114,7 +122,8 @@ function wholeSeconds(text: string): number {
   return Number(text);
 }
 
-function readScript(file: string): Record<string, unknown> {
+/** The script as the file holds it: the server checks it against its schema and says what is wrong. */
+function readScript(file: string): ScenarioScript {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));
@@ -124,14 +133,15 @@ function readScript(file: string): Record<string, unknown> {
   if (typeof parsed !== "object" || parsed === null || typeof (parsed as { name?: unknown }).name !== "string") {
     throw new CliError("usage", `${file} must hold a script object with its "name"`);
   }
-  return parsed as Record<string, unknown>;
+  return parsed as ScenarioScript;
 }
 
-function nextRefreshBody(options: Options): Record<string, string> {
+/** The outcome as typed: the server checks the code against the ones it can force. */
+function nextRefreshBody(options: Options): NextRefreshOutcome {
   switch (options.outcome) {
     case "failed":
       if (!options.code) throw new CliError("usage", "--outcome failed needs --code");
-      return { outcome: "failed", code: options.code };
+      return { outcome: "failed", code: options.code as Extract<NextRefreshOutcome, { outcome: "failed" }>["code"] };
     case "challenge":
       if (!options.prompt || !options.answer) throw new CliError("usage", "--outcome challenge needs --prompt and --answer");
       return { outcome: "challenge", prompt: options.prompt, answer: options.answer };
