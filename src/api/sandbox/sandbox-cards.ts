@@ -13,7 +13,7 @@ const NEXT_FAILURES = ["INVALID_PASSWORD", "RETRY_LATER", "DISABLED_LOGIN", "NEW
 
 // No additionalProperties: false in union branches: Ajv's removeAdditional would strip one
 // branch's fields while trying another.
-const NextRefresh = Type.Union(
+export const NextRefresh = Type.Union(
   [
     Type.Object({ outcome: Type.Literal("authorized") }, { description: "In, without MFA." }),
     Type.Object(
