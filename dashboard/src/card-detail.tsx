@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { formatMoney } from "../../shared/format-money";
+import { formatMoney } from "../../ui-shared/format-money";
 import { ApiFailure } from "./api";
 import { ErrorNote, Outcome } from "./cards";
 import { useDashboard } from "./context";

@@ -223,5 +223,5 @@ export function stringsFor(language: Language): Strings {
   return language === "fr" ? fr : en;
 }
 
-// Shared with the dashboard (shared/).
-export { formatMoney } from "../../shared/format-money";
+// Shared with the dashboard (ui-shared/).
+export { formatMoney } from "../../ui-shared/format-money";
