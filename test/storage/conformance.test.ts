@@ -511,6 +511,64 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
       });
     });
 
+    describe("DashboardStore and LoginStore.listByCustomer", () => {
+      it("listByCustomer answers the customer's cards only, newest first, at most `limit`", async () => {
+        const customerId = newRandomId();
+        const older = await h.storage.logins.findOrCreate(loginCandidate({ customerId, createdAt: at(0) }));
+        const newer = await h.storage.logins.findOrCreate(loginCandidate({ customerId, createdAt: at(1000) }));
+        await h.storage.logins.findOrCreate(loginCandidate());
+        expect((await h.storage.logins.listByCustomer(customerId, 10)).map((card) => card.id)).toEqual([newer.id, older.id]);
+        expect((await h.storage.logins.listByCustomer(customerId, 1)).map((card) => card.id)).toEqual([newer.id]);
+      });
+
+      it("dashboard sessions: insert, find, touch, delete, and the purge of expired ones only", async () => {
+        const live = { tokenHash: randomBytes(32).toString("hex"), customerId: newRandomId(), createdAt: at(0), expiresAt: at(60_000) };
+        const stale = { ...live, tokenHash: randomBytes(32).toString("hex"), expiresAt: at(1000) };
+        await h.storage.dashboard.insertSession(live);
+        await h.storage.dashboard.insertSession(stale);
+        expect(await h.storage.dashboard.findSession(live.tokenHash)).toStrictEqual(live);
+        await h.storage.dashboard.touchSession(live.tokenHash, at(120_000));
+        expect((await h.storage.dashboard.findSession(live.tokenHash))?.expiresAt).toStrictEqual(at(120_000));
+        expect(await h.storage.dashboard.deleteExpiredSessions(at(2000), 100)).toBeGreaterThanOrEqual(1);
+        expect(await h.storage.dashboard.findSession(stale.tokenHash)).toBeUndefined();
+        expect(await h.storage.dashboard.findSession(live.tokenHash)).toBeDefined();
+        await h.storage.dashboard.deleteSession(live.tokenHash);
+        expect(await h.storage.dashboard.findSession(live.tokenHash)).toBeUndefined();
+      });
+
+      it("session events: one per insert and per change of state or error code, none for touches or cached sessions, gone with the session", async () => {
+        const session = sessionFixture({ state: "connecting", challenges: null, errorCode: null, lastActivityAt: at(0) });
+        await h.storage.sessions.insert(session);
+        const challenged = {
+          ...session,
+          state: "challenged" as const,
+          challenges: [{ type: "QuestionAndAnswer" as const, prompt: "Pet?" }],
+          lastActivityAt: at(1000),
+        };
+        expect(await h.storage.sessions.replace(challenged, session.version)).toBe(true);
+        await h.storage.sessions.touch(session.requestId, at(2000), at(500_000));
+        // Same state, same code: no event.
+        expect(await h.storage.sessions.replace({ ...challenged, attemptsLeft: 2 }, session.version + 1)).toBe(true);
+        const wrong = { ...challenged, errorCode: "INVALID_SECURITY_RESPONSE" as const, lastActivityAt: at(3000) };
+        expect(await h.storage.sessions.replace(wrong, session.version + 2)).toBe(true);
+        const events = await h.storage.dashboard.sessionEvents(session.customerId, session.requestId);
+        expect(events.map((e) => [e.state, e.errorCode, e.at.getTime() - T0.getTime()])).toEqual([
+          ["connecting", null, 0],
+          ["challenged", null, 1000],
+          ["challenged", "INVALID_SECURITY_RESPONSE", 3000],
+        ]);
+        expect(JSON.parse(events[1]?.challengesJson ?? "[]")).toEqual([{ type: "QuestionAndAnswer", prompt: "Pet?" }]);
+        expect(await h.storage.dashboard.sessionEvents(newRandomId(), session.requestId)).toEqual([]);
+
+        const cached = sessionFixture({ mode: "cached", state: "authorized" });
+        await h.storage.sessions.insert(cached);
+        expect(await h.storage.dashboard.sessionEvents(cached.customerId, cached.requestId)).toEqual([]);
+
+        await h.storage.sessions.delete(session.customerId, session.requestId);
+        expect(await h.storage.dashboard.sessionEvents(session.customerId, session.requestId)).toEqual([]);
+      });
+    });
+
     describe("Storage.transaction", () => {
       it("rolls back every write when the callback throws", async () => {
         const existing = sessionFixture({ version: 1 });
