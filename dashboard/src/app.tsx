@@ -5,6 +5,7 @@ import { Cards } from "./cards";
 import { ClockScreen } from "./clock";
 import { Dashboard, type DashboardContext } from "./context";
 import { initialLanguage, type Language, saveLanguage, stringsFor } from "./i18n";
+import { Jobs } from "./jobs";
 import { href, SECTIONS, useRoute } from "./route";
 import { Scripts } from "./scripts";
 import { SessionDetail, Sessions } from "./sessions";
@@ -112,6 +113,7 @@ export function App() {
         {route.section === "sessions" && (route.id ? <SessionDetail requestId={route.id} /> : <Sessions />)}
         {route.section === "clock" && <ClockScreen />}
         {route.section === "webhooks" && <Webhooks />}
+        {route.section === "jobs" && <Jobs />}
         {route.section === "usage" && <Usage />}
         {route.section === "scripts" && <Scripts />}
       </main>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 
-export type Section = "cards" | "sessions" | "clock" | "webhooks" | "usage" | "scripts";
-export const SECTIONS: readonly Section[] = ["cards", "sessions", "clock", "webhooks", "usage", "scripts"];
+export type Section = "cards" | "sessions" | "clock" | "webhooks" | "jobs" | "usage" | "scripts";
+export const SECTIONS: readonly Section[] = ["cards", "sessions", "clock", "webhooks", "jobs", "usage", "scripts"];
 
 /** Where the page is: `#/cards`, `#/cards/{loginId}`, `#/sessions/{requestId}` … (a hash, so the server serves one page). */
 export interface Route {

@@ -162,6 +162,21 @@ describe.each([
     expect((await viewer.get(`/cards/${login.Login.Id}`)).statusCode).toBe(200);
   });
 
+  it("lists the customer's jobs (aggregation, webhook deliveries) with attempts, and none of another customer's", async () => {
+    await viewer.change("PUT", "/webhooks/receiver", { url: receiver.url });
+    receiver.answer(500, 500);
+    const login = await connected();
+    const { jobs } = (await viewer.get("/jobs")).json();
+    const aggregation = jobs.find((job: { kind: string }) => job.kind === "aggregate");
+    expect(aggregation).toMatchObject({ state: "done", attempts: 1, subject: login.Login.Id });
+    const deliveries = jobs.filter((job: { kind: string }) => job.kind === "webhook-delivery");
+    expect(deliveries.length).toBeGreaterThan(0);
+    expect(deliveries.some((job: { state: string; lastError: string | null }) => job.state === "failed" && job.lastError)).toBe(true);
+
+    const stranger = await signInDashboard(t, await t.addCustomer());
+    expect((await stranger.get("/jobs")).json().jobs).toEqual([]);
+  });
+
   it("DeleteCard removes the card, its sessions and timelines, its data and its webhook events", async () => {
     await viewer.change("PUT", "/webhooks/receiver", { url: receiver.url });
     const login = await connected();

@@ -51,7 +51,7 @@ describe.skipIf(noBrowser)("dashboard in Chromium: webhook replay and DeleteCard
     page.once("dialog", (dialog) => dialog.accept());
     await page.getByRole("button", { name: "Delete card" }).click();
     await page.waitForFunction(() => location.hash === "#/cards");
-    await expect.poll(() => row.count()).toBe(0);
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(0);
     await d.shot(page, "cards-after-delete");
 
     // Its page and its data are gone too: in the dashboard and on the Flinks API.

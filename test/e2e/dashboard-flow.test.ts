@@ -37,12 +37,14 @@ describe.skipIf(noBrowser)("dashboard in Chromium: sessions, cards, clock", { ti
     // Polling brings it in without a reload.
     const row = page.locator(`tr[data-request-id="${redirect.requestId}"]`);
     await row.waitFor();
-    await expect.poll(() => row.getAttribute("data-state")).toBe("authorized");
+    await expect.poll(() => row.getAttribute("data-state"), { timeout: 10_000 }).toBe("authorized");
     await d.shot(page, "sessions");
     await row.getByRole("link").click();
     await page.locator("ol.timeline > li").first().waitFor();
     await expect
-      .poll(() => page.locator("ol.timeline > li").evaluateAll((items) => items.map((li) => li.getAttribute("data-kind"))))
+      .poll(() => page.locator("ol.timeline > li").evaluateAll((items) => items.map((li) => li.getAttribute("data-kind"))), {
+        timeout: 10_000,
+      })
       .toEqual(["login", "challenge", "answer", "authorized"]);
     await expect(page.locator("ol.timeline").textContent()).resolves.toContain("What city were you born in?");
     await expect(page.locator("main").textContent()).resolves.not.toContain("Montreal");
@@ -58,7 +60,7 @@ describe.skipIf(noBrowser)("dashboard in Chromium: sessions, cards, clock", { ti
     await d.shot(page, "card");
     const firstDescription = (await page.locator("table.transactions tbody tr td:nth-child(2)").first().textContent()) ?? "";
     await page.getByLabel("Search").fill(firstDescription);
-    await expect.poll(() => page.locator("table.transactions tbody tr").count()).toBeLessThan(allCount);
+    await expect.poll(() => page.locator("table.transactions tbody tr").count(), { timeout: 10_000 }).toBeLessThan(allCount);
     for (const cell of await page.locator("table.transactions tbody tr td:nth-child(2)").allTextContents()) {
       expect(cell.toLowerCase()).toContain(firstDescription.toLowerCase());
     }
@@ -90,13 +92,13 @@ describe.skipIf(noBrowser)("dashboard in Chromium: sessions, cards, clock", { ti
     await d.shot(page, "sessions-expired");
   });
 
-  it("the clock screen advances by a preset, freezes and unfreezes; webhooks, usage and scripts screens show", async () => {
+  it("the clock screen advances by a preset, freezes and unfreezes; webhooks, jobs, usage and scripts screens show", async () => {
     await d.go(page, "#/clock");
     const now = page.getByTestId("clock-now");
     await now.waitFor();
     const before = await now.textContent();
     await page.getByRole("button", { name: "+1 day" }).click();
-    await expect.poll(() => now.textContent()).not.toBe(before);
+    await expect.poll(() => now.textContent(), { timeout: 10_000 }).not.toBe(before);
     await page.getByRole("button", { name: "Freeze" }).click();
     await page.getByRole("button", { name: "Unfreeze" }).waitFor();
     await d.shot(page, "clock");
@@ -106,6 +108,9 @@ describe.skipIf(noBrowser)("dashboard in Chromium: sessions, cards, clock", { ti
     await d.go(page, "#/webhooks");
     await page.getByLabel("Receiver URL").waitFor();
     await d.shot(page, "webhooks");
+    await d.go(page, "#/jobs");
+    await page.locator('tr[data-kind="aggregate"][data-state="done"]').first().waitFor();
+    await d.shot(page, "jobs");
     await d.go(page, "#/usage");
     await page.locator("svg.chart rect.bar").first().waitFor({ state: "attached" });
     const bars = await page.locator("svg.chart rect.bar").evaluateAll((rects) => rects.map((r) => Number(r.getAttribute("data-value"))));
@@ -127,11 +132,11 @@ describe.skipIf(noBrowser)("dashboard in Chromium: sessions, cards, clock", { ti
     await d.go(page, "#/sessions");
     await expect(page.locator("html").getAttribute("lang")).resolves.toBe("fr");
     await expect(page.locator("main h1").textContent()).resolves.toBe("Sessions");
-    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe("H1");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName), { timeout: 10_000 }).toBe("H1");
     await d.shot(page, "sessions-fr");
     await page.getByRole("navigation").getByRole("link", { name: "Cartes" }).focus();
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Cartes");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), { timeout: 10_000 }).toBe("Cartes");
     await expect(page.getByRole("banner").count()).resolves.toBe(1);
     await expect(page.getByRole("main").count()).resolves.toBe(1);
     await page.getByRole("button", { name: "Show in English" }).click();

@@ -521,6 +521,34 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         expect((await h.storage.logins.listByCustomer(customerId, 1)).map((card) => card.id)).toEqual([newer.id]);
       });
 
+      it("jobs.listBySingletonKeys answers jobs holding those keys or prefixes only, newest first", async () => {
+        const loginId = newRandomId();
+        const row = (key: string, updatedAt: number) => ({
+          id: newRandomId(),
+          kind: "aggregate",
+          payload_enc: "",
+          singleton_key: key,
+          state: "done",
+          attempts: 1,
+          max_attempts: 3,
+          run_at: updatedAt,
+          locked_until: null,
+          locked_by: null,
+          last_error: null,
+          created_at: updatedAt,
+          updated_at: updatedAt,
+        });
+        const exact = row(`aggregate:${loginId}`, 1000);
+        const nightly = row(`nightly:${loginId}:2026-01-15`, 2000);
+        await h.storage.jobs.insert(exact);
+        await h.storage.jobs.insert(nightly);
+        await h.storage.jobs.insert(row(`aggregate:${newRandomId()}`, 3000));
+        const found = await h.storage.jobs.listBySingletonKeys([`aggregate:${loginId}`], [`nightly:${loginId}:`], 10);
+        expect(found.map((job) => job.id)).toEqual([nightly.id, exact.id]);
+        expect(await h.storage.jobs.listBySingletonKeys([`aggregate:${loginId}`], [`nightly:${loginId}:`], 1)).toHaveLength(1);
+        await expect(h.storage.jobs.listBySingletonKeys([], ["nightly:%"], 10)).rejects.toThrow(/unsafe/);
+      });
+
       it("dashboard sessions: insert, find, touch, delete, and the purge of expired ones only", async () => {
         const live = { tokenHash: randomBytes(32).toString("hex"), customerId: newRandomId(), createdAt: at(0), expiresAt: at(60_000) };
         const stale = { ...live, tokenHash: randomBytes(32).toString("hex"), expiresAt: at(1000) };

@@ -7,7 +7,7 @@ import { registerDashboardClock } from "./dashboard-clock.js";
 import { guardDashboardRequest } from "./dashboard-guard.js";
 import { registerDashboardPage } from "./dashboard-page.js";
 import { registerDashboardScripts } from "./dashboard-scripts.js";
-import { registerDashboardSessions } from "./dashboard-sessions.js";
+import { registerDashboardJobs, registerDashboardSessions } from "./dashboard-sessions.js";
 import { registerDashboardWebhooks } from "./dashboard-webhooks.js";
 
 /** Routes that run before (or without) a signed-in viewer. */
@@ -39,6 +39,7 @@ export const dashboardApi: FastifyPluginAsyncTypebox<ApiPluginOptions> = async (
   registerDashboardAccount(app, services, dashboard);
   registerDashboardCards(app, services, dashboard.cards);
   registerDashboardSessions(app, services, dashboard);
+  registerDashboardJobs(app, dashboard);
   registerDashboardClock(app, services, dashboard);
   registerDashboardWebhooks(app, services);
   registerDashboardScripts(app, services);

@@ -5,6 +5,7 @@ import type { Clock } from "../../lib/clock.js";
 import type { TimeOfDay } from "../../lib/nightly-schedule.js";
 import type { CardSecrets } from "../../logins/card-secrets.js";
 import type { StoredMfaAnswers } from "../../logins/stored-mfa-answers.js";
+import { JobOverview } from "../../queue/job-overview.js";
 import { SessionTimeline } from "../../sessions/session-timeline.js";
 import type { Storage } from "../../storage/storage.js";
 import type { WidgetFiles } from "../connect/widget-files.js";
@@ -16,6 +17,7 @@ export interface DashboardServices {
   signIn: DashboardSignIn;
   cards: CardOverview;
   timeline: SessionTimeline;
+  jobs: JobOverview;
   /** The built dashboard page (null until built), read on each request like the widget's. */
   files(): WidgetFiles | null;
   /** The flows' clock (the sandbox's virtual clock when the control plane is on): countdowns follow it. */
@@ -57,6 +59,7 @@ export function buildDashboardServices(deps: {
     }),
     cards: new CardOverview({ logins: storage.logins, secrets: deps.secrets, storedAnswers: deps.storedAnswers }),
     timeline: new SessionTimeline({ sessions: storage.sessions, dashboard: storage.dashboard, clock: deps.clock }),
+    jobs: new JobOverview(storage),
     files: deps.files,
     clock: deps.clock,
     nightly: deps.nightly,
