@@ -81,6 +81,7 @@ export function CardDetail({ loginId }: { loginId: string }) {
         </div>
       </section>
       <Transactions card={data} currency={currency} />
+      <Statements loginId={data.loginId} />
       <CardActions card={data} />
     </>
   );
@@ -166,6 +167,46 @@ function Transactions({ card, currency }: { card: CardDetailData; currency: stri
             </div>
           )}
         </>
+      )}
+    </section>
+  );
+}
+
+/** Each account's monthly statements, each a link that opens the PDF in a new tab (the cookie goes along: same path). */
+function Statements({ loginId }: { loginId: string }) {
+  const { api, t, signedOut } = useDashboard();
+  const path = `/cards/${encodeURIComponent(loginId)}/statements`;
+  const { data, error } = usePoll(
+    () => api.get<{ statements: Array<{ accountId: string; title: string; months: string[] }> }>(path),
+    path,
+    signedOut,
+    0,
+  );
+  return (
+    <section aria-labelledby="statements">
+      <h2 id="statements">{t.statements}</h2>
+      {error && <p class="muted">{error.message}</p>}
+      {data && (
+        <ul class="statements">
+          {data.statements.map((account) => (
+            <li key={account.accountId}>
+              <span class="statement-account">{account.title}</span>
+              <span class="months">
+                {account.months.map((month) => (
+                  <a
+                    key={month}
+                    href={`/dashboard/api${path}/${encodeURIComponent(account.accountId)}/${month}`}
+                    target="_blank"
+                    rel="noopener"
+                    aria-label={t.statementOf(account.title, month)}
+                  >
+                    {month}
+                  </a>
+                ))}
+              </span>
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );

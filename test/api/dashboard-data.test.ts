@@ -78,6 +78,28 @@ describe.each([
     expect(oneDay.total).toBeLessThanOrEqual(all.total);
   });
 
+  it("lists a card's statements by account and month and serves each as the same PDF as /GetStatements", async () => {
+    const login = await connected();
+    const { statements } = (await viewer.get(`/cards/${login.Login.Id}/statements`)).json();
+    expect(statements.length).toBeGreaterThan(0);
+    expect(statements[0].months).toHaveLength(12);
+    expect(statements[0].months[0]).toBe("2025-12");
+    const pdf = await viewer.get(`/cards/${login.Login.Id}/statements/${statements[0].accountId}/2025-12`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers["content-type"]).toBe("application/pdf");
+    expect(pdf.rawPayload.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    const flinks = await t.post("GetStatements", { RequestId: login.RequestId }, t.apiKeyHeaders());
+    const wire = flinks.json().StatementsByAccount.flatMap((a: { Statements: Array<{ Base64Bytes: string }> }) => a.Statements);
+    expect(wire.map((st: { Base64Bytes: string }) => st.Base64Bytes)).toContain(pdf.rawPayload.toString("base64"));
+
+    expect((await viewer.get(`/cards/${login.Login.Id}/statements/${statements[0].accountId}/1999-01`)).statusCode).toBe(400);
+    const stranger = await signInDashboard(t, await t.addCustomer());
+    expect((await stranger.get(`/cards/${login.Login.Id}/statements`)).json().FlinksCode).toBe("INVALID_LOGIN");
+    expect((await stranger.get(`/cards/${login.Login.Id}/statements/${statements[0].accountId}/2025-12`)).json().FlinksCode).toBe(
+      "INVALID_LOGIN",
+    );
+  });
+
   it("shows a session's timeline: login, 203 with its prompt, the wrong answer, the answer, 200 — never the answers", async () => {
     const token = await t.generateToken();
     const first = await t.post(

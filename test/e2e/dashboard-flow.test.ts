@@ -58,6 +58,12 @@ describe.skipIf(noBrowser)("dashboard in Chromium: sessions, cards, clock", { ti
     await expect(page.locator("main").textContent()).resolves.toContain("Gr••••••");
     await expect(page.locator("main").textContent()).resolves.toContain("What city were you born in?");
     await d.shot(page, "card");
+    // A statement opens as a PDF (same path as the page: the cookie goes along).
+    const statement = page.locator("ul.statements a").first();
+    const pdf = await page.request.get(new URL((await statement.getAttribute("href")) ?? "", d.url).toString());
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
+    expect((await pdf.body()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    await expect(statement.getAttribute("target")).resolves.toBe("_blank");
     const firstDescription = (await page.locator("table.transactions tbody tr td:nth-child(2)").first().textContent()) ?? "";
     await page.getByLabel("Search").fill(firstDescription);
     await expect.poll(() => page.locator("table.transactions tbody tr").count(), { timeout: 10_000 }).toBeLessThan(allCount);

@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import type { CardOverview } from "../../card-data/card-overview.js";
+import type { CardStatements } from "../../card-data/card-statements.js";
 import { ApiError } from "../../errors/api-error.js";
 import type { ApiServices, TypedApp } from "../api-services.js";
 import { NextRefresh } from "../sandbox/sandbox-cards.js";
@@ -14,7 +15,7 @@ const TransactionQuery = Type.Object({
 });
 
 /** Cards: list, detail, the latest snapshot's transactions, DeleteCard and the sandbox's two levers. */
-export function registerDashboardCards(app: TypedApp, services: ApiServices, cards: CardOverview): void {
+export function registerDashboardCards(app: TypedApp, services: ApiServices, cards: CardOverview, statements: CardStatements): void {
   const hide = { hide: true };
 
   app.get("/dashboard/api/cards", { schema: hide, config: { auth: "public" } }, async function dashboardCards(request) {
@@ -34,6 +35,39 @@ export function registerDashboardCards(app: TypedApp, services: ApiServices, car
     { schema: { ...hide, params: CardParams, querystring: TransactionQuery }, config: { auth: "public" } },
     async function dashboardTransactions(request) {
       return cards.transactions(request.dashboardViewer.customerId, request.params.loginId, request.query);
+    },
+  );
+
+  app.get(
+    "/dashboard/api/cards/:loginId/statements",
+    { schema: { ...hide, params: CardParams }, config: { auth: "public" } },
+    async function dashboardStatements(request) {
+      return { statements: await statements.list(request.dashboardViewer.customerId, request.params.loginId) };
+    },
+  );
+
+  app.get(
+    "/dashboard/api/cards/:loginId/statements/:accountId/:month",
+    {
+      schema: {
+        ...hide,
+        params: Type.Object({
+          ...CardParams.properties,
+          accountId: Type.String({ maxLength: 64 }),
+          month: Type.String({ pattern: "^\\d{4}-\\d{2}$" }),
+        }),
+      },
+      config: { auth: "public" },
+    },
+    async function dashboardStatementPdf(request, reply) {
+      const { loginId, accountId, month } = request.params;
+      const { fileName, pdf } = await statements.pdf(request.dashboardViewer.customerId, loginId, accountId, month);
+      // Opened in the browser's PDF viewer; private, like every dashboard answer (no-store).
+      return reply
+        .header("content-type", "application/pdf")
+        .header("content-disposition", `inline; filename="${fileName}"`)
+        .header("x-content-type-options", "nosniff")
+        .send(pdf);
     },
   );
 

@@ -37,7 +37,7 @@ export const dashboardApi: FastifyPluginAsyncTypebox<ApiPluginOptions> = async (
   });
   registerDashboardPage(app, dashboard);
   registerDashboardAccount(app, services, dashboard);
-  registerDashboardCards(app, services, dashboard.cards);
+  registerDashboardCards(app, services, dashboard.cards, dashboard.statements);
   registerDashboardSessions(app, services, dashboard);
   registerDashboardJobs(app, dashboard);
   registerDashboardClock(app, services, dashboard);

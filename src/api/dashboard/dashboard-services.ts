@@ -1,4 +1,5 @@
 import { CardOverview } from "../../card-data/card-overview.js";
+import { CardStatements } from "../../card-data/card-statements.js";
 import type { CallerAuth } from "../../customers/caller-auth.js";
 import { DashboardSignIn } from "../../customers/dashboard-sign-in.js";
 import type { Clock } from "../../lib/clock.js";
@@ -16,6 +17,7 @@ export interface DashboardServices {
   mode: "on" | "read-only";
   signIn: DashboardSignIn;
   cards: CardOverview;
+  statements: CardStatements;
   timeline: SessionTimeline;
   jobs: JobOverview;
   /** The built dashboard page (null until built), read on each request like the widget's. */
@@ -58,6 +60,7 @@ export function buildDashboardServices(deps: {
       idleSeconds: DASHBOARD_IDLE_SECONDS,
     }),
     cards: new CardOverview({ logins: storage.logins, secrets: deps.secrets, storedAnswers: deps.storedAnswers }),
+    statements: new CardStatements({ logins: storage.logins }),
     timeline: new SessionTimeline({ sessions: storage.sessions, dashboard: storage.dashboard, clock: deps.clock }),
     jobs: new JobOverview(storage),
     files: deps.files,
