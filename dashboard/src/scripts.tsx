@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { ApiFailure } from "./api";
 import { useDashboard } from "./context";
+import { usePoll } from "./hooks";
 
 const TEMPLATE = (name: string) =>
   JSON.stringify(
@@ -16,22 +17,23 @@ const TEMPLATE = (name: string) =>
 
 /** Scenario scripts: load one by name, edit its JSON, save; the server's validation errors show under the editor. */
 export function Scripts() {
-  const { api, t, viewer, announce } = useDashboard();
+  const { api, t, viewer, announce, signedOut } = useDashboard();
+  const registered = usePoll(() => api.get<{ names: string[] }>("/scripts"), "scripts", signedOut, 0);
   const [name, setName] = useState("acme_pet_question");
   const [text, setText] = useState(() => TEMPLATE("acme_pet_question"));
   const [problem, setProblem] = useState("");
   const [note, setNote] = useState("");
   const readOnly = viewer.mode === "read-only" || !viewer.sandbox;
 
-  const load = async (event: Event) => {
-    event.preventDefault();
+  const open = async (wanted: string) => {
     setProblem("");
+    setName(wanted);
     try {
-      setText(JSON.stringify(await api.get(`/scripts/${encodeURIComponent(name)}`), null, 2));
+      setText(JSON.stringify(await api.get(`/scripts/${encodeURIComponent(wanted)}`), null, 2));
       setNote("");
     } catch (error) {
       if (error instanceof ApiFailure && error.status === 404) {
-        setText(TEMPLATE(name));
+        setText(TEMPLATE(wanted));
         setNote(t.notFound);
       } else setProblem(error instanceof ApiFailure ? error.message : t.error);
     }
@@ -51,6 +53,7 @@ export function Scripts() {
       await api.send("PUT", `/scripts/${encodeURIComponent(name)}`, body);
       setNote(t.scriptSaved);
       announce(t.scriptSaved);
+      registered.reload();
     } catch (error) {
       setProblem(error instanceof ApiFailure ? error.message : t.error);
     }
@@ -58,7 +61,27 @@ export function Scripts() {
 
   return (
     <>
-      <form class="inline" onSubmit={load}>
+      {registered.data && registered.data.names.length > 0 && (
+        <section aria-labelledby="registered">
+          <h2 id="registered">{t.registeredScripts}</h2>
+          <ul class="actions plain">
+            {registered.data.names.map((registeredName) => (
+              <li key={registeredName}>
+                <button type="button" class="link" aria-pressed={registeredName === name} onClick={() => open(registeredName)}>
+                  {registeredName}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <form
+        class="inline"
+        onSubmit={(event) => {
+          event.preventDefault();
+          open(name);
+        }}
+      >
         <label for="script-name">{t.scriptName}</label>
         <input id="script-name" required pattern="[a-z0-9_]+" value={name} onInput={(e) => setName(e.currentTarget.value)} />
         <button type="submit">{t.load}</button>

@@ -259,5 +259,16 @@ describe.each([
     const script = { name: "acme_pet", steps: [{ challenges: [{ type: "QuestionAndAnswer", prompt: "Pet?", answers: ["Rex"] }] }] };
     expect((await viewer.change("PUT", "/scripts/acme_pet", script)).statusCode).toBe(200);
     expect((await viewer.get("/scripts/acme_pet")).json()).toMatchObject(script);
+    // Registered through the control plane too: both are listed.
+    const viaSandbox = await t.app.inject({
+      method: "PUT",
+      url: `/sandbox/v1/${t.customer.customerId}/scripts/acme_other`,
+      headers: { "flinks-auth-key": t.customer.secretKey },
+      payload: { ...script, name: "acme_other" },
+    });
+    expect(viaSandbox.statusCode).toBe(200);
+    expect((await viewer.get("/scripts")).json()).toEqual({ names: ["acme_other", "acme_pet"] });
+    const stranger = await signInDashboard(t, await t.addCustomer());
+    expect((await stranger.get("/scripts")).json()).toEqual({ names: [] });
   });
 });

@@ -130,6 +130,17 @@ describe.skipIf(noBrowser)("dashboard in Chromium: sessions, cards, clock", { ti
     await expect(problem.textContent()).resolves.toMatch(/steps/);
     await expect(page.getByLabel("Script (JSON)").getAttribute("aria-invalid")).resolves.toBe("true");
     await d.shot(page, "scripts-error");
+    await page
+      .getByLabel("Script (JSON)")
+      .fill(
+        JSON.stringify({
+          name: "acme_pet_question",
+          steps: [{ challenges: [{ type: "QuestionAndAnswer", prompt: "Pet?", answers: ["Rex"] }] }],
+        }),
+      );
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("button", { name: "acme_pet_question" }).waitFor();
+    await d.shot(page, "scripts");
   });
 
   it("speaks French and stays usable by keyboard: skip link, landmarks, focus on the new screen's heading", async () => {

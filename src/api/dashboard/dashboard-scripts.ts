@@ -6,9 +6,13 @@ import { sandboxOf } from "./dashboard-cards.js";
 
 const ScriptParams = Type.Object({ name: Type.String({ maxLength: 40 }) });
 
-/** Scenario scripts (docs/sandbox.md): read one, register or replace it. Validation errors come back as the control plane's. */
+/** Scenario scripts (docs/sandbox.md): list them, read one, register or replace it. Validation errors come back as the control plane's. */
 export function registerDashboardScripts(app: TypedApp, services: ApiServices): void {
   const config = { auth: "public" as const };
+
+  app.get("/dashboard/api/scripts", { schema: { hide: true }, config }, async function dashboardScripts(request) {
+    return { names: await sandboxOf(services).controls.listScripts(request.dashboardViewer.customerId) };
+  });
 
   app.get(
     "/dashboard/api/scripts/:name",
