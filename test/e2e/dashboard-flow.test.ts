@@ -130,14 +130,12 @@ describe.skipIf(noBrowser)("dashboard in Chromium: sessions, cards, clock", { ti
     await expect(problem.textContent()).resolves.toMatch(/steps/);
     await expect(page.getByLabel("Script (JSON)").getAttribute("aria-invalid")).resolves.toBe("true");
     await d.shot(page, "scripts-error");
-    await page
-      .getByLabel("Script (JSON)")
-      .fill(
-        JSON.stringify({
-          name: "acme_pet_question",
-          steps: [{ challenges: [{ type: "QuestionAndAnswer", prompt: "Pet?", answers: ["Rex"] }] }],
-        }),
-      );
+    await page.getByLabel("Script (JSON)").fill(
+      JSON.stringify({
+        name: "acme_pet_question",
+        steps: [{ challenges: [{ type: "QuestionAndAnswer", prompt: "Pet?", answers: ["Rex"] }] }],
+      }),
+    );
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("button", { name: "acme_pet_question" }).waitFor();
     await d.shot(page, "scripts");
