@@ -7,21 +7,25 @@ import type { SessionRow, Timeline } from "./types";
 
 /**
  * Server time now, estimated between polls: the server's `now` when the answer came, plus the
- * page's own elapsed time (the virtual clock may run ahead of real time, but not faster).
+ * page's own elapsed time (the virtual clock runs at real speed, ahead or not), none while frozen.
  */
-function serverNow(serverIso: string, receivedAt: number, tick: number): number {
-  return Date.parse(serverIso) + Math.max(0, tick - receivedAt);
+function serverNow(serverIso: string, frozen: boolean, receivedAt: number, tick: number): number {
+  return Date.parse(serverIso) + (frozen ? 0 : Math.max(0, tick - receivedAt));
 }
 
 /** Live and recent sessions, with countdowns to their idle expiry and their cap. */
 export function Sessions() {
   const { api, t, signedOut } = useDashboard();
-  const { data, error, receivedAt } = usePoll(() => api.get<{ now: string; sessions: SessionRow[] }>("/sessions"), "sessions", signedOut);
+  const { data, error, receivedAt } = usePoll(
+    () => api.get<{ now: string; frozen: boolean; sessions: SessionRow[] }>("/sessions"),
+    "sessions",
+    signedOut,
+  );
   const tick = useSecondTick();
   if (error) return <ErrorNote message={error.message} />;
   if (!data) return <p class="loading">{t.loading}</p>;
   if (data.sessions.length === 0) return <p>{t.noSessions}</p>;
-  const now = serverNow(data.now, receivedAt, tick);
+  const now = serverNow(data.now, data.frozen, receivedAt, tick);
   return (
     <div class="table-wrap">
       <table>
@@ -84,7 +88,7 @@ export function SessionDetail({ requestId }: { requestId: string }) {
   const tick = useSecondTick();
   if (error) return <ErrorNote message={error.message} />;
   if (!data) return <p class="loading">{t.loading}</p>;
-  const now = serverNow(data.now, receivedAt, tick);
+  const now = serverNow(data.now, data.frozen, receivedAt, tick);
   const expired = data.expired || now >= Date.parse(data.expiresAt);
   return (
     <>

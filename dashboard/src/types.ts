@@ -66,6 +66,7 @@ export interface TimelineStep {
 
 export interface Timeline {
   now: string;
+  frozen: boolean;
   requestId: string;
   state: string;
   mode: string;

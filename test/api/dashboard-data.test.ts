@@ -240,6 +240,8 @@ describe.each([
     expect(usage.days.at(-1).liveConnections).toBe(1);
 
     expect((await viewer.change("POST", "/clock/freeze")).json().frozen).toBe(true);
+    // The sessions screen learns it too: its countdowns stand still.
+    expect((await viewer.get("/sessions")).json().frozen).toBe(true);
     expect((await viewer.change("POST", "/clock/unfreeze")).json().frozen).toBe(false);
     const clock = (await viewer.get("/clock")).json();
     const ran = (await viewer.change("POST", "/clock/run-nightly")).json();

@@ -155,5 +155,12 @@ describe.skipIf(noBrowser)("dashboard in Chromium: sessions, cards, clock", { ti
     await expect(page.getByRole("banner").count()).resolves.toBe(1);
     await expect(page.getByRole("main").count()).resolves.toBe(1);
     await page.getByRole("button", { name: "Show in English" }).click();
+    // A narrow laptop window: the navigation moves above the content, nothing overflows the page.
+    await page.setViewportSize({ width: 820, height: 700 });
+    await d.go(page, "#/clock");
+    await page.getByTestId("clock-now").waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await d.shot(page, "clock-narrow");
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 });

@@ -12,11 +12,14 @@ const RECENT_SESSIONS = 50;
  */
 export function registerDashboardSessions(app: TypedApp, services: ApiServices, dashboard: DashboardServices): void {
   const now = () => dashboard.clock.now().toISOString();
+  // While the virtual clock stands still, the page's countdowns must too.
+  const frozen = () => services.sandbox?.clock.state().frozen ?? false;
 
   app.get("/dashboard/api/sessions", { schema: { hide: true }, config: { auth: "public" } }, async function dashboardSessions(request) {
     const sessions = await services.sessionInspector.listRecent(request.dashboardViewer.customerId, RECENT_SESSIONS);
     return {
       now: now(),
+      frozen: frozen(),
       sessions: sessions.map(({ session, expired }) => ({
         requestId: session.requestId,
         state: session.state,
@@ -42,6 +45,7 @@ export function registerDashboardSessions(app: TypedApp, services: ApiServices, 
       const { session, expired, steps } = await dashboard.timeline.of(request.dashboardViewer.customerId, request.params.requestId);
       return {
         now: now(),
+        frozen: frozen(),
         requestId: session.requestId,
         state: session.state,
         mode: session.mode,
