@@ -5,9 +5,10 @@ import { registerDashboardAccount } from "./dashboard-account.js";
 import { registerDashboardCards } from "./dashboard-cards.js";
 import { registerDashboardClock } from "./dashboard-clock.js";
 import { guardDashboardRequest } from "./dashboard-guard.js";
+import { registerDashboardJobs } from "./dashboard-jobs.js";
 import { registerDashboardPage } from "./dashboard-page.js";
 import { registerDashboardScripts } from "./dashboard-scripts.js";
-import { registerDashboardJobs, registerDashboardSessions } from "./dashboard-sessions.js";
+import { registerDashboardSessions } from "./dashboard-sessions.js";
 import { registerDashboardWebhooks } from "./dashboard-webhooks.js";
 
 /** Routes that run before (or without) a signed-in viewer. */

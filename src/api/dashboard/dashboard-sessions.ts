@@ -60,13 +60,6 @@ export function registerDashboardSessions(app: TypedApp, services: ApiServices, 
   );
 }
 
-/** GET /dashboard/api/jobs: the customer's aggregations, nightly refreshes and webhook deliveries, newest first. */
-export function registerDashboardJobs(app: TypedApp, dashboard: DashboardServices): void {
-  app.get("/dashboard/api/jobs", { schema: { hide: true }, config: { auth: "public" } }, async function dashboardJobs(request) {
-    return { now: dashboard.clock.now().toISOString(), jobs: await dashboard.jobs.list(request.dashboardViewer.customerId) };
-  });
-}
-
 /** Prompts only: never an answer (a session holds none), and no choices either. */
 function promptsOf(challenges: Challenge[] | null): string[] {
   return (challenges ?? []).map((challenge) => challenge.prompt);
