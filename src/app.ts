@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { ApiServices } from "./api/api-services.js";
 import { bankgateApi } from "./api/bankgate/bankgate-plugin.js";
 import { connectApi } from "./api/connect/connect-plugin.js";
+import { dashboardApi } from "./api/dashboard/dashboard-plugin.js";
 import { demoApi } from "./api/demo/demo-plugin.js";
 import { flinksApi } from "./api/flinks/flinks-plugin.js";
 import { registerHealthRoutes } from "./api/observability/health-routes.js";
@@ -74,6 +75,7 @@ export async function buildApp(deps: Deps, options: { logger?: boolean; logStrea
   await app.register(connectApi, { services });
   await app.register(sandboxApi, { services });
   await app.register(demoApi, { services });
+  await app.register(dashboardApi, { services });
   if (deps.simpleFinSimStore) await registerSimulators(app, deps, deps.simpleFinSimStore);
   await app.ready();
   return app;

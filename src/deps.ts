@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import type { ApiServices } from "./api/api-services.js";
 import { widgetFilesLoader } from "./api/connect/widget-files.js";
+import { buildDashboardServices, dashboardMode } from "./api/dashboard/dashboard-services.js";
 import { BankgateMetrics } from "./api/observability/bankgate-metrics.js";
 import { observeConnectors } from "./api/observability/observed-connectors.js";
 import { ServerTiming } from "./api/plumbing/server-timing.js";
@@ -218,8 +219,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   };
   const authorize = new AuthorizeService(flow);
   const customers = new CustomerDirectory(storage.customers, clock);
+  const callerAuth = new CallerAuth(customers, storage.authorizeTokens, clock);
   const api: ApiServices = {
-    callerAuth: new CallerAuth(customers, storage.authorizeTokens, clock),
+    callerAuth,
     customers,
     customerSettings: new CustomerSettings(storage.customers),
     tokenIssuer: new AuthorizeTokenIssuer(storage.authorizeTokens, clock, config.sessions.authorizeTokenTtlSeconds),
@@ -257,6 +259,17 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
             scenario,
           })),
     },
+    dashboard: buildDashboardServices({
+      mode: dashboardMode(config.development.dashboard, profile.notDevelopmentBecause.length === 0),
+      storage,
+      callerAuth,
+      realClock: baseClock,
+      clock,
+      secrets,
+      storedAnswers,
+      files: widgetFilesLoader(config.server.dashboardDir),
+      nightly: config.nightly,
+    }),
     demoCustomerId: profile.demo ? (developmentCustomer?.keys.customerId ?? null) : null,
     development: profile.notDevelopmentBecause.length === 0 ? { customerId: developmentCustomer?.keys.customerId ?? null } : null,
   };

@@ -17,6 +17,11 @@ export function startBanner(address: string, deps: Deps): string {
       ? [`  Connect   ${address}/connect/${customer.keys.customerId}/?demo=true   (the widget; embed it in an allow-listed page)`]
       : []),
     ...(deps.api.demoCustomerId ? [`  Demo      ${address}/demo   (a parent app embedding the widget)`] : []),
+    ...(deps.api.dashboard
+      ? [
+          `  Dashboard ${address}/dashboard/   (sign in with a customer's secret key${deps.api.dashboard.mode === "read-only" ? "; read-only" : ""})`,
+        ]
+      : []),
     "",
     ...modeLines(deps),
   ];

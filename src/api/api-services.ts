@@ -17,6 +17,7 @@ import type { CreatedSetupToken } from "../sim/simplefin/setup-tokens.js";
 import type { WebhookLog } from "../webhooks/webhook-log.js";
 import type { WebhookSettings } from "../webhooks/webhook-settings.js";
 import type { WidgetFiles } from "./connect/widget-files.js";
+import type { DashboardServices } from "./dashboard/dashboard-services.js";
 import type { ServerTiming } from "./plumbing/server-timing.js";
 
 /** A Fastify instance whose route schemas are TypeBox: what every route plugin receives. */
@@ -55,6 +56,8 @@ export interface ApiServices {
     /** A setup token of the built-in SimpleFIN simulator, when the simulators are on. */
     simpleFinSetupToken: ((scenario?: string) => Promise<CreatedSetupToken>) | null;
   } | null;
+  /** The dashboard at /dashboard/, when BANKGATE_DASHBOARD is on or read-only (docs/dashboard.md). */
+  dashboard: DashboardServices | null;
   /** The development customer, whose sandbox-scope tokens the demo page hands out, when the demo is on. */
   demoCustomerId: string | null;
   /**

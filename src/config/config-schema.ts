@@ -79,6 +79,12 @@ export const ConfigSchema = Type.Object({
       "The built Connect widget served at `/connect/` (`npm run build` writes it).",
       "`dist/connect` of this installation",
     ),
+    dashboardDir: textOr(
+      "BANKGATE_DASHBOARD_DIR",
+      () => fileURLToPath(new URL("../../dist/dashboard/", import.meta.url)),
+      "The built dashboard served at `/dashboard/` (`npm run build` writes it).",
+      "`dist/dashboard` of this installation",
+    ),
   }),
   store: Type.Object({
     dataDir: textOr(
@@ -139,6 +145,12 @@ export const ConfigSchema = Type.Object({
       ["auto", "on", "off"],
       "auto",
       "The built-in SimpleFIN and OFX servers under `/sim/` and the two sandbox institutions that reach them over real HTTP (`SimpleFIN (sandbox)`, `OFX Credit Union (sandbox)`). `auto`: on in a development deployment.",
+    ),
+    dashboard: oneOf(
+      "BANKGATE_DASHBOARD",
+      ["auto", "on", "read-only", "off"],
+      "auto",
+      "The dashboard at `/dashboard/` (docs/dashboard.md), signed in with a customer's secret key: `on` shows and changes, `read-only` shows and refuses every change, `off` serves nothing. `auto`: on in a development deployment, off otherwise.",
     ),
     generateKeys: oneOf(
       "BANKGATE_GENERATE_KEYS",

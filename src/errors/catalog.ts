@@ -183,6 +183,20 @@ export const errorCatalog = {
     message: "The institution answered with something that is not a valid response of its protocol.",
     note: "A truncated or malformed OFX document, an unknown OFX version or charset, a DTD or entity declaration, an answer larger than the limit. On the wire its FlinksCode is AGGREGATION_ERROR, but with 401 like every other institution failure: the caller's request was fine and bankgate did not fail, so garbage from an institution never answers a 5xx. Retrying rarely helps, so it is not RETRY_LATER.",
   },
+  // The dashboard at /dashboard/ (src/api/dashboard/, docs/dashboard.md).
+  DASHBOARD_SIGNED_OUT: {
+    httpStatus: 401,
+    message: "Sign in to the dashboard with your secret key (the dashboard session is missing, ended or expired).",
+  },
+  DASHBOARD_CROSS_SITE: {
+    httpStatus: 403,
+    message: "This change must come from the dashboard's own page.",
+    note: "A change (POST, PUT, DELETE) needs the dashboard session's CSRF token in `x-dashboard-csrf` and no cross-site `Origin` or `Sec-Fetch-Site`: a page on another site cannot change anything with the viewer's cookie.",
+  },
+  DASHBOARD_READ_ONLY: {
+    httpStatus: 403,
+    message: "The dashboard is read-only on this server (BANKGATE_DASHBOARD=read-only).",
+  },
   // Faults of the server itself (docs/decisions.md, "Faults answered as faults").
   TEMPORARILY_UNAVAILABLE: {
     httpStatus: 503,

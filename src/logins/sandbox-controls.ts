@@ -9,6 +9,9 @@ import type { InstitutionMemories } from "./institution-memories.js";
 
 /** Scripts are FlinksCapital users: they live in its memory, one set per customer. */
 const SCRIPT_INSTITUTION = "FlinksCapital";
+/** The memory keys are hashed, so the names registered are also kept in one list (the dashboard shows it). */
+const SCRIPT_NAMES_KEY = "script-names";
+const MAX_LISTED_SCRIPTS = 200;
 
 /**
  * The sandbox control plane's levers on the sandbox banks: a card's next live login forced to
@@ -35,7 +38,18 @@ export class SandboxControls {
   /** Registers (or replaces) a script; catalogue users' names are taken. */
   async putScript(customerId: string, script: ScenarioScript): Promise<void> {
     if (catalogueScenario(script.name)) throw new ApiError("INVALID_REQUEST", {}, "That name is a catalogue user (docs/sandbox.md).");
-    await saveScript(this.deps.memories.of(customerId, SCRIPT_INSTITUTION), script);
+    const memory = this.deps.memories.of(customerId, SCRIPT_INSTITUTION);
+    await saveScript(memory, script);
+    // Read, add, write: two registrations at the same instant may keep one name only; the
+    // scripts themselves are both saved and both work, only the list is a convenience.
+    const names = new Set([script.name.toLowerCase(), ...(await this.listScripts(customerId))]);
+    await memory.write(SCRIPT_NAMES_KEY, [...names].sort().slice(0, MAX_LISTED_SCRIPTS));
+  }
+
+  /** The names of the scripts registered (since this list exists), sorted. */
+  async listScripts(customerId: string): Promise<string[]> {
+    const names = await this.deps.memories.of(customerId, SCRIPT_INSTITUTION).read(SCRIPT_NAMES_KEY);
+    return Array.isArray(names) ? names.filter((name): name is string => typeof name === "string") : [];
   }
 
   async getScript(customerId: string, name: string): Promise<ScenarioScript> {

@@ -38,6 +38,11 @@ export interface JobStore {
    * with one of the prefixes. A running job loses its row; its worker's settle then changes nothing.
    */
   deleteBySingletonKeys(keys: readonly string[], prefixes?: readonly string[]): Promise<void>;
+  /**
+   * The newest jobs (by last update), whatever their state, holding one of these keys or a key
+   * that starts with one of the prefixes; at most `limit` (the dashboard's Jobs screen).
+   */
+  listBySingletonKeys(keys: readonly string[], prefixes: readonly string[], limit: number): Promise<Selectable<JobRow>[]>;
 }
 
 /** JobStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -186,4 +191,22 @@ export class KyselyJobStore implements JobStore {
       await this.db.deleteFrom("jobs").where("singleton_key", "like", `${prefix}%`).execute();
     }
   }
+
+  async listBySingletonKeys(keys: readonly string[], prefixes: readonly string[], limit: number): Promise<Selectable<JobRow>[]> {
+    for (const prefix of prefixes) if (/[%_\\]/.test(prefix)) throw new Error(`unsafe singleton key prefix ${prefix}`);
+    const found: Selectable<JobRow>[] = [];
+    const newest = this.db.selectFrom("jobs").selectAll().orderBy("updated_at", "desc").orderBy("id").limit(limit);
+    // Chunks keep each statement's parameters and OR chain well inside both databases' limits.
+    for (let at = 0; at < keys.length; at += KEY_CHUNK) {
+      found.push(...(await newest.where("singleton_key", "in", keys.slice(at, at + KEY_CHUNK)).execute()));
+    }
+    for (let at = 0; at < prefixes.length; at += PREFIX_CHUNK) {
+      const chunk = prefixes.slice(at, at + PREFIX_CHUNK);
+      found.push(...(await newest.where((eb) => eb.or(chunk.map((prefix) => eb("singleton_key", "like", `${prefix}%`)))).execute()));
+    }
+    return found.sort((a, b) => b.updated_at - a.updated_at || a.id.localeCompare(b.id)).slice(0, limit);
+  }
 }
+
+const KEY_CHUNK = 500;
+const PREFIX_CHUNK = 100;

@@ -45,6 +45,8 @@ export interface LoginStore {
   findNightlyCandidates(night: string, afterId: string, limit: number): Promise<Login[]>;
   /** The customer's cards with nightly refresh on (GetNightlyRefreshStatus filters them). */
   findScheduled(customerId: string): Promise<Login[]>;
+  /** The customer's cards, newest first, at most `limit` (the dashboard's list). */
+  listByCustomer(customerId: string, limit: number): Promise<Login[]>;
   saveMfaAnswers(loginId: string, answersEnc: string): Promise<void>;
   insertSnapshot(snapshotId: string, loginId: string, createdAt: Date, snapshot: Snapshot): Promise<void>;
   findSnapshot(snapshotId: string): Promise<Snapshot | undefined>;
@@ -203,6 +205,18 @@ export class KyselyLoginStore implements LoginStore {
       .where("credentials_enc", "is not", null)
       .where((eb) => eb.or([eb("nightly_night", "is", null), eb("nightly_night", "<>", night)]))
       .where("id", ">", afterId)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  async listByCustomer(customerId: string, limit: number): Promise<Login[]> {
+    const rows = await this.db
+      .selectFrom("logins")
+      .selectAll()
+      .where("customer_id", "=", customerId)
+      .orderBy("created_at", "desc")
       .orderBy("id")
       .limit(limit)
       .execute();

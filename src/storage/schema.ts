@@ -20,6 +20,8 @@ export interface Database {
   webhook_attempts: WebhookAttemptRow;
   usage_days: UsageDayRow;
   lease_holders: LeaseHolderRow;
+  dashboard_sessions: DashboardSessionRow;
+  session_events: SessionEventRow;
 }
 
 export interface CustomerRow {
@@ -212,4 +214,23 @@ export interface LeaseHolderRow {
   process_start: string | null;
   started_at: number;
   heartbeat_at: number;
+}
+
+/** A signed-in dashboard viewer (migration 013): the hash of its cookie's token, never the token. */
+export interface DashboardSessionRow {
+  token_hash: string;
+  customer_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** One step of a session's timeline (migration 013), written by triggers on `sessions`. */
+export interface SessionEventRow {
+  id: Generated<number>;
+  request_id: string;
+  customer_id: string;
+  at: number;
+  state: string;
+  error_code: string | null;
+  challenges: string | null;
 }

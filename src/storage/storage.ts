@@ -3,6 +3,7 @@ import { type AttemptStore, KyselyAttemptStore } from "./attempt-store.js";
 import { type AuthorizeTokenStore, KyselyAuthorizeTokenStore } from "./authorize-token-store.js";
 import { type CardVaultStore, KyselyCardVaultStore } from "./card-vault-store.js";
 import { type CustomerStore, KyselyCustomerStore } from "./customer-store.js";
+import { type DashboardStore, KyselyDashboardStore } from "./dashboard-store.js";
 import { type InstitutionMemoryStore, KyselyInstitutionMemoryStore } from "./institution-memory-store.js";
 import { type JobStore, KyselyJobStore } from "./job-store.js";
 import { KyselyLeaseHolderStore, type LeaseHolderStore } from "./lease-holder-store.js";
@@ -33,6 +34,8 @@ export interface Storage {
   readonly webhooks: WebhookStore;
   readonly usage: UsageStore;
   readonly leaseHolders: LeaseHolderStore;
+  /** The dashboard's sign-in sessions and the sessions' timelines. */
+  readonly dashboard: DashboardStore;
   /** Disk space after deletes: SQLite's free pages handed back to the file system. */
   readonly space: StorageSpace;
   /** Vault ciphertexts in every table, for master-key rotation. */
@@ -64,6 +67,7 @@ export class KyselyStorage implements Storage {
   readonly webhooks: WebhookStore;
   readonly usage: UsageStore;
   readonly leaseHolders: LeaseHolderStore;
+  readonly dashboard: DashboardStore;
   readonly space: StorageSpace;
   readonly sealedValues: SealedValueStore;
 
@@ -84,6 +88,7 @@ export class KyselyStorage implements Storage {
     this.webhooks = new KyselyWebhookStore(db);
     this.usage = new KyselyUsageStore(db);
     this.leaseHolders = new KyselyLeaseHolderStore(db);
+    this.dashboard = new KyselyDashboardStore(db);
     this.space = new KyselyStorageSpace(db);
     this.sealedValues = new KyselySealedValueStore(db);
   }

@@ -32,6 +32,12 @@ export class WebhookSettings {
     });
     return { generatedSecret };
   }
+
+  /** Where the customer's events go (never the secret), or null when no receiver is set. */
+  async receiver(customerId: string): Promise<{ url: string; updatedAt: Date } | null> {
+    const endpoint = await this.storage.webhooks.findEndpoint(customerId);
+    return endpoint ? { url: endpoint.url, updatedAt: new Date(Number(endpoint.updated_at)) } : null;
+  }
 }
 
 export function webhookSecretAad(customerId: string): string {

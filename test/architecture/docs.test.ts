@@ -64,7 +64,7 @@ describe("the repository's documents", () => {
   it("cite no document outside the repository", () => {
     // Built from parts so this test does not cite them itself.
     const outside = new RegExp(["\\.\\./sha" + "red", `\\b(?:flinks-api|qua${"lity"}|des${"ign"})\\.md\\b`].join("|"));
-    const sources = ["src", "test", "docs", "bench", "widget/src", "scripts"].flatMap((dir) =>
+    const sources = ["src", "test", "docs", "bench", "widget/src", "dashboard/src", "ui-shared", "scripts"].flatMap((dir) =>
       walk(dir, (p) => /\.(ts|tsx|js|mjs|md)$/.test(p)),
     );
     const citing = [...sources, ...DOCS].filter((path) => outside.test(read(path)));

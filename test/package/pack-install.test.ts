@@ -20,7 +20,7 @@ describe("the npm package", () => {
   }, 6 * 60_000);
   afterAll(() => packed?.dispose());
 
-  it("holds the built server, the built widget and the license, and no sources, tests or source maps", async () => {
+  it("holds the built server, the built widget and dashboard, and the license, and no sources, tests or source maps", async () => {
     const { stdout } = await execFile("tar", ["tzf", packed.tarball], { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 });
     const files = stdout.split("\n").filter(Boolean);
     for (const file of [
@@ -37,13 +37,14 @@ describe("the npm package", () => {
       "package/dist/playwright/index.js",
       "package/dist/playwright/index.d.ts",
       "package/dist/connect/index.html",
+      "package/dist/dashboard/index.html",
     ]) {
       expect(files).toContain(file);
     }
     expect(
       files.filter(
         (file) =>
-          /^package\/(src|test|bench|widget|scripts)\//.test(file) ||
+          /^package\/(src|test|bench|widget|dashboard|ui-shared|scripts)\//.test(file) ||
           file.endsWith(".map") ||
           (file.endsWith(".ts") && !file.endsWith(".d.ts")),
       ),

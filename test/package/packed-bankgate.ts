@@ -56,13 +56,14 @@ export async function packAndInstall(timeoutMs = 3 * MINUTE): Promise<PackedBank
   }
 }
 
-/** The package's files staged from a fresh build (server and widget), then `npm pack` of the stage. */
+/** The package's files staged from a fresh build (server, widget and dashboard), then `npm pack` of the stage. */
 async function pack(work: string, timeoutMs: number): Promise<string> {
   const stage = join(work, "stage");
   mkdirSync(stage);
   for (const file of ["package.json", "README.md", "LICENSE", "docs"]) cpSync(join(ROOT, file), join(stage, file), { recursive: true });
   await npm(["run", "build:server", "--silent", "--", "--outDir", join(stage, "dist")], ROOT, timeoutMs);
   await npm(["run", "build:widget", "--silent"], ROOT, timeoutMs, { BANKGATE_WIDGET_OUT_DIR: join(stage, "dist", "connect") });
+  await npm(["run", "build:dashboard", "--silent"], ROOT, timeoutMs, { BANKGATE_DASHBOARD_OUT_DIR: join(stage, "dist", "dashboard") });
   // The stage is already built: `prepare` (a build) must not run again there.
   const { stdout } = await npm(["pack", "--ignore-scripts", "--json", "--pack-destination", work], stage, timeoutMs);
   const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;

@@ -62,6 +62,9 @@ describe("start banner", () => {
         expect(stream).not.toContain(SERVER_CUSTOMER.apiKey);
       }
       if ("NODE_ENV" in env) expect(stderr).toContain("Not a development deployment (NODE_ENV=production)");
+      // The dashboard is a development convenience: named in development, absent in production.
+      if ("NODE_ENV" in env) expect(stderr).not.toContain("/dashboard/");
+      else expect(stderr).toMatch(/Dashboard .*\/dashboard\/ /);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

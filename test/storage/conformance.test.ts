@@ -180,6 +180,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             "010-lease-holders",
             "011-stored-answers-by-default",
             "012-retention",
+            "013-dashboard",
           ]);
         } finally {
           await again.db.destroy();
@@ -507,6 +508,92 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
 
         // Already gone: null again.
         expect(await h.storage.logins.delete(customerId, doomed.id)).toBeNull();
+      });
+    });
+
+    describe("DashboardStore and LoginStore.listByCustomer", () => {
+      it("listByCustomer answers the customer's cards only, newest first, at most `limit`", async () => {
+        const customerId = newRandomId();
+        const older = await h.storage.logins.findOrCreate(loginCandidate({ customerId, createdAt: at(0) }));
+        const newer = await h.storage.logins.findOrCreate(loginCandidate({ customerId, createdAt: at(1000) }));
+        await h.storage.logins.findOrCreate(loginCandidate());
+        expect((await h.storage.logins.listByCustomer(customerId, 10)).map((card) => card.id)).toEqual([newer.id, older.id]);
+        expect((await h.storage.logins.listByCustomer(customerId, 1)).map((card) => card.id)).toEqual([newer.id]);
+      });
+
+      it("jobs.listBySingletonKeys answers jobs holding those keys or prefixes only, newest first", async () => {
+        const loginId = newRandomId();
+        const row = (key: string, updatedAt: number) => ({
+          id: newRandomId(),
+          kind: "aggregate",
+          payload_enc: "",
+          singleton_key: key,
+          state: "done",
+          attempts: 1,
+          max_attempts: 3,
+          run_at: updatedAt,
+          locked_until: null,
+          locked_by: null,
+          last_error: null,
+          created_at: updatedAt,
+          updated_at: updatedAt,
+        });
+        const exact = row(`aggregate:${loginId}`, 1000);
+        const nightly = row(`nightly:${loginId}:2026-01-15`, 2000);
+        await h.storage.jobs.insert(exact);
+        await h.storage.jobs.insert(nightly);
+        await h.storage.jobs.insert(row(`aggregate:${newRandomId()}`, 3000));
+        const found = await h.storage.jobs.listBySingletonKeys([`aggregate:${loginId}`], [`nightly:${loginId}:`], 10);
+        expect(found.map((job) => job.id)).toEqual([nightly.id, exact.id]);
+        expect(await h.storage.jobs.listBySingletonKeys([`aggregate:${loginId}`], [`nightly:${loginId}:`], 1)).toHaveLength(1);
+        await expect(h.storage.jobs.listBySingletonKeys([], ["nightly:%"], 10)).rejects.toThrow(/unsafe/);
+      });
+
+      it("dashboard sessions: insert, find, touch, delete, and the purge of expired ones only", async () => {
+        const live = { tokenHash: randomBytes(32).toString("hex"), customerId: newRandomId(), createdAt: at(0), expiresAt: at(60_000) };
+        const stale = { ...live, tokenHash: randomBytes(32).toString("hex"), expiresAt: at(1000) };
+        await h.storage.dashboard.insertSession(live);
+        await h.storage.dashboard.insertSession(stale);
+        expect(await h.storage.dashboard.findSession(live.tokenHash)).toStrictEqual(live);
+        await h.storage.dashboard.touchSession(live.tokenHash, at(120_000));
+        expect((await h.storage.dashboard.findSession(live.tokenHash))?.expiresAt).toStrictEqual(at(120_000));
+        expect(await h.storage.dashboard.deleteExpiredSessions(at(2000), 100)).toBeGreaterThanOrEqual(1);
+        expect(await h.storage.dashboard.findSession(stale.tokenHash)).toBeUndefined();
+        expect(await h.storage.dashboard.findSession(live.tokenHash)).toBeDefined();
+        await h.storage.dashboard.deleteSession(live.tokenHash);
+        expect(await h.storage.dashboard.findSession(live.tokenHash)).toBeUndefined();
+      });
+
+      it("session events: one per insert and per change of state or error code, none for touches or cached sessions, gone with the session", async () => {
+        const session = sessionFixture({ state: "connecting", challenges: null, errorCode: null, lastActivityAt: at(0) });
+        await h.storage.sessions.insert(session);
+        const challenged = {
+          ...session,
+          state: "challenged" as const,
+          challenges: [{ type: "QuestionAndAnswer" as const, prompt: "Pet?" }],
+          lastActivityAt: at(1000),
+        };
+        expect(await h.storage.sessions.replace(challenged, session.version)).toBe(true);
+        await h.storage.sessions.touch(session.requestId, at(2000), at(500_000));
+        // Same state, same code: no event.
+        expect(await h.storage.sessions.replace({ ...challenged, attemptsLeft: 2 }, session.version + 1)).toBe(true);
+        const wrong = { ...challenged, errorCode: "INVALID_SECURITY_RESPONSE" as const, lastActivityAt: at(3000) };
+        expect(await h.storage.sessions.replace(wrong, session.version + 2)).toBe(true);
+        const events = await h.storage.dashboard.sessionEvents(session.customerId, session.requestId);
+        expect(events.map((e) => [e.state, e.errorCode, e.at.getTime() - T0.getTime()])).toEqual([
+          ["connecting", null, 0],
+          ["challenged", null, 1000],
+          ["challenged", "INVALID_SECURITY_RESPONSE", 3000],
+        ]);
+        expect(JSON.parse(events[1]?.challengesJson ?? "[]")).toEqual([{ type: "QuestionAndAnswer", prompt: "Pet?" }]);
+        expect(await h.storage.dashboard.sessionEvents(newRandomId(), session.requestId)).toEqual([]);
+
+        const cached = sessionFixture({ mode: "cached", state: "authorized" });
+        await h.storage.sessions.insert(cached);
+        expect(await h.storage.dashboard.sessionEvents(cached.customerId, cached.requestId)).toEqual([]);
+
+        await h.storage.sessions.delete(session.customerId, session.requestId);
+        expect(await h.storage.dashboard.sessionEvents(session.customerId, session.requestId)).toEqual([]);
       });
     });
 

@@ -223,7 +223,5 @@ export function stringsFor(language: Language): Strings {
   return language === "fr" ? fr : en;
 }
 
-export function formatMoney(amount: number | null, currency: string, language: Language): string {
-  if (amount === null) return "—";
-  return new Intl.NumberFormat(language === "fr" ? "fr-CA" : "en-CA", { style: "currency", currency }).format(amount);
-}
+// Shared with the dashboard (ui-shared/).
+export { formatMoney } from "../../ui-shared/format-money";
