@@ -11,6 +11,7 @@ import * as cardVault from "./migrations/009-card-vault.js";
 import * as leaseHolders from "./migrations/010-lease-holders.js";
 import * as storedAnswersByDefault from "./migrations/011-stored-answers-by-default.js";
 import * as retention from "./migrations/012-retention.js";
+import * as snapshotDeltas from "./migrations/013-snapshot-deltas.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled into the program: no file-system scanning at start. */
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   "010-lease-holders": leaseHolders,
   "011-stored-answers-by-default": storedAnswersByDefault,
   "012-retention": retention,
+  "013-snapshot-deltas": snapshotDeltas,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -180,6 +180,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             "010-lease-holders",
             "011-stored-answers-by-default",
             "012-retention",
+            "013-snapshot-deltas",
           ]);
         } finally {
           await again.db.destroy();
