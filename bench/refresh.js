@@ -53,9 +53,11 @@ async function bounded(label, work) {
     timer = setTimeout(() => reject(new Error(`${label} took more than ${MAX_SECONDS} s`)), MAX_SECONDS * 1000);
   });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   try {
     const result = await Promise.race([work(), deadline]);
-    return { result, seconds: (performance.now() - started) / 1000 };
+    const cpu = process.cpuUsage(cpuBefore);
+    return { result, seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   } finally {
     clearTimeout(timer);
   }
@@ -238,6 +240,9 @@ async function measure(store, cards, serverUrl) {
       refreshed,
       nightlySeconds: nightly.seconds,
       loginsPerSecond: refreshed / nightly.seconds,
+      // This process's CPU time (not PostgreSQL's): steadier than wall time on a shared machine.
+      baselineCpuMsPerJob: (1000 * baseline.cpuSeconds) / cards,
+      nightlyCpuMsPerLogin: (1000 * nightly.cpuSeconds) / Math.max(1, refreshed),
       nightlyRowsAdded: rowsAdded(beforeNight, afterNight),
       storeBytesBefore: beforeNight.bytes,
       storeBytesAfter: afterNight.bytes,
@@ -273,14 +278,14 @@ async function main() {
     await postgres?.stop();
   }
   console.log(
-    "\nstore     cards  queue jobs/s  nightly logins/s  logins ÷ jobs  nightly s  store MB  2nd run: enqueued, commits, rows, bytes",
+    "\nstore     cards  queue jobs/s  nightly logins/s  logins ÷ jobs  nightly s  CPU ms/job  CPU ms/login  store MB  2nd run: enqueued, commits, rows, bytes",
   );
   for (const r of results) {
     const ratio = (r.loginsPerSecond / r.baselineJobsPerSecond).toFixed(2);
     const rows = Object.values(r.secondRunRowsAdded).reduce((a, b) => a + Math.abs(b), 0);
     const wroteNothing = r.secondRunEnqueued === 0 && r.secondRunCommits === 0 && rows === 0 && r.secondRunBytesAdded === 0;
     console.log(
-      `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  ${r.baselineJobsPerSecond.toFixed(0).padStart(12)}  ${r.loginsPerSecond.toFixed(0).padStart(16)}  ${ratio.padStart(12)}  ${r.nightlySeconds.toFixed(2).padStart(9)}  ${(r.storeBytesAfter / 1e6).toFixed(1).padStart(8)}  ${r.secondRunEnqueued}, ${r.secondRunCommits}, ${rows}, ${r.secondRunBytesAdded}: ${wroteNothing ? "wrote nothing" : "WROTE"}`,
+      `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  ${r.baselineJobsPerSecond.toFixed(0).padStart(12)}  ${r.loginsPerSecond.toFixed(0).padStart(16)}  ${ratio.padStart(12)}  ${r.nightlySeconds.toFixed(2).padStart(9)}  ${r.baselineCpuMsPerJob.toFixed(3).padStart(10)}  ${r.nightlyCpuMsPerLogin.toFixed(3).padStart(12)}  ${(r.storeBytesAfter / 1e6).toFixed(1).padStart(8)}  ${r.secondRunEnqueued}, ${r.secondRunCommits}, ${rows}, ${r.secondRunBytesAdded}: ${wroteNothing ? "wrote nothing" : "WROTE"}`,
     );
   }
   for (const store of STORES) {

@@ -99,7 +99,8 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
     // Stored as a delta only against the base of the card's snapshot as it still is.
     const base = stored && current.snapshotId === card.snapshotId ? stored.base : undefined;
     const published = fresh ? await publishSnapshot(tx, current, fresh, { base, connectedAt, now }) : null;
-    if (session.mode === "nightly") await deps.nightlyOutcomes.completed(tx, current.id, connectedAt);
+    // A published snapshot records the same Completed outcome (LoginStore.recordRefresh).
+    if (session.mode === "nightly" && !published) await deps.nightlyOutcomes.completed(tx, current.id, connectedAt);
     const snapshotId = published?.snapshotId ?? current.snapshotId;
     const served = {
       ...touched(session, now, { idleTtlSeconds: deps.idleTtlSeconds, leaseSeconds: 0 }),
@@ -111,7 +112,7 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
       // The webhooks commit with the data they announce: neither exists without the other
       // (quality bar R7, docs/quality-bars.md).
       const cardData = { ...published, session: served, username: deps.secrets.username(current) };
-      for (const event of aggregationEvents(deps.connectors, cardData)) await deps.webhooks.publish(event, tx);
+      await deps.webhooks.publishAll(session.customerId, () => aggregationEvents(deps.connectors, cardData), tx);
     }
     deps.faults.hit("aggregation:before-commit");
   });
