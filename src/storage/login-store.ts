@@ -374,14 +374,16 @@ export class KyselyLoginStore implements LoginStore {
   }
 
   async holdForWrite(customerId: string, loginId: string): Promise<Login | undefined> {
-    // A no-op write: it takes the row lock on PostgreSQL (and SQLite has one writer anyway).
+    // A no-op write: it takes the row lock on PostgreSQL (and SQLite has one writer anyway),
+    // and returns the row as it is under that lock: one statement, not a write and a read.
     const held = await this.db
       .updateTable("logins")
       .set((eb) => ({ id: eb.ref("id") }))
       .where("id", "=", loginId)
       .where("customer_id", "=", customerId)
+      .returningAll()
       .executeTakeFirst();
-    return held.numUpdatedRows === 1n ? this.find(customerId, loginId) : undefined;
+    return held && fromRow(held);
   }
 
   async delete(customerId: string, loginId: string): Promise<{ eventIds: string[] } | null> {
