@@ -9,22 +9,28 @@
 //   1. baseline: the raw job queue — N no-op jobs enqueued and run by the same runner settings;
 //   2. the nightly run — enqueueNight + every nightly-refresh job (a live login with stored
 //      credentials, then the aggregation job: ~300 transactions per login) until idle;
-//   3. the same night again — must enqueue and refresh nothing.
+//   3. the same night again — must enqueue and refresh nothing, and write nothing: the store's
+//      commits are counted around it (SQLite: PRAGMA data_version seen from a second connection,
+//      which moves on every commit of another connection; PostgreSQL: the next transaction id,
+//      which moves whenever a transaction writes, even a no-op UPDATE), and every table's row
+//      count compared.
 // Settings: BENCH_REFRESH_CARDS (default 1000,10000), BENCH_REFRESH_STORES (sqlite,postgres),
-// BENCH_REFRESH_CONCURRENCY (jobs at once, default 8). PostgreSQL: DATABASE_URL, else a
+// BENCH_REFRESH_CONCURRENCY (jobs at once, default 8), BENCH_REFRESH_PROFILE (a directory: a CPU
+// profile of each nightly run is written there, the nightly phase only). PostgreSQL: DATABASE_URL, else a
 // throwaway server like the tests' (test/helpers/ephemeral-postgres.ts, transpiled on the fly;
 // it runs with fsync off, as the tests do). Bounded: each phase has a deadline
 // (BENCH_REFRESH_MAX_SECONDS, default 600) after which the bench stops with what it measured.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
+import Sqlite from "better-sqlite3";
 import pg from "pg";
 import ts from "typescript";
 import { loadConfig } from "../dist/config/config.js";
 import { createDeps } from "../dist/deps.js";
-import { JobRunner } from "../dist/jobs/job-runner.js";
 import { ManualClock } from "../dist/lib/clock.js";
 import { newRandomId } from "../dist/lib/ids.js";
 import { positiveNumber, ROOT } from "./harness.js";
@@ -33,11 +39,12 @@ const SIZES = (process.env.BENCH_REFRESH_CARDS || "1000,10000").split(",").map(N
 const STORES = (process.env.BENCH_REFRESH_STORES || "sqlite,postgres").split(",");
 const CONCURRENCY = positiveNumber("BENCH_REFRESH_CONCURRENCY", 8);
 const MAX_SECONDS = positiveNumber("BENCH_REFRESH_MAX_SECONDS", 600);
+const PROFILE_DIR = process.env.BENCH_REFRESH_PROFILE || null;
 const MASTER_KEYS = `bench:${Buffer.alloc(32, 3).toString("base64")}`;
 const START = new Date("2026-01-15T15:00:00.000Z");
 const NIGHT_RUN = new Date("2026-01-16T05:00:00.000Z");
 const NIGHT = "2026-01-16";
-const silent = { warn: () => {}, error: () => {} };
+const TABLES = ["logins", "snapshots", "sessions", "jobs", "webhook_events", "institution_memory", "card_vault", "authorize_tokens"];
 
 /** Fails the phase once it runs past MAX_SECONDS: the bench never hangs. */
 async function bounded(label, work) {
@@ -46,9 +53,11 @@ async function bounded(label, work) {
     timer = setTimeout(() => reject(new Error(`${label} took more than ${MAX_SECONDS} s`)), MAX_SECONDS * 1000);
   });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   try {
     const result = await Promise.race([work(), deadline]);
-    return { result, seconds: (performance.now() - started) / 1000 };
+    const cpu = process.cpuUsage(cpuBefore);
+    return { result, seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
   } finally {
     clearTimeout(timer);
   }
@@ -89,6 +98,65 @@ async function freshDatabase(serverUrl) {
   };
 }
 
+/** A CPU profile of this process from now until stop(path). */
+async function startProfile() {
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    async stop(path) {
+      const { profile } = await session.post("Profiler.stop");
+      writeFileSync(path, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+/**
+ * Counts what the store commits, seen from outside the server's own connection: `commits` moves
+ * on every committed write (SQLite's data_version; PostgreSQL's next transaction id, which a
+ * read-only transaction never takes); `rows` per table and the store's size in bytes.
+ */
+async function writeCounter(store, dataDir, url) {
+  if (store === "sqlite") {
+    const file = join(dataDir, "bankgate.sqlite");
+    const db = new Sqlite(file, { readonly: true });
+    return {
+      async read() {
+        const rows = Object.fromEntries(TABLES.map((t) => [t, db.prepare(`select count(*) as n from ${t}`).get().n]));
+        const pages = db.pragma("page_count", { simple: true }) * db.pragma("page_size", { simple: true });
+        return { commits: db.pragma("data_version", { simple: true }), rows, bytes: pages };
+      },
+      async close() {
+        db.close();
+      },
+    };
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    async read() {
+      const rows = {};
+      for (const t of TABLES) rows[t] = Number((await client.query(`select count(*) as n from ${t}`)).rows[0].n);
+      const xmax = (await client.query("select pg_snapshot_xmax(pg_current_snapshot())::text as x")).rows[0].x;
+      const bytes = (await client.query("select pg_database_size(current_database())::text as b")).rows[0].b;
+      return { commits: Number(xmax), rows, bytes: Number(bytes) };
+    },
+    async close() {
+      await client.end();
+    },
+  };
+}
+
+/** Rows added per table between two readings (negative: removed); tables that did not change are left out. */
+function rowsAdded(before, after) {
+  const changed = {};
+  for (const t of TABLES) if (after.rows[t] !== before.rows[t]) changed[t] = after.rows[t] - before.rows[t];
+  return changed;
+}
+
 async function measure(store, cards, serverUrl) {
   const dataDir = mkdtempSync(join(tmpdir(), "bankgate-bench-refresh-"));
   const database = store === "postgres" ? await freshDatabase(serverUrl) : null;
@@ -120,22 +188,37 @@ async function measure(store, cards, serverUrl) {
       await deps.runner.runUntilIdle();
     });
 
-    const noop = new JobRunner(deps.jobs, { "bench-noop": async () => {} }, { concurrency: CONCURRENCY, pollIntervalMs: 20 }, silent);
+    // The runner's own loop (claim up to CONCURRENCY, run, complete) over a kind no handler
+    // knows: the queue's cost per job, with nothing done in the job.
     const baseline = await bounded("job-queue baseline", async () => {
       for (let i = 0; i < cards; i += 500) {
         await deps.storage.transaction(async (tx) => {
           for (let j = i; j < Math.min(cards, i + 500); j++) await deps.jobs.enqueue("bench-noop", { j }, {}, tx);
         });
       }
-      await noop.runUntilIdle();
+      let ran = 0;
+      for (
+        let jobs = await deps.jobs.claim(["bench-noop"], CONCURRENCY);
+        jobs.length > 0;
+        jobs = await deps.jobs.claim(["bench-noop"], CONCURRENCY)
+      ) {
+        await Promise.all(jobs.map((job) => deps.jobs.complete(job)));
+        ran += jobs.length;
+      }
+      if (ran !== cards) throw new Error(`baseline ran ${ran} of ${cards} jobs`);
     });
 
     clock.set(NIGHT_RUN);
+    const writes = await writeCounter(store, dataDir, database?.url);
+    const beforeNight = await writes.read();
+    const profiler = PROFILE_DIR ? await startProfile() : null;
     const nightly = await bounded("nightly run", async () => {
       const enqueued = await deps.nightly.enqueueNight(NIGHT);
       await deps.runner.runUntilIdle();
       return enqueued;
     });
+    if (profiler) await profiler.stop(join(PROFILE_DIR, `nightly-${store}-${cards}.cpuprofile`));
+    const afterNight = await writes.read();
     const refreshed = (await deps.storage.logins.findScheduled(customerId)).filter(
       (card) => card.refreshState === "Completed" && card.lastRefreshAt?.getTime() === NIGHT_RUN.getTime(),
     ).length;
@@ -145,6 +228,8 @@ async function measure(store, cards, serverUrl) {
       await deps.runner.runUntilIdle();
       return enqueued;
     });
+    const afterAgain = await writes.read();
+    await writes.close();
 
     return {
       store,
@@ -155,8 +240,17 @@ async function measure(store, cards, serverUrl) {
       refreshed,
       nightlySeconds: nightly.seconds,
       loginsPerSecond: refreshed / nightly.seconds,
+      // This process's CPU time (not PostgreSQL's): steadier than wall time on a shared machine.
+      baselineCpuMsPerJob: (1000 * baseline.cpuSeconds) / cards,
+      nightlyCpuMsPerLogin: (1000 * nightly.cpuSeconds) / Math.max(1, refreshed),
+      nightlyRowsAdded: rowsAdded(beforeNight, afterNight),
+      storeBytesBefore: beforeNight.bytes,
+      storeBytesAfter: afterNight.bytes,
       secondRunEnqueued: again.result,
       secondRunSeconds: again.seconds,
+      secondRunCommits: afterAgain.commits - afterNight.commits,
+      secondRunRowsAdded: rowsAdded(afterNight, afterAgain),
+      secondRunBytesAdded: afterAgain.bytes - afterNight.bytes,
     };
   } finally {
     await deps.close();
@@ -183,11 +277,15 @@ async function main() {
   } finally {
     await postgres?.stop();
   }
-  console.log("\nstore     cards  queue jobs/s  nightly logins/s  % of queue  nightly s  2nd run enqueued");
+  console.log(
+    "\nstore     cards  queue jobs/s  nightly logins/s  logins ÷ jobs  nightly s  CPU ms/job  CPU ms/login  store MB  2nd run: enqueued, commits, rows, bytes",
+  );
   for (const r of results) {
-    const share = ((100 * r.loginsPerSecond) / r.baselineJobsPerSecond).toFixed(1);
+    const ratio = (r.loginsPerSecond / r.baselineJobsPerSecond).toFixed(2);
+    const rows = Object.values(r.secondRunRowsAdded).reduce((a, b) => a + Math.abs(b), 0);
+    const wroteNothing = r.secondRunEnqueued === 0 && r.secondRunCommits === 0 && rows === 0 && r.secondRunBytesAdded === 0;
     console.log(
-      `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  ${r.baselineJobsPerSecond.toFixed(0).padStart(12)}  ${r.loginsPerSecond.toFixed(0).padStart(16)}  ${share.padStart(9)}%  ${r.nightlySeconds.toFixed(1).padStart(9)}  ${String(r.secondRunEnqueued).padStart(16)}`,
+      `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  ${r.baselineJobsPerSecond.toFixed(0).padStart(12)}  ${r.loginsPerSecond.toFixed(0).padStart(16)}  ${ratio.padStart(12)}  ${r.nightlySeconds.toFixed(2).padStart(9)}  ${r.baselineCpuMsPerJob.toFixed(3).padStart(10)}  ${r.nightlyCpuMsPerLogin.toFixed(3).padStart(12)}  ${(r.storeBytesAfter / 1e6).toFixed(1).padStart(8)}  ${r.secondRunEnqueued}, ${r.secondRunCommits}, ${rows}, ${r.secondRunBytesAdded}: ${wroteNothing ? "wrote nothing" : "WROTE"}`,
     );
   }
   for (const store of STORES) {

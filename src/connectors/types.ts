@@ -170,7 +170,32 @@ export type Capability = "mfa" | "statements";
  * new because the institution may not be asked again yet (a daily request budget): then the
  * card's last snapshot keeps serving.
  */
-export type FetchResult = { kind: "data"; data: AggregatedData } | { kind: "failed"; code: ConnectorFailure } | { kind: "unchanged" };
+export type FetchResult =
+  | { kind: "data"; data: AggregatedData; basis?: string; increment?: DataIncrement }
+  | { kind: "failed"; code: ConnectorFailure }
+  | { kind: "unchanged" };
+
+/**
+ * What the card's current data came from, handed to fetchData so a connector may fetch only
+ * what is new (an incremental refresh): `basis` is what that fetch returned as its basis (what
+ * the data depends on besides the day, e.g. the generator's version and options); `day` the
+ * UTC day (YYYY-MM-DD) from which the next fetch would have to list everything again.
+ */
+export interface PreviousFetch {
+  basis: string;
+  day: string;
+}
+
+/**
+ * A data result that lists only part of the transactions: every transaction dated on or after
+ * `since` is listed; those dated from `keepFrom` up to `since` are exactly the previous data's
+ * (the caller carries them over), and older ones are gone. Returned only with a PreviousFetch
+ * whose basis the connector recognised; every account must be one the previous data had.
+ */
+export interface DataIncrement {
+  since: string;
+  keepFrom: string;
+}
 
 /** How the login form names the two credentials (a SimpleFIN setup token is the password). */
 export interface LoginForm {
@@ -200,7 +225,8 @@ export interface InstitutionConnector {
   sandbox?: boolean;
   start(credentials: Credentials, ctx: ConnectorContext): Promise<StepResult>;
   answer(answers: SecurityAnswers, connectorState: Json, ctx: ConnectorContext): Promise<StepResult>;
-  fetchData(connectorState: Json, ctx: ConnectorContext): Promise<FetchResult>;
+  /** `previous`: present when the card has data from an earlier fetch that returned a basis. */
+  fetchData(connectorState: Json, ctx: ConnectorContext, previous?: PreviousFetch): Promise<FetchResult>;
   /** Labels for the Connect widget's login form where the defaults (username, password) do not fit. */
   loginForm?: LoginForm;
   /** Seconds before the institution starts aggregating after a login (sandbox `test_pending`); 0 when absent. */

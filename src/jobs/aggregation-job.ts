@@ -1,17 +1,20 @@
 import { withTimeout } from "../connectors/bounded-call.js";
 import type { ConnectorRegistry } from "../connectors/registry.js";
-import type { AggregatedData, ConnectorContext, FetchResult } from "../connectors/types.js";
+import type { AggregatedData, ConnectorContext, FetchResult, PreviousFetch } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Clock } from "../lib/clock.js";
 import type { FaultPoints } from "../lib/fault-points.js";
 import { newRandomId } from "../lib/ids.js";
+import { buildIncrementalSnapshot } from "../logins/build-incremental-snapshot.js";
 import { buildSnapshot } from "../logins/build-snapshot.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
 import type { Job } from "../queue/job.js";
 import type { Login } from "../records/login.js";
 import type { Session } from "../records/session.js";
+import type { Snapshot } from "../records/snapshot.js";
 import type { NightlyOutcomes } from "../refresh/record-refresh-outcome.js";
 import { touched } from "../sessions/transitions.js";
+import type { SnapshotBase } from "../storage/login-store.js";
 import type { Storage } from "../storage/storage.js";
 import { aggregationEvents } from "../webhooks/aggregation-events.js";
 import type { WebhookPublisher } from "../webhooks/webhook-publisher.js";
@@ -56,10 +59,21 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
   if (!connector) throw new Error(`institution ${session.institution} is not configured`);
   const card = await deps.storage.logins.find(session.customerId, loginId);
   if (!card) return; // deleted meanwhile: nothing to fetch for
+  // The card's current data, for an incremental fetch and a snapshot stored as a delta.
+  const stored = card.snapshotId ? await deps.storage.logins.findStoredSnapshot(card.snapshotId) : undefined;
   let fetched: FetchResult;
+  let snapshot: Snapshot | null = null;
+  const fetchedOn = deps.clock.now().toISOString().slice(0, 10);
   try {
     const ctx = deps.connectorContext(session.customerId, session.institution, card.lookupHash, session.mode !== "nightly");
-    fetched = await withTimeout(connector.fetchData(deps.secrets.openConnectorState(session), ctx), deps.connectorTimeoutSeconds);
+    const state = deps.secrets.openConnectorState(session);
+    const fetch = (previous?: PreviousFetch) => withTimeout(connector.fetchData(state, ctx, previous), deps.connectorTimeoutSeconds);
+    fetched = await fetch(stored?.fetch ?? undefined);
+    if (fetched.kind === "data" && fetched.increment) {
+      snapshot = stored ? buildIncrementalSnapshot(stored.snapshot, fetched.data, fetched.increment, card.id, deps.indexKey) : null;
+      // An increment that does not fit the card's data (an account it never had): fetched whole instead.
+      if (!snapshot) fetched = await fetch();
+    }
   } catch (error) {
     // The last attempt tells the card: cached calls then answer AGGREGATION_ERROR.
     if (job.attempts >= job.maxAttempts) await recordFailure(deps, session, card, "AGGREGATION_ERROR");
@@ -69,13 +83,24 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
   if (fetched.kind === "failed") return recordFailure(deps, session, card, fetched.code);
   // Nothing new may be fetched yet: the card's last data serves, if it has any.
   if (fetched.kind === "unchanged" && !card.snapshotId) return recordFailure(deps, session, card, "RETRY_LATER");
+  const fresh =
+    fetched.kind === "data"
+      ? {
+          data: fetched.data,
+          snapshot: snapshot ?? buildSnapshot(fetched.data, card.id, deps.indexKey),
+          fetch: fetched.basis ? { basis: fetched.basis, day: fetchedOn } : null,
+        }
+      : null;
   const now = deps.clock.now();
   await deps.storage.transaction(async (tx) => {
     // Held until the commit: a DeleteCard meanwhile waits and then removes what this writes.
     const current = await tx.logins.holdForWrite(session.customerId, loginId);
     if (!current) return; // deleted meanwhile: nothing to publish
-    const published = fetched.kind === "data" ? await publishSnapshot(deps, tx, current, fetched.data, connectedAt, now) : null;
-    if (session.mode === "nightly") await deps.nightlyOutcomes.completed(tx, current.id, connectedAt);
+    // Stored as a delta only against the base of the card's snapshot as it still is.
+    const base = stored && current.snapshotId === card.snapshotId ? stored.base : undefined;
+    const published = fresh ? await publishSnapshot(tx, current, fresh, { base, connectedAt, now }) : null;
+    // A published snapshot records the same Completed outcome (LoginStore.recordRefresh).
+    if (session.mode === "nightly" && !published) await deps.nightlyOutcomes.completed(tx, current.id, connectedAt);
     const snapshotId = published?.snapshotId ?? current.snapshotId;
     const served = {
       ...touched(session, now, { idleTtlSeconds: deps.idleTtlSeconds, leaseSeconds: 0 }),
@@ -87,7 +112,7 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
       // The webhooks commit with the data they announce: neither exists without the other
       // (quality bar R7, docs/quality-bars.md).
       const cardData = { ...published, session: served, username: deps.secrets.username(current) };
-      for (const event of aggregationEvents(deps.connectors, cardData)) await deps.webhooks.publish(event, tx);
+      await deps.webhooks.publishAll(session.customerId, () => aggregationEvents(deps.connectors, cardData), tx);
     }
     deps.faults.hit("aggregation:before-commit");
   });
@@ -95,12 +120,17 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
 }
 
 /** A new immutable snapshot, and the card pointed at it. */
-async function publishSnapshot(deps: AggregationDeps, tx: Storage, card: Login, data: AggregatedData, connectedAt: Date, now: Date) {
+async function publishSnapshot(
+  tx: Storage,
+  card: Login,
+  fresh: { data: AggregatedData; snapshot: Snapshot; fetch: PreviousFetch | null },
+  at: { base: SnapshotBase | undefined; connectedAt: Date; now: Date },
+) {
   const snapshotId = newRandomId();
-  const snapshot = buildSnapshot(data, card.id, deps.indexKey);
-  await tx.logins.insertSnapshot(snapshotId, card.id, now, snapshot);
-  await tx.logins.recordRefresh(card.id, { snapshotId, at: connectedAt, loginType: data.loginType });
-  const login: Login = { ...card, snapshotId, lastRefreshAt: connectedAt, lastRefreshError: null, loginType: data.loginType };
+  const { snapshot, data } = fresh;
+  await tx.logins.insertSnapshot(snapshotId, card.id, at.now, snapshot, { base: at.base, fetch: fresh.fetch });
+  await tx.logins.recordRefresh(card.id, { snapshotId, at: at.connectedAt, loginType: data.loginType });
+  const login: Login = { ...card, snapshotId, lastRefreshAt: at.connectedAt, lastRefreshError: null, loginType: data.loginType };
   return { snapshotId, snapshot, login };
 }
 

@@ -76,11 +76,14 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     const now = this.clock.now();
     const lockedUntil = secondsAfter(now, this.options.claimSeconds).getTime();
     const claimed: Job[] = [];
-    // Read a few more candidates than wanted: other workers race for the same first rows.
-    for (const row of await this.storage.jobs.findClaimable(now.getTime(), kinds, limit * 4)) {
-      if (claimed.length === limit) break;
-      if (await this.storage.jobs.claim(row.id, row.attempts, lockedUntil, now.getTime(), this.options.holderId ?? null)) {
-        const job = await this.#openClaimed({ ...row, state: "running", attempts: row.attempts + 1 });
+    // Read a few more candidates than wanted: other workers race for the same first rows. Each
+    // slice is claimed in one write; a slice another worker took first leaves room for the next.
+    const candidates = await this.storage.jobs.findClaimable(now.getTime(), kinds, limit * 4);
+    for (let from = 0; from < candidates.length && claimed.length < limit; ) {
+      const slice = candidates.slice(from, from + limit - claimed.length).map((row) => row.id);
+      from += slice.length;
+      for (const row of await this.storage.jobs.claimMany(slice, now.getTime(), lockedUntil, this.options.holderId ?? null)) {
+        const job = await this.#openClaimed(row);
         if (job) claimed.push(job);
       }
     }

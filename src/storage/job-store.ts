@@ -17,6 +17,12 @@ export interface JobStore {
    * (`attempts` is bumped by every claim). Of two workers racing for a job, one wins.
    */
   claim(id: string, observedAttempts: number, lockedUntilMs: number, nowMs: number, lockedBy?: string | null): Promise<boolean>;
+  /**
+   * Claims these jobs in one write, each only if it is still claimable (queued and due, or
+   * running with a lapsed claim) as the write runs: of two workers racing for a job, one gets
+   * it. Returns the rows claimed (running, attempts bumped), by run_at.
+   */
+  claimMany(ids: readonly string[], nowMs: number, lockedUntilMs: number, lockedBy?: string | null): Promise<Selectable<JobRow>[]>;
   /** Settles a claimed job; false when the claim was lost meanwhile (the job ran too long). */
   settle(
     id: string,
@@ -69,19 +75,51 @@ export class KyselyJobStore implements JobStore {
 
   async findClaimable(nowMs: number, kinds: readonly string[], limit: number): Promise<Selectable<JobRow>[]> {
     if (kinds.length === 0) return [];
-    return this.db
-      .selectFrom("jobs")
-      .selectAll()
-      .where("kind", "in", kinds)
+    // Two reads, each walking the (state, run_at) index in order and stopping at `limit`: one
+    // read with OR had the store gather every due job and sort them, per claim — a night of
+    // N queued refreshes then cost O(N) per claim and O(N²) in all.
+    const due = (state: "queued" | "running", column: "run_at" | "locked_until") =>
+      this.db
+        .selectFrom("jobs")
+        .selectAll()
+        .where("state", "=", state)
+        .where(column, "<=", nowMs)
+        .where("kind", "in", kinds)
+        .orderBy("run_at")
+        .limit(limit)
+        .execute();
+    const [queued, lapsed] = [await due("queued", "run_at"), await due("running", "locked_until")];
+    if (lapsed.length === 0) return queued;
+    return [...queued, ...lapsed].sort((a, b) => a.run_at - b.run_at).slice(0, limit);
+  }
+
+  async claimMany(
+    ids: readonly string[],
+    nowMs: number,
+    lockedUntilMs: number,
+    lockedBy: string | null = null,
+  ): Promise<Selectable<JobRow>[]> {
+    if (ids.length === 0) return [];
+    const claimed = await this.db
+      .updateTable("jobs")
+      .set((eb) => ({
+        state: "running",
+        attempts: eb("attempts", "+", 1),
+        locked_until: lockedUntilMs,
+        locked_by: lockedBy,
+        updated_at: nowMs,
+      }))
+      .where("id", "in", ids)
+      // Still claimable as the write runs: a job another worker claimed meanwhile is not.
       .where((eb) =>
         eb.or([
           eb.and([eb("state", "=", "queued"), eb("run_at", "<=", nowMs)]),
           eb.and([eb("state", "=", "running"), eb("locked_until", "<=", nowMs)]),
         ]),
       )
-      .orderBy("run_at")
-      .limit(limit)
+      .returningAll()
       .execute();
+    return claimed.sort((a, b) => a.run_at - b.run_at);
   }
 
   async claim(

@@ -1,9 +1,41 @@
 import type { Kysely, Selectable } from "kysely";
+import type { PreviousFetch } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Login, RefreshState } from "../records/login.js";
 import type { Snapshot } from "../records/snapshot.js";
 import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, LoginRow } from "./schema.js";
+import { decodeSnapshotDelta, encodeSnapshotDelta, type SnapshotDelta } from "./snapshot-delta.js";
+
+/**
+ * A delta is stored when it is at most this share of its base's size; a larger one stores the
+ * snapshot whole, and that becomes the base of the next ones (a card's deltas grow by about a
+ * day of transactions each night, so about every few weeks).
+ */
+const MAX_DELTA_SHARE_OF_BASE = 1 / 4;
+
+/** A full snapshot a later one of the same card may be stored against, with its stored size. */
+export interface SnapshotBase {
+  id: string;
+  snapshot: Snapshot;
+  bytes: number;
+}
+
+/** A snapshot with what the next refresh of its card needs: what it was fetched from, and its base. */
+export interface StoredSnapshot {
+  snapshot: Snapshot;
+  /** What the connector said its data came from; null when it gave no basis. */
+  fetch: PreviousFetch | null;
+  /** The full snapshot it is a delta of, or itself when it is stored whole. */
+  base: SnapshotBase;
+}
+
+/** How a new snapshot may be stored: its fetch basis, and a base it may be stored as a delta of. */
+export interface SnapshotWriteOptions {
+  fetch?: PreviousFetch | null;
+  /** A full snapshot of the same card (StoredSnapshot.base of its current one). */
+  base?: SnapshotBase;
+}
 
 /** What a new card is created with; the rest of its row starts empty. */
 export type NewLogin = Pick<
@@ -48,12 +80,19 @@ export interface LoginStore {
   /** The customer's cards, newest first, at most `limit` (the dashboard's list). */
   listByCustomer(customerId: string, limit: number): Promise<Login[]>;
   saveMfaAnswers(loginId: string, answersEnc: string): Promise<void>;
-  insertSnapshot(snapshotId: string, loginId: string, createdAt: Date, snapshot: Snapshot): Promise<void>;
+  /**
+   * Stores the snapshot: whole, or, given a `base`, as its delta against that base when the
+   * delta is small (findSnapshot gives back exactly `snapshot` either way).
+   */
+  insertSnapshot(snapshotId: string, loginId: string, createdAt: Date, snapshot: Snapshot, options?: SnapshotWriteOptions): Promise<void>;
   findSnapshot(snapshotId: string): Promise<Snapshot | undefined>;
+  /** The snapshot with its fetch basis and its base (for the card's next refresh). */
+  findStoredSnapshot(snapshotId: string): Promise<StoredSnapshot | undefined>;
   /**
    * Retention: deletes up to `limit` snapshots superseded before `supersededBefore` — a newer
-   * snapshot of the same card was created by then — that are not their card's current one and
-   * that no session unexpired at `now` points at. Returns how many.
+   * snapshot of the same card was created by then — that are not their card's current one,
+   * that no session unexpired at `now` points at and that no other snapshot is stored as a delta
+   * of. Returns how many.
    */
   deleteSupersededSnapshots(supersededBefore: Date, now: Date, limit: number): Promise<number>;
   /**
@@ -238,16 +277,55 @@ export class KyselyLoginStore implements LoginStore {
     await this.db.updateTable("logins").set({ mfa_answers_enc: answersEnc }).where("id", "=", loginId).execute();
   }
 
-  async insertSnapshot(snapshotId: string, loginId: string, createdAt: Date, snapshot: Snapshot): Promise<void> {
+  async insertSnapshot(
+    snapshotId: string,
+    loginId: string,
+    createdAt: Date,
+    snapshot: Snapshot,
+    options: SnapshotWriteOptions = {},
+  ): Promise<void> {
+    const { base, fetch } = options;
+    const delta = base ? JSON.stringify(encodeSnapshotDelta(base.snapshot, snapshot)) : null;
+    const asDelta = base !== undefined && delta !== null && delta.length <= base.bytes * MAX_DELTA_SHARE_OF_BASE;
     await this.db
       .insertInto("snapshots")
-      .values({ id: snapshotId, login_id: loginId, created_at: createdAt.getTime(), payload: JSON.stringify(snapshot) })
+      .values({
+        id: snapshotId,
+        login_id: loginId,
+        created_at: createdAt.getTime(),
+        payload: asDelta ? delta : JSON.stringify(snapshot),
+        base_id: asDelta ? base.id : null,
+        fetch_basis: fetch?.basis ?? null,
+        fetch_day: fetch?.day ?? null,
+      })
       .execute();
   }
 
   async findSnapshot(snapshotId: string): Promise<Snapshot | undefined> {
-    const row = await this.db.selectFrom("snapshots").select("payload").where("id", "=", snapshotId).executeTakeFirst();
-    return row && (JSON.parse(row.payload) as Snapshot);
+    return (await this.findStoredSnapshot(snapshotId))?.snapshot;
+  }
+
+  async findStoredSnapshot(snapshotId: string): Promise<StoredSnapshot | undefined> {
+    const row = await this.db
+      .selectFrom("snapshots as s")
+      .leftJoin("snapshots as b", "b.id", "s.base_id")
+      .select(["s.payload", "s.base_id", "s.fetch_basis", "s.fetch_day", "b.payload as base_payload"])
+      .where("s.id", "=", snapshotId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const fetch = row.fetch_basis !== null && row.fetch_day !== null ? { basis: row.fetch_basis, day: row.fetch_day } : null;
+    if (row.base_id === null) {
+      const snapshot = JSON.parse(row.payload) as Snapshot;
+      return { snapshot, fetch, base: { id: snapshotId, snapshot, bytes: row.payload.length } };
+    }
+    // Retention keeps a base while a delta of it exists: a missing one is a damaged store.
+    if (row.base_payload === null) throw new Error(`snapshot ${snapshotId} has lost its base`);
+    const base = JSON.parse(row.base_payload) as Snapshot;
+    return {
+      snapshot: decodeSnapshotDelta(base, JSON.parse(row.payload) as SnapshotDelta),
+      fetch,
+      base: { id: row.base_id, snapshot: base, bytes: row.base_payload.length },
+    };
   }
 
   async deleteSupersededSnapshots(supersededBefore: Date, now: Date, limit: number): Promise<number> {
@@ -266,6 +344,7 @@ export class KyselyLoginStore implements LoginStore {
               .where("n.created_at", "<", cutoff),
           ),
           not(exists(selectFrom("logins as l").select("l.id").whereRef("l.id", "=", "s.login_id").whereRef("l.snapshot_id", "=", "s.id"))),
+          not(exists(selectFrom("snapshots as d").select("d.id").whereRef("d.base_id", "=", "s.id"))),
           // Through the card's sessions (indexed by login_id): sessions have no snapshot index.
           not(
             exists(
@@ -292,6 +371,7 @@ export class KyselyLoginStore implements LoginStore {
       .where(({ and, not, exists, selectFrom }) =>
         and([
           not(exists(selectFrom("logins").select("logins.id").whereRef("logins.snapshot_id", "=", "snapshots.id"))),
+          not(exists(selectFrom("snapshots as d").select("d.id").whereRef("d.base_id", "=", "snapshots.id"))),
           not(
             exists(
               selectFrom("sessions")
@@ -308,14 +388,16 @@ export class KyselyLoginStore implements LoginStore {
   }
 
   async holdForWrite(customerId: string, loginId: string): Promise<Login | undefined> {
-    // A no-op write: it takes the row lock on PostgreSQL (and SQLite has one writer anyway).
+    // A no-op write: it takes the row lock on PostgreSQL (and SQLite has one writer anyway),
+    // and returns the row as it is under that lock: one statement, not a write and a read.
     const held = await this.db
       .updateTable("logins")
       .set((eb) => ({ id: eb.ref("id") }))
       .where("id", "=", loginId)
       .where("customer_id", "=", customerId)
+      .returningAll()
       .executeTakeFirst();
-    return held.numUpdatedRows === 1n ? this.find(customerId, loginId) : undefined;
+    return held && fromRow(held);
   }
 
   async delete(customerId: string, loginId: string): Promise<{ eventIds: string[] } | null> {

@@ -12,6 +12,7 @@ import * as leaseHolders from "./migrations/010-lease-holders.js";
 import * as storedAnswersByDefault from "./migrations/011-stored-answers-by-default.js";
 import * as retention from "./migrations/012-retention.js";
 import * as dashboard from "./migrations/013-dashboard.js";
+import * as snapshotDeltas from "./migrations/014-snapshot-deltas.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled into the program: no file-system scanning at start. */
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   "011-stored-answers-by-default": storedAnswersByDefault,
   "012-retention": retention,
   "013-dashboard": dashboard,
+  "014-snapshot-deltas": snapshotDeltas,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -78,7 +78,12 @@ export interface SnapshotRow {
   id: string;
   login_id: string;
   created_at: number;
+  /** JSON: the whole Snapshot, or (base_id set) a delta against the full snapshot base_id (snapshot-delta.ts). */
   payload: string;
+  base_id: string | null;
+  /** What the data was fetched from (PreviousFetch of connectors/types.ts); null: no basis given. */
+  fetch_basis: string | null;
+  fetch_day: string | null;
 }
 
 export interface SessionRow {

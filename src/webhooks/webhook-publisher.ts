@@ -41,6 +41,15 @@ export class WebhookPublisher {
     return id;
   }
 
+  /**
+   * publish for each of `events()`, built only when the customer has a receiver: the events of
+   * an aggregation are whole card data in wire form, not worth building for nobody.
+   */
+  async publishAll(customerId: string, events: () => WebhookEvent[], tx: Storage = this.deps.storage): Promise<void> {
+    if (!(await tx.webhooks.findEndpoint(customerId))) return;
+    for (const event of events()) await this.publish(event, tx);
+  }
+
   /** A delivery job for a stored event (publish, replay); one queued at a time per event. */
   async enqueueDelivery(customerId: string, eventId: string, tx: Storage = this.deps.storage): Promise<void> {
     await this.deps.jobs.enqueue(

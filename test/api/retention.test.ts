@@ -38,6 +38,11 @@ describe.each(["sqlite", "postgres"] as const)("retention purge: %s", (store) =>
       const second = await t.connect("Greatday");
       expect(second.Login.Id).toBe(first.Login.Id);
       await waitForData(second.RequestId);
+      // And a third: the second snapshot is superseded; the first, stored whole, stays as the
+      // base the later ones are stored as deltas of (docs/decisions.md, "Storage and jobs").
+      t.clock.advanceSeconds(10);
+      const third = await t.connect("Greatday");
+      await waitForData(third.RequestId);
       const cachedBefore = await t.authorize({ LoginId: first.Login.Id, MostRecentCached: true });
       expect(cachedBefore.statusCode).toBe(200);
 
@@ -48,11 +53,11 @@ describe.each(["sqlite", "postgres"] as const)("retention purge: %s", (store) =>
       // Past the 30-minute session cap and every 60 s window.
       t.clock.advanceSeconds(1_800 + 120);
       const report = await t.deps.retentionPurge.run();
-      expect(report.deleted).toMatchObject({ sessions: 3, snapshots: 1 });
+      expect(report.deleted).toMatchObject({ sessions: 4, snapshots: 1 });
       expect(report.deleted.tokens).toBeGreaterThanOrEqual(3);
-      expect(report.deleted.jobs).toBe(2);
+      expect(report.deleted.jobs).toBe(3);
       expect(report.unfinished).toBe(false);
-      // Batches of 2 rows: three sessions took two deletes.
+      // Batches of 2 rows: four sessions took two deletes.
       expect(report.batches).toBeGreaterThanOrEqual(PURGED_KINDS.length + 3);
 
       const gone = await t.post("GetAccountsDetail", { RequestId: first.RequestId }, t.apiKeyHeaders());

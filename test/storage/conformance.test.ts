@@ -181,6 +181,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             "011-stored-answers-by-default",
             "012-retention",
             "013-dashboard",
+            "014-snapshot-deltas",
           ]);
         } finally {
           await again.db.destroy();

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AggregatedData } from "../types.js";
-import { dayWindow, monthsCovering } from "./bank-data/calendar.js";
+import { type DayWindow, dayWindow, epochDayOf, monthsCovering } from "./bank-data/calendar.js";
 import { createHolder } from "./bank-data/holder.js";
 import { openAccounts } from "./bank-data/open-accounts.js";
 import { createProfile } from "./bank-data/profile.js";
@@ -19,7 +19,7 @@ import { US_VOCABULARY } from "./bank-descriptions-us.js";
  * All arithmetic is in integer cents.
  */
 
-const DEFAULT_DAYS_OF_HISTORY = 365;
+export const DEFAULT_DAYS_OF_HISTORY = 365;
 const DEFAULT_ACCOUNT_COUNT = 4;
 const MAX_ACCOUNT_COUNT = 10;
 
@@ -46,11 +46,18 @@ export interface GenerateBankDataOptions {
    * interest, month-end transfers), whatever the target.
    */
   transactionsPerAccount?: number;
+  /**
+   * Lists only the transactions dated on or after this UTC day (YYYY-MM-DD): exactly the
+   * newest part of what the same call without it lists, balances included, while the months
+   * before it are not walked at all. An incremental refresh asks for the days since its last
+   * fetch and keeps the older ones it already has (docs/performance.md, "Nightly refresh").
+   */
+  listFrom?: string;
 }
 
 export function generateBankData(seed: string, asOf: Date, options: GenerateBankDataOptions = {}): AggregatedData {
   const daysOfHistory = options.daysOfHistory ?? DEFAULT_DAYS_OF_HISTORY;
-  const window = dayWindow(asOf, daysOfHistory);
+  const window = listedDays(dayWindow(asOf, daysOfHistory), options.listFrom);
   const accountCount = options.accounts ?? DEFAULT_ACCOUNT_COUNT;
   if (!Number.isInteger(accountCount) || accountCount < 1 || accountCount > MAX_ACCOUNT_COUNT) {
     throw new RangeError(`accounts must be an integer from 1 to ${MAX_ACCOUNT_COUNT}`);
@@ -69,10 +76,21 @@ export function generateBankData(seed: string, asOf: Date, options: GenerateBank
     accounts: openAccounts({
       profile,
       count: accountCount,
-      // The window holds daysOfHistory + 1 days: asOf's own day is listed too.
+      // The window holds daysOfHistory + 1 days: asOf's own day is listed too (counted on the
+      // whole window, not the part listFrom keeps, so every day's lines stay the same).
       targetLinesPerDay: target === undefined ? undefined : target / (daysOfHistory + 1),
       months: monthsCovering(window),
       window,
     }),
   };
+}
+
+/**
+ * The window's days from `listFrom` on. Every month's running balance starts from its own
+ * anchor, so the months before are simply not walked: what is listed does not change.
+ */
+function listedDays(window: DayWindow, listFrom: string | undefined): DayWindow {
+  if (listFrom === undefined) return window;
+  if (epochDayOf(listFrom) > window.lastEpochDay) throw new RangeError("listFrom must not be after asOf's day");
+  return { firstEpochDay: Math.max(window.firstEpochDay, epochDayOf(listFrom)), lastEpochDay: window.lastEpochDay };
 }

@@ -1,5 +1,15 @@
-import type { ConnectorContext, Credentials, FetchResult, InstitutionConnector, Json, SecurityAnswers, StepResult } from "../types.js";
+import type {
+  ConnectorContext,
+  Credentials,
+  FetchResult,
+  InstitutionConnector,
+  Json,
+  PreviousFetch,
+  SecurityAnswers,
+  StepResult,
+} from "../types.js";
 import { generateBankData } from "./generate-bank-data.js";
+import { fetchBankData } from "./incremental-bank-data.js";
 import {
   answerOf,
   authorized,
@@ -113,16 +123,15 @@ export function createSandboxBank(bank: SandboxBank, timing: SandboxTiming): Ins
       return remember(state.seed, scenario, answerOf(scenario, answers, state), ctx);
     },
 
-    async fetchData(connectorState: Json, ctx: ConnectorContext): Promise<FetchResult> {
+    async fetchData(connectorState: Json, ctx: ConnectorContext, previous?: PreviousFetch): Promise<FetchResult> {
       const { seed } = fromJson(connectorState);
       const scenario = await scenarioOf(seed, ctx);
       if (scenario?.timing === "dispatched")
         await ctx.clock.sleepUntil(new Date(ctx.clock.now().getTime() + timing.dispatchedSeconds * 1000));
-      const data = generateBankData(scenario?.seed ?? seed, ctx.clock.now(), {
-        ...scenario?.data,
-        loginType: scenario?.loginType ?? "Personal",
-      });
-      if (!scenario?.reshape) return { kind: "data", data };
+      const options = { ...scenario?.data, loginType: scenario?.loginType ?? "Personal" };
+      // A reshaped scenario depends on the bank's memory of the user: generated whole, without a basis.
+      if (!scenario?.reshape) return fetchBankData(scenario?.seed ?? seed, ctx.clock.now(), options, previous);
+      const data = generateBankData(scenario.seed ?? seed, ctx.clock.now(), options);
       const { logins } = await readUserRecord(ctx.memory, seed);
       return { kind: "data", data: scenario.reshape(data, { logins }) };
     },

@@ -17,6 +17,20 @@ export function dayWindow(asOf: Date, daysOfHistory: number): DayWindow {
   return { firstEpochDay: lastEpochDay - daysOfHistory, lastEpochDay };
 }
 
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The epoch day of a YYYY-MM-DD (UTC) date. */
+export function epochDayOf(isoDay: string): number {
+  const ms = Date.parse(`${isoDay}T00:00:00.000Z`);
+  if (!ISO_DAY.test(isoDay) || !Number.isFinite(ms)) throw new RangeError("a day must be a YYYY-MM-DD date");
+  return ms / MS_PER_DAY;
+}
+
+/** The YYYY-MM-DD (UTC) date of an epoch day. */
+export function isoDayOf(epochDay: number): string {
+  return new Date(epochDay * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
 export interface CalendarMonth {
   /** year * 12 + zero-based month: a month's identity for the balance anchors. */
   index: number;

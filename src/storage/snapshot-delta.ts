@@ -1,0 +1,100 @@
+import type { Snapshot, SnapshotAccount, SnapshotTransaction } from "../records/snapshot.js";
+
+/**
+ * A snapshot stored as the difference from an earlier full snapshot of the same card (its
+ * base): a nightly refresh changes a day of transactions and the balances, not the ~300–550
+ * transactions before them, so it writes those few instead of the whole card again.
+ *
+ * Per account, the new transaction list (newest first) is a head of transactions the base does
+ * not have, followed by a run of the base account's own list, unchanged and in order. The
+ * account's other fields, the holder and the login type are stored whole. An account that does
+ * not fit this shape (a transaction changed in the middle, a new account) is stored whole too,
+ * so decoding always gives back exactly the snapshot that was encoded.
+ */
+export interface SnapshotDelta {
+  loginType: Snapshot["loginType"];
+  holder: Snapshot["holder"];
+  accounts: DeltaAccount[];
+}
+
+/**
+ * The account's fields with `transactions: null` (which keeps the field's place, so a decoded
+ * account lists its fields in the original order), and how to rebuild the transactions.
+ */
+type DeltaAccount = Omit<SnapshotAccount, "transactions"> & {
+  transactions: null;
+  $rebuild: { head: SnapshotTransaction[]; baseAccount: number; from: number; count: number } | { all: SnapshotTransaction[] };
+};
+
+/** The delta of `next` against `base`: what decodeSnapshotDelta(base, …) turns back into `next`. */
+export function encodeSnapshotDelta(base: Snapshot, next: Snapshot): SnapshotDelta {
+  const baseAccountIndex = new Map(base.accounts.map((account, index) => [account.id, index]));
+  return {
+    loginType: next.loginType,
+    holder: next.holder,
+    accounts: next.accounts.map((account) => {
+      const { transactions } = account;
+      const index = baseAccountIndex.get(account.id);
+      const baseAccount = index === undefined ? undefined : base.accounts[index];
+      const rebuild = (index !== undefined && baseAccount && sharedTail(transactions, baseAccount.transactions, index)) || {
+        all: transactions,
+      };
+      // Spread, then overwritten: `transactions` keeps its place among the fields.
+      return { ...account, transactions: null, $rebuild: rebuild };
+    }),
+  };
+}
+
+export function decodeSnapshotDelta(base: Snapshot, delta: SnapshotDelta): Snapshot {
+  return {
+    loginType: delta.loginType,
+    holder: delta.holder,
+    accounts: delta.accounts.map(({ $rebuild, ...fields }) => {
+      if ("all" in $rebuild) return { ...fields, transactions: $rebuild.all };
+      const baseTransactions = base.accounts[$rebuild.baseAccount]?.transactions;
+      if (!baseTransactions || $rebuild.from + $rebuild.count > baseTransactions.length)
+        throw new Error("snapshot delta does not fit its base");
+      return { ...fields, transactions: $rebuild.head.concat(baseTransactions.slice($rebuild.from, $rebuild.from + $rebuild.count)) };
+    }),
+  };
+}
+
+/**
+ * `next` as new transactions followed by an unchanged run of `base`, or null when it is not
+ * (then the account is stored whole).
+ */
+function sharedTail(next: readonly SnapshotTransaction[], base: readonly SnapshotTransaction[], baseAccount: number) {
+  const baseIndex = new Map(base.map((transaction, index) => [transaction.id, index]));
+  const headLength = next.findIndex((transaction) => baseIndex.has(transaction.id));
+  if (headLength < 0) return null;
+  return tailFrom(next, base, baseIndex, headLength, baseAccount);
+}
+
+function tailFrom(
+  next: readonly SnapshotTransaction[],
+  base: readonly SnapshotTransaction[],
+  baseIndex: Map<string, number>,
+  headLength: number,
+  baseAccount: number,
+) {
+  const from = baseIndex.get(next[headLength]?.id ?? "") ?? -1;
+  const count = next.length - headLength;
+  if (from < 0 || from + count > base.length) return null;
+  for (let offset = 0; offset < count; offset++) {
+    if (!sameTransaction(next[headLength + offset], base[from + offset])) return null;
+  }
+  return { head: next.slice(0, headLength), baseAccount, from, count };
+}
+
+/** The same fields in the same order with equal values (transactions hold only strings, numbers and nulls). */
+function sameTransaction(a: SnapshotTransaction | undefined, b: SnapshotTransaction | undefined): boolean {
+  if (!a || !b) return false;
+  const keys = Object.keys(a);
+  const otherKeys = Object.keys(b);
+  if (keys.length !== otherKeys.length) return false;
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as keyof SnapshotTransaction;
+    if (key !== otherKeys[index] || a[key] !== b[key]) return false;
+  }
+  return true;
+}

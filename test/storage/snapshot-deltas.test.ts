@@ -1,0 +1,174 @@
+/**
+ * Snapshots stored as deltas (migration 014, storage/snapshot-delta.ts), on both stores: a
+ * snapshot given a base reads back exactly as written and is stored as a delta when small;
+ * its fetch basis round-trips; retention never deletes a base while a delta of it exists; and a
+ * store written before migration 014 still reads its snapshots after it.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, type Migration, Migrator, SqliteDialect } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateBankData } from "../../src/connectors/sandbox/generate-bank-data.js";
+import { newRandomId } from "../../src/lib/ids.js";
+import { buildSnapshot } from "../../src/logins/build-snapshot.js";
+import type { Snapshot } from "../../src/records/snapshot.js";
+import { migrateToLatest } from "../../src/storage/migrate.js";
+import * as m001 from "../../src/storage/migrations/001-initial.js";
+import * as m002 from "../../src/storage/migrations/002-attempt-limits.js";
+import * as m003 from "../../src/storage/migrations/003-jobs.js";
+import * as m004 from "../../src/storage/migrations/004-card-live-session.js";
+import * as m005 from "../../src/storage/migrations/005-connect-settings.js";
+import * as m006 from "../../src/storage/migrations/006-nightly-refresh.js";
+import * as m007 from "../../src/storage/migrations/007-webhooks.js";
+import * as m008 from "../../src/storage/migrations/008-institution-memory.js";
+import * as m009 from "../../src/storage/migrations/009-card-vault.js";
+import * as m010 from "../../src/storage/migrations/010-lease-holders.js";
+import * as m011 from "../../src/storage/migrations/011-stored-answers-by-default.js";
+import * as m012 from "../../src/storage/migrations/012-retention.js";
+import * as m013 from "../../src/storage/migrations/013-dashboard.js";
+import type { Database } from "../../src/storage/schema.js";
+import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
+import { createTestStore, skipPostgres, type TestStore } from "../helpers/test-store.js";
+
+const T0 = new Date("2026-03-01T12:00:00.000Z");
+const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+const INDEX_KEY = Buffer.alloc(32, 5);
+
+function snapshotOn(loginId: string, day: number): Snapshot {
+  return buildSnapshot(generateBankData("greatday", new Date(T0.getTime() + day * 86_400_000)), loginId, INDEX_KEY);
+}
+
+async function newCard(storage: Storage) {
+  return storage.logins.findOrCreate({
+    id: newRandomId(),
+    customerId: newRandomId(),
+    lookupHash: randomBytes(32).toString("hex"),
+    institution: "FlinksCapital",
+    language: "en",
+    usernameEnc: "sealed",
+    loginType: "Personal",
+    createdAt: at(-1000),
+  });
+}
+
+describe.each(["sqlite", "postgres"] as const)("snapshot deltas: %s", (store) => {
+  describe.skipIf(store === "postgres" && skipPostgres)(`${store} store`, () => {
+    let testStore: TestStore;
+    let storage: Storage;
+
+    beforeAll(async () => {
+      testStore = await createTestStore(store, "deltas");
+      storage = new KyselyStorage((await testStore.open()).db);
+    });
+    afterAll(async () => {
+      await storage.close();
+      await testStore.dispose();
+    });
+
+    it("a snapshot given a base reads back exactly, stored as a small delta of that base, with its fetch basis", async () => {
+      const card = await newCard(storage);
+      const [first, second, third] = [newRandomId(), newRandomId(), newRandomId()];
+      const fetch = { basis: "sandbox-test", day: "2026-03-01" };
+      await storage.logins.insertSnapshot(first, card.id, at(0), snapshotOn(card.id, 0), { fetch });
+      const stored = await storage.logins.findStoredSnapshot(first);
+      expect(stored?.fetch).toEqual(fetch);
+      expect(stored?.base.id).toBe(first);
+
+      await storage.logins.insertSnapshot(second, card.id, at(1), snapshotOn(card.id, 1), { base: stored?.base, fetch: null });
+      const secondStored = await storage.logins.findStoredSnapshot(second);
+      expect(JSON.stringify(secondStored?.snapshot)).toBe(JSON.stringify(snapshotOn(card.id, 1)));
+      expect(secondStored?.base.id).toBe(first);
+      expect(secondStored?.fetch).toBeNull();
+
+      // The next one is stored against the same base (never a chain of deltas).
+      await storage.logins.insertSnapshot(third, card.id, at(2), snapshotOn(card.id, 2), { base: secondStored?.base });
+      expect(JSON.stringify(await storage.logins.findSnapshot(third))).toBe(JSON.stringify(snapshotOn(card.id, 2)));
+      expect((await storage.logins.findStoredSnapshot(third))?.base.id).toBe(first);
+    });
+
+    it("stores a snapshot whole when its delta would be large, and it becomes the next base", async () => {
+      const card = await newCard(storage);
+      const [first, later] = [newRandomId(), newRandomId()];
+      await storage.logins.insertSnapshot(first, card.id, at(0), snapshotOn(card.id, 0));
+      const base = (await storage.logins.findStoredSnapshot(first))?.base;
+      // 120 days later: a third of the year is new, more than a quarter of the base.
+      await storage.logins.insertSnapshot(later, card.id, at(1), snapshotOn(card.id, 120), { base });
+      const stored = await storage.logins.findStoredSnapshot(later);
+      expect(stored?.base.id).toBe(later);
+      expect(JSON.stringify(stored?.snapshot)).toBe(JSON.stringify(snapshotOn(card.id, 120)));
+    });
+
+    it("retention keeps a base while a delta of it exists, and deletes it once none does", async () => {
+      const card = await newCard(storage);
+      const ids = { base: newRandomId(), delta: newRandomId(), current: newRandomId() };
+      await storage.logins.insertSnapshot(ids.base, card.id, at(-400), snapshotOn(card.id, 0));
+      const base = (await storage.logins.findStoredSnapshot(ids.base))?.base;
+      await storage.logins.insertSnapshot(ids.delta, card.id, at(-300), snapshotOn(card.id, 1), { base });
+      await storage.logins.recordRefresh(card.id, { snapshotId: ids.delta, at: at(-300), loginType: "Personal" });
+      const present = async () =>
+        Object.fromEntries(
+          await Promise.all(Object.entries(ids).map(async ([k, id]) => [k, (await storage.logins.findSnapshot(id)) !== undefined])),
+        );
+      // The base is superseded by the delta, but the card's current snapshot is stored against it.
+      expect(await storage.logins.deleteSupersededSnapshots(at(0), at(0), 500)).toBe(0);
+      expect(await present()).toEqual({ base: true, delta: true, current: false });
+
+      // A newer whole snapshot becomes current: the delta goes first, then its base.
+      await storage.logins.insertSnapshot(ids.current, card.id, at(-200), snapshotOn(card.id, 2));
+      await storage.logins.recordRefresh(card.id, { snapshotId: ids.current, at: at(-200), loginType: "Personal" });
+      let deleted = 0;
+      for (let round = 0; round < 3; round++) deleted += await storage.logins.deleteSupersededSnapshots(at(0), at(0), 500);
+      expect(deleted).toBe(2);
+      expect(await present()).toEqual({ base: false, delta: false, current: true });
+    });
+  });
+});
+
+/** The migrations before 014, as a store written by the previous release ran them. */
+const BEFORE_014: Record<string, Migration> = {
+  "001-initial": m001,
+  "002-attempt-limits": m002,
+  "003-jobs": m003,
+  "004-card-live-session": m004,
+  "005-connect-settings": m005,
+  "006-nightly-refresh": m006,
+  "007-webhooks": m007,
+  "008-institution-memory": m008,
+  "009-card-vault": m009,
+  "010-lease-holders": m010,
+  "011-stored-answers-by-default": m011,
+  "012-retention": m012,
+  "013-dashboard": m013,
+};
+
+describe("migration 014 on a store written before it", () => {
+  it("reads the older whole snapshots unchanged, with no fetch basis, and stores new deltas against them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bankgate-m014-"));
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SqliteDatabase(join(dir, "bankgate.sqlite")) }) });
+    try {
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => BEFORE_014 } });
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      const loginId = newRandomId();
+      const old = snapshotOn(loginId, 0);
+      // biome-ignore lint/suspicious/noExplicitAny: the row as the previous release wrote it, without 014's columns
+      await (db as Kysely<any>)
+        .insertInto("snapshots")
+        .values({ id: "old", login_id: loginId, created_at: 1, payload: JSON.stringify(old) })
+        .execute();
+      expect(await migrateToLatest(db)).toEqual(["014-snapshot-deltas"]);
+      const storage = new KyselyStorage(db);
+      const stored = await storage.logins.findStoredSnapshot("old");
+      expect(stored?.fetch).toBeNull();
+      expect(JSON.stringify(stored?.snapshot)).toBe(JSON.stringify(old));
+      await storage.logins.insertSnapshot("new", loginId, at(1), snapshotOn(loginId, 1), { base: stored?.base });
+      expect((await storage.logins.findStoredSnapshot("new"))?.base.id).toBe("old");
+      expect(JSON.stringify(await storage.logins.findSnapshot("new"))).toBe(JSON.stringify(snapshotOn(loginId, 1)));
+    } finally {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
