@@ -6,6 +6,7 @@ import { NO_CONNECT_SETTINGS } from "../../records/customer.js";
 import type { ApiServices, TypedApp } from "../api-services.js";
 import { listInstitutions } from "../bankgate/institutions.js";
 import { sendError } from "../plumbing/error-handling.js";
+import { sendAsset } from "./send-asset.js";
 
 /** What the page tells the widget before any script runs (widget/src/settings.ts reads it). */
 export interface ConnectPageSettings {
@@ -45,16 +46,7 @@ export function registerConnectPage(app: TypedApp, services: ApiServices): void 
     "/connect/assets/:file",
     { schema: { hide: true, params: Type.Object({ file: Type.String() }) }, config: { auth: "public" } },
     async function connectAsset(request, reply) {
-      const file = widget()?.assets.get(request.params.file);
-      if (!file) return sendError(reply, new ApiError("NOT_FOUND"));
-      const gzip = file.gzip && /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));
-      reply
-        .header("content-type", file.contentType)
-        .header("cache-control", "public, max-age=31536000, immutable")
-        .header("x-content-type-options", "nosniff")
-        .header("vary", "accept-encoding");
-      if (gzip) reply.header("content-encoding", "gzip");
-      return reply.send(gzip ? file.gzip : file.body);
+      return sendAsset(request, reply, widget()?.assets.get(request.params.file));
     },
   );
 

@@ -1,6 +1,7 @@
 import { Type } from "typebox";
 import { ApiError } from "../../errors/api-error.js";
 import type { TypedApp } from "../api-services.js";
+import { sendAsset } from "../connect/send-asset.js";
 import { sendError } from "../plumbing/error-handling.js";
 import type { DashboardServices } from "./dashboard-services.js";
 
@@ -27,16 +28,7 @@ export function registerDashboardPage(app: TypedApp, dashboard: DashboardService
     "/dashboard/assets/:file",
     { schema: { hide: true, params: Type.Object({ file: Type.String() }) }, config: { auth: "public" } },
     async function dashboardAsset(request, reply) {
-      const file = dashboard.files()?.assets.get(request.params.file);
-      if (!file) return sendError(reply, new ApiError("NOT_FOUND"));
-      const gzip = file.gzip && /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));
-      reply
-        .header("content-type", file.contentType)
-        .header("cache-control", "public, max-age=31536000, immutable")
-        .header("x-content-type-options", "nosniff")
-        .header("vary", "accept-encoding");
-      if (gzip) reply.header("content-encoding", "gzip");
-      return reply.send(gzip ? file.gzip : file.body);
+      return sendAsset(request, reply, dashboard.files()?.assets.get(request.params.file));
     },
   );
 
