@@ -1,6 +1,6 @@
 import { Type } from "typebox";
-import type { Challenge } from "../../connectors/types.js";
 import type { ApiServices, TypedApp } from "../api-services.js";
+import { sessionSummaryView } from "../bankgate/session-introspection.js";
 import type { DashboardServices } from "./dashboard-services.js";
 
 const RECENT_SESSIONS = 50;
@@ -20,21 +20,11 @@ export function registerDashboardSessions(app: TypedApp, services: ApiServices, 
     return {
       now: now(),
       frozen: frozen(),
-      sessions: sessions.map(({ session, expired }) => ({
-        requestId: session.requestId,
-        state: session.state,
-        mode: session.mode,
-        institution: session.institution,
-        loginId: session.loginId,
-        pendingPrompts: session.state === "challenged" ? promptsOf(session.challenges) : [],
-        attemptsLeft: session.attemptsLeft,
-        errorCode: session.errorCode,
-        expired,
-        createdAt: session.createdAt.toISOString(),
-        lastActivityAt: session.lastActivityAt.toISOString(),
-        expiresAt: session.expiresAt.toISOString(),
-        absoluteExpiresAt: session.absoluteExpiresAt.toISOString(),
-      })),
+      // The operator API's view of each session, with the prompts alone (no choices) in place of the challenges.
+      sessions: sessions.map((summary) => {
+        const { pendingChallenges, ...view } = sessionSummaryView(summary);
+        return { ...view, pendingPrompts: pendingChallenges.map((challenge) => challenge.prompt) };
+      }),
     };
   });
 
@@ -58,9 +48,4 @@ export function registerDashboardSessions(app: TypedApp, services: ApiServices, 
       };
     },
   );
-}
-
-/** Prompts only: never an answer (a session holds none), and no choices either. */
-function promptsOf(challenges: Challenge[] | null): string[] {
-  return (challenges ?? []).map((challenge) => challenge.prompt);
 }
