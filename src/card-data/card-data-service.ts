@@ -141,7 +141,7 @@ export class CardDataService {
       return removed !== null;
     });
     if (!deleted) return false;
-    // A cached session inserted meanwhile without holding the card (its opener checks again too).
+    // A backstop: a session insert checks the card in its own transaction (SessionStore.insert).
     const late = await storage.logins.purgeReferences(card.id);
     await storage.jobs.deleteBySingletonKeys(late.map(singletonKeys.webhookDelivery));
     await this.deps.attempts.forget(cardAttemptSubject(card.id));

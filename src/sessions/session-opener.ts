@@ -11,6 +11,9 @@ import { failed, isBusy, isLiveStep, touched } from "./transitions.js";
 /** Claims lost to other claimants before giving up with CONCURRENT_SESSION (each loss is someone else's progress). */
 const MAX_CLAIM_ROUNDS = 8;
 
+/** A card as a cached session opens on it: with whether its aggregation job is queued or running. */
+type CachedCard = { login: Login; jobActive: boolean };
+
 type SessionFields = Pick<Session, "institution" | "loginId" | "language" | "save" | "state" | "credentialsEnc">;
 
 /**
@@ -43,7 +46,7 @@ export class SessionOpener {
       delivery,
       "live",
     );
-    await storage.sessions.insert(session);
+    await this.#insert(session);
     if (existing) await this.#claimCard(existing, session, true);
     return session;
   }
@@ -60,7 +63,7 @@ export class SessionOpener {
       delivery,
       mode,
     );
-    await this.deps.storage.sessions.insert(session);
+    await this.#insert(session);
     await this.#claimCard(login, session, mode === "live");
     return session;
   }
@@ -71,7 +74,9 @@ export class SessionOpener {
    * works for the data endpoints.
    */
   async openCached(opening: SessionOpening, loginId: string): Promise<AuthorizeOutcome> {
-    return this.#openCached(opening, await findCard(this.deps.storage, opening.customerId, loginId));
+    const card = await this.#findCachedCard(opening.customerId, loginId);
+    if (!card) throw new ApiError("INVALID_LOGIN");
+    return this.#openCached(opening, card);
   }
 
   /**
@@ -89,7 +94,7 @@ export class SessionOpener {
     if (!login || login.customerId !== opening.customerId || saved?.password !== credentials.password) {
       throw new ApiError("INVALID_LOGIN");
     }
-    return this.#openCached(opening, login);
+    return this.openCached(opening, login.id);
   }
 
   /** /AuthorizeMultiple: one cached session per distinct LoginId; malformed and unknown ones are listed apart. */
@@ -101,9 +106,9 @@ export class SessionOpener {
     const opened: Array<{ loginId: string; requestId: string }> = [];
     const unknown: string[] = [];
     for (const loginId of new Set(rawLoginIds.map((id) => id.trim().toLowerCase()))) {
-      const card = isUuid(loginId) ? await this.deps.storage.logins.find(opening.customerId, loginId) : undefined;
+      const card = isUuid(loginId) ? await this.#findCachedCard(opening.customerId, loginId) : undefined;
       // A card the caller may not reach is listed as unknown, exactly like a missing one.
-      const reachable = card && (opening.scope === "customer" || this.deps.connectors.find(card.institution)?.sandbox === true);
+      const reachable = card && (opening.scope === "customer" || this.deps.connectors.find(card.login.institution)?.sandbox === true);
       if (!card || !reachable) {
         unknown.push(loginId);
         continue;
@@ -114,8 +119,12 @@ export class SessionOpener {
     return { opened, unknown };
   }
 
-  async #openCached(opening: SessionOpening, login: Login): Promise<AuthorizeOutcome> {
-    const { storage, jobs, secrets } = this.deps;
+  /** The card and whether it is being aggregated right now, in one read. */
+  #findCachedCard(customerId: string, loginId: string): Promise<CachedCard | undefined> {
+    return this.deps.storage.logins.findWithActiveJob(customerId, loginId, singletonKeys.aggregation(loginId));
+  }
+
+  async #openCached(opening: SessionOpening, { login, jobActive }: CachedCard): Promise<AuthorizeOutcome> {
     assertScopeReaches(opening.scope, this.deps.connectors, login.institution);
     const session: Session = {
       ...this.#newSession(
@@ -132,15 +141,17 @@ export class SessionOpener {
         "cached",
       ),
       // While the card is being aggregated the session waits for the new data (202 meanwhile).
-      snapshotId: (await jobs.findActive(singletonKeys.aggregation(login.id))) ? null : login.snapshotId,
+      snapshotId: jobActive ? null : login.snapshotId,
     };
-    await storage.sessions.insert(session);
-    // Read again once the session is committed: a DeleteCard that ran meanwhile purged before
-    // this insert, or committed before this read (docs/decisions.md#cards-and-loginids).
-    if (!(await storage.logins.find(login.customerId, login.id))) return this.#cardGone(session);
-    const username = secrets.username(login);
+    await this.#insert(session);
+    const username = this.deps.secrets.username(login);
     if (login.lastRefreshError) return { kind: "authorizedWithError", session, login, username, code: login.lastRefreshError };
     return { kind: "authorized", session, login, username };
+  }
+
+  /** Stores the new session; a card deleted since it was read answers as unknown (nothing was written). */
+  async #insert(session: Session): Promise<void> {
+    if (!(await this.deps.storage.sessions.insert(session))) throw new ApiError("INVALID_LOGIN");
   }
 
   /**

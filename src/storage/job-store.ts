@@ -1,6 +1,13 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, JobRow } from "./schema.js";
+
+/**
+ * The states of a job that holds its singleton key, as literals rather than parameters: SQLite
+ * reads the partial unique index on the key (whose condition this is) only when it can see
+ * that the query implies that condition; with parameters it scans every queued job instead.
+ */
+export const ACTIVE_JOB_STATES = [sql.lit("queued"), sql.lit("running")];
 
 /**
  * The job table. One implementation for both stores: a job is enqueued in the same
@@ -58,7 +65,7 @@ export class KyselyJobStore implements JobStore {
 
   constructor(private readonly db: Kysely<Database>) {
     this.#active = new PrecompiledQuery(db, (slot) =>
-      db.selectFrom("jobs").selectAll().where("singleton_key", "=", slot(0)).where("state", "in", ["queued", "running"]),
+      db.selectFrom("jobs").selectAll().where("singleton_key", "=", slot(0)).where("state", "in", ACTIVE_JOB_STATES),
     );
   }
 

@@ -3,6 +3,7 @@ import type { PreviousFetch } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Login, RefreshState } from "../records/login.js";
 import type { Snapshot } from "../records/snapshot.js";
+import { ACTIVE_JOB_STATES } from "./job-store.js";
 import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, LoginRow } from "./schema.js";
 import { decodeSnapshotDelta, encodeSnapshotDelta, type SnapshotDelta } from "./snapshot-delta.js";
@@ -53,6 +54,8 @@ export interface LoginStore {
   findByLookupHash(lookupHash: string): Promise<Login | undefined>;
   /** The customer's card, or undefined for unknown, deleted and other customers' ids alike. */
   find(customerId: string, loginId: string): Promise<Login | undefined>;
+  /** `find`, and whether a job holding `singletonKey` is queued or running, in one read (cached /Authorize). */
+  findWithActiveJob(customerId: string, loginId: string, singletonKey: string): Promise<{ login: Login; jobActive: boolean } | undefined>;
   /**
    * Compare-and-swap of the card's live session: succeeds only if the holder is still the
    * one the caller saw (null, or a session the caller found no longer live).
@@ -120,10 +123,29 @@ export interface LoginStore {
 export class KyselyLoginStore implements LoginStore {
   /** The hot read of every cached /Authorize and data call, compiled once. */
   readonly #byId: PrecompiledQuery<Selectable<LoginRow>>;
+  readonly #withActiveJob: PrecompiledQuery<Selectable<LoginRow> & { job_active: number | boolean }>;
 
   constructor(private readonly db: Kysely<Database>) {
     this.#byId = new PrecompiledQuery(db, (slot) =>
       db.selectFrom("logins").selectAll().where("id", "=", slot(0)).where("customer_id", "=", slot(1)),
+    );
+    this.#withActiveJob = new PrecompiledQuery(db, (slot) =>
+      db
+        .selectFrom("logins")
+        .selectAll()
+        .select((eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom("jobs")
+                .select("jobs.id")
+                .where("jobs.singleton_key", "=", slot(2))
+                .where("jobs.state", "in", ACTIVE_JOB_STATES),
+            )
+            .as("job_active"),
+        )
+        .where("id", "=", slot(0))
+        .where("customer_id", "=", slot(1)),
     );
   }
 
@@ -165,6 +187,16 @@ export class KyselyLoginStore implements LoginStore {
   async find(customerId: string, loginId: string): Promise<Login | undefined> {
     const row = await this.#byId.first(loginId, customerId);
     return row && fromRow(row);
+  }
+
+  async findWithActiveJob(
+    customerId: string,
+    loginId: string,
+    singletonKey: string,
+  ): Promise<{ login: Login; jobActive: boolean } | undefined> {
+    const row = await this.#withActiveJob.first(loginId, customerId, singletonKey);
+    // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean.
+    return row && { login: fromRow(row), jobActive: Boolean(row.job_active) };
   }
 
   async claimLive(loginId: string, requestId: string, observedHolder: string | null): Promise<boolean> {

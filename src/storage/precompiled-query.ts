@@ -26,8 +26,13 @@ export class PrecompiledQuery<Row> {
   ) {}
 
   /** The rows the query returns for these arguments. */
-  async rows(...args: unknown[]): Promise<Row[]> {
-    const result = await this.db.executeQuery(this.#with(args));
+  rows(...args: unknown[]): Promise<Row[]> {
+    return this.rowsIn(this.db, args);
+  }
+
+  /** The rows the query returns for these arguments, run on `db` (a transaction). */
+  async rowsIn(db: Kysely<Database>, args: unknown[]): Promise<Row[]> {
+    const result = await db.executeQuery(this.#with(args));
     return result.rows;
   }
 
@@ -69,7 +74,8 @@ export class PrecompiledInsert<Row extends object> {
     private readonly table: keyof Database & string,
   ) {}
 
-  async run(rows: readonly Row[]): Promise<void> {
+  /** Inserts the rows, on `db` (a transaction) or the store's own. */
+  async run(rows: readonly Row[], db: Kysely<Database> = this.db): Promise<void> {
     if (rows.length === 0) return;
     let insert = this.#byCount.get(rows.length);
     if (!insert) {
@@ -80,6 +86,9 @@ export class PrecompiledInsert<Row extends object> {
       insert = new PrecompiledQuery(this.db, (slot) => this.db.insertInto(this.table).values(slotted(slot) as any));
       this.#byCount.set(rows.length, insert);
     }
-    await insert.rows(...rows.flatMap((row) => Object.values(row)));
+    await insert.rowsIn(
+      db,
+      rows.flatMap((row) => Object.values(row)),
+    );
   }
 }

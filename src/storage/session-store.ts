@@ -2,14 +2,19 @@ import type { Kysely, Selectable } from "kysely";
 import type { Challenge } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Session } from "../records/session.js";
+import { isSqlite } from "./dialect.js";
 import { GroupedWriter } from "./grouped-writer.js";
 import { PrecompiledInsert, PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, SessionRow } from "./schema.js";
 
 /** Authorize-flow sessions. Every bit of flow state lives here, never in process memory. */
 export interface SessionStore {
-  /** Inserts a new session and resolves once it is committed; fails if the RequestId exists. */
-  insert(session: Session): Promise<void>;
+  /**
+   * Inserts a new session and resolves true once it is committed; fails if the RequestId
+   * exists. Resolves false, writing nothing, when the session names a card that no longer
+   * exists: a DeleteCard committed first (docs/decisions.md#cards-and-loginids).
+   */
+  insert(session: Session): Promise<boolean>;
   /** The customer's session, or undefined for unknown ids and other customers' ids alike. */
   find(customerId: string, requestId: string): Promise<Session | undefined>;
   /** The customer's latest sessions, newest first (the sandbox control plane's list). */
@@ -44,25 +49,54 @@ export interface SessionStore {
 
 /** SessionStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselySessionStore implements SessionStore {
-  readonly #inserts: GroupedWriter<SessionRow> | null;
+  /** Outside a transaction, the inserts of one event-loop turn share one transaction and commit. */
+  readonly #inserts: GroupedWriter<SessionRow, boolean> | null;
   /** The read of every data call, compiled once. */
   readonly #byId: PrecompiledQuery<Selectable<SessionRow>>;
   readonly #insert: PrecompiledInsert<SessionRow>;
+  readonly #cardExists: PrecompiledQuery<{ id: string }>;
 
   constructor(
     private readonly db: Kysely<Database>,
-    options: { groupInserts: boolean } = { groupInserts: false },
+    options: { inTransaction: boolean } = { inTransaction: false },
   ) {
     this.#byId = new PrecompiledQuery(db, (slot) =>
       db.selectFrom("sessions").selectAll().where("request_id", "=", slot(0)).where("customer_id", "=", slot(1)),
     );
     this.#insert = new PrecompiledInsert(db, "sessions");
-    this.#inserts = options.groupInserts ? new GroupedWriter((rows) => this.#insert.run(rows)) : null;
+    // On PostgreSQL the read locks the card's key until the commit: a DeleteCard's delete waits
+    // for this insert (and its purge then finds the session), or this read waits for the delete
+    // (and finds no card). SQLite runs one write transaction at a time: nothing to lock.
+    this.#cardExists = new PrecompiledQuery(db, (slot) => {
+      const read = db.selectFrom("logins").select("id").where("id", "=", slot(0));
+      return isSqlite(db) ? read : read.forKeyShare();
+    });
+    this.#inserts = options.inTransaction
+      ? null
+      : new GroupedWriter((rows) => db.transaction().execute((trx) => this.#insertOnLiveCards(trx, rows)));
   }
 
-  async insert(session: Session): Promise<void> {
-    if (this.#inserts) return this.#inserts.write(toRow(session));
-    await this.#insert.run([toRow(session)]);
+  insert(session: Session): Promise<boolean> {
+    const row = toRow(session);
+    if (this.#inserts) return this.#inserts.write(row);
+    return this.#insertOnLiveCards(this.db, [row]).then(([inserted]) => inserted === true);
+  }
+
+  /**
+   * Inserts the rows whose card still exists (or that name none), in `db`'s transaction; one
+   * result per row. Checked in the insert's own transaction rather than read again after its
+   * commit: one statement per card in the group instead of one per session.
+   */
+  async #insertOnLiveCards(db: Kysely<Database>, rows: readonly SessionRow[]): Promise<boolean[]> {
+    const cardIds = new Set(rows.flatMap((row) => (row.login_id === null ? [] : [row.login_id])));
+    const liveCards = new Set<string>();
+    for (const id of cardIds) if ((await this.#cardExists.rowsIn(db, [id])).length > 0) liveCards.add(id);
+    const inserted = rows.map((row) => row.login_id === null || liveCards.has(row.login_id));
+    await this.#insert.run(
+      rows.filter((_, i) => inserted[i]),
+      db,
+    );
+    return inserted;
   }
 
   async find(customerId: string, requestId: string): Promise<Session | undefined> {

@@ -1,4 +1,5 @@
-import { type Kysely, SqliteAdapter, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
+import { isSqlite } from "./dialect.js";
 import type { Database } from "./schema.js";
 
 /**
@@ -29,7 +30,7 @@ export class KyselyStorageSpace implements StorageSpace {
   readonly #sqlite: boolean;
 
   constructor(private readonly db: Kysely<Database>) {
-    this.#sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+    this.#sqlite = isSqlite(db);
   }
 
   async canReclaim(): Promise<boolean> {

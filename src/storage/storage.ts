@@ -1,9 +1,10 @@
-import { type Kysely, SqliteAdapter, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { type AttemptStore, KyselyAttemptStore } from "./attempt-store.js";
 import { type AuthorizeTokenStore, KyselyAuthorizeTokenStore } from "./authorize-token-store.js";
 import { type CardVaultStore, KyselyCardVaultStore } from "./card-vault-store.js";
 import { type CustomerStore, KyselyCustomerStore } from "./customer-store.js";
 import { type DashboardStore, KyselyDashboardStore } from "./dashboard-store.js";
+import { isSqlite } from "./dialect.js";
 import { type InstitutionMemoryStore, KyselyInstitutionMemoryStore } from "./institution-memory-store.js";
 import { type JobStore, KyselyJobStore } from "./job-store.js";
 import { KyselyLeaseHolderStore, type LeaseHolderStore } from "./lease-holder-store.js";
@@ -75,8 +76,7 @@ export class KyselyStorage implements Storage {
     private readonly db: Kysely<Database>,
     options: { inTransaction: boolean } = { inTransaction: false },
   ) {
-    // Outside a transaction, session inserts from one event-loop turn share one commit.
-    this.sessions = new KyselySessionStore(db, { groupInserts: !options.inTransaction });
+    this.sessions = new KyselySessionStore(db, options);
     this.logins = new KyselyLoginStore(db);
     this.customers = new KyselyCustomerStore(db);
     this.authorizeTokens = new KyselyAuthorizeTokenStore(db, { groupWrites: !options.inTransaction });
@@ -98,7 +98,7 @@ export class KyselyStorage implements Storage {
   }
 
   async scrub(): Promise<void> {
-    if (this.db.getExecutor().adapter instanceof SqliteAdapter) await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
+    if (isSqlite(this.db)) await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(this.db);
   }
 
   close(): Promise<void> {

@@ -80,6 +80,14 @@ function sessionFixture(overrides: Partial<Session> = {}): Session {
   };
 }
 
+/** Stores a session, and first the card it names unless that exists: a session is stored only on an existing card. */
+async function insertSession(storage: Storage, session: Session): Promise<void> {
+  if (session.loginId && !(await storage.logins.find(session.customerId, session.loginId))) {
+    await storage.logins.findOrCreate(loginCandidate({ id: session.loginId, customerId: session.customerId }));
+  }
+  expect(await storage.sessions.insert(session)).toBe(true);
+}
+
 function loginCandidate(overrides: Partial<NewLogin> = {}): NewLogin {
   return {
     id: newRandomId(),
@@ -254,29 +262,45 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
           leaseUntil: null,
           leaseHolder: null,
         });
-        await h.storage.sessions.insert(full);
-        await h.storage.sessions.insert(empty);
+        await insertSession(h.storage, full);
+        await insertSession(h.storage, empty);
         expect(await h.storage.sessions.find(full.customerId, full.requestId)).toStrictEqual(full);
         expect(await h.storage.sessions.find(empty.customerId, empty.requestId)).toStrictEqual(empty);
       });
 
       it("find answers undefined for another customer's RequestId and for unknown ids", async () => {
         const session = sessionFixture();
-        await h.storage.sessions.insert(session);
+        await insertSession(h.storage, session);
         expect(await h.storage.sessions.find(newRandomId(), session.requestId)).toBeUndefined();
         expect(await h.storage.sessions.find(session.customerId, newRandomId())).toBeUndefined();
       });
 
+      it("insert of a session naming a card that does not exist writes nothing and answers false, alone or grouped", async () => {
+        const orphan = sessionFixture();
+        expect(await h.storage.sessions.insert(orphan)).toBe(false);
+        expect(await h.storage.sessions.find(orphan.customerId, orphan.requestId)).toBeUndefined();
+
+        const card = await h.storage.logins.findOrCreate(loginCandidate());
+        const onCard = sessionFixture({ customerId: card.customerId, loginId: card.id });
+        const noCard = sessionFixture({ loginId: null });
+        const another = sessionFixture();
+        // Inserted in one turn of the event loop: one group commit, each row answered on its own.
+        expect(await Promise.all([onCard, noCard, another].map((s) => h.storage.sessions.insert(s)))).toEqual([true, true, false]);
+        expect(await h.storage.sessions.find(onCard.customerId, onCard.requestId)).toStrictEqual(onCard);
+        expect(await h.storage.sessions.find(noCard.customerId, noCard.requestId)).toStrictEqual(noCard);
+        expect(await h.storage.sessions.find(another.customerId, another.requestId)).toBeUndefined();
+      });
+
       it("insert of a duplicate RequestId fails and leaves the first row as it was", async () => {
         const session = sessionFixture();
-        await h.storage.sessions.insert(session);
-        await expect(h.storage.sessions.insert({ ...session, state: "failed", tag: "intruder" })).rejects.toThrow();
+        await insertSession(h.storage, session);
+        await expect(insertSession(h.storage, { ...session, state: "failed", tag: "intruder" })).rejects.toThrow();
         expect(await h.storage.sessions.find(session.customerId, session.requestId)).toStrictEqual(session);
       });
 
       it("replace is compare-and-swap: the right version wins and bumps it, a stale one changes nothing", async () => {
         const session = sessionFixture({ version: 4 });
-        await h.storage.sessions.insert(session);
+        await insertSession(h.storage, session);
 
         const next: Session = { ...session, state: "authorized", challenges: null, attemptsLeft: 2, tag: "next" };
         expect(await h.storage.sessions.replace(next, 4)).toBe(true);
@@ -290,7 +314,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
 
       it("of 20 concurrent replaces with the same expectedVersion exactly one wins", async () => {
         const session = sessionFixture({ version: 7 });
-        await h.storage.sessions.insert(session);
+        await insertSession(h.storage, session);
         const results = await Promise.all(
           Array.from({ length: 20 }, (_, i) => h.storage.sessions.replace({ ...session, tag: `writer-${i}`, attemptsLeft: i }, 7)),
         );
@@ -302,7 +326,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
 
       it("touch only moves expires_at forward and never bumps the version", async () => {
         const session = sessionFixture({ version: 3 });
-        await h.storage.sessions.insert(session);
+        await insertSession(h.storage, session);
         const find = () => h.storage.sessions.find(session.customerId, session.requestId);
 
         await h.storage.sessions.touch(session.requestId, at(60_001), at(540_001));
@@ -322,6 +346,38 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
     });
 
     describe("LoginStore", () => {
+      it("findWithActiveJob reads the card and whether a job holding the key is queued or running", async () => {
+        const card = await h.storage.logins.findOrCreate(loginCandidate());
+        const key = `aggregate:${card.id}`;
+        const job = (state: string) => ({
+          id: newRandomId(),
+          kind: "aggregate",
+          payload_enc: "",
+          singleton_key: key,
+          state,
+          attempts: 0,
+          max_attempts: 3,
+          run_at: 1000,
+          locked_until: null,
+          locked_by: null,
+          last_error: null,
+          created_at: 1000,
+          updated_at: 1000,
+        });
+        const find = () => h.storage.logins.findWithActiveJob(card.customerId, card.id, key);
+        expect(await find()).toStrictEqual({ login: card, jobActive: false });
+        await h.storage.jobs.insert(job("done"));
+        expect((await find())?.jobActive).toBe(false);
+        const queued = job("queued");
+        await h.storage.jobs.insert(queued);
+        expect(await find()).toStrictEqual({ login: card, jobActive: true });
+        expect(await h.storage.logins.findWithActiveJob(card.customerId, card.id, `aggregate:${newRandomId()}`)).toStrictEqual({
+          login: card,
+          jobActive: false,
+        });
+        expect(await h.storage.logins.findWithActiveJob(newRandomId(), card.id, key)).toBeUndefined();
+      });
+
       it("findOrCreate creates once, then returns the same row for the same lookup hash", async () => {
         const first = loginCandidate({ language: "fr", loginType: "Business" });
         const created = await h.storage.logins.findOrCreate(first);
@@ -474,7 +530,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             tokens.push(hash);
             await h.storage.authorizeTokens.insert(hash, customerId, at(900_000));
             expect(await h.storage.authorizeTokens.consume(hash, customerId, session.requestId, T0)).toBe(true);
-            await h.storage.sessions.insert({ ...session, authorizeTokenHash: hash });
+            await insertSession(h.storage, { ...session, authorizeTokenHash: hash });
           }
           for (const id of snapshots) await h.storage.logins.insertSnapshot(id, loginId, T0, snapshotFixture());
           return { sessions, tokens, snapshots };
@@ -567,7 +623,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
 
       it("session events: one per insert and per change of state or error code, none for touches or cached sessions, gone with the session", async () => {
         const session = sessionFixture({ state: "connecting", challenges: null, errorCode: null, lastActivityAt: at(0) });
-        await h.storage.sessions.insert(session);
+        await insertSession(h.storage, session);
         const challenged = {
           ...session,
           state: "challenged" as const,
@@ -590,7 +646,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         expect(await h.storage.dashboard.sessionEvents(newRandomId(), session.requestId)).toEqual([]);
 
         const cached = sessionFixture({ mode: "cached", state: "authorized" });
-        await h.storage.sessions.insert(cached);
+        await insertSession(h.storage, cached);
         expect(await h.storage.dashboard.sessionEvents(cached.customerId, cached.requestId)).toEqual([]);
 
         await h.storage.sessions.delete(session.customerId, session.requestId);
@@ -601,7 +657,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
     describe("Storage.transaction", () => {
       it("rolls back every write when the callback throws", async () => {
         const existing = sessionFixture({ version: 1 });
-        await h.storage.sessions.insert(existing);
+        await insertSession(h.storage, existing);
         const session = sessionFixture();
         const candidate = loginCandidate();
         const snapshotId = newRandomId();
@@ -612,7 +668,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
 
         await expect(
           h.storage.transaction(async (tx) => {
-            await tx.sessions.insert(session);
+            await insertSession(tx, session);
             expect(await tx.sessions.replace({ ...existing, state: "authorized" }, 1)).toBe(true);
             await tx.sessions.touch(existing.requestId, at(600_000), at(9_000_000));
             await tx.logins.findOrCreate(candidate);
@@ -640,7 +696,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         const session = sessionFixture();
         const candidate = loginCandidate();
         const result = await h.storage.transaction(async (tx) => {
-          await tx.sessions.insert(session);
+          await insertSession(tx, session);
           return tx.logins.findOrCreate(candidate);
         });
         expect(result.id).toBe(candidate.id);
