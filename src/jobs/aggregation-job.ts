@@ -4,7 +4,7 @@ import type { AggregatedData, ConnectorContext, FetchResult, PreviousFetch } fro
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Clock } from "../lib/clock.js";
 import type { FaultPoints } from "../lib/fault-points.js";
-import { newRandomId } from "../lib/ids.js";
+import { newTimeOrderedId } from "../lib/ids.js";
 import { buildIncrementalSnapshot } from "../logins/build-incremental-snapshot.js";
 import { buildSnapshot } from "../logins/build-snapshot.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
@@ -126,7 +126,7 @@ async function publishSnapshot(
   fresh: { data: AggregatedData; snapshot: Snapshot; fetch: PreviousFetch | null },
   at: { base: SnapshotBase | undefined; connectedAt: Date; now: Date },
 ) {
-  const snapshotId = newRandomId();
+  const snapshotId = newTimeOrderedId();
   const { snapshot, data } = fresh;
   await tx.logins.insertSnapshot(snapshotId, card.id, at.now, snapshot, { base: at.base, fetch: fresh.fetch });
   await tx.logins.recordRefresh(card.id, { snapshotId, at: at.connectedAt, loginType: data.loginType });

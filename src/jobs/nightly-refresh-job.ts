@@ -1,6 +1,6 @@
 import { ApiError } from "../errors/api-error.js";
 import type { Clock } from "../lib/clock.js";
-import { newRandomId } from "../lib/ids.js";
+import { newTimeOrderedId } from "../lib/ids.js";
 import type { StoredMfaAnswers } from "../logins/stored-mfa-answers.js";
 import type { Job } from "../queue/job.js";
 import type { RefreshState } from "../records/login.js";
@@ -35,7 +35,7 @@ export function createNightlyRefreshHandler(deps: NightlyRefreshDeps): (job: Job
     if (!card || !isEligibleForNightly(card, deps.clock.now())) return;
     if (!(await deps.storage.logins.claimNight(loginId, night))) return;
 
-    const requestId = newRandomId();
+    const requestId = newTimeOrderedId();
     let stage: RefreshState = "Authenticating";
     const fail = (code: ApiError["code"]) =>
       deps.outcomes.failed(deps.storage, card, { at: deps.clock.now(), state: stage, errorCode: code, requestId });

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Selectable } from "kysely";
 import { type Clock, secondsAfter } from "../lib/clock.js";
-import { newRandomId } from "../lib/ids.js";
+import { newTimeOrderedId } from "../lib/ids.js";
 import type { JobRow } from "../storage/schema.js";
 import type { Storage } from "../storage/storage.js";
 import { type Vault, VaultError } from "../vault/vault.js";
@@ -51,7 +51,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     tx: Storage = this.storage,
   ): Promise<string | null> {
     const now = this.clock.now().getTime();
-    const id = newRandomId();
+    const id = newTimeOrderedId();
     const inserted = await tx.jobs.insert({
       id,
       kind,

@@ -1,7 +1,7 @@
 import { assertScopeReaches } from "../customers/caller-scope.js";
 import { ApiError } from "../errors/api-error.js";
 import type { ErrorCode } from "../errors/catalog.js";
-import { newRandomId } from "../lib/ids.js";
+import { newTimeOrderedId } from "../lib/ids.js";
 import type { AuthorizeStepPayload } from "../queue/job-kinds.js";
 import type { CallerScope } from "../records/customer.js";
 import type { Session } from "../records/session.js";
@@ -65,7 +65,7 @@ export class AuthorizeService {
 
   /** /AuthorizeMultiple (server-to-server): cached sessions for several cards at once. */
   startCachedMany(customerId: string, scope: CallerScope, loginIds: readonly string[]) {
-    return this.#opener.openCachedMany({ customerId, scope, authorizeTokenHash: null, tag: null }, loginIds, newRandomId);
+    return this.#opener.openCachedMany({ customerId, scope, authorizeTokenHash: null, tag: null }, loginIds, newTimeOrderedId);
   }
 
   /**

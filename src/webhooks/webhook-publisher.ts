@@ -1,5 +1,5 @@
 import type { Clock } from "../lib/clock.js";
-import { newRandomId } from "../lib/ids.js";
+import { newTimeOrderedId } from "../lib/ids.js";
 import { singletonKeys } from "../queue/job-kinds.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { Storage } from "../storage/storage.js";
@@ -26,7 +26,7 @@ export class WebhookPublisher {
   /** Returns the event id, or null when the customer has no receiver configured (nothing is kept). */
   async publish(event: WebhookEvent, tx: Storage = this.deps.storage): Promise<string | null> {
     if (!(await tx.webhooks.findEndpoint(event.customerId))) return null;
-    const id = newRandomId();
+    const id = newTimeOrderedId();
     await tx.webhooks.insertEvent({
       id,
       customer_id: event.customerId,

@@ -1,6 +1,6 @@
 import type { Caller } from "../../customers/caller-auth.js";
 import { ApiError } from "../../errors/api-error.js";
-import { newRandomId } from "../../lib/ids.js";
+import { newTimeOrderedId } from "../../lib/ids.js";
 import type { SessionOpening } from "../../sessions/authorize-outcome.js";
 import type { StepDelivery } from "../../sessions/flow-deps.js";
 import type { InstitutionTime } from "../../sessions/step-runner.js";
@@ -62,7 +62,7 @@ async function openSession(caller: Caller, body: AuthorizeBody, services: ApiSer
   if (body.LoginId === undefined && !credentials) {
     throw new ApiError("INVALID_REQUEST", {}, "Send a RequestId, a LoginId, or Institution, Username and Password.");
   }
-  const requestId = newRandomId();
+  const requestId = newTimeOrderedId();
   await services.callerAuth.consumeTokenFor(caller, requestId);
   const opening: SessionOpening = {
     customerId: caller.customer.id,
