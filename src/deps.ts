@@ -5,7 +5,6 @@ import { widgetFilesLoader } from "./api/connect/widget-files.js";
 import { buildDashboardServices, dashboardMode } from "./api/dashboard/dashboard-services.js";
 import { BankgateMetrics } from "./api/observability/bankgate-metrics.js";
 import { observeConnectors } from "./api/observability/observed-connectors.js";
-import { ServerTiming } from "./api/plumbing/server-timing.js";
 import { CardDataService } from "./card-data/card-data-service.js";
 import type { Config } from "./config/config.js";
 import { type DevelopmentProfile, developmentProfile } from "./config/development-profile.js";
@@ -242,7 +241,6 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     }),
     cardRefresh: new CardRefreshService(storage, storedAnswers, clock, connectors),
     connectors,
-    serverTiming: new ServerTiming(),
     usage: new UsageReport({ usage: storage.usage, clock }),
     webhookSettings,
     webhookLog: new WebhookLog({ storage, publisher: webhooks }),

@@ -18,7 +18,6 @@ import type { WebhookLog } from "../webhooks/webhook-log.js";
 import type { WebhookSettings } from "../webhooks/webhook-settings.js";
 import type { WidgetFiles } from "./connect/widget-files.js";
 import type { DashboardServices } from "./dashboard/dashboard-services.js";
-import type { ServerTiming } from "./plumbing/server-timing.js";
 
 /** A Fastify instance whose route schemas are TypeBox: what every route plugin receives. */
 export type TypedApp = FastifyInstance<
@@ -43,7 +42,6 @@ export interface ApiServices {
   cardRefresh: CardRefreshService;
   connectors: ConnectorRegistry;
   /** Server-Timing on the routes that call an institution inline. */
-  serverTiming: ServerTiming;
   usage: UsageReport;
   webhookSettings: WebhookSettings;
   webhookLog: WebhookLog;

@@ -8,6 +8,7 @@ import { AuthorizeBody, answersOf, liveLoginOf } from "../../wire/flinks/authori
 import { canonicalizeBody } from "../../wire/flinks/canonical-body.js";
 import { parseLoginId, parseRequestId } from "../../wire/flinks/ids.js";
 import type { ApiServices } from "../api-services.js";
+import { institutionTimeOf, sendServerTiming } from "../plumbing/server-timing.js";
 import { replyToAuthorize } from "./authorize-reply.js";
 import type { FlinksRoutes } from "./flinks-routes.js";
 
@@ -33,12 +34,12 @@ export function registerAuthorize({ app, services, hidden }: FlinksRoutes): void
       {
         schema: { hide: hidden, tags: ["Authorize"], summary, body: AuthorizeBody },
         preValidation: canonicalize,
-        onSend: services.serverTiming.onSend,
+        onSend: sendServerTiming,
         config: { auth: "caller" },
       },
       async function authorize(request, reply) {
         const { body, caller } = request;
-        const time = services.serverTiming.forRequest(request);
+        const time = institutionTimeOf(request);
         const outcome = await (body.RequestId !== undefined
           ? continueSession(caller, body, services, delivery, time)
           : openSession(caller, body, services, delivery, time));

@@ -3,6 +3,7 @@ import { AccountsReplies } from "../../wire/flinks/data-replies.js";
 import { StatementsReplies } from "../../wire/flinks/statements-replies.js";
 import type { ApiPluginOptions, TypedApp } from "../api-services.js";
 import { installRouteAuth } from "../plumbing/route-auth.js";
+import { installServerTiming } from "../plumbing/server-timing.js";
 import { registerAuthorize } from "./authorize.js";
 import { registerAuthorizeMultiple } from "./authorize-multiple.js";
 import { registerDeleteCard } from "./delete-card.js";
@@ -29,6 +30,7 @@ export const flinksApi: FastifyPluginAsyncTypebox<ApiPluginOptions> = async (app
     await app.register(
       async (scoped: TypedApp) => {
         installRouteAuth(scoped, services.callerAuth);
+        installServerTiming(scoped);
         const routes: FlinksRoutes = { app: scoped, services, accounts, statements, hidden };
         registerGenerateAuthorizeToken(routes);
         registerAuthorize(routes);

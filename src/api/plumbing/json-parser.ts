@@ -16,9 +16,10 @@ export function registerJsonParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser("remove", "remove");
   // Fastify refuses a Content-Type it cannot parse ("", ";;;") before any parser runs; such a
   // label says nothing, so it is dropped and the body is read like any other.
-  app.addHook("onRequest", async (request) => {
+  app.addHook("onRequest", (request, _reply, done) => {
     const declared = request.headers["content-type"];
     if (declared !== undefined && !MEDIA_TYPE.test(declared)) delete request.headers["content-type"];
+    done();
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (request, body, done) => {
