@@ -151,14 +151,14 @@ export class CardDataService {
 
   /** The customer's live, authorized session and its card, or the error a data call answers. */
   async #authorizedCard(customerId: string, scope: CallerScope, requestId: string, now: Date): Promise<{ session: Session; login: Login }> {
-    const session = await this.deps.storage.sessions.find(customerId, requestId);
-    if (!session) throw new ApiError("SESSION_NONEXISTENT");
+    const found = await this.deps.storage.sessions.findWithCard(customerId, requestId);
+    if (!found) throw new ApiError("SESSION_NONEXISTENT");
+    const { session, card } = found;
     assertScopeReaches(scope, this.deps.connectors, session.institution);
     if (isExpired(session, now)) throw new ApiError("SESSION_EXPIRED", { requestId: requestId });
     if (session.state !== "authorized" || !session.loginId) throw new ApiError("UNAUTHORIZED_SESSION", { requestId: requestId });
-    const login = await this.deps.storage.logins.find(customerId, session.loginId);
-    if (!login) throw new ApiError("SESSION_NONEXISTENT");
-    return { session, login };
+    if (!card) throw new ApiError("SESSION_NONEXISTENT");
+    return { session, login: card };
   }
 
   async #snapshot(snapshotId: string): Promise<Snapshot | undefined> {

@@ -176,17 +176,17 @@ export class KyselyLoginStore implements LoginStore {
       .onConflict((oc) => oc.column("lookup_hash").doNothing())
       .execute();
     const row = await this.db.selectFrom("logins").selectAll().where("lookup_hash", "=", candidate.lookupHash).executeTakeFirstOrThrow();
-    return fromRow(row);
+    return loginFromRow(row);
   }
 
   async findByLookupHash(lookupHash: string): Promise<Login | undefined> {
     const row = await this.db.selectFrom("logins").selectAll().where("lookup_hash", "=", lookupHash).executeTakeFirst();
-    return row && fromRow(row);
+    return row && loginFromRow(row);
   }
 
   async find(customerId: string, loginId: string): Promise<Login | undefined> {
     const row = await this.#byId.first(loginId, customerId);
-    return row && fromRow(row);
+    return row && loginFromRow(row);
   }
 
   async findWithActiveJob(
@@ -196,7 +196,7 @@ export class KyselyLoginStore implements LoginStore {
   ): Promise<{ login: Login; jobActive: boolean } | undefined> {
     const row = await this.#withActiveJob.first(loginId, customerId, singletonKey);
     // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean.
-    return row && { login: fromRow(row), jobActive: Boolean(row.job_active) };
+    return row && { login: loginFromRow(row), jobActive: Boolean(row.job_active) };
   }
 
   async claimLive(loginId: string, requestId: string, observedHolder: string | null): Promise<boolean> {
@@ -279,7 +279,7 @@ export class KyselyLoginStore implements LoginStore {
       .orderBy("id")
       .limit(limit)
       .execute();
-    return rows.map(fromRow);
+    return rows.map(loginFromRow);
   }
 
   async listByCustomer(customerId: string, limit: number): Promise<Login[]> {
@@ -291,7 +291,7 @@ export class KyselyLoginStore implements LoginStore {
       .orderBy("id")
       .limit(limit)
       .execute();
-    return rows.map(fromRow);
+    return rows.map(loginFromRow);
   }
 
   async findScheduled(customerId: string): Promise<Login[]> {
@@ -302,7 +302,7 @@ export class KyselyLoginStore implements LoginStore {
       .where("is_scheduled_refresh", "=", 1)
       .orderBy("id")
       .execute();
-    return rows.map(fromRow);
+    return rows.map(loginFromRow);
   }
 
   async saveMfaAnswers(loginId: string, answersEnc: string): Promise<void> {
@@ -429,7 +429,7 @@ export class KyselyLoginStore implements LoginStore {
       .where("customer_id", "=", customerId)
       .returningAll()
       .executeTakeFirst();
-    return held && fromRow(held);
+    return held && loginFromRow(held);
   }
 
   async delete(customerId: string, loginId: string): Promise<{ eventIds: string[] } | null> {
@@ -458,7 +458,30 @@ export class KyselyLoginStore implements LoginStore {
   }
 }
 
-function fromRow(r: Selectable<LoginRow>): Login {
+/** Every column of a card row: a read that joins the card to another row selects them under a prefix. */
+export const LOGIN_COLUMNS = [
+  "id",
+  "customer_id",
+  "lookup_hash",
+  "institution",
+  "language",
+  "username_enc",
+  "credentials_enc",
+  "login_type",
+  "is_scheduled_refresh",
+  "last_refresh_at",
+  "last_refresh_error",
+  "snapshot_id",
+  "created_at",
+  "live_request_id",
+  "selected_account_ids",
+  "refresh_state",
+  "refresh_attempted_at",
+  "nightly_night",
+  "mfa_answers_enc",
+] as const satisfies readonly (keyof LoginRow)[];
+
+export function loginFromRow(r: Selectable<LoginRow>): Login {
   return {
     id: r.id,
     customerId: r.customer_id,

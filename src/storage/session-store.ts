@@ -1,11 +1,13 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { Challenge } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
+import type { Login } from "../records/login.js";
 import type { Session } from "../records/session.js";
 import { isSqlite } from "./dialect.js";
 import { GroupedWriter } from "./grouped-writer.js";
+import { LOGIN_COLUMNS, loginFromRow } from "./login-store.js";
 import { PrecompiledInsert, PrecompiledQuery } from "./precompiled-query.js";
-import type { Database, SessionRow } from "./schema.js";
+import type { Database, LoginRow, SessionRow } from "./schema.js";
 
 /** Authorize-flow sessions. Every bit of flow state lives here, never in process memory. */
 export interface SessionStore {
@@ -17,6 +19,8 @@ export interface SessionStore {
   insert(session: Session): Promise<boolean>;
   /** The customer's session, or undefined for unknown ids and other customers' ids alike. */
   find(customerId: string, requestId: string): Promise<Session | undefined>;
+  /** `find`, with the customer's card the session names (undefined when it names none, or it is gone), in one read. */
+  findWithCard(customerId: string, requestId: string): Promise<{ session: Session; card: Login | undefined } | undefined>;
   /** The customer's latest sessions, newest first (the sandbox control plane's list). */
   listRecent(customerId: string, limit: number): Promise<Session[]>;
   /**
@@ -55,6 +59,8 @@ export class KyselySessionStore implements SessionStore {
   readonly #byId: PrecompiledQuery<Selectable<SessionRow>>;
   readonly #insert: PrecompiledInsert<SessionRow>;
   readonly #cardExists: PrecompiledQuery<{ id: string }>;
+  /** The read of every data call: the session and its card, compiled once. */
+  readonly #withCard: PrecompiledQuery<Selectable<SessionRow> & Record<`card_${string}`, unknown>>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -64,6 +70,17 @@ export class KyselySessionStore implements SessionStore {
       db.selectFrom("sessions").selectAll().where("request_id", "=", slot(0)).where("customer_id", "=", slot(1)),
     );
     this.#insert = new PrecompiledInsert(db, "sessions");
+    this.#withCard = new PrecompiledQuery(db, (slot) =>
+      db
+        .selectFrom("sessions")
+        .leftJoin("logins", (join) =>
+          join.onRef("logins.id", "=", "sessions.login_id").onRef("logins.customer_id", "=", "sessions.customer_id"),
+        )
+        .selectAll("sessions")
+        .select(LOGIN_COLUMNS.map((column) => sql.ref(`logins.${column}`).as(`card_${column}`)))
+        .where("sessions.request_id", "=", slot(0))
+        .where("sessions.customer_id", "=", slot(1)),
+    ) as PrecompiledQuery<Selectable<SessionRow> & Record<`card_${string}`, unknown>>;
     // On PostgreSQL the read locks the card's key until the commit: a DeleteCard's delete waits
     // for this insert (and its purge then finds the session), or this read waits for the delete
     // (and finds no card). SQLite runs one write transaction at a time: nothing to lock.
@@ -102,6 +119,14 @@ export class KyselySessionStore implements SessionStore {
   async find(customerId: string, requestId: string): Promise<Session | undefined> {
     const row = await this.#byId.first(requestId, customerId);
     return row && fromRow(row);
+  }
+
+  async findWithCard(customerId: string, requestId: string): Promise<{ session: Session; card: Login | undefined } | undefined> {
+    const row = await this.#withCard.first(requestId, customerId);
+    if (!row) return undefined;
+    if (row.card_id === null) return { session: fromRow(row), card: undefined };
+    const card = Object.fromEntries(LOGIN_COLUMNS.map((column) => [column, row[`card_${column}`]])) as Selectable<LoginRow>;
+    return { session: fromRow(row), card: loginFromRow(card) };
   }
 
   async listRecent(customerId: string, limit: number): Promise<Session[]> {

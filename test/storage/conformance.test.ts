@@ -275,6 +275,21 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         expect(await h.storage.sessions.find(session.customerId, newRandomId())).toBeUndefined();
       });
 
+      it("findWithCard reads the session and the customer's card it names in one read", async () => {
+        const card = await h.storage.logins.findOrCreate(loginCandidate());
+        const onCard = sessionFixture({ customerId: card.customerId, loginId: card.id });
+        const noCard = sessionFixture({ loginId: null });
+        await insertSession(h.storage, onCard);
+        await insertSession(h.storage, noCard);
+        expect(await h.storage.sessions.findWithCard(onCard.customerId, onCard.requestId)).toStrictEqual({ session: onCard, card });
+        expect(await h.storage.sessions.findWithCard(noCard.customerId, noCard.requestId)).toStrictEqual({
+          session: noCard,
+          card: undefined,
+        });
+        expect(await h.storage.sessions.findWithCard(newRandomId(), onCard.requestId)).toBeUndefined();
+        expect(await h.storage.sessions.findWithCard(onCard.customerId, newRandomId())).toBeUndefined();
+      });
+
       it("insert of a session naming a card that does not exist writes nothing and answers false, alone or grouped", async () => {
         const orphan = sessionFixture();
         expect(await h.storage.sessions.insert(orphan)).toBe(false);
