@@ -1,0 +1,90 @@
+// A statement trace of the server, loaded into it with `node --import ./bench/statement-trace.js`
+// (bench/mfa-step.js: MFA_NODE_ARGS="--import ./bench/statement-trace.js"). Counts every SQLite
+// statement better-sqlite3 runs, its time, and COMMITs, per HTTP request; a request is named by
+// its `x-bench-step` header (bench/mfa-step.js sends one) or its method and path. Statements run
+// while no request is in flight are counted as "background" (the job runner). Meant for requests
+// one at a time (MFA_CONCURRENCY=1): with several in flight a statement is charged to the last
+// one started. On exit it writes the totals as JSON to STATEMENT_TRACE_OUT (default
+// /tmp/statement-trace.json). Not part of the product; nothing in src/ knows of it.
+import { subscribe } from "node:diagnostics_channel";
+import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { performance } from "node:perf_hooks";
+
+// better-sqlite3 as the server resolves it (an old build's worktree has its own node_modules).
+const require = createRequire(process.argv[1]);
+const Database = require("better-sqlite3");
+const OUT = process.env.STATEMENT_TRACE_OUT || "/tmp/statement-trace.json";
+
+/** label → { requests, statements, commits, ms, bySql: { sql → { calls, ms } } } */
+const totals = {};
+const inFlight = new Map();
+let current = null;
+
+function entry(label) {
+  totals[label] ??= { requests: 0, statements: 0, commits: 0, ms: 0, bySql: {} };
+  return totals[label];
+}
+
+function record(sql, ms) {
+  const target = current ?? { label: "background", statements: [] };
+  target.statements.push([sql, ms]);
+  if (!current) charge(target);
+}
+
+function charge(trace) {
+  const total = entry(trace.label);
+  if (trace.label !== "background") total.requests++;
+  for (const [sql, ms] of trace.statements) {
+    const key = sql.replace(/\s+/g, " ").slice(0, 160);
+    total.statements++;
+    total.ms += ms;
+    if (/^\s*commit/i.test(sql)) total.commits++;
+    total.bySql[key] ??= { calls: 0, ms: 0 };
+    total.bySql[key].calls++;
+    total.bySql[key].ms += ms;
+  }
+}
+
+function timed(statement, method, sql) {
+  const original = statement[method];
+  statement[method] = function (...args) {
+    const started = performance.now();
+    try {
+      return original.apply(this, args);
+    } finally {
+      record(sql, performance.now() - started);
+    }
+  };
+}
+
+const prepare = Database.prototype.prepare;
+Database.prototype.prepare = function (sql) {
+  const statement = prepare.call(this, sql);
+  for (const method of ["run", "get", "all", "iterate"]) timed(statement, method, sql);
+  return statement;
+};
+const exec = Database.prototype.exec;
+Database.prototype.exec = function (sql) {
+  const started = performance.now();
+  try {
+    return exec.call(this, sql);
+  } finally {
+    record(sql, performance.now() - started);
+  }
+};
+
+subscribe("http.server.request.start", ({ request }) => {
+  const trace = { label: request.headers["x-bench-step"] || `${request.method} ${request.url.split("?")[0]}`, statements: [] };
+  inFlight.set(request, trace);
+  current = trace;
+});
+subscribe("http.server.response.finish", ({ request }) => {
+  const trace = inFlight.get(request);
+  if (!trace) return;
+  inFlight.delete(request);
+  charge(trace);
+  if (current === trace) current = null;
+});
+
+process.on("exit", () => writeFileSync(OUT, JSON.stringify(totals, null, 2)));
