@@ -1,6 +1,6 @@
 // A statement trace of the server, loaded into it with `node --import ./bench/statement-trace.js`
 // (bench/mfa-step.js: MFA_NODE_ARGS="--import ./bench/statement-trace.js"). Counts every SQLite
-// statement better-sqlite3 runs, its time, and COMMITs, per HTTP request; a request is named by
+// statement better-sqlite3 runs (and every PostgreSQL query of `pg`), its time, and COMMITs, per HTTP request; a request is named by
 // its `x-bench-step` header (bench/mfa-step.js sends one) or its method and path. Statements run
 // while no request is in flight are counted as "background" (the job runner). Meant for requests
 // one at a time (MFA_CONCURRENCY=1): with several in flight a statement is charged to the last
@@ -72,6 +72,21 @@ Database.prototype.exec = function (sql) {
   } finally {
     record(sql, performance.now() - started);
   }
+};
+
+// PostgreSQL: each query is a round trip, timed from send to answer (waits for locks included).
+const pg = require("pg");
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (config, values, callback) {
+  const sql = typeof config === "string" ? config : (config?.text ?? "");
+  const started = performance.now();
+  const result = query.call(this, config, values, callback);
+  if (result && typeof result.then === "function")
+    result.then(
+      () => record(sql, performance.now() - started),
+      () => {},
+    );
+  return result;
 };
 
 subscribe("http.server.request.start", ({ request }) => {
