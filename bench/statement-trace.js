@@ -16,7 +16,7 @@ const require = createRequire(process.argv[1]);
 const Database = require("better-sqlite3");
 const OUT = process.env.STATEMENT_TRACE_OUT || "/tmp/statement-trace.json";
 
-/** label → { requests, statements, commits, ms, bySql: { sql → { calls, ms } } } */
+/** label → { requests, statements, commits, ms, bySql: { sql → { calls, ms, durations (ms, in order) } } } */
 const totals = {};
 const inFlight = new Map();
 let current = null;
@@ -40,9 +40,10 @@ function charge(trace) {
     total.statements++;
     total.ms += ms;
     if (/^\s*commit/i.test(sql)) total.commits++;
-    total.bySql[key] ??= { calls: 0, ms: 0 };
+    total.bySql[key] ??= { calls: 0, ms: 0, durations: [] };
     total.bySql[key].calls++;
     total.bySql[key].ms += ms;
+    total.bySql[key].durations.push(Math.round(ms * 1000) / 1000);
   }
 }
 
