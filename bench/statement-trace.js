@@ -16,7 +16,7 @@ const require = createRequire(process.argv[1]);
 const Database = require("better-sqlite3");
 const OUT = process.env.STATEMENT_TRACE_OUT || "/tmp/statement-trace.json";
 
-/** label → { requests, statements, commits, ms, bySql: { sql → { calls, ms, durations (ms, in order) } } } */
+/** label → { requests, statements, commits, ms, cpuMs (per request), bySql: { sql → { calls, ms, durations (ms, in order) } } } */
 const totals = {};
 const inFlight = new Map();
 let current = null;
@@ -91,7 +91,8 @@ pg.Client.prototype.query = function (config, values, callback) {
 };
 
 subscribe("http.server.request.start", ({ request }) => {
-  const trace = { label: request.headers["x-bench-step"] || `${request.method} ${request.url.split("?")[0]}`, statements: [] };
+  const label = request.headers["x-bench-step"] || `${request.method} ${request.url.split("?")[0]}`;
+  const trace = { label, statements: [], cpu: process.cpuUsage() };
   inFlight.set(request, trace);
   current = trace;
 });
@@ -99,6 +100,11 @@ subscribe("http.server.response.finish", ({ request }) => {
   const trace = inFlight.get(request);
   if (!trace) return;
   inFlight.delete(request);
+  // The process's CPU time from the request's start to its answer: the request's own when one
+  // runs at a time (plus whatever the process ran meanwhile, the job runner included).
+  const cpu = process.cpuUsage(trace.cpu);
+  entry(trace.label).cpuMs ??= [];
+  entry(trace.label).cpuMs.push((cpu.user + cpu.system) / 1000);
   charge(trace);
   if (current === trace) current = null;
 });
