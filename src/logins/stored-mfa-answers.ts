@@ -71,12 +71,27 @@ export class StoredMfaAnswers {
     if (!(await this.storage.customers.storesMfaAnswers(customerId))) return;
     const login = await this.storage.logins.find(customerId, loginId);
     if (!login) return;
-    const accepted = challenges.flatMap((c) => {
-      const given = answers[c.prompt];
-      return c.type === "QuestionAndAnswer" && given?.length === 1 && given[0] ? [{ question: c.prompt, answer: given[0] }] : [];
-    });
+    const accepted = acceptedQuestions(challenges, answers);
     if (accepted.length > 0) await this.merge(login, accepted);
   }
+
+  /**
+   * `rememberAccepted` inside the transaction `tx` that holds `login` (the commit of a login
+   * the bank accepted): the answers commit with the card, and the card is not read again.
+   */
+  async rememberAcceptedIn(tx: Storage, login: Login, challenges: readonly Challenge[], answers: Record<string, string[]>): Promise<void> {
+    const accepted = acceptedQuestions(challenges, answers);
+    if (accepted.length === 0 || !(await tx.customers.storesMfaAnswers(login.customerId))) return;
+    await this.merge(login, accepted, tx);
+  }
+}
+
+/** The QuestionAndAnswer prompts given exactly one non-empty answer: the only ones storage can answer later. */
+function acceptedQuestions(challenges: readonly Challenge[], answers: Record<string, string[]>): StoredQuestion[] {
+  return challenges.flatMap((c) => {
+    const given = answers[c.prompt];
+    return c.type === "QuestionAndAnswer" && given?.length === 1 && given[0] ? [{ question: c.prompt, answer: given[0] }] : [];
+  });
 }
 
 /** Binds a card's stored answers to the card (master-key rotation re-wraps them under it). */

@@ -55,7 +55,14 @@ export class JobRunner {
     }
   }
 
-  readonly #onEnqueued = () => this.#wake?.();
+  /**
+   * A job enqueued by a request starts on the next turn of the event loop, not in the
+   * request's own microtasks: the request's answer (an MFA step's 200 that queued the card's
+   * aggregation) is written first instead of waiting behind the job's first slice of work.
+   */
+  readonly #onEnqueued = () => {
+    setImmediate(() => this.#wake?.());
+  };
 
   async #run(): Promise<void> {
     while (this.#running) {

@@ -117,7 +117,7 @@ export class AttemptLimiter {
   /** Atomically: refuse if locked or full, else count one pending attempt and return its reservation. */
   async reserve(subjectKey: string): Promise<ReserveResult> {
     if (subjectKey.length > MAX_SUBJECT_KEY_LENGTH) throw new RangeError("subject key too long");
-    return this.#update(subjectKey, "create", (counter, now) => reserveOn(counter, now, this.deps.limits, newRandomId()));
+    return this.#update(this.deps.store, subjectKey, "create", (counter, now) => reserveOn(counter, now, this.deps.limits, newRandomId()));
   }
 
   /**
@@ -147,13 +147,33 @@ export class AttemptLimiter {
    * Settling twice, or after `forget`, changes nothing.
    */
   async settle(reservation: AttemptReservation, outcome: AttemptOutcome): Promise<{ lockedUntil: Date | null }> {
+    const { lockedUntil, afterCommit } = await this.settleIn(this.deps.store, reservation, outcome);
+    afterCommit();
+    return { lockedUntil };
+  }
+
+  /**
+   * `settle`, written through `store`: a transaction's attempt store, so that the verdict
+   * commits with the step's own result (one commit instead of two). Call `afterCommit` once
+   * that transaction has committed: it wakes this process's reservations waiting for a slot
+   * (woken earlier, they would find the slot still taken). If the transaction rolls back the
+   * reservation stays pending, as if its process had died: settle it again outside, or it
+   * counts as a failure once it expires.
+   */
+  async settleIn(
+    store: AttemptStore,
+    reservation: AttemptReservation,
+    outcome: AttemptOutcome,
+  ): Promise<{ lockedUntil: Date | null; afterCommit: () => void }> {
     // A forgotten subject (DeleteCard meanwhile) stays forgotten: settling must not recreate it.
-    const settled = await this.#update(reservation.subjectKey, { result: { lockedUntil: null } }, (counter, now) => {
+    const settled = await this.#update(store, reservation.subjectKey, { result: { lockedUntil: null } }, (counter, now) => {
       const next = settleOn(counter, reservation, outcome, now, this.deps.limits);
       return { next, result: { lockedUntil: isLocked(next, now) ? next.lockedUntil : null } };
     });
-    for (const wake of [...(this.#waiting.get(reservation.subjectKey) ?? [])]) wake();
-    return settled;
+    const afterCommit = () => {
+      for (const wake of [...(this.#waiting.get(reservation.subjectKey) ?? [])]) wake();
+    };
+    return { ...settled, afterCommit };
   }
 
   /** Deletes everything known about a subject (DeleteCard). */
@@ -183,20 +203,21 @@ export class AttemptLimiter {
 
   /** Load, decide, compare-and-swap; retried from a fresh read when another writer won. */
   async #update<T>(
+    store: AttemptStore,
     subjectKey: string,
     ifMissing: "create" | { result: T },
     decide: (counter: AttemptCounter, now: Date) => { next: AttemptCounter; result: T },
   ): Promise<T> {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const now = this.deps.clock.now();
-      const current = await this.deps.store.find(subjectKey);
+      const current = await store.find(subjectKey);
       if (!current) {
         if (ifMissing !== "create") return ifMissing.result;
-        await this.deps.store.insertIfAbsent(freshCounter(subjectKey));
+        await store.insertIfAbsent(freshCounter(subjectKey));
         continue;
       }
       const { next, result } = decide(current, now);
-      if (sameCounter(current, next) || (await this.deps.store.replace(next, current.version))) return result;
+      if (sameCounter(current, next) || (await store.replace(next, current.version))) return result;
     }
     throw new Error(`attempt counter still contended after ${MAX_ROUNDS} rounds`);
   }

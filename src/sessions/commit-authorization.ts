@@ -21,8 +21,8 @@ export interface CommitAuthorizationDeps {
 
 /**
  * The end of a successful login, in one transaction: the card (found or created), its
- * credentials when `Save`, the session's move to `authorized`, the billable live connection
- * and the aggregation job.
+ * credentials when `Save`, the session's move to `authorized`, the caller's other writes of
+ * the step (`alsoCommit`), the aggregation job and the billable live connection.
  * The job is enqueued in the same commit, so a crash can lose neither without the other.
  * While it runs the session lives to its absolute cap (Flinks' 30-minute processing time).
  */
@@ -30,6 +30,8 @@ export async function commitAuthorization(
   deps: CommitAuthorizationDeps,
   session: Session,
   aggregation: { connectorStateEnc: string; delaySeconds: number },
+  /** More writes of the same step, committed with it (the attempt's verdict, the accepted answers). */
+  alsoCommit?: (tx: Storage, card: Login) => Promise<void>,
 ): Promise<{ session: Session; login: Login }> {
   const now = deps.clock.now();
   const pending = deps.secrets.openSessionCredentials(session);
@@ -58,9 +60,7 @@ export async function commitAuthorization(
       expiresAt: session.absoluteExpiresAt,
     };
     if (!(await tx.sessions.replace(authorized, session.version))) throw new Error("session changed during authorization");
-    // Billable: counted in this commit, so exactly once per authorized live RequestId,
-    // however many processes race (the version check above lets one commit through).
-    if (session.mode === "live") await tx.usage.countLiveConnection(session.customerId, utcDay(now));
+    await alsoCommit?.(tx, card);
     const payload: AggregationPayload = { customerId: session.customerId, requestId: session.requestId, connectedAtMs: now.getTime() };
     await deps.jobs.enqueue(
       "aggregate",
@@ -68,6 +68,11 @@ export async function commitAuthorization(
       { singletonKey: singletonKeys.aggregation(card.id), runAt: new Date(now.getTime() + aggregation.delaySeconds * 1000) },
       tx,
     );
+    // Billable: counted in this commit, so exactly once per authorized live RequestId,
+    // however many processes race (the version check above lets one commit through). Last
+    // before the commit: every authorization of the customer that day writes this one row,
+    // and on PostgreSQL its lock is held from here to the commit.
+    if (session.mode === "live") await tx.usage.countLiveConnection(session.customerId, utcDay(now));
     deps.faults.hit("commit-authorization:before-commit");
     return {
       session: { ...authorized, version: session.version + 1 },

@@ -3,8 +3,15 @@ import { boundedStep } from "../connectors/bounded-call.js";
 import type { Credentials, InstitutionConnector, Json, StepResult } from "../connectors/types.js";
 import { ApiError } from "../errors/api-error.js";
 import type { AuthorizeStepPayload } from "../queue/job-kinds.js";
+import type { Login } from "../records/login.js";
 import type { Session } from "../records/session.js";
-import { type AttemptOutcome, cardAttemptSubject, credentialsAttemptSubject } from "../security/attempt-limiter.js";
+import {
+  type AttemptOutcome,
+  type AttemptReservation,
+  cardAttemptSubject,
+  credentialsAttemptSubject,
+} from "../security/attempt-limiter.js";
+import type { Storage } from "../storage/storage.js";
 import type { AuthorizeOutcome } from "./authorize-outcome.js";
 import { commitAuthorization } from "./commit-authorization.js";
 import { commitSession, connectorOf, type FlowDeps, findCard, flowError, timingOf } from "./flow-deps.js";
@@ -47,10 +54,8 @@ export class StepRunner {
       settings.connectorTimeoutSeconds / 2,
     );
     if (!reserved.ok) {
-      return this.#afterStep(session, connector, {
-        kind: "failed",
-        code: reserved.reason === "locked" ? "ATTEMPTS_LOCKED" : "RETRY_LATER",
-      });
+      const code = reserved.reason === "locked" ? "ATTEMPTS_LOCKED" : "RETRY_LATER";
+      return this.#afterStep(session, connector, { kind: "failed", code }, null, null);
     }
     const waitedSeconds = (this.deps.clock.now().getTime() - reservingSince.getTime()) / 1000;
     const call =
@@ -65,11 +70,10 @@ export class StepRunner {
     );
     if (step.institutionTime) step.institutionTime.ms += performance.now() - calledAt;
     faults.hit(`authorize-${step.step}:after-connector`);
-    await attempts.settle(reserved.reservation, attemptOutcomeOf(result));
-    const outcome = await this.#afterStep(session, connector, result);
+    const verdict: Verdict = { reservation: reserved.reservation, outcome: attemptOutcomeOf(result) };
     // The nightly run answers from storage: nothing new to keep.
-    if (step.step === "answer" && session.mode !== "nightly") await this.#rememberAnswers(session, outcome, step.answers);
-    return outcome;
+    const answers = step.step === "answer" && session.mode !== "nightly" ? step.answers : null;
+    return this.#afterStep(session, connector, result, verdict, answers);
   }
 
   /**
@@ -103,12 +107,6 @@ export class StepRunner {
     return { ...leased, version: session.version + 1 };
   }
 
-  /** Answers the bank accepted, kept on the card when its customer keeps stored answers. */
-  async #rememberAnswers(session: Session, outcome: AuthorizeOutcome, answers: Record<string, string[]>): Promise<void> {
-    const loginId = session.loginId ?? (outcome.kind === "authorized" ? outcome.login.id : null);
-    if (loginId) await this.deps.storedAnswers.rememberAccepted(session.customerId, loginId, session.challenges ?? [], answers);
-  }
-
   async #credentialsOf(session: Session): Promise<Credentials> {
     const { secrets, storage } = this.deps;
     const pending = secrets.openSessionCredentials(session);
@@ -117,16 +115,28 @@ export class StepRunner {
     return { username: stored.username, password: stored.password, language: session.language };
   }
 
+  /**
+   * The step's result, committed: the attempt's verdict first, then the session (and, on a
+   * challenge, the answers the bank accepted for a known card). A login the bank accepted
+   * commits all of it with the card, in one transaction.
+   */
   async #afterStep(
     session: Session,
     connector: InstitutionConnector,
     result: StepResult | { kind: "failed"; code: "ATTEMPTS_LOCKED" },
+    verdict: Verdict | null,
+    answers: Record<string, string[]> | null,
   ): Promise<AuthorizeOutcome> {
-    const { storage, secrets, clock, settings } = this.deps;
+    const { storage, secrets, clock, settings, attempts, storedAnswers } = this.deps;
+    if (result.kind === "authorized") return this.#completeAuthorization(session, connector, result.connectorState, verdict, answers);
+    if (verdict) await attempts.settle(verdict.reservation, verdict.outcome);
     const encryptedState = result.kind === "challenged" ? secrets.sealConnectorState(session.requestId, result.connectorState) : null;
     const transition = applyStepResult(session, result, encryptedState, clock.now(), timingOf(settings));
     if (transition.kind === "challenged") {
       await commitSession(storage, transition.next, session.version);
+      if (answers && session.loginId) {
+        await storedAnswers.rememberAccepted(session.customerId, session.loginId, session.challenges ?? [], answers);
+      }
       return { kind: "challenged", session: { ...transition.next, version: session.version + 1 } };
     }
     if (transition.kind === "failed") {
@@ -136,18 +146,51 @@ export class StepRunner {
       });
       throw flowError(transition.code, session);
     }
-    return this.#completeAuthorization(session, connector, result.kind === "authorized" ? result.connectorState : null);
+    throw new Error(`a ${result.kind} result cannot authorize`);
   }
 
-  /** Stores the card, its credentials and the session, and queues the aggregation, in one commit. */
-  async #completeAuthorization(session: Session, connector: InstitutionConnector, state: Json): Promise<AuthorizeOutcome> {
-    const { storage, secrets, clock, jobs, faults, settings } = this.deps;
-    const committed = await commitAuthorization({ storage, secrets, clock, jobs, faults, timing: timingOf(settings) }, session, {
-      connectorStateEnc: secrets.sealConnectorState(session.requestId, state),
-      delaySeconds: connector.aggregationDelaySeconds?.(state) ?? 0,
-    });
-    return { kind: "authorized", ...committed, username: secrets.username(committed.login) };
+  /**
+   * Stores the card, its credentials and the session, queues the aggregation, and settles the
+   * attempt and keeps the accepted answers, in one commit. Should that commit fail, the bank's
+   * "right" still stands: it is settled on its own before the error goes on.
+   */
+  async #completeAuthorization(
+    session: Session,
+    connector: InstitutionConnector,
+    state: Json,
+    verdict: Verdict | null,
+    answers: Record<string, string[]> | null,
+  ): Promise<AuthorizeOutcome> {
+    const { storage, secrets, clock, jobs, faults, settings, attempts, storedAnswers } = this.deps;
+    const afterCommit: Array<() => void> = [];
+    const alsoCommit = async (tx: Storage, card: Login) => {
+      if (verdict) afterCommit.push((await attempts.settleIn(tx.attempts, verdict.reservation, verdict.outcome)).afterCommit);
+      if (answers) await storedAnswers.rememberAcceptedIn(tx, card, session.challenges ?? [], answers);
+    };
+    try {
+      const committed = await commitAuthorization(
+        { storage, secrets, clock, jobs, faults, timing: timingOf(settings) },
+        session,
+        {
+          connectorStateEnc: secrets.sealConnectorState(session.requestId, state),
+          delaySeconds: connector.aggregationDelaySeconds?.(state) ?? 0,
+        },
+        alsoCommit,
+      );
+      for (const wake of afterCommit) wake();
+      return { kind: "authorized", ...committed, username: secrets.username(committed.login) };
+    } catch (error) {
+      // If this fails too the reservation expires and counts, as a crashed process's would.
+      if (verdict) await attempts.settle(verdict.reservation, verdict.outcome).catch(() => undefined);
+      throw error;
+    }
   }
+}
+
+/** A reserved attempt and what the institution said to it: settled with the step's result. */
+interface Verdict {
+  reservation: AttemptReservation;
+  outcome: AttemptOutcome;
 }
 
 /** What the institution's answer means to the brute-force limiter. */

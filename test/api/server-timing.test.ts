@@ -56,6 +56,8 @@ describe("Server-Timing on /Authorize", () => {
 
   it("a cached /Authorize never reaches the bank: the institution's time is zero", async () => {
     const loginId = (await t.connect("Greatday")).Login.Id;
+    // The card's aggregation (the bank's fetchData) runs after the answer's 200: let it finish.
+    await t.deps.runner.runUntilIdle();
     const callsBefore = { ...bank.calls };
     const cached = await t.post("Authorize", { LoginId: loginId, MostRecentCached: true }, t.apiKeyHeaders());
     expect(cached.statusCode).toBe(200);

@@ -172,6 +172,34 @@ describe("AttemptLimiter", () => {
     expect((await limiter.reserve(subject)).ok).toBe(false);
   });
 
+  it("settles inside a transaction: the verdict commits with it, and a rollback leaves the reservation pending", async () => {
+    const kept: AttemptReservation[] = [];
+    for (let i = 0; i < 5; i++) kept.push(await reserveOk());
+    // Rolled back: the slot stays taken, as if the settling process had died.
+    await expect(
+      storage.transaction(async (tx) => {
+        await limiter.settleIn(tx.attempts, kept[0] as AttemptReservation, "right");
+        throw new Error("the step's commit failed");
+      }),
+    ).rejects.toThrow("the step's commit failed");
+    expect(await limiter.reserve(subject)).toMatchObject({ ok: false, reason: "pending" });
+    // Committed: the slot is free once the transaction is.
+    const settled = await storage.transaction((tx) => limiter.settleIn(tx.attempts, kept[1] as AttemptReservation, "right"));
+    expect(settled.lockedUntil).toBeNull();
+    settled.afterCommit();
+    expect((await limiter.reserve(subject)).ok).toBe(true);
+  });
+
+  it("a settle inside a transaction wakes the reservations waiting for its slot through afterCommit", async () => {
+    const kept: AttemptReservation[] = [];
+    for (let i = 0; i < 5; i++) kept.push(await reserveOk());
+    const waiting = limiter.reserveWaiting(subject, 30);
+    await clock.whenSleeping(1);
+    const settled = await storage.transaction((tx) => limiter.settleIn(tx.attempts, kept[0] as AttemptReservation, "other"));
+    settled.afterCommit();
+    expect((await waiting).ok).toBe(true);
+  });
+
   it("keeps subjects apart", async () => {
     for (let i = 0; i < 5; i++) await attempt("wrong");
     const other = cardAttemptSubject(newRandomId());
