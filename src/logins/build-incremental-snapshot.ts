@@ -1,6 +1,7 @@
 import type { AggregatedData, DataIncrement } from "../connectors/types.js";
 import { deriveId } from "../lib/ids.js";
 import type { Snapshot } from "../records/snapshot.js";
+import { identified } from "./build-snapshot.js";
 
 /**
  * The snapshot an incremental fetch stands for: each account's fields and new transactions
@@ -23,7 +24,7 @@ export function buildIncrementalSnapshot(
     const accountId = deriveId(indexKey, "account", loginId, account.key);
     const before = previousAccounts.get(accountId);
     if (!before) return null;
-    const fresh = account.transactions.map((t) => ({ ...t, id: deriveId(indexKey, "transaction", accountId, t.key) }));
+    const fresh = account.transactions.map((t) => identified(t, deriveId(indexKey, "transaction", accountId, t.key)));
     const kept = before.transactions.filter((t) => t.date >= increment.keepFrom && t.date < increment.since);
     accounts.push({ ...account, id: accountId, transactions: fresh.concat(kept) });
   }
