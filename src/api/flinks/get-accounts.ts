@@ -1,10 +1,9 @@
 import { canonicalizeBody } from "../../wire/flinks/canonical-body.js";
 import { detailView, GET_ACCOUNTS_DETAIL_ALIASES, GetAccountsDetailBody, GetAccountsSummaryBody } from "../../wire/flinks/data-requests.js";
 import { disclosureOf, FULL_DISCLOSURE } from "../../wire/flinks/wire-accounts.js";
+import { sendJsonParts } from "../plumbing/send-json-parts.js";
 import { readCard, registerDataPoll, replyPending } from "./data-polls.js";
 import type { FlinksRoutes } from "./flinks-routes.js";
-
-const JSON_TYPE = "application/json; charset=utf-8";
 
 /** /GetAccountsDetail, /GetAccountsSummary and their *Async polls (GET, or POST as node-flinks sends). */
 export function registerGetAccounts(routes: FlinksRoutes): void {
@@ -20,7 +19,7 @@ export function registerGetAccounts(routes: FlinksRoutes): void {
     async function getAccountsDetail(request, reply) {
       const read = await readCard(services, request.caller, request.body.RequestId, "wait");
       if (read.kind === "pending") return replyPending(reply, read, "GetAccountsDetailAsync");
-      return reply.type(JSON_TYPE).send(accounts.detail(read.data, detailView(request.body, read.data)));
+      return sendJsonParts(reply, accounts.detail(read.data, detailView(request.body, read.data)));
     },
   );
 
@@ -39,7 +38,7 @@ export function registerGetAccounts(routes: FlinksRoutes): void {
   );
 
   registerDataPoll(routes, "GetAccountsDetail", (data, RequestId, reply) =>
-    reply.type(JSON_TYPE).send(accounts.detail(data, detailView({ RequestId }, data))),
+    sendJsonParts(reply, accounts.detail(data, detailView({ RequestId }, data))),
   );
   registerDataPoll(routes, "GetAccountsSummary", (data) => accounts.summary(data, FULL_DISCLOSURE));
 }

@@ -54,8 +54,11 @@ export class AccountsReplies {
 
   constructor(private readonly connectors: ConnectorRegistry) {}
 
-  /** The 200 body of /GetAccountsDetail as UTF-8 JSON bytes. */
-  detail(data: CardData, view: AccountView): Buffer {
+  /**
+   * The 200 body of /GetAccountsDetail as UTF-8 JSON bytes, in parts to be sent one after
+   * the other: the big middle one is the cached bytes themselves, never copied per request.
+   */
+  detail(data: CardData, view: AccountView): Buffer[] {
     const { snapshot } = data;
     const key = `${data.snapshotId}|${viewKey(view)}`;
     let accounts = this.#accountsJson.get(key);
@@ -64,8 +67,7 @@ export class AccountsReplies {
       accounts = Buffer.from(JSON.stringify(shown.map((a) => wireDetailAccount(a, snapshot.holder, snapshot.loginType, view))));
       this.#accountsJson.set(key, accounts);
     }
-    const tail = Buffer.from(`,${JSON.stringify(dataEnvelope(this.connectors, data)).slice(1)}`);
-    return Buffer.concat([DETAIL_HEAD, accounts, tail], DETAIL_HEAD.length + accounts.length + tail.length);
+    return [DETAIL_HEAD, accounts, Buffer.from(`,${JSON.stringify(dataEnvelope(this.connectors, data)).slice(1)}`)];
   }
 
   /** The 200 body of /GetAccountsSummary, keys in the order of Flinks' example (`Tag` right after `Links`). */
