@@ -13,6 +13,7 @@ import { KyselySealedValueStore, type SealedValueStore } from "./sealed-value-st
 import { KyselyServerSettingStore, type ServerSettingStore } from "./server-setting-store.js";
 import { KyselySessionStore, type SessionStore } from "./session-store.js";
 import { KyselyStorageSpace, type StorageSpace } from "./storage-space.js";
+import { TransactionGroup } from "./transaction-group.js";
 import { KyselyUsageStore, type UsageStore } from "./usage-store.js";
 import { KyselyWebhookStore, type WebhookStore } from "./webhook-store.js";
 
@@ -70,6 +71,8 @@ export class KyselyStorage implements Storage {
   readonly dashboard: DashboardStore;
   readonly space: StorageSpace;
   readonly sealedValues: SealedValueStore;
+  /** SQLite outside a transaction: transactions asked for meanwhile share one commit (transaction-group.ts). */
+  readonly #group: TransactionGroup<Storage> | null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -82,7 +85,7 @@ export class KyselyStorage implements Storage {
     this.authorizeTokens = new KyselyAuthorizeTokenStore(db, { groupWrites: !options.inTransaction });
     this.settings = new KyselyServerSettingStore(db);
     this.attempts = new KyselyAttemptStore(db);
-    this.jobs = new KyselyJobStore(db);
+    this.jobs = new KyselyJobStore(db, { groupCompletes: !options.inTransaction });
     this.institutionMemory = new KyselyInstitutionMemoryStore(db);
     this.cardVault = new KyselyCardVaultStore(db);
     this.webhooks = new KyselyWebhookStore(db);
@@ -91,9 +94,13 @@ export class KyselyStorage implements Storage {
     this.dashboard = new KyselyDashboardStore(db);
     this.space = new KyselyStorageSpace(db);
     this.sealedValues = new KyselySealedValueStore(db);
+    const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+    this.#group =
+      sqlite && !options.inTransaction ? new TransactionGroup(db, (trx) => new KyselyStorage(trx, { inTransaction: true })) : null;
   }
 
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T> {
+    if (this.#group) return this.#group.run(work);
     return this.db.transaction().execute((trx) => work(new KyselyStorage(trx, { inTransaction: true })));
   }
 
