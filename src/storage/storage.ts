@@ -13,7 +13,6 @@ import { KyselySealedValueStore, type SealedValueStore } from "./sealed-value-st
 import { KyselyServerSettingStore, type ServerSettingStore } from "./server-setting-store.js";
 import { KyselySessionStore, type SessionStore } from "./session-store.js";
 import { KyselyStorageSpace, type StorageSpace } from "./storage-space.js";
-import { TransactionGroup } from "./transaction-group.js";
 import { KyselyUsageStore, type UsageStore } from "./usage-store.js";
 import { KyselyWebhookStore, type WebhookStore } from "./webhook-store.js";
 
@@ -71,8 +70,6 @@ export class KyselyStorage implements Storage {
   readonly dashboard: DashboardStore;
   readonly space: StorageSpace;
   readonly sealedValues: SealedValueStore;
-  /** SQLite outside a transaction: transactions asked for meanwhile share one commit (transaction-group.ts). */
-  readonly #group: TransactionGroup<Storage> | null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -94,13 +91,9 @@ export class KyselyStorage implements Storage {
     this.dashboard = new KyselyDashboardStore(db);
     this.space = new KyselyStorageSpace(db);
     this.sealedValues = new KyselySealedValueStore(db);
-    const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-    this.#group =
-      sqlite && !options.inTransaction ? new TransactionGroup(db, (trx) => new KyselyStorage(trx, { inTransaction: true })) : null;
   }
 
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T> {
-    if (this.#group) return this.#group.run(work);
     return this.db.transaction().execute((trx) => work(new KyselyStorage(trx, { inTransaction: true })));
   }
 
