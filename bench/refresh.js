@@ -14,6 +14,11 @@
 //      which moves on every commit of another connection; PostgreSQL: the next transaction id,
 //      which moves whenever a transaction writes, even a no-op UPDATE), and every table's row
 //      count compared.
+// Besides the time, load-independent counts of the nightly phase per login: the statements the
+// server ran (better-sqlite3's and pg's statement calls, counted by wrapping them in this
+// process), its commits (COMMIT statements; SQLite's autocommit statements commit on their own and
+// are counted apart as writes outside a transaction), and the bytes this process wrote (/proc/self/io:
+// the WAL on SQLite; near zero on PostgreSQL, whose server writes).
 // Settings: BENCH_REFRESH_CARDS (default 1000,10000), BENCH_REFRESH_STORES (sqlite,postgres),
 // BENCH_REFRESH_CONCURRENCY (jobs at once, default 8), BENCH_REFRESH_PROFILE (a directory: a CPU
 // profile of each nightly run is written there, the nightly phase only). PostgreSQL: DATABASE_URL, else a
@@ -44,7 +49,48 @@ const MASTER_KEYS = `bench:${Buffer.alloc(32, 3).toString("base64")}`;
 const START = new Date("2026-01-15T15:00:00.000Z");
 const NIGHT_RUN = new Date("2026-01-16T05:00:00.000Z");
 const NIGHT = "2026-01-16";
+const statements = countStatements();
 const TABLES = ["logins", "snapshots", "sessions", "jobs", "webhook_events", "institution_memory", "card_vault", "authorize_tokens"];
+
+/**
+ * Counts the statements this process sends, by kind: every SQLite statement call and every pg
+ * query. Kysely runs BEGIN and COMMIT as statements too. Outside an explicit transaction a
+ * SQLite write commits on its own: counted as `autocommitWrites`.
+ */
+function countStatements() {
+  const counts = { statements: 0, commits: 0, autocommitWrites: 0 };
+  const probe = new Sqlite(":memory:");
+  const statementPrototype = Object.getPrototypeOf(probe.prepare("select 1"));
+  probe.close();
+  for (const method of ["run", "all", "get", "iterate"]) {
+    const original = statementPrototype[method];
+    statementPrototype[method] = function counted(...args) {
+      counts.statements++;
+      if (/^\s*commit/i.test(this.source)) counts.commits++;
+      else if (!this.database.inTransaction && /^\s*(insert|update|delete)/i.test(this.source)) counts.autocommitWrites++;
+      return original.apply(this, args);
+    };
+  }
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function counted(config, ...args) {
+    counts.statements++;
+    const text = typeof config === "string" ? config : config?.text;
+    if (typeof text === "string" && /^\s*commit/i.test(text)) counts.commits++;
+    return query.call(this, config, ...args);
+  };
+  return {
+    read: () => ({ ...counts }),
+  };
+}
+
+/** Bytes this process has written (to files and sockets), from /proc; 0 where there is no /proc. */
+function bytesWritten() {
+  try {
+    return Number(/^wchar: (\d+)$/m.exec(readFileSync("/proc/self/io", "utf8"))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
 
 /** Fails the phase once it runs past MAX_SECONDS: the bench never hangs. */
 async function bounded(label, work) {
@@ -212,11 +258,15 @@ async function measure(store, cards, serverUrl) {
     const writes = await writeCounter(store, dataDir, database?.url);
     const beforeNight = await writes.read();
     const profiler = PROFILE_DIR ? await startProfile() : null;
+    const countsBefore = statements.read();
+    const writtenBefore = bytesWritten();
     const nightly = await bounded("nightly run", async () => {
       const enqueued = await deps.nightly.enqueueNight(NIGHT);
       await deps.runner.runUntilIdle();
       return enqueued;
     });
+    const countsAfter = statements.read();
+    const written = bytesWritten() - writtenBefore;
     if (profiler) await profiler.stop(join(PROFILE_DIR, `nightly-${store}-${cards}.cpuprofile`));
     const afterNight = await writes.read();
     const refreshed = (await deps.storage.logins.findScheduled(customerId)).filter(
@@ -243,6 +293,10 @@ async function measure(store, cards, serverUrl) {
       // This process's CPU time (not PostgreSQL's): steadier than wall time on a shared machine.
       baselineCpuMsPerJob: (1000 * baseline.cpuSeconds) / cards,
       nightlyCpuMsPerLogin: (1000 * nightly.cpuSeconds) / Math.max(1, refreshed),
+      nightlyStatementsPerLogin: (countsAfter.statements - countsBefore.statements) / Math.max(1, refreshed),
+      nightlyCommitsPerLogin: (countsAfter.commits - countsBefore.commits) / Math.max(1, refreshed),
+      nightlyAutocommitWritesPerLogin: (countsAfter.autocommitWrites - countsBefore.autocommitWrites) / Math.max(1, refreshed),
+      nightlyKbWrittenPerLogin: written / 1024 / Math.max(1, refreshed),
       nightlyRowsAdded: rowsAdded(beforeNight, afterNight),
       storeBytesBefore: beforeNight.bytes,
       storeBytesAfter: afterNight.bytes,
@@ -276,6 +330,12 @@ async function main() {
     }
   } finally {
     await postgres?.stop();
+  }
+  console.log("\nper nightly login: statements, commits (COMMIT), SQLite writes outside a transaction, KB this process wrote");
+  for (const r of results) {
+    console.log(
+      `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  ${r.nightlyStatementsPerLogin.toFixed(1).padStart(6)}  ${r.nightlyCommitsPerLogin.toFixed(2).padStart(6)}  ${r.nightlyAutocommitWritesPerLogin.toFixed(2).padStart(6)}  ${r.nightlyKbWrittenPerLogin.toFixed(1).padStart(7)}`,
+    );
   }
   console.log(
     "\nstore     cards  queue jobs/s  nightly logins/s  logins ÷ jobs  nightly s  CPU ms/job  CPU ms/login  store MB  2nd run: enqueued, commits, rows, bytes",

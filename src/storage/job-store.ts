@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from "kysely";
+import { GroupedWriter } from "./grouped-writer.js";
 import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, JobRow } from "./schema.js";
 
@@ -62,11 +63,22 @@ export interface JobStore {
 export class KyselyJobStore implements JobStore {
   /** Asked by every cached /Authorize (is the card being aggregated?), compiled once. */
   readonly #active: PrecompiledQuery<Selectable<JobRow>>;
+  /**
+   * Outside a transaction, the jobs completed in one event-loop turn are settled by one
+   * statement (group commit, as session inserts are): a job run finished with a commit of
+   * its own, the nightly run's jobs ~2 per card. Each caller hears back only after the
+   * commit, with its own compare-and-swap result.
+   */
+  readonly #completes: GroupedWriter<Completion, boolean> | null;
 
-  constructor(private readonly db: Kysely<Database>) {
+  constructor(
+    private readonly db: Kysely<Database>,
+    options: { groupCompletes: boolean } = { groupCompletes: false },
+  ) {
     this.#active = new PrecompiledQuery(db, (slot) =>
       db.selectFrom("jobs").selectAll().where("singleton_key", "=", slot(0)).where("state", "in", ACTIVE_JOB_STATES),
     );
+    this.#completes = options.groupCompletes ? new GroupedWriter((rows) => this.#completeMany(rows)) : null;
   }
 
   async insert(row: JobRow): Promise<boolean> {
@@ -151,6 +163,9 @@ export class KyselyJobStore implements JobStore {
     claimAttempts: number,
     next: { state: "done" | "failed" | "queued"; runAtMs?: number; lastError?: string | null; nowMs: number },
   ): Promise<boolean> {
+    if (this.#completes && next.state === "done" && !next.lastError && next.runAtMs === undefined) {
+      return this.#completes.write({ id, claimAttempts, nowMs: next.nowMs });
+    }
     const result = await this.db
       .updateTable("jobs")
       .set({
@@ -167,6 +182,23 @@ export class KyselyJobStore implements JobStore {
       .where("state", "=", "running")
       .executeTakeFirst();
     return result.numUpdatedRows === 1n;
+  }
+
+  /** settle(…, { state: "done" }) of several jobs, one statement per settle time (usually one): which were still this claim's. */
+  async #completeMany(rows: Completion[]): Promise<boolean[]> {
+    const settled = new Set<string>();
+    for (const nowMs of new Set(rows.map((row) => row.nowMs))) {
+      const at = rows.filter((row) => row.nowMs === nowMs);
+      const changed = await this.db
+        .updateTable("jobs")
+        .set({ state: "done", locked_until: null, updated_at: nowMs, last_error: null, payload_enc: "" })
+        .where("state", "=", "running")
+        .where((eb) => eb.or(at.map((row) => eb.and([eb("id", "=", row.id), eb("attempts", "=", row.claimAttempts)]))))
+        .returning("id")
+        .execute();
+      for (const row of changed) settled.add(row.id);
+    }
+    return rows.map((row) => settled.has(row.id));
   }
 
   async find(id: string): Promise<Selectable<JobRow> | undefined> {
@@ -251,6 +283,12 @@ export class KyselyJobStore implements JobStore {
     }
     return found.sort((a, b) => b.updated_at - a.updated_at || a.id.localeCompare(b.id)).slice(0, limit);
   }
+}
+
+interface Completion {
+  id: string;
+  claimAttempts: number;
+  nowMs: number;
 }
 
 const KEY_CHUNK = 500;

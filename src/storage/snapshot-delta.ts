@@ -88,6 +88,8 @@ function tailFrom(
 
 /** The same fields in the same order with equal values (transactions hold only strings, numbers and nulls). */
 function sameTransaction(a: SnapshotTransaction | undefined, b: SnapshotTransaction | undefined): boolean {
+  // An incremental refresh carries the base's own transaction objects over: nothing to compare.
+  if (a === b) return a !== undefined;
   if (!a || !b) return false;
   const keys = Object.keys(a);
   const otherKeys = Object.keys(b);

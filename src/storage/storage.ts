@@ -82,7 +82,7 @@ export class KyselyStorage implements Storage {
     this.authorizeTokens = new KyselyAuthorizeTokenStore(db, { groupWrites: !options.inTransaction });
     this.settings = new KyselyServerSettingStore(db);
     this.attempts = new KyselyAttemptStore(db);
-    this.jobs = new KyselyJobStore(db);
+    this.jobs = new KyselyJobStore(db, { groupCompletes: !options.inTransaction });
     this.institutionMemory = new KyselyInstitutionMemoryStore(db);
     this.cardVault = new KyselyCardVaultStore(db);
     this.webhooks = new KyselyWebhookStore(db);
