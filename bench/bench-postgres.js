@@ -1,8 +1,7 @@
-// PostgreSQL for the benches that measure both stores (bench/mfa-step.js): DATABASE_URL when set,
-// else a throwaway server like the tests' (test/helpers/ephemeral-postgres.ts, transpiled on the
-// fly; fsync off, so its figures leave the disk out), and a fresh database per measurement.
-// bench/refresh.js has its own copy of these two functions; this file keeps mfa-step.js from
-// importing a bench that runs on import.
+// PostgreSQL for the benches that measure both stores (bench/mfa-step.js, bench/refresh.js):
+// DATABASE_URL when set, else a throwaway server like the tests' (test/helpers/ephemeral-postgres.ts,
+// transpiled on the fly; fsync off, so its figures leave the disk out), and a fresh database per
+// measurement.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";

@@ -30,15 +30,14 @@ import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
 import Sqlite from "better-sqlite3";
 import pg from "pg";
-import ts from "typescript";
 import { loadConfig } from "../dist/config/config.js";
 import { createDeps } from "../dist/deps.js";
 import { ManualClock } from "../dist/lib/clock.js";
 import { newRandomId } from "../dist/lib/ids.js";
-import { positiveNumber, ROOT } from "./harness.js";
+import { ephemeralPostgres, freshDatabase } from "./bench-postgres.js";
+import { positiveNumber } from "./harness.js";
 
 const SIZES = (process.env.BENCH_REFRESH_CARDS || "1000,10000").split(",").map(Number);
 const STORES = (process.env.BENCH_REFRESH_STORES || "sqlite,postgres").split(",");
@@ -109,41 +108,6 @@ async function bounded(label, work) {
   }
 }
 
-async function ephemeralPostgres() {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
-  const out = join(ROOT, "node_modules", ".cache", "bankgate-bench");
-  mkdirSync(out, { recursive: true });
-  for (const name of ["ephemeral-postgres", "free-port"]) {
-    const source = readFileSync(join(ROOT, "test", "helpers", `${name}.ts`), "utf8");
-    const { outputText } = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-    });
-    writeFileSync(join(out, `${name}.js`), outputText);
-  }
-  const { startEphemeralPostgres } = await import(pathToFileURL(join(out, "ephemeral-postgres.js")).href);
-  return startEphemeralPostgres();
-}
-
-/** A fresh database on the server for each measurement, dropped afterwards. */
-async function freshDatabase(serverUrl) {
-  const name = `bench_${newRandomId().replace(/-/g, "").slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const again = new pg.Client({ connectionString: serverUrl });
-      await again.connect();
-      await again.query(`drop database if exists ${name} with (force)`);
-      await again.end();
-    },
-  };
-}
-
 /** A CPU profile of this process from now until stop(path). */
 async function startProfile() {
   mkdirSync(PROFILE_DIR, { recursive: true });
@@ -205,7 +169,7 @@ function rowsAdded(before, after) {
 
 async function measure(store, cards, serverUrl) {
   const dataDir = mkdtempSync(join(tmpdir(), "bankgate-bench-refresh-"));
-  const database = store === "postgres" ? await freshDatabase(serverUrl) : null;
+  const database = store === "postgres" ? await freshDatabase(serverUrl, `bench_${newRandomId().replace(/-/g, "").slice(0, 12)}`) : null;
   const customerId = newRandomId();
   const config = loadConfig({
     BANKGATE_DATA_DIR: dataDir,
