@@ -67,6 +67,10 @@ export function registerDeferredDocsUi(app: FastifyInstance, options: DeferredDo
   const route = { schema: { hide: true } } as const;
   app.get(options.routePrefix, route, forward);
   app.get(`${options.routePrefix}/*`, route, forward);
+  app.addHook("onClose", async () => {
+    const built = await docsApp?.catch(() => undefined);
+    await built?.close();
+  });
 }
 
 /** @fastify/swagger-ui in an app of its own, showing `app.swagger()`; errors are handed back through `errors`. */
