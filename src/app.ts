@@ -1,5 +1,3 @@
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { ApiServices } from "./api/api-services.js";
@@ -10,6 +8,8 @@ import { demoApi } from "./api/demo/demo-plugin.js";
 import { flinksApi } from "./api/flinks/flinks-plugin.js";
 import { registerHealthRoutes } from "./api/observability/health-routes.js";
 import { registerMetrics } from "./api/observability/metrics-route.js";
+import { registerDeferredDocsUi } from "./api/openapi/deferred-docs-ui.js";
+import { registerDeferredDocument } from "./api/openapi/deferred-document.js";
 import { openapiOptions } from "./api/openapi/openapi-options.js";
 import { DOCS_CSP } from "./api/plumbing/docs-csp.js";
 import { registerErrorHandling, sendError } from "./api/plumbing/error-handling.js";
@@ -27,14 +27,16 @@ import { ApiError } from "./errors/api-error.js";
 import type { DroppingLogStream } from "./lib/dropping-log-stream.js";
 import type { SimpleFinSimStore } from "./sim/simplefin/sim-store.js";
 
+// Long path ids reach the handlers, which answer them like any unknown id.
+const ROUTER_OPTIONS = { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 };
+
 /** Builds the HTTP application; never listens (tests use inject, main.ts listens). */
 export async function buildApp(deps: Deps, options: { logger?: boolean; logStream?: DroppingLogStream } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(deps.config.server.logLevel, options.logStream),
     bodyLimit: deps.config.server.bodyLimitBytes,
     ...httpTimeoutOptions(deps.config.server),
-    // Long path ids reach the handlers, which answer them like any unknown id.
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
+    routerOptions: ROUTER_OPTIONS,
     // Fastify's own URL errors (bad percent-escapes…) get the Flinks error body too.
     frameworkErrors: (_error, _request, reply) => sendError(reply, new ApiError("INVALID_REQUEST")),
     // No type coercion: ["id"] is not "id". Booleans sent as strings ("True") are the one
@@ -57,8 +59,9 @@ export async function buildApp(deps: Deps, options: { logger?: boolean; logStrea
   registerRequestIdHeader(app);
   if (deps.observability.metrics) registerMetrics(app, deps.observability.metrics, deps.config.keys.metricsToken);
 
-  await app.register(swagger, openapiOptions("0.1.0"));
-  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: DOCS_CSP });
+  // @fastify/swagger and @fastify/swagger-ui, loaded on first use (docs/decisions.md, "Start-up").
+  registerDeferredDocument(app, openapiOptions("0.1.0"));
+  registerDeferredDocsUi(app, { routePrefix: "/docs", staticCSP: DOCS_CSP, routerOptions: ROUTER_OPTIONS });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   // Never touches the store: it answers while the store is locked, full or down. `droppedLogs`: lines the log stream could not write.
   app.get("/health", { schema: { hide: true } }, async () => ({

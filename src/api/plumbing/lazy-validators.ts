@@ -18,10 +18,12 @@ export function lazyValidatorCompilers(): CompilersFactory {
   const ajvCompilers = AjvCompiler();
   return {
     buildValidator: (externalSchemas, options) => {
-      const compile = ajvCompilers(externalSchemas, options as Parameters<typeof ajvCompilers>[1]);
+      // The Ajv instance too (its meta-schemas and formats): built by the first compile.
+      let compile: Compile | undefined;
       return (route: RouteSchema) => {
         let validate: Validator | undefined;
         const firstUseCompiles = (data: unknown) => {
+          compile ??= ajvCompilers(externalSchemas, options as Parameters<typeof ajvCompilers>[1]);
           validate ??= compile(route);
           const valid = validate(data);
           firstUseCompiles.errors = validate.errors;

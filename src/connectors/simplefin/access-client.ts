@@ -1,5 +1,5 @@
 import type { Static } from "typebox";
-import { Compile } from "typebox/compile";
+import { compiledOnFirstUse } from "../../lib/compiled-on-first-use.js";
 import type { ConnectorContext, ConnectorFailure } from "../types.js";
 import { accessResourceUrl } from "./access-url.js";
 import { InfoSchema } from "./account-set-schema.js";
@@ -19,7 +19,7 @@ export type AccountsOutcome =
   | { kind: "accounts"; accounts: ParsedAccount[] }
   | { kind: "failed"; code: ConnectorFailure; revoked: boolean };
 
-const checkInfo = Compile(InfoSchema);
+const checkInfo = compiledOnFirstUse(InfoSchema);
 const MAX_INFO_RESPONSE_BYTES = 64 * 1024;
 
 /**
@@ -66,7 +66,7 @@ export class AccessClient {
     } catch {
       return { kind: "version", version: "1" };
     }
-    const versions = checkInfo.Check(info) ? (info as Static<typeof InfoSchema>).versions : [];
+    const versions = checkInfo(info) ? (info as Static<typeof InfoSchema>).versions : [];
     return { kind: "version", version: versions.some((v) => /^\s*2(\.|\s*$)/.test(v)) ? "2" : "1" };
   }
 

@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { Compile } from "typebox/compile";
+import { compiledOnFirstUse } from "../../lib/compiled-on-first-use.js";
 import type { CardVault, Json } from "../types.js";
 import { parseAccessUrl } from "./access-url.js";
 
@@ -40,12 +40,12 @@ const CardAccessSchema = Type.Object({
   revoked: Type.Boolean(),
   lastFetchedAt: Type.Union([Type.String(), Type.Null()]),
 });
-const checkCardAccess = Compile(CardAccessSchema);
+const checkCardAccess = compiledOnFirstUse(CardAccessSchema);
 
 /** The card's access, or null when it has none (or what is there is not ours to read). */
 export async function readCardAccess(vault: CardVault): Promise<CardAccess | null> {
   const stored = await vault.read();
-  if (!checkCardAccess.Check(stored)) return null;
+  if (!checkCardAccess(stored)) return null;
   const access = stored as CardAccess;
   return parseAccessUrl(access.accessUrl) === access.accessUrl ? access : null;
 }

@@ -1,5 +1,5 @@
 import type { Static } from "typebox";
-import { Compile } from "typebox/compile";
+import { compiledOnFirstUse } from "../../lib/compiled-on-first-use.js";
 import { AccountSetSchema } from "./account-set-schema.js";
 import { decimalToCents } from "./decimal-cents.js";
 
@@ -7,7 +7,7 @@ type RawAccountSet = Static<typeof AccountSetSchema>;
 type RawAccount = NonNullable<RawAccountSet["accounts"]>[number];
 type RawTransaction = NonNullable<RawAccount["transactions"]>[number];
 
-const checkAccountSet = Compile(AccountSetSchema);
+const checkAccountSet = compiledOnFirstUse(AccountSetSchema);
 
 export interface ParsedTransaction {
   id: string;
@@ -50,7 +50,7 @@ export function parseAccountSet(body: Buffer): ParsedAccountSet {
   } catch {
     return { kind: "malformed" };
   }
-  if (!checkAccountSet.Check(json)) return { kind: "malformed" };
+  if (!checkAccountSet(json)) return { kind: "malformed" };
   const set = json as RawAccountSet;
   const codes = (set.errlist ?? []).map((entry) => entry.code.trim().toLowerCase());
   // Unknown subcodes count as their bare prefix (the spec's rule): only the two auth codes stop the card.
