@@ -55,7 +55,7 @@ export interface SessionStore {
 export class KyselySessionStore implements SessionStore {
   /** Outside a transaction, the inserts of one event-loop turn share one transaction and commit. */
   readonly #inserts: GroupedWriter<SessionRow, boolean> | null;
-  /** The read of every data call, compiled once. */
+  /** The session read of every authorize step, compiled once. */
   readonly #byId: PrecompiledQuery<Selectable<SessionRow>>;
   readonly #insert: PrecompiledInsert<SessionRow>;
   readonly #cardExists: PrecompiledQuery<{ id: string }>;
