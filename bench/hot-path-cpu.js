@@ -10,7 +10,7 @@
 //            BENCH_ROUTES (authorize,accounts)
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { BENCH_CUSTOMER, BENCH_CUSTOMER_ENV, benchTempDir, positiveNumber, ROOT } from "./harness.js";
 
 const REQUESTS = positiveNumber("BENCH_REQUESTS", 20_000);
@@ -31,7 +31,7 @@ async function compare() {
     const cpu = Object.fromEntries(builds.map(([name]) => [name, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, root] of round % 2 === 0 ? builds : [...builds].reverse()) {
-        const child = spawnSync(process.execPath, [new URL(import.meta.url).pathname, "--round", root, route], {
+        const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--round", root, route], {
           encoding: "utf8",
           timeout: 300_000,
         });
