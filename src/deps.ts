@@ -6,6 +6,7 @@ import { buildDashboardServices, dashboardMode } from "./api/dashboard/dashboard
 import { BankgateMetrics } from "./api/observability/bankgate-metrics.js";
 import { observeConnectors } from "./api/observability/observed-connectors.js";
 import { CardDataService } from "./card-data/card-data-service.js";
+import type { PrimaryLink } from "./cluster/primary-link.js";
 import type { Config } from "./config/config.js";
 import { type DevelopmentProfile, developmentProfile } from "./config/development-profile.js";
 import { GuardedHttpClient } from "./connectors/http/guarded-http-client.js";
@@ -113,6 +114,8 @@ export interface DepsOverrides {
   env?: Record<string, string | undefined>;
   /** Where the job runner reports failures and the retention purge what it did (the app's logger once it exists). */
   log?: Pick<FastifyBaseLogger, "info" | "warn" | "error">;
+  /** This process is one of BANKGATE_WORKERS: virtual time and metrics are shared through the primary. */
+  primary?: PrimaryLink;
   /** How this process learns whether another one on its host still runs (default: the OS). */
   processProbe?: ProcessProbe;
 }
@@ -128,6 +131,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   // jobs' run_at, the sandbox bank's delays) follows virtual time; one clock per process.
   const sandboxClock = profile.sandboxControl ? new VirtualClock(baseClock) : null;
   const clock: Clock = sandboxClock ?? baseClock;
+  const timeControl = sandboxClock && (overrides.primary ? await overrides.primary.shareVirtualTime(sandboxClock) : sandboxClock);
   const { db, kind } = await openDatabase(config.store);
   const storage = new KyselyStorage(db);
   const masterKeys = loadMasterKeys({ ...config.store, masterKeys: config.keys.masterKeys, generate: profile.generateKeys });
@@ -146,7 +150,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const selfAddress = new SelfAddress(config.server);
   const catalog = await createInstitutionCatalog(config, { simulators: profile.simulators, selfAddress });
   const readings = new KyselyMetricsReadings(db);
-  const metrics = config.server.metrics ? new BankgateMetrics(readings, clock) : null;
+  const metrics = config.server.metrics ? new BankgateMetrics(readings, clock, overrides.primary) : null;
   const institutions = overrides.connectors ?? catalog.registry;
   // With metrics on, every connector call is counted (api/observability/observed-connectors.ts).
   const connectors = metrics ? observeConnectors(institutions, metrics) : institutions;
@@ -245,8 +249,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     webhookSettings,
     webhookLog: new WebhookLog({ storage, publisher: webhooks }),
     widget: widgetFilesLoader(config.server.widgetDir),
-    sandbox: sandboxClock && {
-      clock: sandboxClock,
+    sandbox: timeControl && {
+      clock: timeControl,
       controls: new SandboxControls({ logins: storage.logins, secrets, memories }),
       simpleFinSetupToken:
         simpleFinSimStore &&

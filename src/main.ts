@@ -1,7 +1,10 @@
+import cluster from "node:cluster";
 import type { AddressInfo } from "node:net";
 import pino, { type LoggerOptions } from "pino";
 import { loggerOptions } from "./api/plumbing/logger-options.js";
 import { buildApp } from "./app.js";
+import { runPrimary } from "./cluster/primary.js";
+import { PrimaryLink } from "./cluster/primary-link.js";
 import { loadConfig } from "./config/config.js";
 import { createDeps } from "./deps.js";
 import { systemClock } from "./lib/clock.js";
@@ -9,7 +12,10 @@ import { DroppingLogStream } from "./lib/dropping-log-stream.js";
 import { shutDownWithin } from "./lib/graceful-shutdown.js";
 import { startBanner } from "./start-banner.js";
 
-/** Entry: loadConfig → createDeps → buildApp → listen (docs/architecture.md). */
+/**
+ * Entry: loadConfig → createDeps → buildApp → listen (docs/architecture.md); with
+ * BANKGATE_WORKERS > 1, the primary process starts that many workers that each do so.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
   // A log line that cannot be written (full disk, closed pipe) is dropped and counted, never fatal;
@@ -17,7 +23,9 @@ async function main(): Promise<void> {
   const logStream = new DroppingLogStream(1);
   process.stderr.on("error", () => {});
   const log = pino(loggerOptions(config.server.logLevel) as LoggerOptions, logStream);
-  const deps = await createDeps(config, { log });
+  if (config.server.workers > 1 && cluster.isPrimary) return runPrimary(config, log);
+  const primary = cluster.isWorker ? new PrimaryLink() : undefined;
+  const deps = await createDeps(config, { log, primary });
   // Roles (docs/architecture.md): "all" is the embedded mode; "api" and "worker" share one PostgreSQL.
   if (config.server.role !== "api") deps.runner.start();
   if (config.server.role !== "api" && config.nightly.enabled) deps.nightly.start();
@@ -27,10 +35,15 @@ async function main(): Promise<void> {
   if (app) {
     const address = await app.listen({ port: config.server.port, host: config.server.host });
     deps.selfAddress.listening(config.server.host, (app.server.address() as AddressInfo).port);
-    process.stderr.write(startBanner(address, deps));
+    // Workers share one address: the first one to start speaks for them all.
+    if (!primary || cluster.worker?.id === 1) process.stderr.write(startBanner(address, deps));
   } else log.info("worker started: running jobs, serving no HTTP");
+  primary?.ready();
 
+  let stopping = false;
   const shutdown = async (signal: string) => {
+    if (stopping) return; // SIGINT from a terminal reaches the primary's workers as well as the primary, which then sends SIGTERM
+    stopping = true;
     log.info({ signal, graceSeconds: config.server.shutdownGraceSeconds }, "shutting down");
     const outcome = await shutDownWithin({
       graceSeconds: config.server.shutdownGraceSeconds,
@@ -47,6 +60,8 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  // The primary is gone (killed): the port it shared is gone with it.
+  if (primary) process.once("disconnect", () => void shutdown("primary gone"));
 }
 
 main().catch((error: unknown) => {

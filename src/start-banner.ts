@@ -8,9 +8,10 @@ import type { Deps } from "./deps.js";
  */
 export function startBanner(address: string, deps: Deps): string {
   const { developmentCustomer: customer } = deps;
+  const { workers } = deps.config.server;
   const lines = [
     "",
-    `bankgate is listening on ${address} (store: ${deps.storeKind})`,
+    `bankgate is listening on ${address} (store: ${deps.storeKind}${workers > 1 ? `; ${workers} worker processes` : ""})`,
     `  API       ${address}/v3/{customerId}/BankingServices/{Operation}`,
     `  API docs  ${address}/docs`,
     ...(customer
@@ -41,13 +42,14 @@ export function startBanner(address: string, deps: Deps): string {
   return `${lines.join("\n")}\n\n`;
 }
 
-function modeLines({ profile, warnings }: Deps): string[] {
+function modeLines({ profile, warnings, config }: Deps): string[] {
   const on = (flag: boolean) => (flag ? "on" : "off");
   const state = [
     `demo page ${on(profile.demo)} (BANKGATE_DEMO)`,
     `sandbox control plane ${on(profile.sandboxControl)} (BANKGATE_SANDBOX_CONTROL)`,
     `calls without credentials ${profile.openAuth ? "served for sandbox institutions" : "refused"} (BANKGATE_AUTH_MODE)`,
     `generated keys ${on(profile.generateKeys)} (BANKGATE_GENERATE_KEYS)`,
+    `simulators ${on(profile.simulators)} (BANKGATE_SIMULATORS${profile.simulators || config.server.workers === 1 ? "" : "; one worker process only"})`,
   ];
   const mode =
     profile.notDevelopmentBecause.length === 0

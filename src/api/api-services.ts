@@ -7,7 +7,7 @@ import type { CallerAuth } from "../customers/caller-auth.js";
 import type { CustomerDirectory } from "../customers/customer-directory.js";
 import type { CustomerSettings } from "../customers/customer-settings.js";
 import type { UsageReport } from "../customers/usage-report.js";
-import type { VirtualClock } from "../lib/virtual-clock.js";
+import type { VirtualTimeControl } from "../lib/virtual-clock.js";
 import type { SandboxControls } from "../logins/sandbox-controls.js";
 import type { CardRefreshService } from "../refresh/card-refresh-service.js";
 import type { AuthorizeService } from "../sessions/authorize-service.js";
@@ -49,7 +49,7 @@ export interface ApiServices {
   widget(): WidgetFiles | null;
   /** The sandbox control plane, when BANKGATE_SANDBOX_CONTROL is on. */
   sandbox: {
-    clock: VirtualClock;
+    clock: VirtualTimeControl;
     controls: SandboxControls;
     /** A setup token of the built-in SimpleFIN simulator, when the simulators are on. */
     simpleFinSetupToken: ((scenario?: string) => Promise<CreatedSetupToken>) | null;

@@ -31,6 +31,13 @@ export const ConfigSchema = Type.Object({
       "all",
       "`all`: API and job runner (the embedded mode); `api`: HTTP only; `worker`: jobs only (scale-out on PostgreSQL).",
     ),
+    workers: integer(
+      "BANKGATE_WORKERS",
+      1,
+      'Processes serving this role on this machine: above 1, a primary process starts that many workers that share the port, the store and the sandbox\'s virtual clock, and replaces one that dies (one per core is the fastest; docs/decisions.md, "Worker processes"). The built-in simulators need 1.',
+      1,
+      64,
+    ),
     headersTimeoutSeconds: integer(
       "BANKGATE_HTTP_HEADERS_TIMEOUT_SECONDS",
       10,
@@ -132,7 +139,7 @@ export const ConfigSchema = Type.Object({
       "BANKGATE_SANDBOX_CONTROL",
       ["auto", "on", "off"],
       "auto",
-      "The sandbox control plane under `/sandbox/v1` (virtual clock, forced outcomes, scripts; the clock is process-wide). `auto`: on in a development deployment.",
+      "The sandbox control plane under `/sandbox/v1` (virtual clock, forced outcomes, scripts; the clock is server-wide, shared by its worker processes). `auto`: on in a development deployment.",
     ),
     demo: oneOf(
       "BANKGATE_DEMO",
@@ -144,7 +151,7 @@ export const ConfigSchema = Type.Object({
       "BANKGATE_SIMULATORS",
       ["auto", "on", "off"],
       "auto",
-      "The built-in SimpleFIN and OFX servers under `/sim/` and the two sandbox institutions that reach them over real HTTP (`SimpleFIN (sandbox)`, `OFX Credit Union (sandbox)`). `auto`: on in a development deployment.",
+      "The built-in SimpleFIN and OFX servers under `/sim/` and the two sandbox institutions that reach them over real HTTP (`SimpleFIN (sandbox)`, `OFX Credit Union (sandbox)`). `auto`: on in a development deployment of one process (`BANKGATE_WORKERS=1`: the OFX simulator remembers its signons in memory).",
     ),
     dashboard: oneOf(
       "BANKGATE_DASHBOARD",

@@ -38,7 +38,8 @@ export function developmentProfile(config: Config, env: Record<string, string | 
     demo: resolve(settings.demo),
     openAuth: settings.authMode === "auto" ? development : settings.authMode === "open",
     generateKeys: resolve(settings.generateKeys),
-    simulators: resolve(settings.simulators),
+    // The OFX simulator remembers signons in its process: several workers would each answer differently.
+    simulators: settings.simulators === "auto" ? development && config.server.workers === 1 : settings.simulators === "on",
   };
 }
 

@@ -60,13 +60,16 @@ function describeRange(option: TSchema): string {
 }
 
 /**
- * Rules between options: Node refuses a headers timeout longer than the request timeout; a
- * login in progress keeps its card vault; the development customer's webhook receiver needs
+ * Rules between options: Node refuses a headers timeout longer than the request timeout; the
+ * simulators run in one process; a login in progress keeps its card vault; the development customer's webhook receiver needs
  * its signing secret.
  */
 function checkedAcross(config: Config): Config {
   if (config.server.headersTimeoutSeconds > config.server.requestTimeoutSeconds) {
     throw new ConfigError("BANKGATE_HTTP_HEADERS_TIMEOUT_SECONDS must not exceed BANKGATE_HTTP_REQUEST_TIMEOUT_SECONDS");
+  }
+  if (config.development.simulators === "on" && config.server.workers > 1) {
+    throw new ConfigError("BANKGATE_SIMULATORS=on needs BANKGATE_WORKERS=1: the OFX simulator remembers signons in its one process");
   }
   // A login still in progress may have written its card vault before the card exists.
   if (config.retention.cardVaultSeconds < config.sessions.absoluteTtlSeconds) {

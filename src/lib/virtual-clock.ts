@@ -8,6 +8,23 @@ export interface VirtualClockState {
   frozen: boolean;
 }
 
+/** The whole of a virtual clock's state: another process's clock given it shows the same time. */
+export interface VirtualClockSetting {
+  offsetMs: number;
+  frozenMs: number | null;
+}
+
+/**
+ * What the control plane moves virtual time with: this process's VirtualClock, or with several
+ * worker processes one that has the primary change every worker's clock before it resolves.
+ */
+export interface VirtualTimeControl {
+  state(): VirtualClockState;
+  advanceSeconds(seconds: number): void | Promise<void>;
+  freeze(): void | Promise<void>;
+  unfreeze(): void | Promise<void>;
+}
+
 interface Sleeper {
   atMs: number;
   wake(): void;
@@ -26,7 +43,7 @@ interface Sleeper {
  * one waits on the base clock for the remaining real duration, re-armed whenever a change makes
  * it due earlier (an arm that fires too early just re-arms).
  */
-export class VirtualClock implements Clock {
+export class VirtualClock implements Clock, VirtualTimeControl {
   readonly #base: Clock;
   #offsetMs = 0;
   #frozenMs: number | null = null;
@@ -71,6 +88,17 @@ export class VirtualClock implements Clock {
     if (this.#frozenMs === null) return;
     this.#offsetMs = this.#frozenMs - this.#base.now().getTime();
     this.#frozenMs = null;
+    this.#reevaluateAll();
+  }
+
+  setting(): VirtualClockSetting {
+    return { offsetMs: this.#offsetMs, frozenMs: this.#frozenMs };
+  }
+
+  /** Takes the setting of the clock that decides (a worker's primary's): time and sleepers follow it. */
+  adopt(setting: VirtualClockSetting): void {
+    this.#offsetMs = setting.offsetMs;
+    this.#frozenMs = setting.frozenMs;
     this.#reevaluateAll();
   }
 

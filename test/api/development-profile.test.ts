@@ -74,6 +74,14 @@ describe("the development profile", () => {
     });
   });
 
+  it("keeps the simulators to one process: off by default with several workers, refused by name", () => {
+    const workers = { BANKGATE_WORKERS: "2" };
+    expect(developmentProfile(loadConfig(workers), workers)).toMatchObject({ simulators: false, sandboxControl: true, demo: true });
+    expect(() => loadConfig({ ...workers, BANKGATE_SIMULATORS: "on" })).toThrow(
+      "BANKGATE_SIMULATORS=on needs BANKGATE_WORKERS=1: the OFX simulator remembers signons in its one process",
+    );
+  });
+
   it("does not start without a master key outside development unless generated keys are switched on", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "bankgate-profile-"));
     try {

@@ -7,6 +7,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["lib"],
   ["errors"],
   ["config"],
+  // Worker processes: the primary and each worker's line to it (BANKGATE_WORKERS > 1).
+  ["cluster"],
   ["connectors"],
   ["sim"],
   ["records"],

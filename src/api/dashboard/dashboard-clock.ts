@@ -30,24 +30,24 @@ export function registerDashboardClock(app: TypedApp, services: ApiServices, das
   });
 
   app.post("/dashboard/api/clock/advance", { schema: { hide: true, body: AdvanceBody }, config }, async function dashboardAdvance(request) {
-    sandboxOf(services).clock.advanceSeconds(request.body.seconds);
+    await sandboxOf(services).clock.advanceSeconds(request.body.seconds);
     return view();
   });
 
   app.post("/dashboard/api/clock/freeze", { schema: { hide: true }, config }, async function dashboardFreeze() {
-    sandboxOf(services).clock.freeze();
+    await sandboxOf(services).clock.freeze();
     return view();
   });
 
   app.post("/dashboard/api/clock/unfreeze", { schema: { hide: true }, config }, async function dashboardUnfreeze() {
-    sandboxOf(services).clock.unfreeze();
+    await sandboxOf(services).clock.unfreeze();
     return view();
   });
 
   app.post("/dashboard/api/clock/run-nightly", { schema: { hide: true }, config }, async function dashboardRunNightly() {
     const clock = sandboxOf(services).clock;
-    const now = clock.now();
-    clock.advanceSeconds(Math.max(1, Math.ceil((nextRunAfter(now, dashboard.nightly.at).getTime() - now.getTime()) / 1000)));
+    const { now } = clock.state();
+    await clock.advanceSeconds(Math.max(1, Math.ceil((nextRunAfter(now, dashboard.nightly.at).getTime() - now.getTime()) / 1000)));
     return view();
   });
 }

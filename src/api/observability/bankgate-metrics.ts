@@ -5,6 +5,11 @@ import type { GroupCount, MetricsReadings } from "../../storage/metrics-readings
 /** What one connector call ended with, as a label: the StepResult/FetchResult kind, or `threw`. */
 export type ConnectorOutcome = "authorized" | "challenged" | "failed" | "data" | "unchanged" | "threw";
 
+/** Where a worker process's metrics join its siblings' (BANKGATE_WORKERS > 1: the primary gathers them). */
+export interface MetricsGathering {
+  shareMetrics(registry: Registry): () => Promise<string>;
+}
+
 /**
  * bankgate's Prometheus metrics, one registry per app (no module-level state), with prom-client:
  * counters and histograms that the request and connector paths bump, gauges read from the store
@@ -20,8 +25,10 @@ export class BankgateMetrics {
   readonly #connectorCalls: Counter<"institution" | "operation" | "outcome">;
   readonly #connectorErrors: Counter<"institution" | "operation" | "code">;
   readonly #connectorLatency: Histogram<"institution" | "operation">;
+  /** The Prometheus text exposition of every metric (reads the store for the gauges), of every worker when gathered. */
+  readonly render: () => Promise<string>;
 
-  constructor(readings: MetricsReadings, clock: Clock) {
+  constructor(readings: MetricsReadings, clock: Clock, gathering?: MetricsGathering) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "bankgate_" });
     this.#requests = new Counter({
@@ -57,6 +64,7 @@ export class BankgateMetrics {
       registers,
     });
     registerStoreGauges(this.registry, readings, clock);
+    this.render = gathering ? gathering.shareMetrics(this.registry) : () => this.registry.metrics();
   }
 
   /** One answered request; `route` is the route's pattern (`/v3/:customerId/…`), never the URL. */
@@ -71,11 +79,6 @@ export class BankgateMetrics {
     if (code !== null) this.#connectorErrors.inc({ institution, operation, code });
   }
 
-  /** The Prometheus text exposition of every metric (reads the store for the gauges). */
-  render(): Promise<string> {
-    return this.registry.metrics();
-  }
-
   get contentType(): string {
     return this.registry.contentType;
   }
@@ -84,6 +87,8 @@ export class BankgateMetrics {
 /**
  * The gauges read from the store. A reading that fails (the store is down) leaves its gauge
  * empty and counts in bankgate_store_read_failures_total: the process metrics are still served.
+ * Every worker process reads the same store, so gathered across workers (BANKGATE_WORKERS > 1)
+ * a gauge is the first worker's reading, not their sum.
  */
 function registerStoreGauges(registry: Registry, readings: MetricsReadings, clock: Clock): void {
   const registers = [registry];
@@ -98,6 +103,7 @@ function registerStoreGauges(registry: Registry, readings: MetricsReadings, cloc
       help,
       labelNames,
       registers,
+      aggregator: "first",
       async collect() {
         this.reset();
         const groups = await guarded(read, failures);
@@ -108,6 +114,7 @@ function registerStoreGauges(registry: Registry, readings: MetricsReadings, cloc
     name: "bankgate_live_sessions",
     help: "Sessions in progress (connecting, challenged, answering) and not expired.",
     registers,
+    aggregator: "first",
     async collect() {
       this.set((await guarded(() => readings.liveSessions(clock.now().getTime()), failures)) ?? 0);
     },
@@ -119,6 +126,7 @@ function registerStoreGauges(registry: Registry, readings: MetricsReadings, cloc
     help: "Per job kind, how long the oldest due queued job has waited past its run time (absent: none waits).",
     labelNames: ["kind"],
     registers,
+    aggregator: "first",
     async collect() {
       this.reset();
       const nowMs = clock.now().getTime();

@@ -1,13 +1,13 @@
 import { Type } from "typebox";
-import type { VirtualClock } from "../../lib/virtual-clock.js";
+import type { VirtualTimeControl } from "../../lib/virtual-clock.js";
 import type { TypedApp } from "../api-services.js";
 import { SandboxErrorBody as ErrorBody, CustomerParams as Params, sandboxSecurity as security } from "./sandbox-schemas.js";
 
 const MAX_ADVANCE_SECONDS = 31_536_000; // one year
 
 const PROCESS_WIDE =
-  "The clock is process-wide: one per bankgate process, shared by every customer of the deployment " +
-  "(each process of a scale-out deployment has its own). Every expiry follows it: RequestIds, authorize tokens, " +
+  "The clock is server-wide: one per bankgate server, shared by every customer and by the server's worker processes " +
+  "(BANKGATE_WORKERS; each server of a scale-out deployment has its own). Every expiry follows it: RequestIds, authorize tokens, " +
   "the processing cap, attempt locks, queued jobs and the sandbox bank's delays. Needs the customer's secret key in " +
   "`flinks-auth-key`; served only with BANKGATE_SANDBOX_CONTROL=on.";
 
@@ -41,7 +41,7 @@ const responses = { 200: ClockState, 400: ErrorBody, 401: ErrorBody };
  * The sandbox control plane's clock: read, advance, freeze and unfreeze the virtual
  * time every expiry follows, so integrators test timeouts without waiting for them.
  */
-export function registerSandboxClock(app: TypedApp, clock: VirtualClock): void {
+export function registerSandboxClock(app: TypedApp, clock: VirtualTimeControl): void {
   const view = () => {
     const { now, offsetSeconds, frozen } = clock.state();
     return { now: now.toISOString(), offsetSeconds, frozen };
@@ -80,7 +80,7 @@ export function registerSandboxClock(app: TypedApp, clock: VirtualClock): void {
       config: { auth: "secretKey" },
     },
     async function advanceClock(request) {
-      clock.advanceSeconds(request.body.seconds);
+      await clock.advanceSeconds(request.body.seconds);
       return view();
     },
   );
@@ -103,7 +103,7 @@ export function registerSandboxClock(app: TypedApp, clock: VirtualClock): void {
         config: { auth: "secretKey" },
       },
       async () => {
-        apply();
+        await apply();
         return view();
       },
     );
