@@ -4,7 +4,7 @@
 // and the machine used. Every child spawned here is SIGKILLed when the bench exits, at the
 // latest; every wait is bounded.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -185,15 +185,25 @@ export async function startBankgate(dataDir, env = {}, { nodeArgs = [], pollMs =
 
 // ---------------------------------------------------------------- CPU time
 
-/** User + system CPU seconds a process has used so far (Linux /proc), or null elsewhere. */
+/**
+ * User + system CPU seconds a process and its live descendants have used so far (Linux /proc),
+ * or null elsewhere: bankgate with BANKGATE_WORKERS > 1 serves from its primary's children.
+ */
 export function cpuSeconds(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    const own = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return childPids(pid).reduce((sum, child) => sum + (cpuSeconds(child) ?? 0), own);
   } catch {
     return null;
   }
+}
+
+function childPids(pid) {
+  return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+    readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").split(" ").filter(Boolean).map(Number),
+  );
 }
 
 /** CPU seconds the whole machine spent busy so far (Linux /proc/stat), or null elsewhere. */

@@ -23,6 +23,8 @@
 //                          speed. bankgate gets the same, to be fair
 //   BENCH_COLD_RUNS        cold starts to take the median of (default 5)
 //   BENCH_MAIN             the compiled server to measure (default dist/main.js; e.g. an older build)
+//   BENCH_WORKERS          bankgate's worker processes, BANKGATE_WORKERS (default: one per CPU, what
+//                          docs/decisions.md "Worker processes" recommends; 1 for a single process)
 //   BENCH_ENV              extra environment for bankgate, "NAME=value,NAME=value"
 //   BENCH_NODE_ARGS        extra node flags for the measured bankgate, e.g. "--cpu-prof
 //                          --cpu-prof-dir=/tmp/prof" to see where its time goes
@@ -66,6 +68,7 @@ const CONNECTIONS = positiveNumber("BENCH_CONNECTIONS", 50);
 const COLD_RUNS = positiveNumber("BENCH_COLD_RUNS", 5);
 const WARMUP_ONCE_SECONDS = positiveNumber("BENCH_FIRST_WARMUP_SECONDS", 8);
 const ROUNDS = positiveNumber("BENCH_ROUNDS", 2);
+const WORKERS = positiveNumber("BENCH_WORKERS", cpus().length);
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS || "").split(" ").filter(Boolean);
 const BANKGATE_MAIN = process.env.BENCH_MAIN
   ? isAbsolute(process.env.BENCH_MAIN)
@@ -387,7 +390,7 @@ async function main() {
   );
   process.stdout.write(
     `bankgate bench — ${BANKGATE_MAIN}, node ${process.version}, ${cpus().length} CPUs, ${new Date().toISOString()}, ` +
-      `servers ${SERVERS.join(", ")}\n`,
+      `servers ${SERVERS.join(", ")}, bankgate with ${WORKERS} worker process(es)\n`,
   );
 
   const loadScenarios = ALL_SCENARIOS.filter((key) => key !== "cold" && SCENARIOS.has(key));
@@ -398,6 +401,7 @@ async function main() {
       {
         ...BENCH_CUSTOMER_ENV,
         LOG_LEVEL: "warn",
+        BANKGATE_WORKERS: String(WORKERS),
         ...EXTRA_ENV,
       },
       { nodeArgs: NODE_ARGS, main: BANKGATE_MAIN },
