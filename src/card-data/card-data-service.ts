@@ -5,7 +5,7 @@ import { type Clock, secondsAfter } from "../lib/clock.js";
 import { LruCache } from "../lib/lru-cache.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
 import type { Job } from "../queue/job.js";
-import { cardJobKeys, singletonKeys } from "../queue/job-kinds.js";
+import { AGGREGATION_KEY_PREFIX, cardJobKeys, singletonKeys } from "../queue/job-kinds.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { CardData } from "../records/card-data.js";
 import type { CallerScope } from "../records/customer.js";
@@ -48,13 +48,12 @@ export class CardDataService {
    */
   async read(customerId: string, scope: CallerScope, requestId: string): Promise<CardRead> {
     const now = this.deps.clock.now();
-    let { session, login } = await this.#authorizedCard(customerId, scope, requestId, now);
+    let { session, login, aggregating } = await this.#authorizedCard(customerId, scope, requestId, now);
     await this.#touch(session, now);
-    if (!session.snapshotId) {
+    if (!session.snapshotId && aggregating) {
       const job = await this.deps.jobs.findActive(singletonKeys.aggregation(login.id));
       if (job) return { kind: "pending", session, job, dispatched: false };
-      // No aggregation runs now, but one may have committed since the session and card were
-      // read (its job settles after its commit): read them again rather than answer from before.
+      // The aggregation ended between the two reads: its result is on the card now.
       ({ session, login } = await this.#authorizedCard(customerId, scope, requestId, now));
     }
     let snapshotId = session.snapshotId;
@@ -149,16 +148,24 @@ export class CardDataService {
     return true;
   }
 
-  /** The customer's live, authorized session and its card, or the error a data call answers. */
-  async #authorizedCard(customerId: string, scope: CallerScope, requestId: string, now: Date): Promise<{ session: Session; login: Login }> {
-    const found = await this.deps.storage.sessions.findWithCard(customerId, requestId);
+  /**
+   * The customer's live, authorized session, its card and whether the card is being
+   * aggregated (read together, so they agree), or the error a data call answers.
+   */
+  async #authorizedCard(
+    customerId: string,
+    scope: CallerScope,
+    requestId: string,
+    now: Date,
+  ): Promise<{ session: Session; login: Login; aggregating: boolean }> {
+    const found = await this.deps.storage.sessions.findWithCard(customerId, requestId, AGGREGATION_KEY_PREFIX);
     if (!found) throw new ApiError("SESSION_NONEXISTENT");
-    const { session, card } = found;
+    const { session, card, cardJobActive } = found;
     assertScopeReaches(scope, this.deps.connectors, session.institution);
     if (isExpired(session, now)) throw new ApiError("SESSION_EXPIRED", { requestId: requestId });
     if (session.state !== "authorized" || !session.loginId) throw new ApiError("UNAUTHORIZED_SESSION", { requestId: requestId });
     if (!card) throw new ApiError("SESSION_NONEXISTENT");
-    return { session, login: card };
+    return { session, login: card, aggregating: cardJobActive };
   }
 
   async #snapshot(snapshotId: string): Promise<Snapshot | undefined> {

@@ -59,9 +59,12 @@ export type RetentionPurgePayload = Record<string, never>;
 export type MasterKeyRotationPayload = Record<string, never>;
 
 /** Singleton keys: while a queued or running job holds one, another enqueue with it is skipped. */
+/** A card's aggregation job is keyed by this and the card's id (the data calls' one read looks for it by both). */
+export const AGGREGATION_KEY_PREFIX = "aggregate:";
+
 export const singletonKeys = {
   /** One aggregation per card at a time. */
-  aggregation: (loginId: string) => `aggregate:${loginId}`,
+  aggregation: (loginId: string) => `${AGGREGATION_KEY_PREFIX}${loginId}`,
   /** One nightly refresh per card and night, whichever process enqueues it. */
   nightlyRefresh: (loginId: string, night: string) => `nightly:${loginId}:${night}`,
   /** One delivery job per event. */

@@ -5,6 +5,7 @@ import type { Login } from "../records/login.js";
 import type { Session } from "../records/session.js";
 import { isSqlite } from "./dialect.js";
 import { GroupedWriter } from "./grouped-writer.js";
+import { ACTIVE_JOB_STATES } from "./job-store.js";
 import { LOGIN_COLUMNS, loginFromRow } from "./login-store.js";
 import { PrecompiledInsert, PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, LoginRow, SessionRow } from "./schema.js";
@@ -19,8 +20,12 @@ export interface SessionStore {
   insert(session: Session): Promise<boolean>;
   /** The customer's session, or undefined for unknown ids and other customers' ids alike. */
   find(customerId: string, requestId: string): Promise<Session | undefined>;
-  /** `find`, with the customer's card the session names (undefined when it names none, or it is gone), in one read. */
-  findWithCard(customerId: string, requestId: string): Promise<{ session: Session; card: Login | undefined } | undefined>;
+  /**
+   * `find`, with the customer's card the session names (undefined when it names none, or it is
+   * gone) and whether a job keyed `cardJobKeyPrefix` + the card's id is queued or running: one
+   * read, so the three agree (a job that ended before it has left its result on the card).
+   */
+  findWithCard(customerId: string, requestId: string, cardJobKeyPrefix: string): Promise<SessionWithCard | undefined>;
   /** The customer's latest sessions, newest first (the sandbox control plane's list). */
   listRecent(customerId: string, limit: number): Promise<Session[]>;
   /**
@@ -51,6 +56,12 @@ export interface SessionStore {
   delete(customerId: string, requestId: string): Promise<void>;
 }
 
+export interface SessionWithCard {
+  session: Session;
+  card: Login | undefined;
+  cardJobActive: boolean;
+}
+
 /** SessionStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselySessionStore implements SessionStore {
   /** Outside a transaction, the inserts of one event-loop turn share one transaction and commit. */
@@ -59,7 +70,7 @@ export class KyselySessionStore implements SessionStore {
   readonly #byId: PrecompiledQuery<Selectable<SessionRow>>;
   readonly #insert: PrecompiledInsert<SessionRow>;
   readonly #cardExists: PrecompiledQuery<{ id: string }>;
-  /** The read of every data call: the session and its card, compiled once. */
+  /** The read of every data call: the session, its card and whether the card's job runs, compiled once. */
   readonly #withCard: PrecompiledQuery<Selectable<SessionRow> & Record<`card_${string}`, unknown>>;
 
   constructor(
@@ -78,6 +89,17 @@ export class KyselySessionStore implements SessionStore {
         )
         .selectAll("sessions")
         .select(LOGIN_COLUMNS.map((column) => sql.ref(`logins.${column}`).as(`card_${column}`)))
+        .select((eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom("jobs")
+                .select("jobs.id")
+                .where("jobs.singleton_key", "=", sql<string>`cast(${slot(2)} as text) || ${sql.ref("logins.id")}`)
+                .where("jobs.state", "in", ACTIVE_JOB_STATES),
+            )
+            .as("card_job_active"),
+        )
         .where("sessions.request_id", "=", slot(0))
         .where("sessions.customer_id", "=", slot(1)),
     ) as PrecompiledQuery<Selectable<SessionRow> & Record<`card_${string}`, unknown>>;
@@ -121,12 +143,13 @@ export class KyselySessionStore implements SessionStore {
     return row && fromRow(row);
   }
 
-  async findWithCard(customerId: string, requestId: string): Promise<{ session: Session; card: Login | undefined } | undefined> {
-    const row = await this.#withCard.first(requestId, customerId);
+  async findWithCard(customerId: string, requestId: string, cardJobKeyPrefix: string): Promise<SessionWithCard | undefined> {
+    const row = await this.#withCard.first(requestId, customerId, cardJobKeyPrefix);
     if (!row) return undefined;
-    if (row.card_id === null) return { session: fromRow(row), card: undefined };
+    if (row.card_id === null) return { session: fromRow(row), card: undefined, cardJobActive: false };
     const card = Object.fromEntries(LOGIN_COLUMNS.map((column) => [column, row[`card_${column}`]])) as Selectable<LoginRow>;
-    return { session: fromRow(row), card: loginFromRow(card) };
+    // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean.
+    return { session: fromRow(row), card: loginFromRow(card), cardJobActive: Boolean(row.card_job_active) };
   }
 
   async listRecent(customerId: string, limit: number): Promise<Session[]> {

@@ -275,19 +275,25 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         expect(await h.storage.sessions.find(session.customerId, newRandomId())).toBeUndefined();
       });
 
-      it("findWithCard reads the session and the customer's card it names in one read", async () => {
+      it("findWithCard reads the session, the customer's card it names and whether the card's job runs, in one read", async () => {
         const card = await h.storage.logins.findOrCreate(loginCandidate());
         const onCard = sessionFixture({ customerId: card.customerId, loginId: card.id });
         const noCard = sessionFixture({ loginId: null });
         await insertSession(h.storage, onCard);
         await insertSession(h.storage, noCard);
-        expect(await h.storage.sessions.findWithCard(onCard.customerId, onCard.requestId)).toStrictEqual({ session: onCard, card });
-        expect(await h.storage.sessions.findWithCard(noCard.customerId, noCard.requestId)).toStrictEqual({
-          session: noCard,
-          card: undefined,
-        });
-        expect(await h.storage.sessions.findWithCard(newRandomId(), onCard.requestId)).toBeUndefined();
-        expect(await h.storage.sessions.findWithCard(onCard.customerId, newRandomId())).toBeUndefined();
+        const read = (customerId: string, requestId: string) => h.storage.sessions.findWithCard(customerId, requestId, "card-job:");
+        expect(await read(onCard.customerId, onCard.requestId)).toStrictEqual({ session: onCard, card, cardJobActive: false });
+        expect(await read(noCard.customerId, noCard.requestId)).toStrictEqual({ session: noCard, card: undefined, cardJobActive: false });
+        expect(await read(newRandomId(), onCard.requestId)).toBeUndefined();
+        expect(await read(onCard.customerId, newRandomId())).toBeUndefined();
+
+        // Another card's job, another prefix or a finished job is not this card's running job.
+        await h.storage.jobs.insert(jobRow(`card-job:${newRandomId()}`, "queued"));
+        await h.storage.jobs.insert(jobRow(`other:${card.id}`, "running"));
+        await h.storage.jobs.insert(jobRow(`card-job:${card.id}`, "done"));
+        expect((await read(onCard.customerId, onCard.requestId))?.cardJobActive).toBe(false);
+        await h.storage.jobs.insert(jobRow(`card-job:${card.id}`, "running"));
+        expect((await read(onCard.customerId, onCard.requestId))?.cardJobActive).toBe(true);
       });
 
       it("insert of a session naming a card that does not exist writes nothing and answers false, alone or grouped", async () => {
@@ -364,21 +370,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
       it("findWithActiveJob reads the card and whether a job holding the key is queued or running", async () => {
         const card = await h.storage.logins.findOrCreate(loginCandidate());
         const key = `aggregate:${card.id}`;
-        const job = (state: string) => ({
-          id: newRandomId(),
-          kind: "aggregate",
-          payload_enc: "",
-          singleton_key: key,
-          state,
-          attempts: 0,
-          max_attempts: 3,
-          run_at: 1000,
-          locked_until: null,
-          locked_by: null,
-          last_error: null,
-          created_at: 1000,
-          updated_at: 1000,
-        });
+        const job = (state: string) => jobRow(key, state);
         const find = () => h.storage.logins.findWithActiveJob(card.customerId, card.id, key);
         expect(await find()).toStrictEqual({ login: card, jobActive: false });
         await h.storage.jobs.insert(job("done"));
@@ -846,3 +838,22 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
     });
   });
 });
+
+/** A job row holding `singletonKey`, in `state`. */
+function jobRow(singletonKey: string, state: string) {
+  return {
+    id: newRandomId(),
+    kind: "aggregate",
+    payload_enc: "",
+    singleton_key: singletonKey,
+    state,
+    attempts: 0,
+    max_attempts: 3,
+    run_at: 1000,
+    locked_until: null,
+    locked_by: null,
+    last_error: null,
+    created_at: 1000,
+    updated_at: 1000,
+  };
+}
