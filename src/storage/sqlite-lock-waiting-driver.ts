@@ -8,8 +8,12 @@ import {
   type TransactionSettings,
 } from "kysely";
 
-/** Backoff between two tries at a lock another process holds: short at first, never long. */
-const FIRST_PAUSE_MS = 2;
+/**
+ * Backoff between two tries at a lock another process holds: short at first, never long. A
+ * sibling worker's write holds the lock for well under a millisecond, so the first tries come
+ * after 1 ms (the timer's resolution) before the pause grows.
+ */
+const PAUSES_MS = [1, 1, 2, 4, 8, 16, 32];
 const LONGEST_PAUSE_MS = 50;
 
 /**
@@ -107,7 +111,8 @@ export class SqliteLockWaitingDriver implements Driver {
    */
   async #whenUnlocked<T>(connection: DatabaseConnection, work: () => Promise<T>, retryable: () => boolean): Promise<T> {
     const deadline = performance.now() + this.maxWaitMs;
-    for (let pauseMs = FIRST_PAUSE_MS; ; pauseMs = Math.min(pauseMs * 2, LONGEST_PAUSE_MS)) {
+    for (let tries = 0; ; tries++) {
+      const pauseMs = PAUSES_MS[tries] ?? LONGEST_PAUSE_MS;
       try {
         return await work();
       } catch (error) {
