@@ -120,12 +120,12 @@ describe("sandbox control plane: the virtual clock", () => {
     }
   });
 
-  it("is documented under the Sandbox tag, as process-wide", async () => {
+  it("is documented under the Sandbox tag, as server-wide", async () => {
     t = await createTestApp();
     const doc = (await t.app.inject({ method: "GET", url: "/openapi.json" })).json();
     const advance = doc.paths["/sandbox/v1/{customerId}/clock/advance"].post;
     expect(advance.tags).toEqual(["Sandbox"]);
-    expect(advance.description).toMatch(/process-wide/);
+    expect(advance.description).toMatch(/server-wide/);
     expect(advance.security).toEqual([{ authKey: [] }]);
     expect(advance.requestBody.content["application/json"].schema.properties.seconds).toMatchObject({ minimum: 1, maximum: 31_536_000 });
   });
