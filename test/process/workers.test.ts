@@ -38,15 +38,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "bankgate-workers-"));
 
 beforeAll(async () => {
   main = await buildServer("workers", 170_000);
-  server = await ServerProcess.start({
-    main,
-    dataDir,
-    // info: every request's log line names the pid of the worker that answered it.
-    env: { BANKGATE_WORKERS: "2", BANKGATE_SANDBOX_CONTROL: "on", LOG_LEVEL: "info" },
-    startTimeoutMs: 30_000,
-  });
-  // /health answers once the first worker listens; the primary starts the second one then.
-  await logged("all workers serving");
+  server = await startTwoWorkers();
 }, 220_000);
 afterAll(async () => {
   await server?.kill();
@@ -86,12 +78,35 @@ const bank = (operation: string, body: unknown, headers: Record<string, string>)
   call("POST", `/v3/${SERVER_CUSTOMER.customerId}/BankingServices/${operation}`, headers, body);
 const clockPath = `/sandbox/v1/${SERVER_CUSTOMER.customerId}/clock`;
 
+/** The server with two workers, once both serve. */
+async function startTwoWorkers(): Promise<ServerProcess> {
+  server = await ServerProcess.start({
+    main,
+    dataDir,
+    // info: every request's log line names the pid of the worker that answered it.
+    env: { BANKGATE_WORKERS: "2", BANKGATE_SANDBOX_CONTROL: "on", LOG_LEVEL: "info" },
+    startTimeoutMs: START_BOUND_MS,
+  });
+  // /health answers once the first worker listens; the primary starts the second one then.
+  await logged("all workers serving");
+  return server;
+}
+
 /** Waits (bounded) for a log line of the primary. */
 async function logged(message: string): Promise<void> {
   const deadline = Date.now() + START_BOUND_MS;
   while (!server.stream("stdout").includes(`"msg":"${message}"`)) {
     if (Date.now() > deadline) throw new Error(`no "${message}" within ${START_BOUND_MS} ms:\n${server.output()}`);
     await sleep(50);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -170,7 +185,17 @@ describe("two worker processes behind one port", () => {
   it("stops every worker on SIGTERM and exits 0", async () => {
     const workers = workerPids();
     expect(await server.stop(15_000)).toEqual({ code: 0, signal: null });
-    for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
+    for (const pid of workers) expect(isRunning(pid)).toBe(false);
+  });
+
+  it("stops its workers when the primary is killed (the port was the primary's)", async () => {
+    server = await startTwoWorkers();
+    const workers = workerPids();
+    expect(workers).toHaveLength(2);
+    await server.kill();
+    const deadline = Date.now() + START_BOUND_MS;
+    while (workers.some(isRunning) && Date.now() < deadline) await sleep(50);
+    expect(workers.filter(isRunning)).toEqual([]);
   });
 });
 
