@@ -20,16 +20,20 @@
 // are counted apart as writes outside a transaction), and the bytes this process wrote (/proc/self/io:
 // the WAL on SQLite; near zero on PostgreSQL, whose server writes).
 // Settings: BENCH_REFRESH_CARDS (default 1000,10000), BENCH_REFRESH_STORES (sqlite,postgres),
-// BENCH_REFRESH_CONCURRENCY (jobs at once, default 8), BENCH_REFRESH_PROFILE (a directory: a CPU
+// BENCH_REFRESH_CONCURRENCY (jobs at once, default 8), BENCH_REFRESH_PROCESSES (processes running
+// the nightly jobs, default 1: more are started as children, bench/refresh-helper.js, sharing the store
+// as BANKGATE_WORKERS' workers do; the statement and byte counts are this process's only), BENCH_REFRESH_PROFILE (a directory: a CPU
 // profile of each nightly run is written there, the nightly phase only). PostgreSQL: DATABASE_URL, else a
 // throwaway server like the tests' (test/helpers/ephemeral-postgres.ts, transpiled on the fly;
 // it runs with fsync off, as the tests do). Bounded: each phase has a deadline
 // (BENCH_REFRESH_MAX_SECONDS, default 600) after which the bench stops with what it measured.
+import { fork } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import Sqlite from "better-sqlite3";
 import pg from "pg";
 import { loadConfig } from "../dist/config/config.js";
@@ -42,6 +46,7 @@ import { positiveNumber } from "./harness.js";
 const SIZES = (process.env.BENCH_REFRESH_CARDS || "1000,10000").split(",").map(Number);
 const STORES = (process.env.BENCH_REFRESH_STORES || "sqlite,postgres").split(",");
 const CONCURRENCY = positiveNumber("BENCH_REFRESH_CONCURRENCY", 8);
+const PROCESSES = positiveNumber("BENCH_REFRESH_PROCESSES", 1);
 const MAX_SECONDS = positiveNumber("BENCH_REFRESH_MAX_SECONDS", 600);
 const PROFILE_DIR = process.env.BENCH_REFRESH_PROFILE || null;
 const MASTER_KEYS = `bench:${Buffer.alloc(32, 3).toString("base64")}`;
@@ -171,7 +176,7 @@ async function measure(store, cards, serverUrl) {
   const dataDir = mkdtempSync(join(tmpdir(), "bankgate-bench-refresh-"));
   const database = store === "postgres" ? await freshDatabase(serverUrl, `bench_${newRandomId().replace(/-/g, "").slice(0, 12)}`) : null;
   const customerId = newRandomId();
-  const config = loadConfig({
+  const env = {
     BANKGATE_DATA_DIR: dataDir,
     BANKGATE_MASTER_KEYS: MASTER_KEYS,
     BANKGATE_CUSTOMER_ID: customerId,
@@ -181,7 +186,8 @@ async function measure(store, cards, serverUrl) {
     BANKGATE_SANDBOX_CONTROL: "off",
     LOG_LEVEL: "silent",
     ...(database ? { DATABASE_URL: database.url } : {}),
-  });
+  };
+  const config = loadConfig(env);
   const clock = new ManualClock(START);
   const deps = await createDeps(config, { clock });
   try {
@@ -219,6 +225,7 @@ async function measure(store, cards, serverUrl) {
     });
 
     clock.set(NIGHT_RUN);
+    const helpers = await startHelpers(env);
     const writes = await writeCounter(store, dataDir, database?.url);
     const beforeNight = await writes.read();
     const profiler = PROFILE_DIR ? await startProfile() : null;
@@ -226,7 +233,10 @@ async function measure(store, cards, serverUrl) {
     const writtenBefore = bytesWritten();
     const nightly = await bounded("nightly run", async () => {
       const enqueued = await deps.nightly.enqueueNight(NIGHT);
+      helpers.go();
       await deps.runner.runUntilIdle();
+      await helpers.stop();
+      await deps.runner.runUntilIdle(); // what a helper's last job enqueued
       return enqueued;
     });
     const countsAfter = statements.read();
@@ -248,6 +258,7 @@ async function measure(store, cards, serverUrl) {
     return {
       store,
       cards,
+      processes: PROCESSES,
       seedSeconds: seeded.seconds,
       baselineJobsPerSecond: cards / baseline.seconds,
       enqueued: nightly.result,
@@ -275,6 +286,34 @@ async function measure(store, cards, serverUrl) {
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** PROCESSES - 1 helper processes on the same store, each with its runner, waiting for "go". */
+async function startHelpers(env) {
+  const children = await Promise.all(
+    Array.from({ length: PROCESSES - 1 }, () => {
+      const child = fork(fileURLToPath(new URL("./refresh-helper.js", import.meta.url)), {
+        env: { ...process.env, BENCH_REFRESH_HELPER_ENV: JSON.stringify(env), BENCH_REFRESH_HELPER_NOW: NIGHT_RUN.toISOString() },
+      });
+      return new Promise((resolve, reject) => {
+        child.once("message", () => resolve(child));
+        child.once("exit", (code) => reject(new Error(`refresh helper exited (${code}) before it was ready`)));
+      });
+    }),
+  );
+  return {
+    go: () => {
+      for (const child of children) child.send("go");
+    },
+    stop: () =>
+      Promise.all(
+        children.map((child) => {
+          const exited = new Promise((resolve) => child.once("exit", resolve));
+          child.send("stop");
+          return exited;
+        }),
+      ),
+  };
 }
 
 async function main() {
