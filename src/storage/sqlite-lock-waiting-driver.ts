@@ -54,7 +54,7 @@ export class SqliteLockWaitingDriver implements Driver {
         executeQuery: <R>(query: CompiledQuery) =>
           this.#whenUnlocked(
             connection,
-            () => connection.executeQuery<R>(query),
+            () => connection.executeQuery<R>(query).then((result) => busyCheckpointFails(query, result)),
             () => !this.sqlite.inTransaction,
           ),
         streamQuery: <R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> =>
@@ -128,6 +128,22 @@ export class SqliteLockWaitingDriver implements Driver {
       }
     }
   }
+}
+
+/** Checkpoints that need every other connection out of the log (Storage.scrub truncates it). */
+const WAITING_CHECKPOINT = /^PRAGMA wal_checkpoint\((TRUNCATE|RESTART|FULL)\)/i;
+
+/**
+ * Such a checkpoint does not fail when another process still reads or writes the log (a sibling
+ * worker, busy timeout 0): it answers `busy` in its row, having done only part of its work. It
+ * is made the SQLITE_BUSY it stands for, so it is waited for like any lock, and fails as a busy
+ * store fault past the wait instead of passing for done (a deleted card's bytes left in the log).
+ */
+function busyCheckpointFails<R>(query: CompiledQuery, result: QueryResult<R>): QueryResult<R> {
+  if (WAITING_CHECKPOINT.test(query.sql) && (result.rows[0] as { busy?: number } | undefined)?.busy) {
+    throw Object.assign(new Error("the checkpoint met another connection in the write-ahead log"), { code: "SQLITE_BUSY" });
+  }
+  return result;
 }
 
 const INNER = Symbol("inner connection");

@@ -5,6 +5,7 @@
  * server is not there at all. The HTTP answers (503, Retry-After) are in test/process/.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -94,6 +95,26 @@ describe("SQLite locked by another process", () => {
   it("still reads while another process writes (WAL)", async () => {
     await holdLock();
     expect(await storage.customers.find("00000000-0000-4000-8000-000000000000")).toBeUndefined();
+  });
+
+  it("truncates the log (Storage.scrub) only once another process has let go of it, waiting without blocking", async () => {
+    const patient = new KyselyStorage((await openDatabase({ databaseUrl: null, dataDir, waitMs: 60_000 })).db);
+    try {
+      await patient.settings.getOrInit("in-the-log", "1");
+      await holdLock();
+      const scrub = patient.scrub();
+      expect(await firstToSettle(scrub)).toBe("timer");
+      await releaseLock();
+      await scrub;
+      expect(statSync(join(dataDir, "bankgate.sqlite-wal")).size).toBe(0);
+    } finally {
+      await patient.close();
+    }
+  });
+
+  it("fails a scrub with a busy fault after the bounded wait rather than leave the log behind", async () => {
+    await holdLock();
+    await expectFault(storage.scrub(), "busy");
   });
 
   it("completes a write that was waiting when the lock is released", async () => {
