@@ -6,7 +6,9 @@ import { type ClockChange, isBankgateMessage, type PrimaryMessage, type WorkerNo
 const ANSWER_WAIT_MS = 10_000;
 
 type Reply = Extract<PrimaryMessage, { bankgate: "reply" }>;
-type Question = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, "id"> : never) : never;
+/** A request before its id is given: Omit on each member of the union, not on the union. */
+type WithoutId<R> = R extends unknown ? Omit<R, "id"> : never;
+type Question = WithoutId<WorkerRequest>;
 
 /**
  * A worker process's line to its primary (node:cluster IPC; docs/decisions.md, "Worker

@@ -58,10 +58,10 @@ export type RetentionPurgePayload = Record<string, never>;
 /** The keys come from BANKGATE_MASTER_KEYS of the process that runs the job (its first key is the target). */
 export type MasterKeyRotationPayload = Record<string, never>;
 
-/** Singleton keys: while a queued or running job holds one, another enqueue with it is skipped. */
 /** A card's aggregation job is keyed by this and the card's id (the data calls' one read looks for it by both). */
 export const AGGREGATION_KEY_PREFIX = "aggregate:";
 
+/** Singleton keys: while a queued or running job holds one, another enqueue with it is skipped. */
 export const singletonKeys = {
   /** One aggregation per card at a time. */
   aggregation: (loginId: string) => `${AGGREGATION_KEY_PREFIX}${loginId}`,

@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from "kysely";
+import { type Kysely, type RawBuilder, type Selectable, sql } from "kysely";
 import { GroupedWriter } from "./grouped-writer.js";
 import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, JobRow } from "./schema.js";
@@ -8,7 +8,16 @@ import type { Database, JobRow } from "./schema.js";
  * reads the partial unique index on the key (whose condition this is) only when it can see
  * that the query implies that condition; with parameters it scans every queued job instead.
  */
-export const ACTIVE_JOB_STATES = [sql.lit("queued"), sql.lit("running")];
+const ACTIVE_JOB_STATES = [sql.lit("queued"), sql.lit("running")];
+
+/** The queued or running job holding `singletonKey`: an EXISTS beside another table's columns in one read. */
+export function activeJobHolding(db: Kysely<Database>, singletonKey: string | RawBuilder<string>) {
+  return db
+    .selectFrom("jobs")
+    .select("jobs.id")
+    .where("jobs.singleton_key", "=", singletonKey)
+    .where("jobs.state", "in", ACTIVE_JOB_STATES);
+}
 
 /**
  * The job table. One implementation for both stores: a job is enqueued in the same

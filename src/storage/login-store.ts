@@ -3,7 +3,7 @@ import type { PreviousFetch } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Login, RefreshState } from "../records/login.js";
 import type { Snapshot } from "../records/snapshot.js";
-import { ACTIVE_JOB_STATES } from "./job-store.js";
+import { activeJobHolding } from "./job-store.js";
 import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, LoginRow } from "./schema.js";
 import { decodeSnapshotDelta, encodeSnapshotDelta, type SnapshotDelta } from "./snapshot-delta.js";
@@ -133,17 +133,7 @@ export class KyselyLoginStore implements LoginStore {
       db
         .selectFrom("logins")
         .selectAll()
-        .select((eb) =>
-          eb
-            .exists(
-              eb
-                .selectFrom("jobs")
-                .select("jobs.id")
-                .where("jobs.singleton_key", "=", slot(2))
-                .where("jobs.state", "in", ACTIVE_JOB_STATES),
-            )
-            .as("job_active"),
-        )
+        .select((eb) => eb.exists(activeJobHolding(db, slot(2))).as("job_active"))
         .where("id", "=", slot(0))
         .where("customer_id", "=", slot(1)),
     );

@@ -5,7 +5,7 @@ import type { Login } from "../records/login.js";
 import type { Session } from "../records/session.js";
 import { isSqlite } from "./dialect.js";
 import { GroupedWriter } from "./grouped-writer.js";
-import { ACTIVE_JOB_STATES } from "./job-store.js";
+import { activeJobHolding } from "./job-store.js";
 import { LOGIN_COLUMNS, loginFromRow } from "./login-store.js";
 import { PrecompiledInsert, PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, LoginRow, SessionRow } from "./schema.js";
@@ -90,15 +90,7 @@ export class KyselySessionStore implements SessionStore {
         .selectAll("sessions")
         .select(LOGIN_COLUMNS.map((column) => sql.ref(`logins.${column}`).as(`card_${column}`)))
         .select((eb) =>
-          eb
-            .exists(
-              eb
-                .selectFrom("jobs")
-                .select("jobs.id")
-                .where("jobs.singleton_key", "=", sql<string>`cast(${slot(2)} as text) || ${sql.ref("logins.id")}`)
-                .where("jobs.state", "in", ACTIVE_JOB_STATES),
-            )
-            .as("card_job_active"),
+          eb.exists(activeJobHolding(db, sql<string>`cast(${slot(2)} as text) || ${sql.ref("logins.id")}`)).as("card_job_active"),
         )
         .where("sessions.request_id", "=", slot(0))
         .where("sessions.customer_id", "=", slot(1)),
