@@ -180,8 +180,18 @@ export class StepRunner {
       for (const wake of afterCommit) wake();
       return { kind: "authorized", ...committed, username: secrets.username(committed.login) };
     } catch (error) {
-      // If this fails too the reservation expires and counts, as a crashed process's would.
-      if (verdict) await attempts.settle(verdict.reservation, verdict.outcome).catch(() => undefined);
+      if (verdict) {
+        // The card was deleted while the bank answered: its attempt counter goes with it (the
+        // delete's own forget may have run before this step's reservation created it again).
+        const cardGone =
+          session.loginId !== null &&
+          verdict.reservation.subjectKey === cardAttemptSubject(session.loginId) &&
+          error instanceof ApiError &&
+          error.code === "INVALID_LOGIN";
+        const closing = cardGone ? attempts.forget(verdict.reservation.subjectKey) : attempts.settle(verdict.reservation, verdict.outcome);
+        // If this fails too the reservation expires and counts, as a crashed process's would.
+        await closing.catch(() => undefined);
+      }
       throw error;
     }
   }
