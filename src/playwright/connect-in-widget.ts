@@ -1,5 +1,5 @@
 import type { Frame, Page } from "playwright-core";
-import { type WidgetEvent, WidgetEventRecorder } from "./widget-events.js";
+import { PAGE_LEFT, type WidgetEvent, WidgetEventRecorder } from "./widget-events.js";
 import { AnswerBook, type Answers, answerChallenges, chooseAccounts, submit } from "./widget-forms.js";
 
 export interface ConnectInWidgetOptions {
@@ -59,6 +59,9 @@ const MAX_ACTIONS = 16;
  * its parent meanwhile, in order. It stops early — returning the events too — at the widget's
  * first refusal (a wrong password or answer: the retry screen; an error screen), so a test
  * can check it and call again from there (a second call continues from the screen shown).
+ * It also ends when the page that embeds the widget navigates away — the widget sent the top
+ * window to the redirect URL — and then the REDIRECT event may be missing: the browser can
+ * unload the page before the message reaches it. Check the landing page's URL instead.
  */
 export async function connectInWidget(target: Frame | Page, options: ConnectInWidgetOptions): Promise<WidgetEvent[]> {
   const frame = widgetFrameOf(target);
@@ -71,8 +74,9 @@ export async function connectInWidget(target: Frame | Page, options: ConnectInWi
     const from = recorder.count;
     await act(frame, screen, options, book);
     const next = await recorder.waitFor(Object.keys(NEXT_SCREEN), from, timeout);
-    // REDIRECT is posted before the widget navigates (the top window, or its own frame): nothing more to see.
-    if (next.step === "REDIRECT") return recorder.events();
+    // REDIRECT is posted before the widget navigates (the top window, or its own frame): nothing
+    // more to see. When the top window goes, the page may take the REDIRECT event with it.
+    if (next === PAGE_LEFT || next.step === "REDIRECT") return recorder.events();
     const expected = NEXT_SCREEN[next.step];
     // An error step is followed by its retry screen (credentials, mfa) or the error screen.
     screen = await settledScreen(frame, expected ? [expected] : ["credentials", "mfa", "error"], timeout);

@@ -14,8 +14,16 @@ export interface WidgetEvent {
 interface Waiter {
   from: number;
   match(event: WidgetEvent): boolean;
-  resolve(event: WidgetEvent): void;
+  resolve(event: WidgetEvent | typeof PAGE_LEFT): void;
 }
+
+/**
+ * What `waitFor` answers when the page that embeds the widget navigated away first: the widget
+ * sends the top window to the redirect URL right after posting REDIRECT, and the browser may
+ * unload the page before that message reaches the page's listener (or before the page's call
+ * back to the test arrives), so the event can be lost with the page.
+ */
+export const PAGE_LEFT = Symbol("the page that embeds the widget navigated away");
 
 /**
  * Records the messages the widget's iframe posts to the page that embeds it: a listener added
@@ -27,11 +35,15 @@ interface Waiter {
 export class WidgetEventRecorder {
   readonly #events: WidgetEvent[] = [];
   #waiters: Waiter[] = [];
+  #pageLeft = false;
 
   static async attach(widget: Frame): Promise<WidgetEventRecorder> {
     const parent = widget.parentFrame();
     if (!parent) throw new Error("connectInWidget: the widget is not in an iframe — its events go to the page that embeds it");
     const recorder = new WidgetEventRecorder();
+    widget.page().on("framenavigated", (frame) => {
+      if (frame === parent) recorder.#leavePage();
+    });
     const binding = `__bankgateWidgetEvent${Math.random().toString(36).slice(2)}`;
     await widget.page().exposeBinding(binding, (source, data: unknown) => {
       if (source.frame === parent) recorder.#record(data);
@@ -59,11 +71,15 @@ export class WidgetEventRecorder {
     return [...this.#events];
   }
 
-  /** The first event from index `from` on whose step is in `steps` or that carries a flinksCode (an error step). */
-  waitFor(steps: readonly string[], from: number, timeoutMs: number): Promise<WidgetEvent> {
+  /**
+   * The first event from index `from` on whose step is in `steps` or that carries a flinksCode
+   * (an error step); PAGE_LEFT if the page that embeds the widget navigates away before one comes.
+   */
+  waitFor(steps: readonly string[], from: number, timeoutMs: number): Promise<WidgetEvent | typeof PAGE_LEFT> {
     const match = (event: WidgetEvent) => typeof event.flinksCode === "string" || steps.includes(event.step);
     const already = this.#events.slice(from).find(match);
     if (already) return Promise.resolve(already);
+    if (this.#pageLeft) return Promise.resolve(PAGE_LEFT);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((waiter) => waiter !== entry);
@@ -79,6 +95,13 @@ export class WidgetEventRecorder {
       };
       this.#waiters.push(entry);
     });
+  }
+
+  #leavePage(): void {
+    this.#pageLeft = true;
+    const waiting = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiting) waiter.resolve(PAGE_LEFT);
   }
 
   #record(data: unknown): void {

@@ -262,6 +262,21 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
     expect(landed.searchParams.get("tag")).toBe("e2e-tag");
   });
 
+  it("connectInWidget ends when the top window leaves the page, even if the page never got REDIRECT", async () => {
+    await e.open(page, await params({ jsRedirect: "false" }));
+    // What a browser unloading the page too early does: REDIRECT never reaches the listener that
+    // connectInWidget adds (this one comes first and stops it).
+    await page.evaluate(() =>
+      window.addEventListener("message", (event) => {
+        if (JSON.stringify(event.data).includes('"REDIRECT"')) event.stopImmediatePropagation();
+      }),
+    );
+    const events = await connectInWidget(page, { ...FLINKS_CAPITAL, username: "greatday_nomfa+lost" });
+    expect(events.map((event) => event.step)).toEqual(["INSTITUTION_SELECTED", "COMPONENT_LOAD_CREDENTIAL", "SUBMIT_CREDENTIAL"]);
+    await page.waitForURL((url) => url.pathname === "/landing", { timeout: 15_000 });
+    expect(new URL(page.url()).searchParams.get("loginId")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it("redirects inside the iframe with innerRedirect=true", async () => {
     await e.open(page, await params({ jsRedirect: "false", innerRedirect: "true" }));
     const events = await connectInWidget(page, { ...FLINKS_CAPITAL, username: "greatday_nomfa+inner" });
