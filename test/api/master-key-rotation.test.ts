@@ -19,6 +19,7 @@ import { MasterKeyRotation, type RotationReport } from "../../src/jobs/master-ke
 import { SEALED_VALUE_AADS } from "../../src/jobs/sealed-columns.js";
 import { CardSecrets } from "../../src/logins/card-secrets.js";
 import { CardVaults } from "../../src/logins/card-vaults.js";
+import type { Storage } from "../../src/storage/storage.js";
 import { parseMasterKeys } from "../../src/vault/master-keys.js";
 import { Vault } from "../../src/vault/vault.js";
 import { createTestApp, SANDBOX_ANSWERS, type TestApp, type TestCustomer } from "../helpers/test-app.js";
@@ -154,8 +155,17 @@ describe.each(["sqlite", "postgres"] as const)("master-key rotation: %s", (store
         expect(await underOld()).toBeGreaterThanOrEqual(20);
         expect(await underNew()).toBe(0);
 
-        // One value per page: the readers run between every two replacements.
-        const rotation = new MasterKeyRotation({ storage: t.deps.storage, vault, pageSize: 1 }).run();
+        // One value per page, and each page after the first waits for the readers to finish a
+        // round: however the machine schedules them, rounds run while both keys hold values.
+        let releasePage = () => {};
+        const storage = pagesAfterTheFirstWaitFor(
+          t.deps.storage,
+          () =>
+            new Promise<void>((resolve) => {
+              releasePage = resolve;
+            }),
+        );
+        const rotation = new MasterKeyRotation({ storage, vault, pageSize: 1 }).run();
         let done = false;
         void rotation.finally(() => {
           done = true;
@@ -177,6 +187,7 @@ describe.each(["sqlite", "postgres"] as const)("master-key rotation: %s", (store
           } catch (error) {
             failures.push(error instanceof Error ? error.message : String(error));
           }
+          releasePage();
         }
         report = await rotation;
         expect(failures).toEqual([]);
@@ -253,3 +264,26 @@ describe.each(["sqlite", "postgres"] as const)("master-key rotation: %s", (store
     });
   });
 });
+
+/** `storage` whose rotation reads each page of sealed values after the first only once `wait()` resolves. */
+function pagesAfterTheFirstWaitFor(storage: Storage, wait: () => Promise<void>): Storage {
+  let pages = 0;
+  const sealedValues = new Proxy(storage.sealedValues, {
+    get(target, name) {
+      const value = Reflect.get(target, name);
+      if (typeof value !== "function") return value;
+      if (name !== "listNotWrappedBy") return value.bind(target);
+      return async (...args: unknown[]) => {
+        if (pages++ > 0) await wait();
+        return value.apply(target, args);
+      };
+    },
+  });
+  return new Proxy(storage, {
+    get(target, name) {
+      if (name === "sealedValues") return sealedValues;
+      const value = Reflect.get(target, name);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
