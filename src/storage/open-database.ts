@@ -8,6 +8,7 @@ import { migrateToLatest } from "./migrate.js";
 import type { Database } from "./schema.js";
 import { SqliteLockWaitingDriver } from "./sqlite-lock-waiting-driver.js";
 import { postgresFaultKind, sqliteFaultKind } from "./store-fault-kinds.js";
+import { startWalFlusher } from "./wal-flusher.js";
 
 export type StoreKind = "sqlite" | "postgres";
 
@@ -41,7 +42,8 @@ export async function openDatabase(options: {
 
 function openSqlite(dataDir: string, waitMs: number): Kysely<Database> {
   mkdirSync(dataDir, { recursive: true });
-  const sqlite = new SqliteDatabase(join(dataDir, "bankgate.sqlite"), { timeout: 0 });
+  const file = join(dataDir, "bankgate.sqlite");
+  const sqlite = new SqliteDatabase(file, { timeout: 0 });
   // A file created now lets retention hand deleted pages back to the file system; this can
   // only be chosen before the first table exists (an older file keeps reusing its free
   // pages instead: docs/decisions.md, "Retention").
@@ -57,8 +59,9 @@ function openSqlite(dataDir: string, waitMs: number): Kysely<Database> {
   // Deleted rows are overwritten with zeros, not left in free space: after /DeleteCard no byte
   // of the card stays in the file (Storage.scrub empties the WAL too).
   sqlite.pragma("secure_delete = ON");
+  const flusher = startWalFlusher(`${file}-wal`);
   const dialect = dialectWithDriver(
-    new SqliteDialect({ database: withStatementCache(sqlite) }),
+    new SqliteDialect({ database: withStatementCache(sqlite, () => flusher.stop()) }),
     (driver) => new FaultTranslatingDriver(new SqliteLockWaitingDriver(driver, sqlite, waitMs), sqliteFaultKind),
   );
   return new Kysely<Database>({ dialect });
@@ -69,7 +72,7 @@ function openSqlite(dataDir: string, waitMs: number): Kysely<Database> {
  * paths (measured: +50% /GetAccountsDetail throughput). Queries are built from a fixed set of
  * shapes, so one prepared statement per SQL text is kept for the life of the connection.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatabase {
+function withStatementCache(sqlite: SqliteDatabase.Database, onClose: () => void): SqliteDialectDatabase {
   const statements = new Map<string, SqliteDatabase.Statement>();
   return {
     prepare(sql) {
@@ -81,7 +84,10 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDialectDatab
       }
       return statement;
     },
-    close: () => sqlite.close(),
+    close: () => {
+      onClose();
+      sqlite.close();
+    },
   };
 }
 
