@@ -132,21 +132,44 @@ export class StepRunner {
     if (verdict) await attempts.settle(verdict.reservation, verdict.outcome);
     const encryptedState = result.kind === "challenged" ? secrets.sealConnectorState(session.requestId, result.connectorState) : null;
     const transition = applyStepResult(session, result, encryptedState, clock.now(), timingOf(settings));
-    if (transition.kind === "challenged") {
-      await commitSession(storage, transition.next, session.version);
-      if (answers && session.loginId) {
-        await storedAnswers.rememberAccepted(session.customerId, session.loginId, session.challenges ?? [], answers);
+    if (transition.kind === "authorized") throw new Error(`a ${result.kind} result cannot authorize`);
+    try {
+      if (transition.kind === "challenged") {
+        await commitSession(storage, transition.next, session.version);
+        if (answers && session.loginId) {
+          await storedAnswers.rememberAccepted(session.customerId, session.loginId, session.challenges ?? [], answers);
+        }
+        return { kind: "challenged", session: { ...transition.next, version: session.version + 1 } };
       }
-      return { kind: "challenged", session: { ...transition.next, version: session.version + 1 } };
-    }
-    if (transition.kind === "failed") {
       await storage.transaction(async (tx) => {
         await commitSession(tx, transition.next, session.version);
         if (session.loginId && transition.next.state === "failed") await tx.logins.recordRefreshError(session.loginId, transition.code);
       });
-      throw flowError(transition.code, session);
+    } catch (error) {
+      // The verdict is settled already; a counter made again for a card deleted meanwhile goes.
+      if (verdict) await this.#forgetIfCardDeleted(session, verdict).catch(() => false);
+      throw error;
     }
-    throw new Error(`a ${result.kind} result cannot authorize`);
+    throw flowError(transition.code, session);
+  }
+
+  async #settleUnlessCardDeleted(session: Session, verdict: Verdict): Promise<void> {
+    if (!(await this.#forgetIfCardDeleted(session, verdict))) await this.deps.attempts.settle(verdict.reservation, verdict.outcome);
+  }
+
+  /**
+   * When the card whose attempts this step counted was deleted while the bank answered, its
+   * counter goes, and (as after DeleteCard) no copy of its page stays in the store's files.
+   * DeleteCard forgets the counter, but a reservation made after that (the step had read the
+   * card just before the delete) created it again. Returns whether it was the case.
+   */
+  async #forgetIfCardDeleted(session: Session, verdict: Verdict): Promise<boolean> {
+    const { storage, attempts } = this.deps;
+    if (session.loginId === null || verdict.reservation.subjectKey !== cardAttemptSubject(session.loginId)) return false;
+    if (await storage.logins.find(session.customerId, session.loginId)) return false;
+    await attempts.forget(verdict.reservation.subjectKey);
+    await storage.scrub();
+    return true;
   }
 
   /**
@@ -180,18 +203,9 @@ export class StepRunner {
       for (const wake of afterCommit) wake();
       return { kind: "authorized", ...committed, username: secrets.username(committed.login) };
     } catch (error) {
-      if (verdict) {
-        // The card was deleted while the bank answered: its attempt counter goes with it (the
-        // delete's own forget may have run before this step's reservation created it again).
-        const cardGone =
-          session.loginId !== null &&
-          verdict.reservation.subjectKey === cardAttemptSubject(session.loginId) &&
-          error instanceof ApiError &&
-          error.code === "INVALID_LOGIN";
-        const closing = cardGone ? attempts.forget(verdict.reservation.subjectKey) : attempts.settle(verdict.reservation, verdict.outcome);
-        // If this fails too the reservation expires and counts, as a crashed process's would.
-        await closing.catch(() => undefined);
-      }
+      // The bank's verdict stands though the commit failed, unless the card went meanwhile. If
+      // this fails too the reservation expires and counts, as a crashed process's would.
+      if (verdict) await this.#settleUnlessCardDeleted(session, verdict).catch(() => undefined);
       throw error;
     }
   }

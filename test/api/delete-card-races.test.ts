@@ -20,6 +20,30 @@ import { createTestApp, type TestApp } from "../helpers/test-app.js";
  */
 const skipPostgres = inject("databaseUrl") === "" && process.env.CI !== "true";
 const CITY = { "What city were you born in?": ["Montreal"] };
+/** What the bank may say to an MFA answer: each commits something else (the card, a new question, a failure). */
+const ANSWER_OUTCOMES = [
+  {
+    outcome: "accepted",
+    user: "Greatday",
+    answer: CITY,
+    committed: (r: LightMyRequestResponse) => r.statusCode === 200,
+    heldCode: "INVALID_LOGIN",
+  },
+  {
+    outcome: "another question",
+    user: "mfa_rounds_2",
+    answer: CITY,
+    committed: (r: LightMyRequestResponse) => r.statusCode === 203,
+    heldCode: "SESSION_NONEXISTENT",
+  },
+  {
+    outcome: "refused",
+    user: "Greatday",
+    answer: { "What city were you born in?": ["Toronto"] },
+    committed: (r: LightMyRequestResponse) => r.json().FlinksCode === "INVALID_SECURITY_RESPONSE",
+    heldCode: "SESSION_NONEXISTENT",
+  },
+] as const;
 /** "held": the other party waits at its gate while the card is deleted; a number: event-loop turns before the delete. */
 const INTERLEAVINGS = ["held", 0, 1, 3, 8, 21] as const;
 
@@ -189,25 +213,57 @@ describe.each([
     return snapshots.flatMap((s) => (JSON.parse(s.payload) as { accounts: Array<{ id: string }> }).accounts.map((a) => a.id));
   }
 
-  it.skipIf(skip)("race: DeleteCard during an MFA answer at the bank", async () => {
-    for (const turn of INTERLEAVINGS) {
-      const tag = `tag-${randomUUID()}`;
-      const loginId = (await t.connect(`Greatday+mfa-${turn}`, { Tag: tag })).Login.Id;
-      await runJobs();
-      const refresh = await t.post("Authorize", { LoginId: loginId, MostRecentCached: false, Tag: tag }, t.apiKeyHeaders());
-      expect(refresh.statusCode).toBe(203);
-      const markers = await markersOf(loginId, tag);
-      await expectTraces(markers, true, `before, interleaving ${turn}`);
-      const { deleted, outcome: answered } = await deleteDuring(loginId, turn, "answer", () =>
-        t.post("Authorize", { RequestId: refresh.json().RequestId, SecurityResponses: CITY }, t.apiKeyHeaders()),
-      );
-      const where = `interleaving ${turn}: answer ${answered.statusCode} ${answered.body.slice(0, 120)}`;
-      // Committed before the delete (then deleted with the card), or refused: the card is gone.
-      if (answered.statusCode !== 200) expect(["INVALID_LOGIN", "SESSION_NONEXISTENT"], where).toContain(answered.json().FlinksCode);
-      if (turn === "held") expect(answered.json().FlinksCode, where).toBe("INVALID_LOGIN");
-      await expectGoneAfterRace(loginId, deleted, markers, where);
+  it.skipIf(skip)("race: DeleteCard during an MFA answer at the bank, which accepts it, asks again or refuses it", async () => {
+    for (const { outcome, user, answer, committed, heldCode } of ANSWER_OUTCOMES) {
+      for (const turn of INTERLEAVINGS) {
+        const tag = `tag-${randomUUID()}`;
+        const loginId = (await t.connect(`${user}+mfa-${turn}`, { Tag: tag })).Login.Id;
+        await runJobs();
+        const refresh = await t.post("Authorize", { LoginId: loginId, MostRecentCached: false, Tag: tag }, t.apiKeyHeaders());
+        expect(refresh.statusCode).toBe(203);
+        const markers = await markersOf(loginId, tag);
+        await expectTraces(markers, true, `before, ${outcome}, interleaving ${turn}`);
+        const { deleted, outcome: answered } = await deleteDuring(loginId, turn, "answer", () =>
+          t.post("Authorize", { RequestId: refresh.json().RequestId, SecurityResponses: answer }, t.apiKeyHeaders()),
+        );
+        const where = `${outcome}, interleaving ${turn}: answer ${answered.statusCode} ${answered.body.slice(0, 120)}`;
+        // Committed before the delete (then deleted with the card), or refused: the card is gone.
+        if (!committed(answered)) expect(["INVALID_LOGIN", "SESSION_NONEXISTENT"], where).toContain(answered.json().FlinksCode);
+        if (turn === "held") expect(answered.json().FlinksCode, where).toBe(heldCode);
+        await expectGoneAfterRace(loginId, deleted, markers, where);
+      }
     }
   });
+
+  it.skipIf(skip)(
+    "race: DeleteCard after the answer step read the card, before it reserved the attempt: no counter outlives the card",
+    async () => {
+      const store = t.deps.storage.attempts;
+      const find = store.find.bind(store);
+      for (const { user, answer, outcome } of ANSWER_OUTCOMES) {
+        const tag = `tag-${randomUUID()}`;
+        const loginId = (await t.connect(`${user}+reserve-${randomUUID()}`, { Tag: tag })).Login.Id;
+        await runJobs();
+        const refresh = await t.post("Authorize", { LoginId: loginId, MostRecentCached: false, Tag: tag }, t.apiKeyHeaders());
+        expect(refresh.statusCode).toBe(203);
+        const markers = await markersOf(loginId, tag);
+        // The reservation's first read of the card's counter is where the delete lands.
+        let deleted: LightMyRequestResponse | undefined;
+        store.find = async (subjectKey) => {
+          if (subjectKey === `card:${loginId}` && !deleted) deleted = await deleteCard(loginId);
+          return find(subjectKey);
+        };
+        try {
+          const answered = await t.post("Authorize", { RequestId: refresh.json().RequestId, SecurityResponses: answer }, t.apiKeyHeaders());
+          const where = `${outcome}: answer ${answered.statusCode} ${answered.body.slice(0, 120)}`;
+          expect(["INVALID_LOGIN", "SESSION_NONEXISTENT"], where).toContain(answered.json().FlinksCode);
+          await expectGoneAfterRace(loginId, deleted as LightMyRequestResponse, markers, where);
+        } finally {
+          store.find = find;
+        }
+      }
+    },
+  );
 
   it.skipIf(skip)("race: DeleteCard during a nightly refresh, with a webhook receiver that would hear of its failure", async () => {
     await configureReceiver();

@@ -142,14 +142,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         { Institution: "FlinksCapital", Username: username, Password: "Everyday", MostRecentCached: false, Save: true, ...extra },
         { "flinks-auth-key": token },
       );
-      if (first.statusCode === 200) return first.json();
-      const challenge = first.json();
-      const prompt = challenge.SecurityChallenges[0].Prompt as string;
-      const answered = await post(
-        "Authorize",
-        { RequestId: challenge.RequestId, SecurityResponses: { [prompt]: [SANDBOX_ANSWERS[prompt]] } },
-        { "flinks-auth-key": token },
-      );
+      // Every round of questions answered (the sandbox asks at most 9).
+      let answered = first;
+      for (let round = 0; answered.statusCode === 203 && round < 9; round++) {
+        const challenge = answered.json();
+        const prompt = challenge.SecurityChallenges[0].Prompt as string;
+        answered = await post(
+          "Authorize",
+          { RequestId: challenge.RequestId, SecurityResponses: { [prompt]: [SANDBOX_ANSWERS[prompt]] } },
+          { "flinks-auth-key": token },
+        );
+      }
       if (answered.statusCode !== 200) throw new Error(`connect failed: ${answered.body}`);
       return answered.json();
     },
