@@ -50,8 +50,11 @@ export class CardSecrets {
     return this.vault.decryptJson(login.credentialsEnc, secretAads.loginCredentials(login.id));
   }
 
+  /** Remembered as if read back: a new card's answer shows its username without decrypting it again. */
   sealUsername(loginId: string, username: string): string {
-    return this.vault.encrypt(username, secretAads.loginUsername(loginId));
+    const usernameEnc = this.vault.encrypt(username, secretAads.loginUsername(loginId));
+    this.#usernames.set(`${loginId}:${usernameEnc}`, username);
+    return usernameEnc;
   }
 
   username(login: Login): string {

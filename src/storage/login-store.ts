@@ -140,7 +140,7 @@ export class KyselyLoginStore implements LoginStore {
   }
 
   async findOrCreate(candidate: NewLogin): Promise<Login> {
-    await this.db
+    const inserted = await this.db
       .insertInto("logins")
       .values({
         id: candidate.id,
@@ -164,8 +164,12 @@ export class KyselyLoginStore implements LoginStore {
         selected_account_ids: null,
       })
       .onConflict((oc) => oc.column("lookup_hash").doNothing())
-      .execute();
-    const row = await this.db.selectFrom("logins").selectAll().where("lookup_hash", "=", candidate.lookupHash).executeTakeFirstOrThrow();
+      .returningAll()
+      .executeTakeFirst();
+    // Another login of the same identity created the card first: that card it is.
+    const row =
+      inserted ??
+      (await this.db.selectFrom("logins").selectAll().where("lookup_hash", "=", candidate.lookupHash).executeTakeFirstOrThrow());
     return loginFromRow(row);
   }
 
