@@ -103,11 +103,11 @@ describe.skipIf(noBrowser)("dashboard in Chromium: sessions, cards, clock", { ti
     const before = await now.textContent();
     await page.getByRole("button", { name: "+1 day" }).click();
     await expect.poll(() => now.textContent(), { timeout: 10_000 }).not.toBe(before);
-    await page.getByRole("button", { name: "Freeze" }).click();
+    await page.getByRole("button", { name: "Freeze", exact: true }).click();
     await page.getByRole("button", { name: "Unfreeze" }).waitFor();
     await d.shot(page, "clock");
     await page.getByRole("button", { name: "Unfreeze" }).click();
-    await page.getByRole("button", { name: "Freeze" }).waitFor();
+    await page.getByRole("button", { name: "Freeze", exact: true }).waitFor();
 
     await d.go(page, "#/webhooks");
     await page.getByLabel("Receiver URL").waitFor();

@@ -46,11 +46,11 @@ describe.skipIf(noBrowser)("dashboard in Chromium: cookie and cross-site protect
     expect(frozen()).toBe(false);
     await other.close();
 
-    await page.getByRole("button", { name: "Freeze" }).click();
+    await page.getByRole("button", { name: "Freeze", exact: true }).click();
     await page.getByRole("button", { name: "Unfreeze" }).waitFor();
     expect(frozen()).toBe(true);
     await page.getByRole("button", { name: "Unfreeze" }).click();
-    await page.getByRole("button", { name: "Freeze" }).waitFor();
+    await page.getByRole("button", { name: "Freeze", exact: true }).waitFor();
     expect(frozen()).toBe(false);
   });
 
