@@ -65,8 +65,17 @@ const MAX_ACTIONS = 16;
  */
 export async function connectInWidget(target: Frame | Page, options: ConnectInWidgetOptions): Promise<WidgetEvent[]> {
   const frame = widgetFrameOf(target);
-  const timeout = options.timeoutMs ?? 15_000;
   const recorder = await WidgetEventRecorder.attach(frame);
+  try {
+    return await driveToTheEnd(frame, recorder, options);
+  } finally {
+    recorder.detach();
+  }
+}
+
+/** connectInWidget's screens, one action each, until an end (see there). */
+async function driveToTheEnd(frame: Frame, recorder: WidgetEventRecorder, options: ConnectInWidgetOptions): Promise<WidgetEvent[]> {
+  const timeout = options.timeoutMs ?? 15_000;
   const book = new AnswerBook(options.answers);
   let screen = await settledScreen(frame, SCREENS, timeout);
   for (let action = 0; action < MAX_ACTIONS; action++) {

@@ -36,14 +36,18 @@ export class WidgetEventRecorder {
   readonly #events: WidgetEvent[] = [];
   #waiters: Waiter[] = [];
   #pageLeft = false;
+  #stopWatchingPage: () => void = () => {};
 
   static async attach(widget: Frame): Promise<WidgetEventRecorder> {
     const parent = widget.parentFrame();
     if (!parent) throw new Error("connectInWidget: the widget is not in an iframe — its events go to the page that embeds it");
     const recorder = new WidgetEventRecorder();
-    widget.page().on("framenavigated", (frame) => {
+    const page = widget.page();
+    const onNavigated = (frame: Frame) => {
       if (frame === parent) recorder.#leavePage();
-    });
+    };
+    page.on("framenavigated", onNavigated);
+    recorder.#stopWatchingPage = () => page.off("framenavigated", onNavigated);
     const binding = `__bankgateWidgetEvent${Math.random().toString(36).slice(2)}`;
     await widget.page().exposeBinding(binding, (source, data: unknown) => {
       if (source.frame === parent) recorder.#record(data);
@@ -59,6 +63,11 @@ export class WidgetEventRecorder {
       [iframe, binding] as const,
     );
     return recorder;
+  }
+
+  /** Stops watching the page for navigations (the page's listener goes; the events stay readable). */
+  detach(): void {
+    this.#stopWatchingPage();
   }
 
   /** How many events were recorded: an index for `waitFor`. */
