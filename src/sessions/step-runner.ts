@@ -153,6 +153,7 @@ export class StepRunner {
     throw flowError(transition.code, session);
   }
 
+  /** After a failed commit: the institution's verdict is settled, or the counter forgotten if the card is gone. */
   async #settleUnlessCardDeleted(session: Session, verdict: Verdict): Promise<void> {
     if (!(await this.#forgetIfCardDeleted(session, verdict))) await this.deps.attempts.settle(verdict.reservation, verdict.outcome);
   }
