@@ -344,7 +344,7 @@ function printScenario({ scenario, captures, kinds, rounds, skipped }) {
     "",
     `== ${scenario.title}`,
     `   answer ${sizes}, ${captures[0].contentType}; ${CONNECTIONS} connections, ${rounds.length} round(s) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up (and ${WARMUP_ONCE_SECONDS} s once per server first)`,
-    `   ${"".padEnd(9)} ${"req/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"non-2xx".padStart(8)} ${"errors".padStart(7)} ${"B/resp".padStart(8)} ${"CPU µs/req".padStart(11)} ${"other load".padStart(10)}   (median of rounds; other load: each round)`,
+    `   ${"".padEnd(9)} ${"req/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"non-2xx".padStart(8)} ${"errors".padStart(7)} ${"B/resp".padStart(8)} ${"CPU µs/req".padStart(11)} ${"other load".padStart(10)}   (median of rounds; other load and req/s: each round)`,
   ];
   for (const kind of kinds) {
     const runs = rounds.map((r) => r[kind]);
@@ -361,7 +361,9 @@ function printScenario({ scenario, captures, kinds, rounds, skipped }) {
       `   ${kind.padEnd(9)} ${fmt(m("rps")).padStart(8)} ${fmt(m("p50")).padStart(7)} ${fmt(m("p99")).padStart(7)} ${fmt(bad).padStart(8)} ${fmt(errors).padStart(7)} ${fmt(m("bytesPerResponse")).padStart(8)} ${cpu.padStart(11)} ${runs
         .map((r) => pct(r.otherLoad))
         .join(" ")
-        .padStart(10)}${codes ? `  (${codes})` : ""}${warm ? `  (warm-up non-2xx/errors: ${warm})` : ""}`,
+        .padStart(10)}${runs.length > 1 ? `  req/s by round ${runs.map((r) => fmt(r.rps)).join(", ")}` : ""}${codes ? `  (${codes})` : ""}${
+        warm ? `  (warm-up non-2xx/errors: ${warm})` : ""
+      }`,
     );
   }
   for (const kind of kinds.filter((k) => k !== "bankgate")) {
