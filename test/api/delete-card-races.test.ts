@@ -200,6 +200,19 @@ describe.each([
     return { deleted, outcome: await running };
   }
 
+  /** A connected card of `username` whose refresh (LoginId, live) waits at the bank's question; the markers of its traces. */
+  async function cardAskedAgain(username: string): Promise<{ loginId: string; requestId: string; markers: string[] }> {
+    const tag = `tag-${randomUUID()}`;
+    const loginId = (await t.connect(username, { Tag: tag })).Login.Id;
+    await runJobs();
+    const refresh = await t.post("Authorize", { LoginId: loginId, MostRecentCached: false, Tag: tag }, t.apiKeyHeaders());
+    expect(refresh.statusCode).toBe(203);
+    return { loginId, requestId: refresh.json().RequestId, markers: await markersOf(loginId, tag) };
+  }
+
+  const answerChallenge = (requestId: string, answer: Record<string, readonly string[]>) =>
+    t.post("Authorize", { RequestId: requestId, SecurityResponses: answer }, t.apiKeyHeaders());
+
   /** After a race: what is still queued runs, the delete answered as it must, and none of the card's traces remain. */
   async function expectGoneAfterRace(loginId: string, deleted: LightMyRequestResponse, markers: string[], where: string) {
     await runJobs();
@@ -216,16 +229,9 @@ describe.each([
   it.skipIf(skip)("race: DeleteCard during an MFA answer at the bank, which accepts it, asks again or refuses it", async () => {
     for (const { outcome, user, answer, committed, heldCode } of ANSWER_OUTCOMES) {
       for (const turn of INTERLEAVINGS) {
-        const tag = `tag-${randomUUID()}`;
-        const loginId = (await t.connect(`${user}+mfa-${turn}`, { Tag: tag })).Login.Id;
-        await runJobs();
-        const refresh = await t.post("Authorize", { LoginId: loginId, MostRecentCached: false, Tag: tag }, t.apiKeyHeaders());
-        expect(refresh.statusCode).toBe(203);
-        const markers = await markersOf(loginId, tag);
+        const { loginId, requestId, markers } = await cardAskedAgain(`${user}+mfa-${turn}`);
         await expectTraces(markers, true, `before, ${outcome}, interleaving ${turn}`);
-        const { deleted, outcome: answered } = await deleteDuring(loginId, turn, "answer", () =>
-          t.post("Authorize", { RequestId: refresh.json().RequestId, SecurityResponses: answer }, t.apiKeyHeaders()),
-        );
+        const { deleted, outcome: answered } = await deleteDuring(loginId, turn, "answer", () => answerChallenge(requestId, answer));
         const where = `${outcome}, interleaving ${turn}: answer ${answered.statusCode} ${answered.body.slice(0, 120)}`;
         // Committed before the delete (then deleted with the card), or refused: the card is gone.
         if (!committed(answered)) expect(["INVALID_LOGIN", "SESSION_NONEXISTENT"], where).toContain(answered.json().FlinksCode);
@@ -241,12 +247,7 @@ describe.each([
       const store = t.deps.storage.attempts;
       const find = store.find.bind(store);
       for (const { user, answer, outcome } of ANSWER_OUTCOMES) {
-        const tag = `tag-${randomUUID()}`;
-        const loginId = (await t.connect(`${user}+reserve-${randomUUID()}`, { Tag: tag })).Login.Id;
-        await runJobs();
-        const refresh = await t.post("Authorize", { LoginId: loginId, MostRecentCached: false, Tag: tag }, t.apiKeyHeaders());
-        expect(refresh.statusCode).toBe(203);
-        const markers = await markersOf(loginId, tag);
+        const { loginId, requestId, markers } = await cardAskedAgain(`${user}+reserve-${randomUUID()}`);
         // The reservation's first read of the card's counter is where the delete lands.
         let deleted: LightMyRequestResponse | undefined;
         store.find = async (subjectKey) => {
@@ -254,7 +255,7 @@ describe.each([
           return find(subjectKey);
         };
         try {
-          const answered = await t.post("Authorize", { RequestId: refresh.json().RequestId, SecurityResponses: answer }, t.apiKeyHeaders());
+          const answered = await answerChallenge(requestId, answer);
           const where = `${outcome}: answer ${answered.statusCode} ${answered.body.slice(0, 120)}`;
           expect(["INVALID_LOGIN", "SESSION_NONEXISTENT"], where).toContain(answered.json().FlinksCode);
           await expectGoneAfterRace(loginId, deleted as LightMyRequestResponse, markers, where);
