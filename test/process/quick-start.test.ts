@@ -58,6 +58,9 @@ describe("README quick start", () => {
       if (ready === 200) break;
       await sleep(50);
     }
+    // The banner goes to stderr once the server listens; its bytes may reach this process
+    // after /health/ready has answered.
+    for (let waited = 0; !stderr.includes("bankgate is listening on") && waited <= 10_000; waited += 50) await sleep(50);
   }, 60_000);
 
   afterAll(async () => {
