@@ -17,10 +17,13 @@
 //                          (GenerateAuthorizeToken + cached /Authorize with that token), accounts
 //                          (/GetAccountsDetail Days90), accounts365 (Days365), cold (cold start);
 //                          default: all of them
-//   BENCH_FIRST_WARMUP_SECONDS  load sent to every server once per scenario before its rounds
-//                          (default 8): WireMock's JVM needs seconds of traffic before its JIT has
-//                          compiled the hot code; without it WireMock measures a fraction of its
-//                          speed. bankgate gets the same, to be fair
+//   BENCH_FIRST_WARMUP_SECONDS  load sent to every server once per scenario before its rounds, in
+//                          slices of this many seconds (default 8), until a slice is no more than
+//                          BENCH_STEADY_GAIN (default 0.03) faster than the best slice before it:
+//                          WireMock's JVM keeps compiling for tens of seconds of traffic (measured
+//                          against it half-warm, bankgate looked 2× faster than it is). Every server
+//                          gets the same rule; each one's slices are printed
+//   BENCH_FIRST_WARMUP_MAX_SECONDS  the most that warm-up may take per server (default 96)
 //   BENCH_COLD_RUNS        cold starts to take the median of (default 5)
 //   BENCH_MAIN             the compiled server to measure (default dist/main.js; e.g. an older build)
 //   BENCH_WORKERS          bankgate's worker processes, BANKGATE_WORKERS (default: one per CPU, what
@@ -66,7 +69,9 @@ const SECONDS = positiveNumber("BENCH_SECONDS", 5);
 const WARMUP_SECONDS = positiveNumber("BENCH_WARMUP_SECONDS", 2);
 const CONNECTIONS = positiveNumber("BENCH_CONNECTIONS", 50);
 const COLD_RUNS = positiveNumber("BENCH_COLD_RUNS", 5);
-const WARMUP_ONCE_SECONDS = positiveNumber("BENCH_FIRST_WARMUP_SECONDS", 8);
+const WARMUP_SLICE_SECONDS = positiveNumber("BENCH_FIRST_WARMUP_SECONDS", 8);
+const WARMUP_MAX_SECONDS = positiveNumber("BENCH_FIRST_WARMUP_MAX_SECONDS", 96);
+const STEADY_GAIN = positiveNumber("BENCH_STEADY_GAIN", 0.03);
 const ROUNDS = positiveNumber("BENCH_ROUNDS", 2);
 const WORKERS = positiveNumber("BENCH_WORKERS", cpus().length);
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS || "").split(" ").filter(Boolean);
@@ -271,7 +276,23 @@ async function measure(target, steps) {
   };
 }
 
-/** Starts the stubs for `captures`, then ROUNDS rounds over every server in a rotating order. */
+/**
+ * Load in slices until the server stops getting faster (a slice at most STEADY_GAIN above the
+ * best before it), bounded by WARMUP_MAX_SECONDS; returns each slice's req/s.
+ */
+async function warmUntilSteady(target, steps) {
+  const slices = [];
+  const options = { url: target.base, requests: cannonRequests(steps), connections: CONNECTIONS, duration: WARMUP_SLICE_SECONDS };
+  while ((slices.length + 1) * WARMUP_SLICE_SECONDS <= Math.max(WARMUP_MAX_SECONDS, WARMUP_SLICE_SECONDS)) {
+    const { requests } = await cannon(options);
+    const best = Math.max(0, ...slices);
+    slices.push(requests.average);
+    if (slices.length > 1 && requests.average <= best * (1 + STEADY_GAIN)) break;
+  }
+  return slices;
+}
+
+/** Starts the stubs for `captures`, warms each server up, then ROUNDS rounds over every server in a rotating order. */
 async function runScenario(key, scenario, bankgate, steps, captures) {
   const targets = [];
   const skipped = [];
@@ -291,9 +312,8 @@ async function runScenario(key, scenario, bankgate, steps, captures) {
   }
   targets.push({ kind: "bankgate", child: bankgate.child, base: bankgate.base });
   try {
-    for (const target of targets) {
-      await cannon({ url: target.base, requests: cannonRequests(steps), connections: CONNECTIONS, duration: WARMUP_ONCE_SECONDS });
-    }
+    const warmUps = {};
+    for (const target of targets) warmUps[target.kind] = await warmUntilSteady(target, steps);
     const rounds = [];
     for (let round = 0; round < ROUNDS; round++) {
       const order = targets.map((_, i) => targets[(i + round) % targets.length]);
@@ -301,7 +321,7 @@ async function runScenario(key, scenario, bankgate, steps, captures) {
       for (const target of order) results[target.kind] = await measure(target, steps);
       rounds.push(results);
     }
-    return { key, scenario, captures, kinds: targets.map((t) => t.kind), rounds, skipped };
+    return { key, scenario, captures, kinds: targets.map((t) => t.kind), rounds, warmUps, skipped };
   } finally {
     for (const target of targets) if (target.kind !== "bankgate") await stopChild(target.child);
   }
@@ -338,12 +358,12 @@ const median = (values) => {
 };
 const pct = (n) => (n === null || n === undefined ? "n/a" : `${fmt(n * 100)}%`);
 
-function printScenario({ scenario, captures, kinds, rounds, skipped }) {
+function printScenario({ scenario, captures, kinds, rounds, warmUps, skipped }) {
   const sizes = captures.map((c) => `${fmt(c.bytes.length)} B`).join(" + ");
   const lines = [
     "",
     `== ${scenario.title}`,
-    `   answer ${sizes}, ${captures[0].contentType}; ${CONNECTIONS} connections, ${rounds.length} round(s) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up (and ${WARMUP_ONCE_SECONDS} s once per server first)`,
+    `   answer ${sizes}, ${captures[0].contentType}; ${CONNECTIONS} connections, ${rounds.length} round(s) of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up (each server first warmed in ${WARMUP_SLICE_SECONDS} s slices until steady)`,
     `   ${"".padEnd(9)} ${"req/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"non-2xx".padStart(8)} ${"errors".padStart(7)} ${"B/resp".padStart(8)} ${"CPU µs/req".padStart(11)} ${"other load".padStart(10)}   (median of rounds; other load and req/s: each round)`,
   ];
   for (const kind of kinds) {
@@ -376,6 +396,7 @@ function printScenario({ scenario, captures, kinds, rounds, skipped }) {
       `   bankgate / ${kind.padEnd(8)} ${fmt(median(ratios), 2)}× by req/s (rounds: ${ratios.map((r) => fmt(r, 2)).join(", ")})${cpuText}`,
     );
   }
+  for (const kind of kinds) lines.push(`   warm-up ${kind.padEnd(9)} req/s by slice ${warmUps[kind].map((rps) => fmt(rps)).join(" → ")}`);
   lines.push(`   1-min load average before each round: ${rounds.map((r) => fmt(r.loadBefore, 2)).join(", ")}`);
   for (const reason of skipped) lines.push(`   skipped ${reason}`);
   process.stdout.write(`${lines.join("\n")}\n`);
