@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { PreviousFetch } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Login, RefreshState } from "../records/login.js";
@@ -6,7 +6,7 @@ import type { Snapshot } from "../records/snapshot.js";
 import { activeJobHolding } from "./job-store.js";
 import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, LoginRow } from "./schema.js";
-import { decodeSnapshotDelta, encodeSnapshotDelta, type SnapshotDelta } from "./snapshot-delta.js";
+import { decodeSnapshotDelta, encodeSnapshotDelta, outlineOf, type SnapshotDelta, type SnapshotOutline } from "./snapshot-delta.js";
 
 /**
  * A delta is stored when it is at most this share of its base's size; a larger one stores the
@@ -15,6 +15,10 @@ import { decodeSnapshotDelta, encodeSnapshotDelta, type SnapshotDelta } from "./
  */
 const MAX_DELTA_SHARE_OF_BASE = 1 / 4;
 
+function isSmallDelta(delta: string, baseBytes: number): boolean {
+  return delta.length <= baseBytes * MAX_DELTA_SHARE_OF_BASE;
+}
+
 /** A full snapshot a later one of the same card may be stored against, with its stored size. */
 export interface SnapshotBase {
   id: string;
@@ -22,13 +26,17 @@ export interface SnapshotBase {
   bytes: number;
 }
 
-/** A snapshot with what the next refresh of its card needs: what it was fetched from, and its base. */
-export interface StoredSnapshot {
-  snapshot: Snapshot;
+/**
+ * What the next refresh of a card needs of its current snapshot, read without its base's
+ * payload: what it was fetched from, the full snapshot it is stored against (itself when stored
+ * whole) with that one's outline, and the snapshot as a delta of it.
+ */
+export interface RefreshBasis {
   /** What the connector said its data came from; null when it gave no basis. */
   fetch: PreviousFetch | null;
-  /** The full snapshot it is a delta of, or itself when it is stored whole. */
-  base: SnapshotBase;
+  base: { id: string; outline: SnapshotOutline };
+  /** Null when the snapshot is the base itself. */
+  delta: SnapshotDelta | null;
 }
 
 /** How a new snapshot may be stored: its fetch basis, and a base it may be stored as a delta of. */
@@ -88,9 +96,21 @@ export interface LoginStore {
    * delta is small (findSnapshot gives back exactly `snapshot` either way).
    */
   insertSnapshot(snapshotId: string, loginId: string, createdAt: Date, snapshot: Snapshot, options?: SnapshotWriteOptions): Promise<void>;
+  /**
+   * Stores a snapshot given as a delta of `base` (RefreshBasis.base of the card's current one):
+   * as that delta while it is small, else decoded and whole (findSnapshot gives back the same
+   * snapshot either way).
+   */
+  insertSnapshotDelta(
+    snapshotId: string,
+    loginId: string,
+    createdAt: Date,
+    delta: SnapshotDelta,
+    options: { base: RefreshBasis["base"]; fetch: PreviousFetch | null },
+  ): Promise<void>;
   findSnapshot(snapshotId: string): Promise<Snapshot | undefined>;
-  /** The snapshot with its fetch basis and its base (for the card's next refresh). */
-  findStoredSnapshot(snapshotId: string): Promise<StoredSnapshot | undefined>;
+  /** What the card's next refresh needs of this snapshot (its base is not read). */
+  findRefreshBasis(snapshotId: string): Promise<RefreshBasis | undefined>;
   /**
    * Retention: deletes up to `limit` snapshots superseded before `supersededBefore` — a newer
    * snapshot of the same card was created by then — that are not their card's current one,
@@ -310,47 +330,92 @@ export class KyselyLoginStore implements LoginStore {
     snapshot: Snapshot,
     options: SnapshotWriteOptions = {},
   ): Promise<void> {
+    const { base, fetch = null } = options;
+    const delta = base && JSON.stringify(encodeSnapshotDelta(base.snapshot, snapshot));
+    if (base && delta && isSmallDelta(delta, base.bytes)) return this.#insertRow(snapshotId, loginId, createdAt, delta, base.id, fetch);
+    await this.#insertWhole(snapshotId, loginId, createdAt, snapshot, fetch);
+  }
+
+  async insertSnapshotDelta(
+    snapshotId: string,
+    loginId: string,
+    createdAt: Date,
+    delta: SnapshotDelta,
+    options: { base: RefreshBasis["base"]; fetch: PreviousFetch | null },
+  ): Promise<void> {
     const { base, fetch } = options;
-    const delta = base ? JSON.stringify(encodeSnapshotDelta(base.snapshot, snapshot)) : null;
-    const asDelta = base !== undefined && delta !== null && delta.length <= base.bytes * MAX_DELTA_SHARE_OF_BASE;
+    const payload = JSON.stringify(delta);
+    if (isSmallDelta(payload, base.outline.bytes)) return this.#insertRow(snapshotId, loginId, createdAt, payload, base.id, fetch);
+    // Outgrown its base (every few weeks of nights): stored whole, the next nights' base.
+    const baseSnapshot = await this.findSnapshot(base.id);
+    if (!baseSnapshot) throw new Error(`snapshot base ${base.id} is gone`);
+    await this.#insertWhole(snapshotId, loginId, createdAt, decodeSnapshotDelta(baseSnapshot, delta), fetch);
+  }
+
+  async #insertWhole(snapshotId: string, loginId: string, createdAt: Date, snapshot: Snapshot, fetch: PreviousFetch | null) {
+    const payload = JSON.stringify(snapshot);
+    await this.#insertRow(snapshotId, loginId, createdAt, payload, null, fetch, JSON.stringify(outlineOf(snapshot, payload.length)));
+  }
+
+  async #insertRow(
+    snapshotId: string,
+    loginId: string,
+    createdAt: Date,
+    payload: string,
+    baseId: string | null,
+    fetch: PreviousFetch | null,
+    outline: string | null = null,
+  ): Promise<void> {
     await this.db
       .insertInto("snapshots")
       .values({
         id: snapshotId,
         login_id: loginId,
         created_at: createdAt.getTime(),
-        payload: asDelta ? delta : JSON.stringify(snapshot),
-        base_id: asDelta ? base.id : null,
+        payload,
+        base_id: baseId,
         fetch_basis: fetch?.basis ?? null,
         fetch_day: fetch?.day ?? null,
+        outline,
       })
       .execute();
   }
 
   async findSnapshot(snapshotId: string): Promise<Snapshot | undefined> {
-    return (await this.findStoredSnapshot(snapshotId))?.snapshot;
-  }
-
-  async findStoredSnapshot(snapshotId: string): Promise<StoredSnapshot | undefined> {
     const row = await this.db
       .selectFrom("snapshots as s")
       .leftJoin("snapshots as b", "b.id", "s.base_id")
-      .select(["s.payload", "s.base_id", "s.fetch_basis", "s.fetch_day", "b.payload as base_payload"])
+      .select(["s.payload", "s.base_id", "b.payload as base_payload"])
       .where("s.id", "=", snapshotId)
       .executeTakeFirst();
     if (!row) return undefined;
-    const fetch = row.fetch_basis !== null && row.fetch_day !== null ? { basis: row.fetch_basis, day: row.fetch_day } : null;
-    if (row.base_id === null) {
-      const snapshot = JSON.parse(row.payload) as Snapshot;
-      return { snapshot, fetch, base: { id: snapshotId, snapshot, bytes: row.payload.length } };
-    }
+    if (row.base_id === null) return JSON.parse(row.payload) as Snapshot;
     // Retention keeps a base while a delta of it exists: a missing one is a damaged store.
     if (row.base_payload === null) throw new Error(`snapshot ${snapshotId} has lost its base`);
-    const base = JSON.parse(row.base_payload) as Snapshot;
+    return decodeSnapshotDelta(JSON.parse(row.base_payload) as Snapshot, JSON.parse(row.payload) as SnapshotDelta);
+  }
+
+  async findRefreshBasis(snapshotId: string): Promise<RefreshBasis | undefined> {
+    const row = await this.db
+      .selectFrom("snapshots as s")
+      .leftJoin("snapshots as b", "b.id", "s.base_id")
+      // A whole snapshot's payload is not read (the CASE never reaches it): its outline serves.
+      .select((eb) => [
+        "s.base_id",
+        "s.fetch_basis",
+        "s.fetch_day",
+        eb.case().when("s.base_id", "is", null).then(sql<string | null>`null`).else(eb.ref("s.payload")).end().as("delta"),
+        eb.fn.coalesce("b.outline", "s.outline").as("outline"),
+      ])
+      .where("s.id", "=", snapshotId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    // Every whole snapshot has its outline (migration 015 wrote the older ones'); a delta's is its base's.
+    if (row.outline === null) throw new Error(`snapshot ${snapshotId} has lost its base`);
     return {
-      snapshot: decodeSnapshotDelta(base, JSON.parse(row.payload) as SnapshotDelta),
-      fetch,
-      base: { id: row.base_id, snapshot: base, bytes: row.base_payload.length },
+      fetch: row.fetch_basis !== null && row.fetch_day !== null ? { basis: row.fetch_basis, day: row.fetch_day } : null,
+      base: { id: row.base_id ?? snapshotId, outline: JSON.parse(row.outline) as SnapshotOutline },
+      delta: row.delta === null ? null : (JSON.parse(row.delta) as SnapshotDelta),
     };
   }
 

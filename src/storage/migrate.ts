@@ -13,6 +13,7 @@ import * as storedAnswersByDefault from "./migrations/011-stored-answers-by-defa
 import * as retention from "./migrations/012-retention.js";
 import * as dashboard from "./migrations/013-dashboard.js";
 import * as snapshotDeltas from "./migrations/014-snapshot-deltas.js";
+import * as snapshotOutlines from "./migrations/015-snapshot-outlines.js";
 import type { Database } from "./schema.js";
 
 /** Migrations are compiled into the program: no file-system scanning at start. */
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   "012-retention": retention,
   "013-dashboard": dashboard,
   "014-snapshot-deltas": snapshotDeltas,
+  "015-snapshot-outlines": snapshotOutlines,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

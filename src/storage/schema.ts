@@ -84,6 +84,8 @@ export interface SnapshotRow {
   /** What the data was fetched from (PreviousFetch of connectors/types.ts); null: no basis given. */
   fetch_basis: string | null;
   fetch_day: string | null;
+  /** JSON SnapshotOutline (snapshot-delta.ts) of a whole snapshot: what a delta of it needs without reading it; null for a delta. */
+  outline: string | null;
 }
 
 export interface SessionRow {

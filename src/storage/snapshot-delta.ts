@@ -21,10 +21,42 @@ export interface SnapshotDelta {
  * The account's fields with `transactions: null` (which keeps the field's place, so a decoded
  * account lists its fields in the original order), and how to rebuild the transactions.
  */
-type DeltaAccount = Omit<SnapshotAccount, "transactions"> & {
+export type DeltaAccount = Omit<SnapshotAccount, "transactions"> & {
   transactions: null;
-  $rebuild: { head: SnapshotTransaction[]; baseAccount: number; from: number; count: number } | { all: SnapshotTransaction[] };
+  $rebuild: BaseRun | { all: SnapshotTransaction[] };
 };
+
+/**
+ * New transactions, then `count` of the base account's from `from` — of those, with `keep`,
+ * only the ones dated in [keep.from, keep.until) (ISO days): a night that keeps the card's
+ * older days as they were says so with a range instead of reading the base to count them.
+ */
+export interface BaseRun {
+  head: SnapshotTransaction[];
+  baseAccount: number;
+  from: number;
+  count: number;
+  keep?: DayRange;
+}
+
+export interface DayRange {
+  from: string;
+  until: string;
+}
+
+/** What a delta against a full snapshot needs to know of it without reading it: its size and its accounts. */
+export interface SnapshotOutline {
+  bytes: number;
+  accounts: Array<{ id: string; transactions: number }>;
+}
+
+export function outlineOf(snapshot: Snapshot, bytes: number): SnapshotOutline {
+  return { bytes, accounts: snapshot.accounts.map((account) => ({ id: account.id, transactions: account.transactions.length })) };
+}
+
+export function inDayRange(range: DayRange) {
+  return (transaction: SnapshotTransaction) => transaction.date >= range.from && transaction.date < range.until;
+}
 
 /** The delta of `next` against `base`: what decodeSnapshotDelta(base, …) turns back into `next`. */
 export function encodeSnapshotDelta(base: Snapshot, next: Snapshot): SnapshotDelta {
@@ -54,7 +86,8 @@ export function decodeSnapshotDelta(base: Snapshot, delta: SnapshotDelta): Snaps
       const baseTransactions = base.accounts[$rebuild.baseAccount]?.transactions;
       if (!baseTransactions || $rebuild.from + $rebuild.count > baseTransactions.length)
         throw new Error("snapshot delta does not fit its base");
-      return { ...fields, transactions: $rebuild.head.concat(baseTransactions.slice($rebuild.from, $rebuild.from + $rebuild.count)) };
+      const run = baseTransactions.slice($rebuild.from, $rebuild.from + $rebuild.count);
+      return { ...fields, transactions: $rebuild.head.concat($rebuild.keep ? run.filter(inDayRange($rebuild.keep)) : run) };
     }),
   };
 }

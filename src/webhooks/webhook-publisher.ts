@@ -45,9 +45,9 @@ export class WebhookPublisher {
    * publish for each of `events()`, built only when the customer has a receiver: the events of
    * an aggregation are whole card data in wire form, not worth building for nobody.
    */
-  async publishAll(customerId: string, events: () => WebhookEvent[], tx: Storage = this.deps.storage): Promise<void> {
+  async publishAll(customerId: string, events: () => Promise<WebhookEvent[]>, tx: Storage = this.deps.storage): Promise<void> {
     if (!(await tx.webhooks.findEndpoint(customerId))) return;
-    for (const event of events()) await this.publish(event, tx);
+    for (const event of await events()) await this.publish(event, tx);
   }
 
   /** A delivery job for a stored event (publish, replay); one queued at a time per event. */

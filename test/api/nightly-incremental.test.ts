@@ -39,12 +39,13 @@ describe.each(["sqlite", "postgres"] as const)("incremental nightly refresh (%s)
         const { snapshotId, lastRefreshAt, refreshState } = await card();
         expect(refreshState).toBe("Completed");
         expect(lastRefreshAt?.getTime()).toBe(fiveAm.getTime());
-        const stored = await t.deps.storage.logins.findStoredSnapshot(snapshotId ?? "");
+        const basis = await t.deps.storage.logins.findRefreshBasis(snapshotId ?? "");
         // Stored as a delta of the first (whole) snapshot, never re-based this soon.
-        expect(stored?.base.id).toBe(firstBase);
-        expect(stored?.fetch?.day).toBe(fiveAm.toISOString().slice(0, 10));
+        expect(basis?.base.id).toBe(firstBase);
+        expect(basis?.delta).not.toBeNull();
+        expect(basis?.fetch?.day).toBe(fiveAm.toISOString().slice(0, 10));
         const full = buildSnapshot(generateBankData(USERNAME, fiveAm, { loginType: "Personal" }), loginId, indexKey);
-        expect(JSON.stringify(stored?.snapshot)).toBe(JSON.stringify(full));
+        expect(JSON.stringify(await t.deps.storage.logins.findSnapshot(snapshotId ?? ""))).toBe(JSON.stringify(full));
       }
 
       // What the API serves from it: the year's transactions of the full regeneration, ids and all.

@@ -190,6 +190,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             "012-retention",
             "013-dashboard",
             "014-snapshot-deltas",
+            "015-snapshot-outlines",
           ]);
         } finally {
           await again.db.destroy();

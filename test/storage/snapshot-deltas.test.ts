@@ -1,8 +1,10 @@
 /**
- * Snapshots stored as deltas (migration 014, storage/snapshot-delta.ts), on both stores: a
- * snapshot given a base reads back exactly as written and is stored as a delta when small;
- * its fetch basis round-trips; retention never deletes a base while a delta of it exists; and a
- * store written before migration 014 still reads its snapshots after it.
+ * Snapshots stored as deltas (migrations 014 and 015, storage/snapshot-delta.ts), on both
+ * stores: a snapshot given a base reads back exactly as written and is stored as a delta when
+ * small; one given as a delta is stored so, or whole once it has outgrown its base; the refresh
+ * basis (fetch basis, base, outline, delta) round-trips without the base being read; retention
+ * never deletes a base while a delta of it exists; and a store written before migration 014
+ * still reads its snapshots after both, with their outlines written.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -12,9 +14,12 @@ import SqliteDatabase from "better-sqlite3";
 import { Kysely, type Migration, Migrator, SqliteDialect } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateBankData } from "../../src/connectors/sandbox/generate-bank-data.js";
+import { fetchBankData } from "../../src/connectors/sandbox/incremental-bank-data.js";
 import { newRandomId } from "../../src/lib/ids.js";
 import { buildSnapshot } from "../../src/logins/build-snapshot.js";
+import { extendSnapshotDelta } from "../../src/logins/extend-snapshot-delta.js";
 import type { Snapshot } from "../../src/records/snapshot.js";
+import type { SnapshotBase } from "../../src/storage/login-store.js";
 import { migrateToLatest } from "../../src/storage/migrate.js";
 import * as m001 from "../../src/storage/migrations/001-initial.js";
 import * as m002 from "../../src/storage/migrations/002-attempt-limits.js";
@@ -30,6 +35,7 @@ import * as m011 from "../../src/storage/migrations/011-stored-answers-by-defaul
 import * as m012 from "../../src/storage/migrations/012-retention.js";
 import * as m013 from "../../src/storage/migrations/013-dashboard.js";
 import type { Database } from "../../src/storage/schema.js";
+import { outlineOf } from "../../src/storage/snapshot-delta.js";
 import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
 import { createTestStore, skipPostgres, type TestStore } from "../helpers/test-store.js";
 
@@ -39,6 +45,13 @@ const INDEX_KEY = Buffer.alloc(32, 5);
 
 function snapshotOn(loginId: string, day: number): Snapshot {
   return buildSnapshot(generateBankData("greatday", new Date(T0.getTime() + day * 86_400_000)), loginId, INDEX_KEY);
+}
+
+/** The snapshot as a base to store a later one against, as the aggregation gives it after a whole fetch. */
+async function baseOf(storage: Storage, snapshotId: string): Promise<SnapshotBase> {
+  const basis = (await storage.logins.findRefreshBasis(snapshotId)) ?? expect.fail("no snapshot");
+  const snapshot = (await storage.logins.findSnapshot(basis.base.id)) ?? expect.fail("no base");
+  return { id: basis.base.id, snapshot, bytes: basis.base.outline.bytes };
 }
 
 async function newCard(storage: Storage) {
@@ -73,40 +86,66 @@ describe.each(["sqlite", "postgres"] as const)("snapshot deltas: %s", (store) =>
       const [first, second, third] = [newRandomId(), newRandomId(), newRandomId()];
       const fetch = { basis: "sandbox-test", day: "2026-03-01" };
       await storage.logins.insertSnapshot(first, card.id, at(0), snapshotOn(card.id, 0), { fetch });
-      const stored = await storage.logins.findStoredSnapshot(first);
-      expect(stored?.fetch).toEqual(fetch);
-      expect(stored?.base.id).toBe(first);
+      const basis = await storage.logins.findRefreshBasis(first);
+      expect(basis?.fetch).toEqual(fetch);
+      expect(basis?.base.id).toBe(first);
+      expect(basis?.delta).toBeNull();
+      expect(basis?.base.outline).toEqual(outlineOf(snapshotOn(card.id, 0), JSON.stringify(snapshotOn(card.id, 0)).length));
 
-      await storage.logins.insertSnapshot(second, card.id, at(1), snapshotOn(card.id, 1), { base: stored?.base, fetch: null });
-      const secondStored = await storage.logins.findStoredSnapshot(second);
-      expect(JSON.stringify(secondStored?.snapshot)).toBe(JSON.stringify(snapshotOn(card.id, 1)));
-      expect(secondStored?.base.id).toBe(first);
-      expect(secondStored?.fetch).toBeNull();
+      await storage.logins.insertSnapshot(second, card.id, at(1), snapshotOn(card.id, 1), {
+        base: await baseOf(storage, first),
+        fetch: null,
+      });
+      expect(JSON.stringify(await storage.logins.findSnapshot(second))).toBe(JSON.stringify(snapshotOn(card.id, 1)));
+      const secondBasis = await storage.logins.findRefreshBasis(second);
+      expect(secondBasis?.base).toEqual(basis?.base);
+      expect(secondBasis?.fetch).toBeNull();
+      expect(secondBasis?.delta?.accounts.map((a) => a.id)).toEqual(snapshotOn(card.id, 1).accounts.map((a) => a.id));
 
       // The next one is stored against the same base (never a chain of deltas).
-      await storage.logins.insertSnapshot(third, card.id, at(2), snapshotOn(card.id, 2), { base: secondStored?.base });
+      await storage.logins.insertSnapshot(third, card.id, at(2), snapshotOn(card.id, 2), { base: await baseOf(storage, second) });
       expect(JSON.stringify(await storage.logins.findSnapshot(third))).toBe(JSON.stringify(snapshotOn(card.id, 2)));
-      expect((await storage.logins.findStoredSnapshot(third))?.base.id).toBe(first);
+      expect((await storage.logins.findRefreshBasis(third))?.base.id).toBe(first);
     });
 
     it("stores a snapshot whole when its delta would be large, and it becomes the next base", async () => {
       const card = await newCard(storage);
       const [first, later] = [newRandomId(), newRandomId()];
       await storage.logins.insertSnapshot(first, card.id, at(0), snapshotOn(card.id, 0));
-      const base = (await storage.logins.findStoredSnapshot(first))?.base;
       // 120 days later: a third of the year is new, more than a quarter of the base.
-      await storage.logins.insertSnapshot(later, card.id, at(1), snapshotOn(card.id, 120), { base });
-      const stored = await storage.logins.findStoredSnapshot(later);
-      expect(stored?.base.id).toBe(later);
-      expect(JSON.stringify(stored?.snapshot)).toBe(JSON.stringify(snapshotOn(card.id, 120)));
+      await storage.logins.insertSnapshot(later, card.id, at(1), snapshotOn(card.id, 120), { base: await baseOf(storage, first) });
+      const basis = await storage.logins.findRefreshBasis(later);
+      expect(basis?.base.id).toBe(later);
+      expect(basis?.delta).toBeNull();
+      expect(JSON.stringify(await storage.logins.findSnapshot(later))).toBe(JSON.stringify(snapshotOn(card.id, 120)));
+    });
+
+    it("a snapshot given as a delta is stored so while small, and decoded and whole once it has outgrown its base", async () => {
+      const card = await newCard(storage);
+      const [first, next, later] = [newRandomId(), newRandomId(), newRandomId()];
+      await storage.logins.insertSnapshot(first, card.id, at(0), snapshotOn(card.id, 0));
+      const basis = (await storage.logins.findRefreshBasis(first)) ?? expect.fail("no snapshot");
+      /** Day `day`'s snapshot as a nightly refresh builds it: the sandbox's increment since day 0, as a delta. */
+      const deltaOn = (day: number) => {
+        const previous = { basis: fetchBankData("greatday", T0, {}, undefined).basis ?? "", day: T0.toISOString().slice(0, 10) };
+        const fetched = fetchBankData("greatday", new Date(T0.getTime() + day * 86_400_000), {}, previous);
+        const delta = fetched.increment && extendSnapshotDelta(basis, fetched.data, fetched.increment, card.id, INDEX_KEY);
+        return delta ?? expect.fail("no increment");
+      };
+      await storage.logins.insertSnapshotDelta(next, card.id, at(1), deltaOn(1), { base: basis.base, fetch: null });
+      expect((await storage.logins.findRefreshBasis(next))?.base.id).toBe(first);
+      expect(JSON.stringify(await storage.logins.findSnapshot(next))).toBe(JSON.stringify(snapshotOn(card.id, 1)));
+
+      await storage.logins.insertSnapshotDelta(later, card.id, at(2), deltaOn(120), { base: basis.base, fetch: null });
+      expect((await storage.logins.findRefreshBasis(later))?.base.id).toBe(later);
+      expect(JSON.stringify(await storage.logins.findSnapshot(later))).toBe(JSON.stringify(snapshotOn(card.id, 120)));
     });
 
     it("retention keeps a base while a delta of it exists, and deletes it once none does", async () => {
       const card = await newCard(storage);
       const ids = { base: newRandomId(), delta: newRandomId(), current: newRandomId() };
       await storage.logins.insertSnapshot(ids.base, card.id, at(-400), snapshotOn(card.id, 0));
-      const base = (await storage.logins.findStoredSnapshot(ids.base))?.base;
-      await storage.logins.insertSnapshot(ids.delta, card.id, at(-300), snapshotOn(card.id, 1), { base });
+      await storage.logins.insertSnapshot(ids.delta, card.id, at(-300), snapshotOn(card.id, 1), { base: await baseOf(storage, ids.base) });
       await storage.logins.recordRefresh(card.id, { snapshotId: ids.delta, at: at(-300), loginType: "Personal" });
       const present = async () =>
         Object.fromEntries(
@@ -144,8 +183,8 @@ const BEFORE_014: Record<string, Migration> = {
   "013-dashboard": m013,
 };
 
-describe("migration 014 on a store written before it", () => {
-  it("reads the older whole snapshots unchanged, with no fetch basis, and stores new deltas against them", async () => {
+describe("migrations 014 and 015 on a store written before them", () => {
+  it("read the older whole snapshots unchanged, with no fetch basis and their outlines, and store new deltas against them", async () => {
     const dir = mkdtempSync(join(tmpdir(), "bankgate-m014-"));
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SqliteDatabase(join(dir, "bankgate.sqlite")) }) });
     try {
@@ -158,13 +197,13 @@ describe("migration 014 on a store written before it", () => {
         .insertInto("snapshots")
         .values({ id: "old", login_id: loginId, created_at: 1, payload: JSON.stringify(old) })
         .execute();
-      expect(await migrateToLatest(db)).toEqual(["014-snapshot-deltas"]);
+      expect(await migrateToLatest(db)).toEqual(["014-snapshot-deltas", "015-snapshot-outlines"]);
       const storage = new KyselyStorage(db);
-      const stored = await storage.logins.findStoredSnapshot("old");
-      expect(stored?.fetch).toBeNull();
-      expect(JSON.stringify(stored?.snapshot)).toBe(JSON.stringify(old));
-      await storage.logins.insertSnapshot("new", loginId, at(1), snapshotOn(loginId, 1), { base: stored?.base });
-      expect((await storage.logins.findStoredSnapshot("new"))?.base.id).toBe("old");
+      expect(JSON.stringify(await storage.logins.findSnapshot("old"))).toBe(JSON.stringify(old));
+      const basis = await storage.logins.findRefreshBasis("old");
+      expect(basis).toEqual({ fetch: null, base: { id: "old", outline: outlineOf(old, JSON.stringify(old).length) }, delta: null });
+      await storage.logins.insertSnapshot("new", loginId, at(1), snapshotOn(loginId, 1), { base: await baseOf(storage, "old") });
+      expect((await storage.logins.findRefreshBasis("new"))?.base.id).toBe("old");
       expect(JSON.stringify(await storage.logins.findSnapshot("new"))).toBe(JSON.stringify(snapshotOn(loginId, 1)));
     } finally {
       await db.destroy();

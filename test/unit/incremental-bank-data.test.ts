@@ -1,37 +1,45 @@
 /**
  * A nightly refresh of a sandbox card fetches only the days since its last fetch and keeps the
- * older ones from its snapshot (connectors/sandbox/incremental-bank-data.ts,
- * logins/build-incremental-snapshot.ts). The snapshot that comes out must be the one a full
- * regeneration gives: the same transactions, ids, balances and details, byte for byte.
+ * older ones from its snapshot (connectors/sandbox/incremental-bank-data.ts), stored as a delta
+ * of the card's base built without reading the base (logins/extend-snapshot-delta.ts). The
+ * snapshot the delta decodes to must be the one a full regeneration gives: the same
+ * transactions, ids, balances and details, byte for byte.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { GenerateBankDataOptions } from "../../src/connectors/sandbox/generate-bank-data.js";
 import { fetchBankData } from "../../src/connectors/sandbox/incremental-bank-data.js";
 import type { PreviousFetch } from "../../src/connectors/types.js";
-import { buildIncrementalSnapshot } from "../../src/logins/build-incremental-snapshot.js";
 import { buildSnapshot } from "../../src/logins/build-snapshot.js";
+import { extendSnapshotDelta } from "../../src/logins/extend-snapshot-delta.js";
 import type { Snapshot } from "../../src/records/snapshot.js";
+import { decodeSnapshotDelta, outlineOf, type SnapshotDelta, type SnapshotOutline } from "../../src/storage/snapshot-delta.js";
 
 const MS_PER_DAY = 86_400_000;
 const INDEX_KEY = Buffer.alloc(32, 7);
 const LOGIN_ID = "4b1f0c7e-8d2a-4c51-9a3e-2f6d8b0c1a94";
 
-/** One refresh as the aggregation job does it: incremental when the bank says so, else whole. */
-function refresh(
-  seed: string,
-  asOfMs: number,
-  options: GenerateBankDataOptions,
-  previous: { snapshot: Snapshot; fetch: PreviousFetch } | null,
-) {
+/** A card as the store keeps it: its base (whole snapshot and outline), its current snapshot as a delta of it, its last fetch. */
+interface StoredCard {
+  base: { snapshot: Snapshot; outline: SnapshotOutline };
+  delta: SnapshotDelta | null;
+  fetch: PreviousFetch;
+}
+
+/** One refresh as the aggregation job does it: incremental (a delta of the base) when the bank says so, else whole. */
+function refresh(seed: string, asOfMs: number, options: GenerateBankDataOptions, previous: StoredCard | null) {
   const fetched = fetchBankData(seed, new Date(asOfMs), options, previous?.fetch);
-  const snapshot =
-    fetched.increment && previous
-      ? buildIncrementalSnapshot(previous.snapshot, fetched.data, fetched.increment, LOGIN_ID, INDEX_KEY)
-      : buildSnapshot(fetched.data, LOGIN_ID, INDEX_KEY);
-  if (!snapshot) throw new Error("increment did not fit");
   const fetch = { basis: fetched.basis ?? "", day: new Date(asOfMs).toISOString().slice(0, 10) };
-  return { snapshot, fetch, incremental: fetched.increment !== undefined };
+  if (fetched.increment && previous) {
+    const delta = extendSnapshotDelta(previous, fetched.data, fetched.increment, LOGIN_ID, INDEX_KEY);
+    if (!delta) throw new Error("increment did not fit");
+    const stored = JSON.parse(JSON.stringify(delta)) as SnapshotDelta; // as the store keeps it
+    const card = { base: previous.base, delta: stored, fetch };
+    return { card, snapshot: decodeSnapshotDelta(previous.base.snapshot, stored), incremental: true };
+  }
+  const snapshot = buildSnapshot(fetched.data, LOGIN_ID, INDEX_KEY);
+  const card = { base: { snapshot, outline: outlineOf(snapshot, JSON.stringify(snapshot).length) }, delta: null, fetch };
+  return { card, snapshot, incremental: false };
 }
 
 describe("incremental sandbox refresh", () => {
@@ -53,14 +61,14 @@ describe("incremental sandbox refresh", () => {
         ),
         (seed, startDay, gapsInHours, options) => {
           let asOfMs = Date.UTC(2025, 0, 1) + startDay * MS_PER_DAY + 15 * 3_600_000;
-          let previous = refresh(seed, asOfMs, options, null);
+          let card = refresh(seed, asOfMs, options, null).card;
           for (const hours of gapsInHours) {
             asOfMs += hours * 3_600_000;
-            const next = refresh(seed, asOfMs, options, previous);
+            const next = refresh(seed, asOfMs, options, card);
             expect(next.incremental).toBe(true);
             const full = buildSnapshot(fetchBankData(seed, new Date(asOfMs), options, undefined).data, LOGIN_ID, INDEX_KEY);
             expect(JSON.stringify(next.snapshot)).toBe(JSON.stringify(full));
-            previous = next;
+            card = next.card;
           }
         },
       ),
