@@ -139,8 +139,9 @@ async function freshFrom(
 
 /**
  * A new immutable snapshot, and the card pointed at it. Stored against the base of the card's
- * snapshot as it was read before the fetch; a delta needs the card to still be there (one
- * aggregation of a card runs at a time, so a card moved on meanwhile is a rerun's to redo).
+ * snapshot as it was read before the fetch; a delta was built from that snapshot, so it needs
+ * the card to still point at it (one aggregation of a card runs at a time: a card moved on
+ * meanwhile means another attempt overlapped this one, and a rerun starts from the new state).
  */
 async function publishSnapshot(
   tx: Storage,
