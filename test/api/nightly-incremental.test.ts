@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { generateBankData } from "../../src/connectors/sandbox/generate-bank-data.js";
+import { newTimeOrderedId } from "../../src/lib/ids.js";
 import { buildSnapshot } from "../../src/logins/build-snapshot.js";
 import { loadIndexKey } from "../../src/logins/index-key.js";
 import { parseMasterKeys } from "../../src/vault/master-keys.js";
@@ -61,6 +62,49 @@ describe.each(["sqlite", "postgres"] as const)("incremental nightly refresh (%s)
       const served = detail.json().Accounts as Array<{ Id: string; Transactions: Array<{ Id: string }> }>;
       expect(served.map((a) => a.Id)).toEqual(full.accounts.map((a) => a.id));
       expect(served.flatMap((a) => a.Transactions.map((x) => x.Id))).toEqual(full.accounts.flatMap((a) => a.transactions.map((x) => x.id)));
+    });
+
+    it("a delta built while the card moved on to another snapshot is not stored: the job reruns from the new one", async () => {
+      t = await createTestApp({ store, runJobs: false });
+      const connected = await t.connect(`${USERNAME}+moved`, { ScheduleRefresh: true });
+      await t.deps.runner.runUntilIdle();
+      const loginId = connected.Login.Id;
+      const indexKey = await loadIndexKey(t.deps.storage, new Vault(parseMasterKeys(TEST_MASTER_KEYS)));
+      const { logins } = t.deps.storage;
+      const card = async () => (await logins.find(t.customer.customerId, loginId)) ?? expect.fail("card gone");
+
+      // An overlapping attempt, right after the aggregation read the card's snapshot: the same data
+      // published again as a new whole snapshot (only an aggregation moves a card's snapshot).
+      const moved = newTimeOrderedId();
+      const readBasis = logins.findRefreshBasis.bind(logins);
+      let overlaps = 0;
+      logins.findRefreshBasis = async (snapshotId) => {
+        const basis = await readBasis(snapshotId);
+        if (overlaps++ === 0) {
+          const same = (await logins.findSnapshot(snapshotId)) ?? expect.fail("no snapshot");
+          await logins.insertSnapshot(moved, loginId, t.clock.now(), same);
+          await logins.recordRefresh(loginId, { snapshotId: moved, at: t.clock.now(), loginType: "Personal" });
+        }
+        return basis;
+      };
+
+      const fiveAm = new Date(Date.UTC(t.clock.now().getUTCFullYear(), t.clock.now().getUTCMonth(), t.clock.now().getUTCDate() + 1, 5));
+      t.clock.set(fiveAm);
+      expect(await t.deps.nightly.enqueueNight(fiveAm.toISOString().slice(0, 10))).toBe(1);
+      await t.deps.runner.runUntilIdle();
+      // The first attempt stored nothing: the card still points at the overlapping snapshot.
+      expect((await card()).snapshotId).toBe(moved);
+      expect(overlaps).toBe(1);
+
+      t.clock.set(new Date(fiveAm.getTime() + 60_000)); // past the retry's backoff
+      await t.deps.runner.runUntilIdle();
+      const { snapshotId, refreshState } = await card();
+      expect(refreshState).toBe("Completed");
+      expect(snapshotId).not.toBe(moved);
+      // Stored as a delta of the snapshot the card had moved to, and exactly the full regeneration.
+      expect((await logins.findRefreshBasis(snapshotId ?? ""))?.base.id).toBe(moved);
+      const full = buildSnapshot(generateBankData(`${USERNAME}+moved`, t.clock.now(), { loginType: "Personal" }), loginId, indexKey);
+      expect(JSON.stringify(await logins.findSnapshot(snapshotId ?? ""))).toBe(JSON.stringify(full));
     });
   });
 });
