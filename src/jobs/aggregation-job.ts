@@ -7,7 +7,7 @@ import type { FaultPoints } from "../lib/fault-points.js";
 import { newTimeOrderedId } from "../lib/ids.js";
 import { buildSnapshot } from "../logins/build-snapshot.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
-import { extendSnapshotDelta } from "../logins/extend-snapshot-delta.js";
+import { snapshotIncrement } from "../logins/snapshot-increment.js";
 import type { Job } from "../queue/job.js";
 import type { Login } from "../records/login.js";
 import type { Session } from "../records/session.js";
@@ -15,7 +15,7 @@ import type { Snapshot } from "../records/snapshot.js";
 import type { NightlyOutcomes } from "../refresh/record-refresh-outcome.js";
 import { touched } from "../sessions/transitions.js";
 import type { RefreshBasis, SnapshotBase } from "../storage/login-store.js";
-import type { SnapshotDelta } from "../storage/snapshot-delta.js";
+import type { SnapshotIncrement } from "../storage/snapshot-delta.js";
 import type { Storage } from "../storage/storage.js";
 import { aggregationEvents } from "../webhooks/aggregation-events.js";
 import type { WebhookPublisher } from "../webhooks/webhook-publisher.js";
@@ -54,10 +54,10 @@ export function createAggregationHandler(deps: AggregationDeps): (job: Job<"aggr
   };
 }
 
-/** What a fetch gave: a whole snapshot (stored against the card's base when small), or a delta of the base. */
+/** What a fetch gave: a whole snapshot (stored against the card's base when small), or an increment over the card's current one. */
 type Fresh = { data: AggregatedData; fetch: PreviousFetch | null } & (
   | { snapshot: Snapshot; base: SnapshotBase | undefined }
-  | { delta: SnapshotDelta; base: RefreshBasis["base"] }
+  | { increment: SnapshotIncrement; basis: RefreshBasis }
 );
 
 async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, session: Session, connectedAt: Date): Promise<void> {
@@ -69,7 +69,7 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
   // What the card's current data was fetched from and is stored against: for an incremental fetch.
   const basis = card.snapshotId ? await deps.storage.logins.findRefreshBasis(card.snapshotId) : undefined;
   let fetched: FetchResult;
-  let delta: SnapshotDelta | null = null;
+  let increment: SnapshotIncrement | null = null;
   const fetchedOn = deps.clock.now().toISOString().slice(0, 10);
   try {
     const ctx = deps.connectorContext(session.customerId, session.institution, card.lookupHash, session.mode !== "nightly");
@@ -77,9 +77,9 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
     const fetch = (previous?: PreviousFetch) => withTimeout(connector.fetchData(state, ctx, previous), deps.connectorTimeoutSeconds);
     fetched = await fetch(basis?.fetch ?? undefined);
     if (fetched.kind === "data" && fetched.increment) {
-      delta = basis ? extendSnapshotDelta(basis, fetched.data, fetched.increment, card.id, deps.indexKey) : null;
+      increment = basis ? snapshotIncrement(basis, fetched.data, fetched.increment, card.id, deps.indexKey) : null;
       // An increment that does not fit the card's data (an account it never had): fetched whole instead.
-      if (!delta) fetched = await fetch();
+      if (!increment) fetched = await fetch();
     }
   } catch (error) {
     // The last attempt tells the card: cached calls then answer AGGREGATION_ERROR.
@@ -90,7 +90,7 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
   if (fetched.kind === "failed") return recordFailure(deps, session, card, fetched.code);
   // Nothing new may be fetched yet: the card's last data serves, if it has any.
   if (fetched.kind === "unchanged" && !card.snapshotId) return recordFailure(deps, session, card, "RETRY_LATER");
-  const fresh = fetched.kind === "data" ? await freshFrom(deps, card, fetched, delta, basis, fetchedOn) : null;
+  const fresh = fetched.kind === "data" ? await freshFrom(deps, card, fetched, increment, basis, fetchedOn) : null;
   const now = deps.clock.now();
   await deps.storage.transaction(async (tx) => {
     // Held until the commit: a DeleteCard meanwhile waits and then removes what this writes.
@@ -108,7 +108,7 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
     if (!(await tx.sessions.replace(served, session.version))) throw new Error("session changed during aggregation; retrying");
     if (published) {
       // The webhooks commit with the data they announce: neither exists without the other
-      // (quality bar R7, docs/quality-bars.md). A delta is decoded only for a customer with a receiver.
+      // (quality bar R7, docs/quality-bars.md). An increment's snapshot is decoded only for a customer with a receiver.
       const events = async () => {
         const snapshot = published.snapshot ?? (await tx.logins.findSnapshot(published.snapshotId));
         if (!snapshot) throw new Error(`snapshot ${published.snapshotId} is gone before its commit`);
@@ -121,17 +121,17 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
   deps.faults.hit("aggregation:after-commit");
 }
 
-/** The fetched data as it will be stored: the increment's delta, or a whole snapshot with the card's base to store it against. */
+/** The fetched data as it will be stored: an increment over the card's current snapshot, or a whole snapshot with the card's base to store it against. */
 async function freshFrom(
   deps: AggregationDeps,
   card: Login,
   fetched: Extract<FetchResult, { kind: "data" }>,
-  delta: SnapshotDelta | null,
+  increment: SnapshotIncrement | null,
   basis: RefreshBasis | undefined,
   fetchedOn: string,
 ): Promise<Fresh> {
   const fetch = fetched.basis ? { basis: fetched.basis, day: fetchedOn } : null;
-  if (delta && basis) return { data: fetched.data, fetch, delta, base: basis.base };
+  if (increment && basis) return { data: fetched.data, fetch, increment, basis };
   const baseSnapshot = basis && (await deps.storage.logins.findSnapshot(basis.base.id));
   const base = basis && baseSnapshot ? { id: basis.base.id, snapshot: baseSnapshot, bytes: basis.base.outline.bytes } : undefined;
   return { data: fetched.data, fetch, snapshot: buildSnapshot(fetched.data, card.id, deps.indexKey), base };
@@ -139,7 +139,7 @@ async function freshFrom(
 
 /**
  * A new immutable snapshot, and the card pointed at it. Stored against the base of the card's
- * snapshot as it was read before the fetch; a delta was built from that snapshot, so it needs
+ * snapshot as it was read before the fetch; an increment extends that snapshot, so it needs
  * the card to still point at it (one aggregation of a card runs at a time: a card moved on
  * meanwhile means another attempt overlapped this one, and a rerun starts from the new state).
  */
@@ -152,9 +152,9 @@ async function publishSnapshot(
 ) {
   const snapshotId = newTimeOrderedId();
   const stillCurrent = card.snapshotId === readSnapshotId;
-  if ("delta" in fresh) {
+  if ("increment" in fresh) {
     if (!stillCurrent) throw new Error("card's snapshot changed during aggregation; retrying");
-    await tx.logins.insertSnapshotDelta(snapshotId, card.id, at.now, fresh.delta, { base: fresh.base, fetch: fresh.fetch });
+    await tx.logins.insertSnapshotIncrement(snapshotId, card.id, at.now, fresh.increment, { basis: fresh.basis, fetch: fresh.fetch });
   } else {
     const base = stillCurrent ? fresh.base : undefined;
     await tx.logins.insertSnapshot(snapshotId, card.id, at.now, fresh.snapshot, { base, fetch: fresh.fetch });

@@ -6,7 +6,15 @@ import type { Snapshot } from "../records/snapshot.js";
 import { activeJobHolding } from "./job-store.js";
 import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, LoginRow } from "./schema.js";
-import { decodeSnapshotDelta, encodeSnapshotDelta, outlineOf, type SnapshotDelta, type SnapshotOutline } from "./snapshot-delta.js";
+import {
+  decodeSnapshotDelta,
+  encodeSnapshotDelta,
+  extendSnapshotDelta,
+  outlineOf,
+  type SnapshotDelta,
+  type SnapshotIncrement,
+  type SnapshotOutline,
+} from "./snapshot-delta.js";
 
 /**
  * A delta is stored when it is at most this share of its base's size; a larger one stores the
@@ -97,16 +105,16 @@ export interface LoginStore {
    */
   insertSnapshot(snapshotId: string, loginId: string, createdAt: Date, snapshot: Snapshot, options?: SnapshotWriteOptions): Promise<void>;
   /**
-   * Stores a snapshot given as a delta of `base` (RefreshBasis.base of the card's current one):
-   * as that delta while it is small, else decoded and whole (findSnapshot gives back the same
-   * snapshot either way).
+   * Stores the snapshot an increment stands for over the card's current one (`basis`, its
+   * RefreshBasis): as a delta of the same base, built without reading the base, while that
+   * delta is small; else decoded and whole (findSnapshot gives back the same snapshot either way).
    */
-  insertSnapshotDelta(
+  insertSnapshotIncrement(
     snapshotId: string,
     loginId: string,
     createdAt: Date,
-    delta: SnapshotDelta,
-    options: { base: RefreshBasis["base"]; fetch: PreviousFetch | null },
+    increment: SnapshotIncrement,
+    options: { basis: RefreshBasis; fetch: PreviousFetch | null },
   ): Promise<void>;
   findSnapshot(snapshotId: string): Promise<Snapshot | undefined>;
   /** What the card's next refresh needs of this snapshot (its base is not read). */
@@ -336,14 +344,16 @@ export class KyselyLoginStore implements LoginStore {
     await this.#insertWhole(snapshotId, loginId, createdAt, snapshot, fetch);
   }
 
-  async insertSnapshotDelta(
+  async insertSnapshotIncrement(
     snapshotId: string,
     loginId: string,
     createdAt: Date,
-    delta: SnapshotDelta,
-    options: { base: RefreshBasis["base"]; fetch: PreviousFetch | null },
+    increment: SnapshotIncrement,
+    options: { basis: RefreshBasis; fetch: PreviousFetch | null },
   ): Promise<void> {
-    const { base, fetch } = options;
+    const { basis, fetch } = options;
+    const { base } = basis;
+    const delta = extendSnapshotDelta({ delta: basis.delta, outline: base.outline }, increment);
     const payload = JSON.stringify(delta);
     if (isSmallDelta(payload, base.outline.bytes)) return this.#insertRow(snapshotId, loginId, createdAt, payload, base.id, fetch);
     // Outgrown its base (every few weeks of nights): stored whole, the next nights' base.

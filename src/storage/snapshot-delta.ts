@@ -21,7 +21,7 @@ export interface SnapshotDelta {
  * The account's fields with `transactions: null` (which keeps the field's place, so a decoded
  * account lists its fields in the original order), and how to rebuild the transactions.
  */
-export type DeltaAccount = Omit<SnapshotAccount, "transactions"> & {
+type DeltaAccount = Omit<SnapshotAccount, "transactions"> & {
   transactions: null;
   $rebuild: BaseRun | { all: SnapshotTransaction[] };
 };
@@ -31,7 +31,7 @@ export type DeltaAccount = Omit<SnapshotAccount, "transactions"> & {
  * only the ones dated in [keep.from, keep.until) (ISO days): a night that keeps the card's
  * older days as they were says so with a range instead of reading the base to count them.
  */
-export interface BaseRun {
+interface BaseRun {
   head: SnapshotTransaction[];
   baseAccount: number;
   from: number;
@@ -54,8 +54,68 @@ export function outlineOf(snapshot: Snapshot, bytes: number): SnapshotOutline {
   return { bytes, accounts: snapshot.accounts.map((account) => ({ id: account.id, transactions: account.transactions.length })) };
 }
 
-export function inDayRange(range: DayRange) {
+function inDayRange(range: DayRange) {
   return (transaction: SnapshotTransaction) => transaction.date >= range.from && transaction.date < range.until;
+}
+
+/**
+ * What an incremental fetch stands for: the snapshot of its accounts with only their new
+ * transactions (ids derived as for any snapshot), and the days of the card's current snapshot
+ * it keeps after them.
+ */
+export interface SnapshotIncrement {
+  fresh: Snapshot;
+  keep: DayRange;
+}
+
+/**
+ * The delta, against the card's base, of the snapshot an increment stands for: each account's
+ * fields and new transactions, then the current snapshot's transactions of the kept days, ids
+ * and all. Decoded, exactly what a whole fetch gives — built from the current delta (a few
+ * KB; null when the current snapshot is the base) and the base's outline, never from the base
+ * itself (~95 KB to read and parse per card and night). Every account of the increment must
+ * be in the current snapshot (the caller checks: it fetches whole otherwise).
+ */
+export function extendSnapshotDelta(
+  current: { delta: SnapshotDelta | null; outline: SnapshotOutline },
+  increment: SnapshotIncrement,
+): SnapshotDelta {
+  const { fresh, keep } = increment;
+  const currentAccounts = new Map(current.delta?.accounts.map((account) => [account.id, account]));
+  return {
+    loginType: fresh.loginType,
+    holder: fresh.holder,
+    accounts: fresh.accounts.map((account) => {
+      const rebuild = current.delta
+        ? keptFromDelta(currentAccounts.get(account.id), account.transactions, keep)
+        : keptFromBase(current.outline, account.id, account.transactions, keep);
+      // Spread, then overwritten: `transactions` keeps its place among the fields.
+      return { ...account, transactions: null, $rebuild: rebuild };
+    }),
+  };
+}
+
+/** The current snapshot is the base: the new transactions, then the base account's days kept. */
+function keptFromBase(outline: SnapshotOutline, accountId: string, fresh: SnapshotTransaction[], keep: DayRange): BaseRun {
+  const baseAccount = outline.accounts.findIndex((account) => account.id === accountId);
+  const counted = outline.accounts[baseAccount];
+  if (!counted) throw new Error(`account ${accountId} is not in the snapshot the increment extends`);
+  return { head: fresh, baseAccount, from: 0, count: counted.transactions, keep };
+}
+
+/** The current snapshot is a delta: its account's transactions narrowed to the kept days, after the new ones. */
+function keptFromDelta(account: DeltaAccount | undefined, fresh: SnapshotTransaction[], keep: DayRange): DeltaAccount["$rebuild"] {
+  if (!account) throw new Error("an account of the increment is not in the snapshot it extends");
+  const rebuild = account.$rebuild;
+  const kept = inDayRange(keep);
+  if ("all" in rebuild) return { all: fresh.concat(rebuild.all.filter(kept)) };
+  return { ...rebuild, head: fresh.concat(rebuild.head.filter(kept)), keep: rebuild.keep ? narrowed(rebuild.keep, keep) : keep };
+}
+
+/** Days in both ranges. */
+function narrowed(a: DayRange, b: DayRange): DayRange {
+  // biome-ignore lint/complexity/useMathMinMax: ISO days are strings; Math.max would give NaN
+  return { from: a.from > b.from ? a.from : b.from, until: a.until < b.until ? a.until : b.until };
 }
 
 /** The delta of `next` against `base`: what decodeSnapshotDelta(base, …) turns back into `next`. */

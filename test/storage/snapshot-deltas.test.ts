@@ -1,7 +1,7 @@
 /**
  * Snapshots stored as deltas (migrations 014 and 015, storage/snapshot-delta.ts), on both
  * stores: a snapshot given a base reads back exactly as written and is stored as a delta when
- * small; one given as a delta is stored so, or whole once it has outgrown its base; the refresh
+ * small; an increment over the current one is stored as a delta of the same base, or whole once it has outgrown it; the refresh
  * basis (fetch basis, base, outline, delta) round-trips without the base being read; retention
  * never deletes a base while a delta of it exists; and a store written before migration 014
  * still reads its snapshots after both, with their outlines written.
@@ -17,7 +17,7 @@ import { generateBankData } from "../../src/connectors/sandbox/generate-bank-dat
 import { fetchBankData } from "../../src/connectors/sandbox/incremental-bank-data.js";
 import { newRandomId } from "../../src/lib/ids.js";
 import { buildSnapshot } from "../../src/logins/build-snapshot.js";
-import { extendSnapshotDelta } from "../../src/logins/extend-snapshot-delta.js";
+import { snapshotIncrement } from "../../src/logins/snapshot-increment.js";
 import type { Snapshot } from "../../src/records/snapshot.js";
 import type { SnapshotBase } from "../../src/storage/login-store.js";
 import { migrateToLatest } from "../../src/storage/migrate.js";
@@ -120,23 +120,23 @@ describe.each(["sqlite", "postgres"] as const)("snapshot deltas: %s", (store) =>
       expect(JSON.stringify(await storage.logins.findSnapshot(later))).toBe(JSON.stringify(snapshotOn(card.id, 120)));
     });
 
-    it("a snapshot given as a delta is stored so while small, and decoded and whole once it has outgrown its base", async () => {
+    it("an increment is stored as a delta of the base while small, and decoded and whole once it has outgrown it", async () => {
       const card = await newCard(storage);
       const [first, next, later] = [newRandomId(), newRandomId(), newRandomId()];
       await storage.logins.insertSnapshot(first, card.id, at(0), snapshotOn(card.id, 0));
       const basis = (await storage.logins.findRefreshBasis(first)) ?? expect.fail("no snapshot");
-      /** Day `day`'s snapshot as a nightly refresh builds it: the sandbox's increment since day 0, as a delta. */
-      const deltaOn = (day: number) => {
+      /** Day `day`'s snapshot as a nightly refresh fetches it: the sandbox's increment since day 0. */
+      const incrementOn = (day: number) => {
         const previous = { basis: fetchBankData("greatday", T0, {}, undefined).basis ?? "", day: T0.toISOString().slice(0, 10) };
         const fetched = fetchBankData("greatday", new Date(T0.getTime() + day * 86_400_000), {}, previous);
-        const delta = fetched.increment && extendSnapshotDelta(basis, fetched.data, fetched.increment, card.id, INDEX_KEY);
-        return delta ?? expect.fail("no increment");
+        const increment = fetched.increment && snapshotIncrement(basis, fetched.data, fetched.increment, card.id, INDEX_KEY);
+        return increment ?? expect.fail("no increment");
       };
-      await storage.logins.insertSnapshotDelta(next, card.id, at(1), deltaOn(1), { base: basis.base, fetch: null });
+      await storage.logins.insertSnapshotIncrement(next, card.id, at(1), incrementOn(1), { basis, fetch: null });
       expect((await storage.logins.findRefreshBasis(next))?.base.id).toBe(first);
       expect(JSON.stringify(await storage.logins.findSnapshot(next))).toBe(JSON.stringify(snapshotOn(card.id, 1)));
 
-      await storage.logins.insertSnapshotDelta(later, card.id, at(2), deltaOn(120), { base: basis.base, fetch: null });
+      await storage.logins.insertSnapshotIncrement(later, card.id, at(2), incrementOn(120), { basis, fetch: null });
       expect((await storage.logins.findRefreshBasis(later))?.base.id).toBe(later);
       expect(JSON.stringify(await storage.logins.findSnapshot(later))).toBe(JSON.stringify(snapshotOn(card.id, 120)));
     });

@@ -1,7 +1,8 @@
 /**
  * A nightly refresh of a sandbox card fetches only the days since its last fetch and keeps the
  * older ones from its snapshot (connectors/sandbox/incremental-bank-data.ts), stored as a delta
- * of the card's base built without reading the base (logins/extend-snapshot-delta.ts). The
+ * of the card's base built without reading the base (logins/snapshot-increment.ts,
+ * storage/snapshot-delta.ts's extendSnapshotDelta). The
  * snapshot the delta decodes to must be the one a full regeneration gives: the same
  * transactions, ids, balances and details, byte for byte.
  */
@@ -11,34 +12,37 @@ import type { GenerateBankDataOptions } from "../../src/connectors/sandbox/gener
 import { fetchBankData } from "../../src/connectors/sandbox/incremental-bank-data.js";
 import type { PreviousFetch } from "../../src/connectors/types.js";
 import { buildSnapshot } from "../../src/logins/build-snapshot.js";
-import { extendSnapshotDelta } from "../../src/logins/extend-snapshot-delta.js";
+import { snapshotIncrement } from "../../src/logins/snapshot-increment.js";
 import type { Snapshot } from "../../src/records/snapshot.js";
-import { decodeSnapshotDelta, outlineOf, type SnapshotDelta, type SnapshotOutline } from "../../src/storage/snapshot-delta.js";
+import type { RefreshBasis } from "../../src/storage/login-store.js";
+import { decodeSnapshotDelta, extendSnapshotDelta, outlineOf, type SnapshotDelta } from "../../src/storage/snapshot-delta.js";
 
 const MS_PER_DAY = 86_400_000;
 const INDEX_KEY = Buffer.alloc(32, 7);
 const LOGIN_ID = "4b1f0c7e-8d2a-4c51-9a3e-2f6d8b0c1a94";
 
-/** A card as the store keeps it: its base (whole snapshot and outline), its current snapshot as a delta of it, its last fetch. */
+/** A card as the store keeps it: its base (whole), and its current snapshot's refresh basis (the delta of that base, the outline). */
 interface StoredCard {
-  base: { snapshot: Snapshot; outline: SnapshotOutline };
-  delta: SnapshotDelta | null;
-  fetch: PreviousFetch;
+  base: Snapshot;
+  basis: RefreshBasis & { fetch: PreviousFetch };
 }
 
 /** One refresh as the aggregation job does it: incremental (a delta of the base) when the bank says so, else whole. */
 function refresh(seed: string, asOfMs: number, options: GenerateBankDataOptions, previous: StoredCard | null) {
-  const fetched = fetchBankData(seed, new Date(asOfMs), options, previous?.fetch);
+  const fetched = fetchBankData(seed, new Date(asOfMs), options, previous?.basis.fetch);
   const fetch = { basis: fetched.basis ?? "", day: new Date(asOfMs).toISOString().slice(0, 10) };
   if (fetched.increment && previous) {
-    const delta = extendSnapshotDelta(previous, fetched.data, fetched.increment, LOGIN_ID, INDEX_KEY);
-    if (!delta) throw new Error("increment did not fit");
+    const { basis } = previous;
+    const increment = snapshotIncrement(basis, fetched.data, fetched.increment, LOGIN_ID, INDEX_KEY);
+    if (!increment) throw new Error("increment did not fit");
+    const delta = extendSnapshotDelta({ delta: basis.delta, outline: basis.base.outline }, increment);
     const stored = JSON.parse(JSON.stringify(delta)) as SnapshotDelta; // as the store keeps it
-    const card = { base: previous.base, delta: stored, fetch };
-    return { card, snapshot: decodeSnapshotDelta(previous.base.snapshot, stored), incremental: true };
+    const card = { base: previous.base, basis: { ...basis, delta: stored, fetch } };
+    return { card, snapshot: decodeSnapshotDelta(previous.base, stored), incremental: true };
   }
   const snapshot = buildSnapshot(fetched.data, LOGIN_ID, INDEX_KEY);
-  const card = { base: { snapshot, outline: outlineOf(snapshot, JSON.stringify(snapshot).length) }, delta: null, fetch };
+  const outline = outlineOf(snapshot, JSON.stringify(snapshot).length);
+  const card = { base: snapshot, basis: { fetch, base: { id: "base", outline }, delta: null } };
   return { card, snapshot, incremental: false };
 }
 
