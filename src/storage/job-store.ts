@@ -139,11 +139,18 @@ export class KyselyJobStore implements JobStore {
       }))
       .where("id", "in", ids)
       // Still claimable as the write runs: a job another worker claimed meanwhile is not.
+      // A CASE, not an OR of (state, time) pairs: given the OR, SQLite walks the claimable
+      // index over every due job instead of looking up these ids (MULTI-INDEX OR), so a claim
+      // cost O(queued jobs) and a night of N refreshes O(N²).
       .where((eb) =>
-        eb.or([
-          eb.and([eb("state", "=", "queued"), eb("run_at", "<=", nowMs)]),
-          eb.and([eb("state", "=", "running"), eb("locked_until", "<=", nowMs)]),
-        ]),
+        eb
+          .case()
+          .when("state", "=", "queued")
+          .then(eb("run_at", "<=", nowMs))
+          .when("state", "=", "running")
+          .then(eb("locked_until", "<=", nowMs))
+          .else(eb.lit(false))
+          .end(),
       )
       .returningAll()
       .execute();
