@@ -281,13 +281,9 @@ describe.skipIf(noBrowser)("Connect widget in Chromium: the connect flow", { tim
     await e.open(page, await params({ jsRedirect: "false", innerRedirect: "true" }));
     const events = await connectInWidget(page, { ...FLINKS_CAPITAL, username: "greatday_nomfa+inner" });
     expect(events.at(-1)?.step).toBe("REDIRECT");
-    await page.waitForFunction(
-      () => (document.getElementById("connect") as HTMLIFrameElement).contentWindow?.location.pathname === "/landing",
-      undefined,
-      {
-        timeout: 15_000,
-      },
-    );
+    // Watched through the browser, not the parent page's script: until the redirect lands the
+    // frame is still on the widget's origin, whose location the parent may not read.
+    await e.frame(page).waitForURL((url) => url.pathname === "/landing", { timeout: 15_000 });
     expect(new URL(page.url()).pathname).toBe("/parent");
     expect(new URL(e.frame(page).url()).searchParams.get("keep")).toBe("1");
   });
