@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
+import { everyColumnBut, PrecompiledQuery, PrecompiledSwap } from "./precompiled-query.js";
 import type { AttemptCounterRow, Database } from "./schema.js";
 
 /**
@@ -51,12 +52,22 @@ export interface AttemptStore {
   deleteExpired(now: Date, limit?: number): Promise<number>;
 }
 
+/** Asked before and after every login. Argument: subject. */
+const bySubject = new PrecompiledQuery<Selectable<AttemptCounterRow>>((db, slot) =>
+  db.selectFrom("attempt_counters").selectAll().where("subject_key", "=", slot(0)),
+);
+const swapCounter = new PrecompiledSwap<AttemptCounterRow>(
+  "attempt_counters",
+  "subject_key",
+  everyColumnBut<AttemptCounterRow, "subject_key">()(["failures_at", "pending", "locked_until", "lock_count", "version", "retain_until"]),
+);
+
 /** AttemptStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselyAttemptStore implements AttemptStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async find(subjectKey: string): Promise<AttemptCounter | undefined> {
-    const row = await this.db.selectFrom("attempt_counters").selectAll().where("subject_key", "=", subjectKey).executeTakeFirst();
+    const row = await bySubject.first(this.db, [subjectKey]);
     return row && fromRow(row);
   }
 
@@ -69,14 +80,7 @@ export class KyselyAttemptStore implements AttemptStore {
   }
 
   async replace(next: AttemptCounter, expectedVersion: number): Promise<boolean> {
-    const { subject_key, ...mutable } = toRow(next);
-    const result = await this.db
-      .updateTable("attempt_counters")
-      .set({ ...mutable, version: expectedVersion + 1 })
-      .where("subject_key", "=", subject_key)
-      .where("version", "=", expectedVersion)
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    return swapCounter.replace(this.db, toRow(next), expectedVersion);
   }
 
   async delete(subjectKey: string): Promise<void> {

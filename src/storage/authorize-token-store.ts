@@ -28,10 +28,20 @@ export interface AuthorizeTokenStore {
   deleteExpired(expiredBefore: Date, limit: number): Promise<number>;
 }
 
+const insertRows = new PrecompiledInsert<AuthorizeTokenRow>("authorize_tokens");
+/** Arguments: a Consume. */
+const consumeToken = new PrecompiledQuery((db, slot) =>
+  db
+    .updateTable("authorize_tokens")
+    .set({ request_id: slot(2) })
+    .where("token_hash", "=", slot(0))
+    .where("customer_id", "=", slot(1))
+    .where("request_id", "is", null)
+    .where("expires_at", ">", slot(3) as unknown as number),
+);
+
 /** AuthorizeTokenStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselyAuthorizeTokenStore implements AuthorizeTokenStore {
-  readonly #insert: PrecompiledInsert<AuthorizeTokenRow>;
-  readonly #consume: PrecompiledQuery<unknown>;
   /**
    * Outside a transaction, the inserts and the consumes of one event-loop turn share one
    * commit each (group commit, as session inserts do): every /GenerateAuthorizeToken and
@@ -46,22 +56,12 @@ export class KyselyAuthorizeTokenStore implements AuthorizeTokenStore {
     private readonly db: Kysely<Database>,
     options: { groupWrites: boolean } = { groupWrites: false },
   ) {
-    this.#insert = new PrecompiledInsert(db, "authorize_tokens");
-    this.#consume = new PrecompiledQuery(db, (slot) =>
-      db
-        .updateTable("authorize_tokens")
-        .set({ request_id: slot(2) })
-        .where("token_hash", "=", slot(0))
-        .where("customer_id", "=", slot(1))
-        .where("request_id", "is", null)
-        .where("expires_at", ">", slot(3) as unknown as number),
-    );
-    this.#groupedInserts = options.groupWrites ? new GroupedWriter((rows) => this.#insert.run(rows)) : null;
+    this.#groupedInserts = options.groupWrites ? new GroupedWriter((rows) => insertRows.run(db, rows)) : null;
     this.#groupedConsumes = options.groupWrites
       ? new GroupedWriter((consumes) =>
           db.transaction().execute(async (trx) => {
             const won: boolean[] = [];
-            for (const consume of consumes) won.push((await this.#consume.changes(consume, trx)) === 1);
+            for (const consume of consumes) won.push((await consumeToken.changes(trx, consume)) === 1);
             return won;
           }),
         )
@@ -71,13 +71,13 @@ export class KyselyAuthorizeTokenStore implements AuthorizeTokenStore {
   async insert(tokenHash: string, customerId: string, expiresAt: Date): Promise<void> {
     const row: AuthorizeTokenRow = { token_hash: tokenHash, customer_id: customerId, expires_at: expiresAt.getTime(), request_id: null };
     if (this.#groupedInserts) return this.#groupedInserts.write(row);
-    await this.#insert.run([row]);
+    await insertRows.run(this.db, [row]);
   }
 
   async consume(tokenHash: string, customerId: string, requestId: string, now: Date): Promise<boolean> {
     const consume: Consume = [tokenHash, customerId, requestId, now.getTime()];
     if (this.#groupedConsumes) return this.#groupedConsumes.write(consume);
-    return (await this.#consume.changes(consume)) === 1;
+    return (await consumeToken.changes(this.db, consume)) === 1;
   }
 
   async isBoundTo(tokenHash: string, customerId: string, requestId: string, now: Date): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database } from "./schema.js";
 
 /** Where a bank's memory of one user lives: its customer, its institution and the keyed hash of its key. */
@@ -14,18 +15,22 @@ export interface InstitutionMemoryStore {
   write(slot: MemorySlot, value: string, at: Date): Promise<void>;
 }
 
+/** Read by every sandbox login. Arguments: customer, institution, key hash. */
+const slotValue = new PrecompiledQuery((db, slot) =>
+  db
+    .selectFrom("institution_memory")
+    .select("value")
+    .where("customer_id", "=", slot(0))
+    .where("institution", "=", slot(1))
+    .where("key_hash", "=", slot(2)),
+);
+
 /** InstitutionMemoryStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselyInstitutionMemoryStore implements InstitutionMemoryStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async read(slot: MemorySlot): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom("institution_memory")
-      .select("value")
-      .where("customer_id", "=", slot.customerId)
-      .where("institution", "=", slot.institution)
-      .where("key_hash", "=", slot.keyHash)
-      .executeTakeFirst();
+    const row = await slotValue.first(this.db, [slot.customerId, slot.institution, slot.keyHash]);
     return row?.value;
   }
 

@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from "kysely";
 import { GroupedWriter } from "./grouped-writer.js";
-import { PrecompiledQuery } from "./precompiled-query.js";
+import { everyColumnBut, PrecompiledQuery, slottedRow } from "./precompiled-query.js";
 import type { Database, JobRow } from "./schema.js";
 
 /**
@@ -68,10 +68,38 @@ export interface JobStore {
   listBySingletonKeys(keys: readonly string[], prefixes: readonly string[], limit: number): Promise<Selectable<JobRow>[]>;
 }
 
+/** Asked by every cached /Authorize (is the card being aggregated?). */
+const activeBySingletonKey = new PrecompiledQuery<Selectable<JobRow>>((db, slot) =>
+  db.selectFrom("jobs").selectAll().where("singleton_key", "=", slot(0)).where("state", "in", ACTIVE_JOB_STATES),
+);
+
+const JOB_COLUMNS = everyColumnBut<JobRow>()([
+  "id",
+  "kind",
+  "payload_enc",
+  "singleton_key",
+  "state",
+  "attempts",
+  "max_attempts",
+  "run_at",
+  "locked_until",
+  "locked_by",
+  "last_error",
+  "created_at",
+  "updated_at",
+]);
+// The partial unique index decides, atomically; DO NOTHING keeps a PostgreSQL transaction
+// usable when it says no.
+/** Arguments: JOB_COLUMNS. */
+const insertRow = new PrecompiledQuery((db, slot) =>
+  db
+    .insertInto("jobs")
+    .values(slottedRow(JOB_COLUMNS, slot) as never)
+    .onConflict((oc) => oc.doNothing()),
+);
+
 /** JobStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselyJobStore implements JobStore {
-  /** Asked by every cached /Authorize (is the card being aggregated?), compiled once. */
-  readonly #active: PrecompiledQuery<Selectable<JobRow>>;
   /**
    * Outside a transaction, the jobs completed in one event-loop turn are settled by one
    * statement (group commit, as session inserts are): a job run finished with a commit of
@@ -84,21 +112,15 @@ export class KyselyJobStore implements JobStore {
     private readonly db: Kysely<Database>,
     options: { groupCompletes: boolean } = { groupCompletes: false },
   ) {
-    this.#active = new PrecompiledQuery(db, (slot) =>
-      db.selectFrom("jobs").selectAll().where("singleton_key", "=", slot(0)).where("state", "in", ACTIVE_JOB_STATES),
-    );
     this.#completes = options.groupCompletes ? new GroupedWriter((rows) => this.#completeMany(rows)) : null;
   }
 
   async insert(row: JobRow): Promise<boolean> {
-    // The partial unique index decides, atomically; DO NOTHING keeps a PostgreSQL
-    // transaction usable when it says no.
-    const result = await this.db
-      .insertInto("jobs")
-      .values(row)
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    return result.numInsertedOrUpdatedRows === 1n;
+    const changed = await insertRow.changes(
+      this.db,
+      JOB_COLUMNS.map((column) => row[column]),
+    );
+    return changed === 1;
   }
 
   async findClaimable(nowMs: number, kinds: readonly string[], limit: number): Promise<Selectable<JobRow>[]> {
@@ -222,7 +244,7 @@ export class KyselyJobStore implements JobStore {
   }
 
   async findActive(singletonKey: string): Promise<Selectable<JobRow> | undefined> {
-    return this.#active.first(singletonKey);
+    return activeBySingletonKey.first(this.db, [singletonKey]);
   }
 
   async findLatest(singletonKey: string): Promise<Selectable<JobRow> | undefined> {

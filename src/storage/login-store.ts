@@ -4,8 +4,8 @@ import type { ErrorCode } from "../errors/catalog.js";
 import type { Login, RefreshState } from "../records/login.js";
 import type { Snapshot } from "../records/snapshot.js";
 import { activeJobHolding } from "./job-store.js";
-import { PrecompiledQuery } from "./precompiled-query.js";
-import type { Database, LoginRow } from "./schema.js";
+import { everyColumnBut, PrecompiledQuery, slottedRow } from "./precompiled-query.js";
+import type { Database, LoginRow, SnapshotRow } from "./schema.js";
 import {
   decodeSnapshotDelta,
   encodeSnapshotDelta,
@@ -147,25 +147,116 @@ export interface LoginStore {
   purgeReferences(loginId: string): Promise<string[]>;
 }
 
+/** The hot read of every cached /Authorize and data call. Arguments: card, customer. */
+const byId = new PrecompiledQuery<Selectable<LoginRow>>((db, slot) =>
+  db.selectFrom("logins").selectAll().where("id", "=", slot(0)).where("customer_id", "=", slot(1)),
+);
+/** Arguments: card, customer, the job's singleton key. */
+const withActiveJob = new PrecompiledQuery<Selectable<LoginRow> & { job_active: number | boolean }>((db, slot) =>
+  db
+    .selectFrom("logins")
+    .selectAll()
+    .select((eb) => eb.exists(activeJobHolding(db, slot(2))).as("job_active"))
+    .where("id", "=", slot(0))
+    .where("customer_id", "=", slot(1)),
+);
+// A no-op write: it takes the row lock on PostgreSQL (and SQLite has one writer anyway), and
+// returns the row as it is under that lock: one statement, not a write and a read.
+/** Arguments: card, customer. */
+const holdRow = new PrecompiledQuery<Selectable<LoginRow>>((db, slot) =>
+  db
+    .updateTable("logins")
+    .set((eb) => ({ id: eb.ref("id") }))
+    .where("id", "=", slot(0))
+    .where("customer_id", "=", slot(1))
+    .returningAll(),
+);
+/** Arguments: RequestId, card. */
+const claimFree = new PrecompiledQuery((db, slot) =>
+  db
+    .updateTable("logins")
+    .set({ live_request_id: slot(0) })
+    .where("id", "=", slot(1))
+    .where("live_request_id", "is", null),
+);
+/** Arguments: RequestId, card, the holder seen. */
+const claimFrom = new PrecompiledQuery((db, slot) =>
+  db
+    .updateTable("logins")
+    .set({ live_request_id: slot(0) })
+    .where("id", "=", slot(1))
+    .where("live_request_id", "=", slot(2)),
+);
+/** Arguments: night, card. */
+const claimNightRow = new PrecompiledQuery((db, slot) =>
+  db
+    .updateTable("logins")
+    .set({ nightly_night: slot(0) })
+    .where("id", "=", slot(1))
+    .where((eb) => eb.or([eb("nightly_night", "is", null), eb("nightly_night", "<>", slot(0))])),
+);
+/** Arguments: snapshot, refreshed at (ms), login type, card. */
+const recordRefreshRow = new PrecompiledQuery((db, slot) =>
+  db
+    .updateTable("logins")
+    .set({
+      snapshot_id: slot(0),
+      last_refresh_at: slot(1) as unknown as number,
+      last_refresh_error: null,
+      login_type: slot(2),
+      refresh_state: "Completed",
+      refresh_attempted_at: slot(1) as unknown as number,
+    })
+    .where("id", "=", slot(3)),
+);
+/** Arguments: state, attempted at (ms), error code, card. */
+const recordRefreshStateRow = new PrecompiledQuery((db, slot) =>
+  db
+    .updateTable("logins")
+    .set({ refresh_state: slot(0), refresh_attempted_at: slot(1) as unknown as number, last_refresh_error: slot(2) })
+    .where("id", "=", slot(3)),
+);
+const SNAPSHOT_COLUMNS = everyColumnBut<SnapshotRow>()([
+  "id",
+  "login_id",
+  "created_at",
+  "payload",
+  "base_id",
+  "fetch_basis",
+  "fetch_day",
+  "outline",
+]);
+/** Arguments: SNAPSHOT_COLUMNS. */
+const insertSnapshotRow = new PrecompiledQuery((db, slot) =>
+  db.insertInto("snapshots").values(slottedRow(SNAPSHOT_COLUMNS, slot) as never),
+);
+/** A snapshot, with its base's payload when it is a delta. Argument: snapshot. */
+const snapshotWithBase = new PrecompiledQuery((db, slot) =>
+  db
+    .selectFrom("snapshots as s")
+    .leftJoin("snapshots as b", "b.id", "s.base_id")
+    .select(["s.payload", "s.base_id", "b.payload as base_payload"])
+    .where("s.id", "=", slot(0)),
+);
+// A whole snapshot's payload is not read (the CASE never reaches it): its outline serves.
+/** Argument: snapshot. */
+const refreshBasis = new PrecompiledQuery((db, slot) =>
+  db
+    .selectFrom("snapshots as s")
+    .leftJoin("snapshots as b", "b.id", "s.base_id")
+    .select((eb) => [
+      "s.base_id",
+      "s.fetch_basis",
+      "s.fetch_day",
+      eb.case().when("s.base_id", "is", null).then(sql<string | null>`null`).else(eb.ref("s.payload")).end().as("delta"),
+      eb.fn.coalesce("b.outline", "s.outline").as("outline"),
+    ])
+    .where("s.id", "=", slot(0)),
+);
+
 /** LoginStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselyLoginStore implements LoginStore {
-  /** The hot read of every cached /Authorize and data call, compiled once. */
-  readonly #byId: PrecompiledQuery<Selectable<LoginRow>>;
-  readonly #withActiveJob: PrecompiledQuery<Selectable<LoginRow> & { job_active: number | boolean }>;
-
-  constructor(private readonly db: Kysely<Database>) {
-    this.#byId = new PrecompiledQuery(db, (slot) =>
-      db.selectFrom("logins").selectAll().where("id", "=", slot(0)).where("customer_id", "=", slot(1)),
-    );
-    this.#withActiveJob = new PrecompiledQuery(db, (slot) =>
-      db
-        .selectFrom("logins")
-        .selectAll()
-        .select((eb) => eb.exists(activeJobHolding(db, slot(2))).as("job_active"))
-        .where("id", "=", slot(0))
-        .where("customer_id", "=", slot(1)),
-    );
-  }
+  constructor(private readonly db: Kysely<Database>) {}
 
   async findOrCreate(candidate: NewLogin): Promise<Login> {
     const inserted = await this.db
@@ -207,7 +298,7 @@ export class KyselyLoginStore implements LoginStore {
   }
 
   async find(customerId: string, loginId: string): Promise<Login | undefined> {
-    const row = await this.#byId.first(loginId, customerId);
+    const row = await byId.first(this.db, [loginId, customerId]);
     return row && loginFromRow(row);
   }
 
@@ -216,19 +307,17 @@ export class KyselyLoginStore implements LoginStore {
     loginId: string,
     singletonKey: string,
   ): Promise<{ login: Login; jobActive: boolean } | undefined> {
-    const row = await this.#withActiveJob.first(loginId, customerId, singletonKey);
+    const row = await withActiveJob.first(this.db, [loginId, customerId, singletonKey]);
     // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean.
     return row && { login: loginFromRow(row), jobActive: Boolean(row.job_active) };
   }
 
   async claimLive(loginId: string, requestId: string, observedHolder: string | null): Promise<boolean> {
-    const result = await this.db
-      .updateTable("logins")
-      .set({ live_request_id: requestId })
-      .where("id", "=", loginId)
-      .where((eb) => (observedHolder === null ? eb("live_request_id", "is", null) : eb("live_request_id", "=", observedHolder)))
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    const changed =
+      observedHolder === null
+        ? await claimFree.changes(this.db, [requestId, loginId])
+        : await claimFrom.changes(this.db, [requestId, loginId, observedHolder]);
+    return changed === 1;
   }
 
   async saveCredentials(loginId: string, credentialsEnc: string): Promise<void> {
@@ -236,18 +325,7 @@ export class KyselyLoginStore implements LoginStore {
   }
 
   async recordRefresh(loginId: string, refresh: { snapshotId: string; at: Date; loginType: Login["loginType"] }): Promise<void> {
-    await this.db
-      .updateTable("logins")
-      .set({
-        snapshot_id: refresh.snapshotId,
-        last_refresh_at: refresh.at.getTime(),
-        last_refresh_error: null,
-        login_type: refresh.loginType,
-        refresh_state: "Completed",
-        refresh_attempted_at: refresh.at.getTime(),
-      })
-      .where("id", "=", loginId)
-      .execute();
+    await recordRefreshRow.changes(this.db, [refresh.snapshotId, refresh.at.getTime(), refresh.loginType, loginId]);
   }
 
   async saveSelectedAccounts(loginId: string, accountIds: string[] | null): Promise<void> {
@@ -263,11 +341,7 @@ export class KyselyLoginStore implements LoginStore {
   }
 
   async recordRefreshState(loginId: string, state: { at: Date; state: RefreshState; errorCode: ErrorCode | null }): Promise<void> {
-    await this.db
-      .updateTable("logins")
-      .set({ refresh_state: state.state, refresh_attempted_at: state.at.getTime(), last_refresh_error: state.errorCode })
-      .where("id", "=", loginId)
-      .execute();
+    await recordRefreshStateRow.changes(this.db, [state.state, state.at.getTime(), state.errorCode, loginId]);
   }
 
   async setScheduledRefresh(customerId: string, loginId: string, activated: boolean): Promise<boolean> {
@@ -281,13 +355,7 @@ export class KyselyLoginStore implements LoginStore {
   }
 
   async claimNight(loginId: string, night: string): Promise<boolean> {
-    const result = await this.db
-      .updateTable("logins")
-      .set({ nightly_night: night })
-      .where("id", "=", loginId)
-      .where((eb) => eb.or([eb("nightly_night", "is", null), eb("nightly_night", "<>", night)]))
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    return (await claimNightRow.changes(this.db, [night, loginId])) === 1;
   }
 
   async findNightlyCandidates(night: string, afterId: string, limit: number): Promise<Login[]> {
@@ -376,28 +444,24 @@ export class KyselyLoginStore implements LoginStore {
     fetch: PreviousFetch | null,
     outline: string | null = null,
   ): Promise<void> {
-    await this.db
-      .insertInto("snapshots")
-      .values({
-        id: snapshotId,
-        login_id: loginId,
-        created_at: createdAt.getTime(),
-        payload,
-        base_id: baseId,
-        fetch_basis: fetch?.basis ?? null,
-        fetch_day: fetch?.day ?? null,
-        outline,
-      })
-      .execute();
+    const row: SnapshotRow = {
+      id: snapshotId,
+      login_id: loginId,
+      created_at: createdAt.getTime(),
+      payload,
+      base_id: baseId,
+      fetch_basis: fetch?.basis ?? null,
+      fetch_day: fetch?.day ?? null,
+      outline,
+    };
+    await insertSnapshotRow.changes(
+      this.db,
+      SNAPSHOT_COLUMNS.map((column) => row[column]),
+    );
   }
 
   async findSnapshot(snapshotId: string): Promise<Snapshot | undefined> {
-    const row = await this.db
-      .selectFrom("snapshots as s")
-      .leftJoin("snapshots as b", "b.id", "s.base_id")
-      .select(["s.payload", "s.base_id", "b.payload as base_payload"])
-      .where("s.id", "=", snapshotId)
-      .executeTakeFirst();
+    const row = await snapshotWithBase.first(this.db, [snapshotId]);
     if (!row) return undefined;
     if (row.base_id === null) return JSON.parse(row.payload) as Snapshot;
     // Retention keeps a base while a delta of it exists: a missing one is a damaged store.
@@ -406,19 +470,7 @@ export class KyselyLoginStore implements LoginStore {
   }
 
   async findRefreshBasis(snapshotId: string): Promise<RefreshBasis | undefined> {
-    const row = await this.db
-      .selectFrom("snapshots as s")
-      .leftJoin("snapshots as b", "b.id", "s.base_id")
-      // A whole snapshot's payload is not read (the CASE never reaches it): its outline serves.
-      .select((eb) => [
-        "s.base_id",
-        "s.fetch_basis",
-        "s.fetch_day",
-        eb.case().when("s.base_id", "is", null).then(sql<string | null>`null`).else(eb.ref("s.payload")).end().as("delta"),
-        eb.fn.coalesce("b.outline", "s.outline").as("outline"),
-      ])
-      .where("s.id", "=", snapshotId)
-      .executeTakeFirst();
+    const row = await refreshBasis.first(this.db, [snapshotId]);
     if (!row) return undefined;
     // Every whole snapshot has its outline (migration 015 wrote the older ones'); a delta's is its base's.
     if (row.outline === null) throw new Error(`snapshot ${snapshotId} has lost its base`);
@@ -489,15 +541,7 @@ export class KyselyLoginStore implements LoginStore {
   }
 
   async holdForWrite(customerId: string, loginId: string): Promise<Login | undefined> {
-    // A no-op write: it takes the row lock on PostgreSQL (and SQLite has one writer anyway),
-    // and returns the row as it is under that lock: one statement, not a write and a read.
-    const held = await this.db
-      .updateTable("logins")
-      .set((eb) => ({ id: eb.ref("id") }))
-      .where("id", "=", loginId)
-      .where("customer_id", "=", customerId)
-      .returningAll()
-      .executeTakeFirst();
+    const held = await holdRow.first(this.db, [loginId, customerId]);
     return held && loginFromRow(held);
   }
 

@@ -7,58 +7,112 @@ const SLOT = "\u0000bankgate-slot:";
 /** A parameter of the compiled query: an argument's position, or a constant of the query itself. */
 type ParameterSource = { readonly argument: number } | { readonly constant: unknown };
 
+interface Template<Row> {
+  compiled: CompiledQuery<Row>;
+  sources: ParameterSource[];
+}
+
+/** Builds a query with `slot(i)` wherever argument i goes, on `db` (the store, or a transaction of it). */
+export type SlottedBuild<Row> = (db: Kysely<Database>, slot: (i: number) => string) => Compilable<Row>;
+
 /**
- * A query Kysely builds and compiles once, then runs with new argument values: on the hot
- * paths building and compiling cost more than SQLite running the statement (profiles in
- * docs/performance.md). The compiled text goes through the same driver as any query — its
- * connection lock, lock waiting and fault translation — so only the builder is skipped.
+ * A query Kysely builds and compiles once per database, then runs with new argument values:
+ * on the hot paths building and compiling cost more than SQLite running the statement
+ * (profiles in docs/performance.md). Defined once per module and shared by every store
+ * instance — a transaction's stores too, which are made anew for each transaction. The
+ * compiled text goes through the same driver as any query — its connection lock, lock
+ * waiting and fault translation — so only the builder is skipped.
  *
- * `build(slot)` builds the query with `slot(i)` wherever argument i goes; every other value
- * in it is a constant. A slot must be a whole parameter (not part of a string, not in a
- * list whose length varies).
+ * Every other value in the built query is a constant. A slot must be a whole parameter (not
+ * part of a string, not in a list whose length varies).
  */
 export class PrecompiledQuery<Row> {
-  #compiled: { template: CompiledQuery<Row>; sources: ParameterSource[] } | undefined;
+  /**
+   * By the database's adapter: SQLite and PostgreSQL compile the same query to different
+   * text, and a transaction shares its database's adapter.
+   */
+  readonly #templates = new WeakMap<object, Template<Row>>();
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly build: (slot: (i: number) => string) => Compilable<Row>,
-  ) {}
+  constructor(private readonly build: SlottedBuild<Row>) {}
 
-  /** The rows the query returns for these arguments. */
-  rows(...args: unknown[]): Promise<Row[]> {
-    return this.rowsIn(this.db, args);
-  }
-
-  /** The rows the query returns for these arguments, run on `db` (a transaction). */
-  async rowsIn(db: Kysely<Database>, args: unknown[]): Promise<Row[]> {
-    const result = await db.executeQuery(this.#with(args));
+  /** The rows the query returns for these arguments, run on `db`. */
+  async rows(db: Kysely<Database>, args: readonly unknown[]): Promise<Row[]> {
+    const result = await db.executeQuery(this.#with(db, args));
     return result.rows;
   }
 
-  /** How many rows the statement (an update, a delete) changed, run on `db` (a transaction) or the store's own. */
-  async changes(args: unknown[], db: Kysely<Database> = this.db): Promise<number> {
-    const result = await db.executeQuery(this.#with(args));
+  /** The first row, or undefined. */
+  async first(db: Kysely<Database>, args: readonly unknown[]): Promise<Row | undefined> {
+    return (await this.rows(db, args))[0];
+  }
+
+  /** How many rows the statement (an update, a delete, an insert) changed. */
+  async changes(db: Kysely<Database>, args: readonly unknown[]): Promise<number> {
+    const result = await db.executeQuery(this.#with(db, args));
     return Number(result.numAffectedRows ?? 0n);
   }
 
-  /** The first row, or undefined. */
-  async first(...args: unknown[]): Promise<Row | undefined> {
-    return (await this.rows(...args))[0];
-  }
-
-  #with(args: unknown[]): CompiledQuery<Row> {
-    if (!this.#compiled) {
-      const compiled = this.build((i) => `${SLOT}${i}`).compile();
+  #with(db: Kysely<Database>, args: readonly unknown[]): CompiledQuery<Row> {
+    const adapter = db.getExecutor().adapter;
+    let template = this.#templates.get(adapter);
+    if (!template) {
+      const compiled = this.build(db, (i) => `${SLOT}${i}`).compile();
       const sources = compiled.parameters.map((value): ParameterSource => {
         if (typeof value === "string" && value.startsWith(SLOT)) return { argument: Number(value.slice(SLOT.length)) };
         return { constant: value };
       });
-      this.#compiled = { template: compiled, sources };
+      template = { compiled, sources };
+      this.#templates.set(adapter, template);
     }
-    const { template, sources } = this.#compiled;
+    const { compiled, sources } = template;
     // The template's queryId is reused: it only keys plugin state, and this database has no plugins.
-    return { ...template, parameters: sources.map((source) => ("argument" in source ? args[source.argument] : source.constant)) };
+    return { ...compiled, parameters: sources.map((source) => ("argument" in source ? args[source.argument] : source.constant)) };
+  }
+}
+
+/**
+ * `columns`, checked at compile time to name every column of Row but `Except`: a column added
+ * to the table and not to a statement's list fails to compile instead of going unwritten.
+ */
+export function everyColumnBut<Row, Except extends keyof Row = never>() {
+  return <const Columns extends readonly Exclude<keyof Row & string, Except>[]>(
+    columns: Columns &
+      (Exclude<keyof Row, Except | Columns[number]> extends never ? unknown : { missing: Exclude<keyof Row, Except | Columns[number]> }),
+  ): Columns => columns;
+}
+
+/** The slotted values of one row: column i of `columns` is argument `offset + i`. */
+export function slottedRow(columns: readonly string[], slot: (i: number) => string, offset = 0): Record<string, string> {
+  return Object.fromEntries(columns.map((column, i) => [column, slot(offset + i)]));
+}
+
+/**
+ * Compare-and-swap of a versioned row: writes `columns` (every column but the key and those
+ * fixed at insert) where the key matches and the row still has the version its writer read,
+ * with the version one higher. Of two writers that read the same version, one wins.
+ */
+export class PrecompiledSwap<Row extends { version: number }> {
+  readonly #update: PrecompiledQuery<unknown>;
+
+  constructor(
+    table: keyof Database & string,
+    private readonly key: keyof Row & string,
+    private readonly columns: readonly (keyof Row & string)[],
+  ) {
+    this.#update = new PrecompiledQuery((db, slot) =>
+      db
+        .updateTable(table)
+        .set(slottedRow(columns, slot) as never)
+        .where(key as never, "=", slot(columns.length) as never)
+        .where("version" as never, "=", slot(columns.length + 1) as never),
+    );
+  }
+
+  /** Whether `row` replaced the version `expectedVersion` (its own `version` is ignored). */
+  async replace(db: Kysely<Database>, row: Row, expectedVersion: number): Promise<boolean> {
+    const next = { ...row, version: expectedVersion + 1 };
+    const args = [...this.columns.map((column) => next[column]), next[this.key], expectedVersion];
+    return (await this.#update.changes(db, args)) === 1;
   }
 }
 
@@ -69,24 +123,20 @@ export class PrecompiledQuery<Row> {
 export class PrecompiledInsert<Row extends object> {
   readonly #byCount = new Map<number, PrecompiledQuery<unknown>>();
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly table: keyof Database & string,
-  ) {}
+  constructor(private readonly table: keyof Database & string) {}
 
-  /** Inserts the rows, on `db` (a transaction) or the store's own. */
-  async run(rows: readonly Row[], db: Kysely<Database> = this.db): Promise<void> {
+  /** Inserts the rows, on `db` (the store, or a transaction of it). */
+  async run(db: Kysely<Database>, rows: readonly Row[]): Promise<void> {
     if (rows.length === 0) return;
     let insert = this.#byCount.get(rows.length);
     if (!insert) {
       const columns = Object.keys(rows[0] as Row);
-      const slotted = (slot: (i: number) => string) =>
-        rows.map((_, r) => Object.fromEntries(columns.map((column, c) => [column, slot(r * columns.length + c)])));
+      const slotted = (slot: (i: number) => string) => rows.map((_, r) => slottedRow(columns, slot, r * columns.length));
       // biome-ignore lint/suspicious/noExplicitAny: the slotted rows stand for rows of `table`, whichever it is
-      insert = new PrecompiledQuery(this.db, (slot) => this.db.insertInto(this.table).values(slotted(slot) as any));
+      insert = new PrecompiledQuery((db, slot) => db.insertInto(this.table).values(slotted(slot) as any));
       this.#byCount.set(rows.length, insert);
     }
-    await insert.rowsIn(
+    await insert.rows(
       db,
       rows.flatMap((row) => Object.values(row)),
     );

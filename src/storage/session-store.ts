@@ -7,7 +7,7 @@ import { isSqlite } from "./dialect.js";
 import { GroupedWriter } from "./grouped-writer.js";
 import { activeJobHolding } from "./job-store.js";
 import { LOGIN_COLUMNS, loginFromRow } from "./login-store.js";
-import { PrecompiledInsert, PrecompiledQuery } from "./precompiled-query.js";
+import { everyColumnBut, PrecompiledInsert, PrecompiledQuery, PrecompiledSwap } from "./precompiled-query.js";
 import type { Database, LoginRow, SessionRow } from "./schema.js";
 
 /** Authorize-flow sessions. Every bit of flow state lives here, never in process memory. */
@@ -62,46 +62,80 @@ export interface SessionWithCard {
   cardJobActive: boolean;
 }
 
+/** The session read of every authorize step. */
+const byId = new PrecompiledQuery<Selectable<SessionRow>>((db, slot) =>
+  db.selectFrom("sessions").selectAll().where("request_id", "=", slot(0)).where("customer_id", "=", slot(1)),
+);
+const insertRows = new PrecompiledInsert<SessionRow>("sessions");
+/** The read of every data call: the session, its card and whether the card's job runs. */
+const withCard = new PrecompiledQuery((db, slot) =>
+  db
+    .selectFrom("sessions")
+    .leftJoin("logins", (join) =>
+      join.onRef("logins.id", "=", "sessions.login_id").onRef("logins.customer_id", "=", "sessions.customer_id"),
+    )
+    .selectAll("sessions")
+    .select(LOGIN_COLUMNS.map((column) => sql.ref(`logins.${column}`).as(`card_${column}`)))
+    .select((eb) => eb.exists(activeJobHolding(db, sql<string>`cast(${slot(2)} as text) || ${sql.ref("logins.id")}`)).as("card_job_active"))
+    .where("sessions.request_id", "=", slot(0))
+    .where("sessions.customer_id", "=", slot(1)),
+) as PrecompiledQuery<Selectable<SessionRow> & Record<`card_${string}`, unknown>>;
+// On PostgreSQL the read locks the card's key until the commit: a DeleteCard's delete waits
+// for a session insert (and its purge then finds the session), or this read waits for the
+// delete (and finds no card). SQLite runs one write transaction at a time: nothing to lock.
+const cardExists = new PrecompiledQuery<{ id: string }>((db, slot) => {
+  const read = db.selectFrom("logins").select("id").where("id", "=", slot(0));
+  return isSqlite(db) ? read : read.forKeyShare();
+});
+/** A session's step may change every column but its key, its customer and its creation time. */
+const swapSession = new PrecompiledSwap<SessionRow>(
+  "sessions",
+  "request_id",
+  everyColumnBut<SessionRow, "request_id" | "customer_id" | "created_at">()([
+    "login_id",
+    "institution",
+    "mode",
+    "state",
+    "language",
+    "save",
+    "tag",
+    "schedule_refresh",
+    "challenges",
+    "connector_state_enc",
+    "credentials_enc",
+    "attempts_left",
+    "error_code",
+    "snapshot_id",
+    "authorize_token_hash",
+    "version",
+    "lease_until",
+    "lease_holder",
+    "last_activity_at",
+    "expires_at",
+    "absolute_expires_at",
+  ]),
+);
+const awaitingAggregation = new PrecompiledQuery<Selectable<SessionRow>>((db, slot) =>
+  db
+    .selectFrom("sessions")
+    .selectAll()
+    .where("customer_id", "=", slot(0))
+    .where("login_id", "=", slot(1))
+    .where("state", "=", "authorized")
+    .where("snapshot_id", "is", null)
+    .where("connector_state_enc", "is not", null)
+    .orderBy("created_at"),
+);
+
 /** SessionStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselySessionStore implements SessionStore {
   /** Outside a transaction, the inserts of one event-loop turn share one transaction and commit. */
   readonly #inserts: GroupedWriter<SessionRow, boolean> | null;
-  /** The session read of every authorize step, compiled once. */
-  readonly #byId: PrecompiledQuery<Selectable<SessionRow>>;
-  readonly #insert: PrecompiledInsert<SessionRow>;
-  readonly #cardExists: PrecompiledQuery<{ id: string }>;
-  /** The read of every data call: the session, its card and whether the card's job runs, compiled once. */
-  readonly #withCard: PrecompiledQuery<Selectable<SessionRow> & Record<`card_${string}`, unknown>>;
 
   constructor(
     private readonly db: Kysely<Database>,
     options: { inTransaction: boolean } = { inTransaction: false },
   ) {
-    this.#byId = new PrecompiledQuery(db, (slot) =>
-      db.selectFrom("sessions").selectAll().where("request_id", "=", slot(0)).where("customer_id", "=", slot(1)),
-    );
-    this.#insert = new PrecompiledInsert(db, "sessions");
-    this.#withCard = new PrecompiledQuery(db, (slot) =>
-      db
-        .selectFrom("sessions")
-        .leftJoin("logins", (join) =>
-          join.onRef("logins.id", "=", "sessions.login_id").onRef("logins.customer_id", "=", "sessions.customer_id"),
-        )
-        .selectAll("sessions")
-        .select(LOGIN_COLUMNS.map((column) => sql.ref(`logins.${column}`).as(`card_${column}`)))
-        .select((eb) =>
-          eb.exists(activeJobHolding(db, sql<string>`cast(${slot(2)} as text) || ${sql.ref("logins.id")}`)).as("card_job_active"),
-        )
-        .where("sessions.request_id", "=", slot(0))
-        .where("sessions.customer_id", "=", slot(1)),
-    ) as PrecompiledQuery<Selectable<SessionRow> & Record<`card_${string}`, unknown>>;
-    // On PostgreSQL the read locks the card's key until the commit: a DeleteCard's delete waits
-    // for this insert (and its purge then finds the session), or this read waits for the delete
-    // (and finds no card). SQLite runs one write transaction at a time: nothing to lock.
-    this.#cardExists = new PrecompiledQuery(db, (slot) => {
-      const read = db.selectFrom("logins").select("id").where("id", "=", slot(0));
-      return isSqlite(db) ? read : read.forKeyShare();
-    });
     this.#inserts = options.inTransaction
       ? null
       : new GroupedWriter((rows) => db.transaction().execute((trx) => this.#insertOnLiveCards(trx, rows)));
@@ -121,22 +155,22 @@ export class KyselySessionStore implements SessionStore {
   async #insertOnLiveCards(db: Kysely<Database>, rows: readonly SessionRow[]): Promise<boolean[]> {
     const cardIds = new Set(rows.flatMap((row) => (row.login_id === null ? [] : [row.login_id])));
     const liveCards = new Set<string>();
-    for (const id of cardIds) if ((await this.#cardExists.rowsIn(db, [id])).length > 0) liveCards.add(id);
+    for (const id of cardIds) if ((await cardExists.rows(db, [id])).length > 0) liveCards.add(id);
     const inserted = rows.map((row) => row.login_id === null || liveCards.has(row.login_id));
-    await this.#insert.run(
-      rows.filter((_, i) => inserted[i]),
+    await insertRows.run(
       db,
+      rows.filter((_, i) => inserted[i]),
     );
     return inserted;
   }
 
   async find(customerId: string, requestId: string): Promise<Session | undefined> {
-    const row = await this.#byId.first(requestId, customerId);
+    const row = await byId.first(this.db, [requestId, customerId]);
     return row && fromRow(row);
   }
 
   async findWithCard(customerId: string, requestId: string, cardJobKeyPrefix: string): Promise<SessionWithCard | undefined> {
-    const row = await this.#withCard.first(requestId, customerId, cardJobKeyPrefix);
+    const row = await withCard.first(this.db, [requestId, customerId, cardJobKeyPrefix]);
     if (!row) return undefined;
     if (row.card_id === null) return { session: fromRow(row), card: undefined, cardJobActive: false };
     const card = Object.fromEntries(LOGIN_COLUMNS.map((column) => [column, row[`card_${column}`]])) as Selectable<LoginRow>;
@@ -157,28 +191,11 @@ export class KyselySessionStore implements SessionStore {
   }
 
   async replace(next: Session, expectedVersion: number): Promise<boolean> {
-    const { request_id, customer_id, created_at, ...mutable } = toRow(next);
-    const result = await this.db
-      .updateTable("sessions")
-      .set({ ...mutable, version: expectedVersion + 1 })
-      .where("request_id", "=", request_id)
-      .where("version", "=", expectedVersion)
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    return swapSession.replace(this.db, toRow(next), expectedVersion);
   }
 
   async findAwaitingAggregation(customerId: string, loginId: string): Promise<Session[]> {
-    const rows = await this.db
-      .selectFrom("sessions")
-      .selectAll()
-      .where("customer_id", "=", customerId)
-      .where("login_id", "=", loginId)
-      .where("state", "=", "authorized")
-      .where("snapshot_id", "is", null)
-      .where("connector_state_enc", "is not", null)
-      .orderBy("created_at")
-      .execute();
-    return rows.map(fromRow);
+    return (await awaitingAggregation.rows(this.db, [customerId, loginId])).map(fromRow);
   }
 
   async delete(customerId: string, requestId: string): Promise<void> {

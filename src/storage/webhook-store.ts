@@ -1,5 +1,11 @@
 import type { Kysely, Selectable } from "kysely";
+import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, WebhookAttemptRow, WebhookEndpointRow, WebhookEventRow } from "./schema.js";
+
+/** Read by every aggregation that publishes. Argument: customer. */
+const endpointOf = new PrecompiledQuery<Selectable<WebhookEndpointRow>>((db, slot) =>
+  db.selectFrom("webhook_endpoints").selectAll().where("customer_id", "=", slot(0)),
+);
 
 /** Webhook receivers, the event outbox and the delivery log (docs/webhooks.md). */
 export interface WebhookStore {
@@ -41,7 +47,7 @@ export class KyselyWebhookStore implements WebhookStore {
   }
 
   async findEndpoint(customerId: string): Promise<Selectable<WebhookEndpointRow> | undefined> {
-    return this.db.selectFrom("webhook_endpoints").selectAll().where("customer_id", "=", customerId).executeTakeFirst();
+    return endpointOf.first(this.db, [customerId]);
   }
 
   async insertEvent(row: WebhookEventRow): Promise<void> {
