@@ -3,6 +3,7 @@ import type { PreviousFetch } from "../connectors/types.js";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Login, RefreshState } from "../records/login.js";
 import type { Snapshot } from "../records/snapshot.js";
+import { isSqlite } from "./dialect.js";
 import { activeJobHolding } from "./job-store.js";
 import { everyColumnBut, PrecompiledQuery, slottedRow } from "./precompiled-query.js";
 import type { Database, LoginRow, SnapshotRow } from "./schema.js";
@@ -160,17 +161,16 @@ const withActiveJob = new PrecompiledQuery<Selectable<LoginRow> & { job_active: 
     .where("id", "=", slot(0))
     .where("customer_id", "=", slot(1)),
 );
-// A no-op write: it takes the row lock on PostgreSQL (and SQLite has one writer anyway), and
-// returns the row as it is under that lock: one statement, not a write and a read.
-/** Arguments: card, customer. */
-const holdRow = new PrecompiledQuery<Selectable<LoginRow>>((db, slot) =>
-  db
-    .updateTable("logins")
-    .set((eb) => ({ id: eb.ref("id") }))
-    .where("id", "=", slot(0))
-    .where("customer_id", "=", slot(1))
-    .returningAll(),
-);
+/**
+ * The card's row, read under the lock a write of it would take. SQLite: a plain read, the
+ * transaction's BEGIN IMMEDIATE already holds the only write lock. PostgreSQL: the lock a
+ * non-key update takes, without writing a new row version (a DeleteCard's delete waits for
+ * it, a session insert's key-share read does not). Arguments: card, customer.
+ */
+const holdRow = new PrecompiledQuery<Selectable<LoginRow>>((db, slot) => {
+  const read = db.selectFrom("logins").selectAll().where("id", "=", slot(0)).where("customer_id", "=", slot(1));
+  return isSqlite(db) ? read : read.forNoKeyUpdate();
+});
 /** Arguments: RequestId, card. */
 const claimFree = new PrecompiledQuery((db, slot) =>
   db
