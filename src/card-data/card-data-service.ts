@@ -171,7 +171,7 @@ export class CardDataService {
   async #snapshot(snapshotId: string): Promise<Snapshot | undefined> {
     const cached = this.#snapshots.get(snapshotId);
     if (cached) return cached;
-    const snapshot = await this.deps.storage.logins.findSnapshot(snapshotId);
+    const snapshot = await this.deps.storage.snapshots.find(snapshotId);
     if (snapshot) this.#snapshots.set(snapshotId, snapshot);
     return snapshot;
   }

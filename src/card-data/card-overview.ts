@@ -3,6 +3,7 @@ import type { CardSecrets } from "../logins/card-secrets.js";
 import type { StoredMfaAnswers } from "../logins/stored-mfa-answers.js";
 import type { Login } from "../records/login.js";
 import type { LoginStore } from "../storage/login-store.js";
+import type { SnapshotStore } from "../storage/snapshot-store.js";
 
 /** Cards listed at most; the dashboard is a debugging view, not an export. */
 const MAX_CARDS = 500;
@@ -67,7 +68,9 @@ export interface CardDetail extends CardSummary {
  * account number.
  */
 export class CardOverview {
-  constructor(private readonly deps: { logins: LoginStore; secrets: CardSecrets; storedAnswers: StoredMfaAnswers }) {}
+  constructor(
+    private readonly deps: { logins: LoginStore; snapshots: SnapshotStore; secrets: CardSecrets; storedAnswers: StoredMfaAnswers },
+  ) {}
 
   async list(customerId: string): Promise<CardSummary[]> {
     return (await this.deps.logins.listByCustomer(customerId, MAX_CARDS)).map((card) => this.#summary(card));
@@ -75,7 +78,7 @@ export class CardOverview {
 
   async detail(customerId: string, loginId: string): Promise<CardDetail> {
     const card = await this.#card(customerId, loginId);
-    const snapshot = card.snapshotId ? await this.deps.logins.findSnapshot(card.snapshotId) : undefined;
+    const snapshot = card.snapshotId ? await this.deps.snapshots.find(card.snapshotId) : undefined;
     return {
       ...this.#summary(card),
       storedQuestions: this.deps.storedAnswers.list(card).map((q) => q.question),
@@ -99,7 +102,7 @@ export class CardOverview {
     filter: TransactionFilter,
   ): Promise<{ total: number; transactions: CardTransaction[] }> {
     const card = await this.#card(customerId, loginId);
-    const snapshot = card.snapshotId ? await this.deps.logins.findSnapshot(card.snapshotId) : undefined;
+    const snapshot = card.snapshotId ? await this.deps.snapshots.find(card.snapshotId) : undefined;
     const search = filter.search?.trim().toLowerCase() ?? "";
     const matches: CardTransaction[] = [];
     for (const account of snapshot?.accounts ?? []) {

@@ -8,13 +8,14 @@ import {
   statementUniqueId,
 } from "../statements/build-statements.js";
 import type { LoginStore } from "../storage/login-store.js";
+import type { SnapshotStore } from "../storage/snapshot-store.js";
 
 /**
  * A card's monthly statements for the dashboard: the same months and the same PDF as
  * /GetStatements (src/statements/), read from the card's latest snapshot without a session.
  */
 export class CardStatements {
-  constructor(private readonly deps: { logins: LoginStore }) {}
+  constructor(private readonly deps: { logins: LoginStore; snapshots: SnapshotStore }) {}
 
   /** The last twelve closed months of each account, newest first. */
   async list(customerId: string, loginId: string): Promise<Array<{ accountId: string; title: string; months: string[] }>> {
@@ -41,7 +42,7 @@ export class CardStatements {
   async #latest(customerId: string, loginId: string) {
     const card = await this.deps.logins.find(customerId, loginId);
     if (!card) throw new ApiError("INVALID_LOGIN");
-    const snapshot = card.snapshotId ? await this.deps.logins.findSnapshot(card.snapshotId) : undefined;
+    const snapshot = card.snapshotId ? await this.deps.snapshots.find(card.snapshotId) : undefined;
     if (!snapshot || !card.lastRefreshAt) throw new ApiError("INVALID_REQUEST", {}, "Invalid request: the card has no data yet.");
     const periods: StatementPeriod[] = statementPeriods(card.lastRefreshAt.toISOString().slice(0, 10), STATEMENT_MONTHS.Months12);
     return { snapshot, periods, institution: card.institution };

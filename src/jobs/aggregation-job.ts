@@ -14,8 +14,8 @@ import type { Session } from "../records/session.js";
 import type { Snapshot } from "../records/snapshot.js";
 import type { NightlyOutcomes } from "../refresh/record-refresh-outcome.js";
 import { touched } from "../sessions/transitions.js";
-import type { RefreshBasis, SnapshotBase } from "../storage/login-store.js";
 import type { SnapshotIncrement } from "../storage/snapshot-delta.js";
+import type { RefreshBasis, SnapshotBase } from "../storage/snapshot-store.js";
 import type { Storage } from "../storage/storage.js";
 import { aggregationEvents } from "../webhooks/aggregation-events.js";
 import type { WebhookPublisher } from "../webhooks/webhook-publisher.js";
@@ -67,7 +67,7 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
   const card = await deps.storage.logins.find(session.customerId, loginId);
   if (!card) return; // deleted meanwhile: nothing to fetch for
   // What the card's current data was fetched from and is stored against: for an incremental fetch.
-  const basis = card.snapshotId ? await deps.storage.logins.findRefreshBasis(card.snapshotId) : undefined;
+  const basis = card.snapshotId ? await deps.storage.snapshots.findRefreshBasis(card.snapshotId) : undefined;
   let fetched: FetchResult;
   let increment: SnapshotIncrement | null = null;
   const fetchedOn = deps.clock.now().toISOString().slice(0, 10);
@@ -110,7 +110,7 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
       // The webhooks commit with the data they announce: neither exists without the other
       // (quality bar R7, docs/quality-bars.md). An increment's snapshot is decoded only for a customer with a receiver.
       const events = async () => {
-        const snapshot = published.snapshot ?? (await tx.logins.findSnapshot(published.snapshotId));
+        const snapshot = published.snapshot ?? (await tx.snapshots.find(published.snapshotId));
         if (!snapshot) throw new Error(`snapshot ${published.snapshotId} is gone before its commit`);
         return aggregationEvents(deps.connectors, { ...published, snapshot, session: served, username: deps.secrets.username(current) });
       };
@@ -132,7 +132,7 @@ async function freshFrom(
 ): Promise<Fresh> {
   const fetch = fetched.basis ? { basis: fetched.basis, day: fetchedOn } : null;
   if (increment && basis) return { data: fetched.data, fetch, increment, basis };
-  const baseSnapshot = basis && (await deps.storage.logins.findSnapshot(basis.base.id));
+  const baseSnapshot = basis && (await deps.storage.snapshots.find(basis.base.id));
   const base = basis && baseSnapshot ? { id: basis.base.id, snapshot: baseSnapshot, bytes: basis.base.outline.bytes } : undefined;
   return { data: fetched.data, fetch, snapshot: buildSnapshot(fetched.data, card.id, deps.indexKey), base };
 }
@@ -154,10 +154,10 @@ async function publishSnapshot(
   const stillCurrent = card.snapshotId === readSnapshotId;
   if ("increment" in fresh) {
     if (!stillCurrent) throw new Error("card's snapshot changed during aggregation; retrying");
-    await tx.logins.insertSnapshotIncrement(snapshotId, card.id, at.now, fresh.increment, { basis: fresh.basis, fetch: fresh.fetch });
+    await tx.snapshots.insertIncrement(snapshotId, card.id, at.now, fresh.increment, { basis: fresh.basis, fetch: fresh.fetch });
   } else {
     const base = stillCurrent ? fresh.base : undefined;
-    await tx.logins.insertSnapshot(snapshotId, card.id, at.now, fresh.snapshot, { base, fetch: fresh.fetch });
+    await tx.snapshots.insert(snapshotId, card.id, at.now, fresh.snapshot, { base, fetch: fresh.fetch });
   }
   const { data } = fresh;
   await tx.logins.recordRefresh(card.id, { snapshotId, at: at.connectedAt, loginType: data.loginType });

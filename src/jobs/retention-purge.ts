@@ -58,7 +58,7 @@ export class RetentionPurge {
       sessions: () => storage.sessions.deleteExpired(before(settings.sessionsSeconds), rows),
       tokens: () => storage.authorizeTokens.deleteExpired(before(settings.tokensSeconds), rows),
       jobs: () => storage.jobs.deleteFinished(before(settings.jobsSeconds), rows),
-      snapshots: () => storage.logins.deleteSupersededSnapshots(before(settings.snapshotsSeconds), now, snapshotRows),
+      snapshots: () => storage.snapshots.deleteSuperseded(before(settings.snapshotsSeconds), now, snapshotRows),
       webhookLog: () => storage.transaction((tx) => tx.webhooks.deleteSettledEvents(before(settings.webhookLogSeconds), rows)),
       cardVault: () => storage.cardVault.deleteOrphans(before(settings.cardVaultSeconds), rows),
       attemptCounters: () => storage.attempts.deleteExpired(now, rows),

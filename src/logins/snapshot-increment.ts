@@ -1,13 +1,13 @@
 import type { AggregatedData, DataIncrement } from "../connectors/types.js";
-import type { RefreshBasis } from "../storage/login-store.js";
 import type { SnapshotIncrement } from "../storage/snapshot-delta.js";
+import type { RefreshBasis } from "../storage/snapshot-store.js";
 import { buildSnapshot } from "./build-snapshot.js";
 
 /**
  * What an incremental fetch stands for: its accounts with their new transactions, ids derived
  * as buildSnapshot derives them, and the days of the card's current snapshot to keep after
  * them — stored as a delta of the card's base without reading the base
- * (LoginStore.insertSnapshotIncrement). Null when the fetch names an account the current
+ * (SnapshotStore.insertIncrement). Null when the fetch names an account the current
  * snapshot lacks: there is nothing to keep for it, and the caller fetches whole.
  */
 export function snapshotIncrement(

@@ -13,6 +13,7 @@ import type { Database } from "./schema.js";
 import { KyselySealedValueStore, type SealedValueStore } from "./sealed-value-store.js";
 import { KyselyServerSettingStore, type ServerSettingStore } from "./server-setting-store.js";
 import { KyselySessionStore, type SessionStore } from "./session-store.js";
+import { KyselySnapshotStore, type SnapshotStore } from "./snapshot-store.js";
 import { KyselyStorageSpace, type StorageSpace } from "./storage-space.js";
 import { KyselyUsageStore, type UsageStore } from "./usage-store.js";
 import { KyselyWebhookStore, type WebhookStore } from "./webhook-store.js";
@@ -25,6 +26,8 @@ import { KyselyWebhookStore, type WebhookStore } from "./webhook-store.js";
 export interface Storage {
   readonly sessions: SessionStore;
   readonly logins: LoginStore;
+  /** The cards' data snapshots. */
+  readonly snapshots: SnapshotStore;
   readonly customers: CustomerStore;
   readonly authorizeTokens: AuthorizeTokenStore;
   readonly settings: ServerSettingStore;
@@ -58,6 +61,7 @@ export interface Storage {
 export class KyselyStorage implements Storage {
   readonly sessions: SessionStore;
   readonly logins: LoginStore;
+  readonly snapshots: SnapshotStore;
   readonly customers: CustomerStore;
   readonly authorizeTokens: AuthorizeTokenStore;
   readonly settings: ServerSettingStore;
@@ -78,6 +82,7 @@ export class KyselyStorage implements Storage {
   ) {
     this.sessions = new KyselySessionStore(db, options);
     this.logins = new KyselyLoginStore(db);
+    this.snapshots = new KyselySnapshotStore(db);
     this.customers = new KyselyCustomerStore(db);
     this.authorizeTokens = new KyselyAuthorizeTokenStore(db, { groupWrites: !options.inTransaction });
     this.settings = new KyselyServerSettingStore(db);

@@ -40,13 +40,13 @@ describe.each(["sqlite", "postgres"] as const)("incremental nightly refresh (%s)
         const { snapshotId, lastRefreshAt, refreshState } = await card();
         expect(refreshState).toBe("Completed");
         expect(lastRefreshAt?.getTime()).toBe(fiveAm.getTime());
-        const basis = await t.deps.storage.logins.findRefreshBasis(snapshotId ?? "");
+        const basis = await t.deps.storage.snapshots.findRefreshBasis(snapshotId ?? "");
         // Stored as a delta of the first (whole) snapshot, never re-based this soon.
         expect(basis?.base.id).toBe(firstBase);
         expect(basis?.delta).not.toBeNull();
         expect(basis?.fetch?.day).toBe(fiveAm.toISOString().slice(0, 10));
         const full = buildSnapshot(generateBankData(USERNAME, fiveAm, { loginType: "Personal" }), loginId, indexKey);
-        expect(JSON.stringify(await t.deps.storage.logins.findSnapshot(snapshotId ?? ""))).toBe(JSON.stringify(full));
+        expect(JSON.stringify(await t.deps.storage.snapshots.find(snapshotId ?? ""))).toBe(JSON.stringify(full));
       }
 
       // What the API serves from it: the year's transactions of the full regeneration, ids and all.
@@ -70,19 +70,19 @@ describe.each(["sqlite", "postgres"] as const)("incremental nightly refresh (%s)
       await t.deps.runner.runUntilIdle();
       const loginId = connected.Login.Id;
       const indexKey = await loadIndexKey(t.deps.storage, new Vault(parseMasterKeys(TEST_MASTER_KEYS)));
-      const { logins } = t.deps.storage;
+      const { logins, snapshots } = t.deps.storage;
       const card = async () => (await logins.find(t.customer.customerId, loginId)) ?? expect.fail("card gone");
 
       // An overlapping attempt, right after the aggregation read the card's snapshot: the same data
       // published again as a new whole snapshot (only an aggregation moves a card's snapshot).
       const moved = newTimeOrderedId();
-      const readBasis = logins.findRefreshBasis.bind(logins);
+      const readBasis = snapshots.findRefreshBasis.bind(snapshots);
       let overlaps = 0;
-      logins.findRefreshBasis = async (snapshotId) => {
+      snapshots.findRefreshBasis = async (snapshotId) => {
         const basis = await readBasis(snapshotId);
         if (overlaps++ === 0) {
-          const same = (await logins.findSnapshot(snapshotId)) ?? expect.fail("no snapshot");
-          await logins.insertSnapshot(moved, loginId, t.clock.now(), same);
+          const same = (await snapshots.find(snapshotId)) ?? expect.fail("no snapshot");
+          await snapshots.insert(moved, loginId, t.clock.now(), same);
           await logins.recordRefresh(loginId, { snapshotId: moved, at: t.clock.now(), loginType: "Personal" });
         }
         return basis;
@@ -102,9 +102,9 @@ describe.each(["sqlite", "postgres"] as const)("incremental nightly refresh (%s)
       expect(refreshState).toBe("Completed");
       expect(snapshotId).not.toBe(moved);
       // Stored as a delta of the snapshot the card had moved to, and exactly the full regeneration.
-      expect((await logins.findRefreshBasis(snapshotId ?? ""))?.base.id).toBe(moved);
+      expect((await snapshots.findRefreshBasis(snapshotId ?? ""))?.base.id).toBe(moved);
       const full = buildSnapshot(generateBankData(`${USERNAME}+moved`, t.clock.now(), { loginType: "Personal" }), loginId, indexKey);
-      expect(JSON.stringify(await logins.findSnapshot(snapshotId ?? ""))).toBe(JSON.stringify(full));
+      expect(JSON.stringify(await snapshots.find(snapshotId ?? ""))).toBe(JSON.stringify(full));
     });
   });
 });

@@ -514,13 +514,13 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         expect(await find()).toStrictEqual(login);
       });
 
-      it("insertSnapshot then findSnapshot round-trips the snapshot; unknown ids are undefined", async () => {
+      it("a snapshot inserted is found again whole; unknown ids are undefined", async () => {
         const login = await h.storage.logins.findOrCreate(loginCandidate());
         const snapshot = snapshotFixture();
         const snapshotId = newRandomId();
-        await h.storage.logins.insertSnapshot(snapshotId, login.id, at(1), snapshot);
-        expect(await h.storage.logins.findSnapshot(snapshotId)).toStrictEqual(snapshot);
-        expect(await h.storage.logins.findSnapshot(newRandomId())).toBeUndefined();
+        await h.storage.snapshots.insert(snapshotId, login.id, at(1), snapshot);
+        expect(await h.storage.snapshots.find(snapshotId)).toStrictEqual(snapshot);
+        expect(await h.storage.snapshots.find(newRandomId())).toBeUndefined();
       });
 
       it("delete removes the card, its sessions, snapshots and the tokens bound to its sessions — nothing else", async () => {
@@ -540,7 +540,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             expect(await h.storage.authorizeTokens.consume(hash, customerId, session.requestId, T0)).toBe(true);
             await insertSession(h.storage, { ...session, authorizeTokenHash: hash });
           }
-          for (const id of snapshots) await h.storage.logins.insertSnapshot(id, loginId, T0, snapshotFixture());
+          for (const id of snapshots) await h.storage.snapshots.insert(id, loginId, T0, snapshotFixture());
           return { sessions, tokens, snapshots };
         }
         const doomedRows = await furnish(doomed.id, doomed.lookupHash);
@@ -554,7 +554,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             sessions: await Promise.all(
               rows.sessions.map(async (s) => (await h.storage.sessions.find(customerId, s.requestId)) !== undefined),
             ),
-            snapshots: await Promise.all(rows.snapshots.map(async (id) => (await h.storage.logins.findSnapshot(id)) !== undefined)),
+            snapshots: await Promise.all(rows.snapshots.map(async (id) => (await h.storage.snapshots.find(id)) !== undefined)),
             tokens: await Promise.all(rows.tokens.map((t) => tokenExists(h.db, t))),
             vault: (await h.storage.cardVault.read(lookupHash)) !== undefined,
           };
@@ -680,7 +680,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
             expect(await tx.sessions.replace({ ...existing, state: "authorized" }, 1)).toBe(true);
             await tx.sessions.touch(existing.requestId, at(600_000), at(9_000_000));
             await tx.logins.findOrCreate(candidate);
-            await tx.logins.insertSnapshot(snapshotId, candidate.id, T0, snapshotFixture());
+            await tx.snapshots.insert(snapshotId, candidate.id, T0, snapshotFixture());
             await tx.authorizeTokens.insert(token, customer.id, at(900_000));
             await tx.customers.upsert(customer, T0);
             await tx.settings.getOrInit(setting, "inside");
@@ -694,7 +694,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         expect(await h.storage.sessions.find(session.customerId, session.requestId)).toBeUndefined();
         expect(await h.storage.sessions.find(existing.customerId, existing.requestId)).toStrictEqual(existing);
         expect(await h.storage.logins.findByLookupHash(candidate.lookupHash)).toBeUndefined();
-        expect(await h.storage.logins.findSnapshot(snapshotId)).toBeUndefined();
+        expect(await h.storage.snapshots.find(snapshotId)).toBeUndefined();
         expect(await tokenExists(h.db, token)).toBe(false);
         expect(await h.storage.customers.find(customer.id)).toBeUndefined();
         expect(await h.storage.settings.getOrInit(setting, "outside")).toBe("outside");

@@ -135,26 +135,26 @@ describe.each(["sqlite", "postgres"] as const)("retention: %s", (store) => {
         createdAt: at(-1000),
       });
       const ids = { s1: newRandomId(), s2: newRandomId(), s3: newRandomId(), s4: newRandomId() };
-      await storage.logins.insertSnapshot(ids.s1, card.id, at(-400), EMPTY_SNAPSHOT);
-      await storage.logins.insertSnapshot(ids.s2, card.id, at(-300), EMPTY_SNAPSHOT);
-      await storage.logins.insertSnapshot(ids.s3, card.id, at(-200), EMPTY_SNAPSHOT);
+      await storage.snapshots.insert(ids.s1, card.id, at(-400), EMPTY_SNAPSHOT);
+      await storage.snapshots.insert(ids.s2, card.id, at(-300), EMPTY_SNAPSHOT);
+      await storage.snapshots.insert(ids.s3, card.id, at(-200), EMPTY_SNAPSHOT);
       // s4 is newer but not published (its aggregation never switched the card): s3 stays current.
-      await storage.logins.insertSnapshot(ids.s4, card.id, at(-100), EMPTY_SNAPSHOT);
+      await storage.snapshots.insert(ids.s4, card.id, at(-100), EMPTY_SNAPSHOT);
       await storage.logins.recordRefresh(card.id, { snapshotId: ids.s3, at: at(-200), loginType: "Personal" });
       const reader = session({ customerId: card.customerId, loginId: card.id, snapshotId: ids.s1, expiresAt: at(60) });
       await storage.sessions.insert(reader);
 
       // Superseded before -150: s1 (by s2 at -300) and s2 (by s3 at -200); s1 is still read.
-      expect(await storage.logins.deleteSupersededSnapshots(at(-250), at(0), 500)).toBe(0);
-      expect(await storage.logins.deleteSupersededSnapshots(at(-150), at(0), 500)).toBe(1);
+      expect(await storage.snapshots.deleteSuperseded(at(-250), at(0), 500)).toBe(0);
+      expect(await storage.snapshots.deleteSuperseded(at(-150), at(0), 500)).toBe(1);
       const present = async () =>
         Object.fromEntries(
-          await Promise.all(Object.entries(ids).map(async ([k, id]) => [k, (await storage.logins.findSnapshot(id)) !== undefined])),
+          await Promise.all(Object.entries(ids).map(async ([k, id]) => [k, (await storage.snapshots.find(id)) !== undefined])),
         );
       expect(await present()).toEqual({ s1: true, s2: false, s3: true, s4: true });
 
       // Once the reader has expired, s1 goes too; s3 stays current although s4 superseded it.
-      expect(await storage.logins.deleteSupersededSnapshots(at(0), at(60), 500)).toBe(1);
+      expect(await storage.snapshots.deleteSuperseded(at(0), at(60), 500)).toBe(1);
       expect(await present()).toEqual({ s1: false, s2: false, s3: true, s4: true });
     });
 

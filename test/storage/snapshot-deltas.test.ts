@@ -19,7 +19,6 @@ import { newRandomId } from "../../src/lib/ids.js";
 import { buildSnapshot } from "../../src/logins/build-snapshot.js";
 import { snapshotIncrement } from "../../src/logins/snapshot-increment.js";
 import type { Snapshot } from "../../src/records/snapshot.js";
-import type { SnapshotBase } from "../../src/storage/login-store.js";
 import { migrateToLatest } from "../../src/storage/migrate.js";
 import * as m001 from "../../src/storage/migrations/001-initial.js";
 import * as m002 from "../../src/storage/migrations/002-attempt-limits.js";
@@ -36,6 +35,7 @@ import * as m012 from "../../src/storage/migrations/012-retention.js";
 import * as m013 from "../../src/storage/migrations/013-dashboard.js";
 import type { Database } from "../../src/storage/schema.js";
 import { outlineOf } from "../../src/storage/snapshot-delta.js";
+import type { SnapshotBase } from "../../src/storage/snapshot-store.js";
 import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
 import { createTestStore, skipPostgres, type TestStore } from "../helpers/test-store.js";
 
@@ -49,8 +49,8 @@ function snapshotOn(loginId: string, day: number): Snapshot {
 
 /** The snapshot as a base to store a later one against, as the aggregation gives it after a whole fetch. */
 async function baseOf(storage: Storage, snapshotId: string): Promise<SnapshotBase> {
-  const basis = (await storage.logins.findRefreshBasis(snapshotId)) ?? expect.fail("no snapshot");
-  const snapshot = (await storage.logins.findSnapshot(basis.base.id)) ?? expect.fail("no base");
+  const basis = (await storage.snapshots.findRefreshBasis(snapshotId)) ?? expect.fail("no snapshot");
+  const snapshot = (await storage.snapshots.find(basis.base.id)) ?? expect.fail("no base");
   return { id: basis.base.id, snapshot, bytes: basis.base.outline.bytes };
 }
 
@@ -85,46 +85,46 @@ describe.each(["sqlite", "postgres"] as const)("snapshot deltas: %s", (store) =>
       const card = await newCard(storage);
       const [first, second, third] = [newRandomId(), newRandomId(), newRandomId()];
       const fetch = { basis: "sandbox-test", day: "2026-03-01" };
-      await storage.logins.insertSnapshot(first, card.id, at(0), snapshotOn(card.id, 0), { fetch });
-      const basis = await storage.logins.findRefreshBasis(first);
+      await storage.snapshots.insert(first, card.id, at(0), snapshotOn(card.id, 0), { fetch });
+      const basis = await storage.snapshots.findRefreshBasis(first);
       expect(basis?.fetch).toEqual(fetch);
       expect(basis?.base.id).toBe(first);
       expect(basis?.delta).toBeNull();
       expect(basis?.base.outline).toEqual(outlineOf(snapshotOn(card.id, 0), JSON.stringify(snapshotOn(card.id, 0)).length));
 
-      await storage.logins.insertSnapshot(second, card.id, at(1), snapshotOn(card.id, 1), {
+      await storage.snapshots.insert(second, card.id, at(1), snapshotOn(card.id, 1), {
         base: await baseOf(storage, first),
         fetch: null,
       });
-      expect(JSON.stringify(await storage.logins.findSnapshot(second))).toBe(JSON.stringify(snapshotOn(card.id, 1)));
-      const secondBasis = await storage.logins.findRefreshBasis(second);
+      expect(JSON.stringify(await storage.snapshots.find(second))).toBe(JSON.stringify(snapshotOn(card.id, 1)));
+      const secondBasis = await storage.snapshots.findRefreshBasis(second);
       expect(secondBasis?.base).toEqual(basis?.base);
       expect(secondBasis?.fetch).toBeNull();
       expect(secondBasis?.delta?.accounts.map((a) => a.id)).toEqual(snapshotOn(card.id, 1).accounts.map((a) => a.id));
 
       // The next one is stored against the same base (never a chain of deltas).
-      await storage.logins.insertSnapshot(third, card.id, at(2), snapshotOn(card.id, 2), { base: await baseOf(storage, second) });
-      expect(JSON.stringify(await storage.logins.findSnapshot(third))).toBe(JSON.stringify(snapshotOn(card.id, 2)));
-      expect((await storage.logins.findRefreshBasis(third))?.base.id).toBe(first);
+      await storage.snapshots.insert(third, card.id, at(2), snapshotOn(card.id, 2), { base: await baseOf(storage, second) });
+      expect(JSON.stringify(await storage.snapshots.find(third))).toBe(JSON.stringify(snapshotOn(card.id, 2)));
+      expect((await storage.snapshots.findRefreshBasis(third))?.base.id).toBe(first);
     });
 
     it("stores a snapshot whole when its delta would be large, and it becomes the next base", async () => {
       const card = await newCard(storage);
       const [first, later] = [newRandomId(), newRandomId()];
-      await storage.logins.insertSnapshot(first, card.id, at(0), snapshotOn(card.id, 0));
+      await storage.snapshots.insert(first, card.id, at(0), snapshotOn(card.id, 0));
       // 120 days later: a third of the year is new, more than a quarter of the base.
-      await storage.logins.insertSnapshot(later, card.id, at(1), snapshotOn(card.id, 120), { base: await baseOf(storage, first) });
-      const basis = await storage.logins.findRefreshBasis(later);
+      await storage.snapshots.insert(later, card.id, at(1), snapshotOn(card.id, 120), { base: await baseOf(storage, first) });
+      const basis = await storage.snapshots.findRefreshBasis(later);
       expect(basis?.base.id).toBe(later);
       expect(basis?.delta).toBeNull();
-      expect(JSON.stringify(await storage.logins.findSnapshot(later))).toBe(JSON.stringify(snapshotOn(card.id, 120)));
+      expect(JSON.stringify(await storage.snapshots.find(later))).toBe(JSON.stringify(snapshotOn(card.id, 120)));
     });
 
     it("an increment is stored as a delta of the base while small, and decoded and whole once it has outgrown it", async () => {
       const card = await newCard(storage);
       const [first, next, later] = [newRandomId(), newRandomId(), newRandomId()];
-      await storage.logins.insertSnapshot(first, card.id, at(0), snapshotOn(card.id, 0));
-      const basis = (await storage.logins.findRefreshBasis(first)) ?? expect.fail("no snapshot");
+      await storage.snapshots.insert(first, card.id, at(0), snapshotOn(card.id, 0));
+      const basis = (await storage.snapshots.findRefreshBasis(first)) ?? expect.fail("no snapshot");
       /** Day `day`'s snapshot as a nightly refresh fetches it: the sandbox's increment since day 0. */
       const incrementOn = (day: number) => {
         const previous = { basis: fetchBankData("greatday", T0, {}, undefined).basis ?? "", day: T0.toISOString().slice(0, 10) };
@@ -132,34 +132,34 @@ describe.each(["sqlite", "postgres"] as const)("snapshot deltas: %s", (store) =>
         const increment = fetched.increment && snapshotIncrement(basis, fetched.data, fetched.increment, card.id, INDEX_KEY);
         return increment ?? expect.fail("no increment");
       };
-      await storage.logins.insertSnapshotIncrement(next, card.id, at(1), incrementOn(1), { basis, fetch: null });
-      expect((await storage.logins.findRefreshBasis(next))?.base.id).toBe(first);
-      expect(JSON.stringify(await storage.logins.findSnapshot(next))).toBe(JSON.stringify(snapshotOn(card.id, 1)));
+      await storage.snapshots.insertIncrement(next, card.id, at(1), incrementOn(1), { basis, fetch: null });
+      expect((await storage.snapshots.findRefreshBasis(next))?.base.id).toBe(first);
+      expect(JSON.stringify(await storage.snapshots.find(next))).toBe(JSON.stringify(snapshotOn(card.id, 1)));
 
-      await storage.logins.insertSnapshotIncrement(later, card.id, at(2), incrementOn(120), { basis, fetch: null });
-      expect((await storage.logins.findRefreshBasis(later))?.base.id).toBe(later);
-      expect(JSON.stringify(await storage.logins.findSnapshot(later))).toBe(JSON.stringify(snapshotOn(card.id, 120)));
+      await storage.snapshots.insertIncrement(later, card.id, at(2), incrementOn(120), { basis, fetch: null });
+      expect((await storage.snapshots.findRefreshBasis(later))?.base.id).toBe(later);
+      expect(JSON.stringify(await storage.snapshots.find(later))).toBe(JSON.stringify(snapshotOn(card.id, 120)));
     });
 
     it("retention keeps a base while a delta of it exists, and deletes it once none does", async () => {
       const card = await newCard(storage);
       const ids = { base: newRandomId(), delta: newRandomId(), current: newRandomId() };
-      await storage.logins.insertSnapshot(ids.base, card.id, at(-400), snapshotOn(card.id, 0));
-      await storage.logins.insertSnapshot(ids.delta, card.id, at(-300), snapshotOn(card.id, 1), { base: await baseOf(storage, ids.base) });
+      await storage.snapshots.insert(ids.base, card.id, at(-400), snapshotOn(card.id, 0));
+      await storage.snapshots.insert(ids.delta, card.id, at(-300), snapshotOn(card.id, 1), { base: await baseOf(storage, ids.base) });
       await storage.logins.recordRefresh(card.id, { snapshotId: ids.delta, at: at(-300), loginType: "Personal" });
       const present = async () =>
         Object.fromEntries(
-          await Promise.all(Object.entries(ids).map(async ([k, id]) => [k, (await storage.logins.findSnapshot(id)) !== undefined])),
+          await Promise.all(Object.entries(ids).map(async ([k, id]) => [k, (await storage.snapshots.find(id)) !== undefined])),
         );
       // The base is superseded by the delta, but the card's current snapshot is stored against it.
-      expect(await storage.logins.deleteSupersededSnapshots(at(0), at(0), 500)).toBe(0);
+      expect(await storage.snapshots.deleteSuperseded(at(0), at(0), 500)).toBe(0);
       expect(await present()).toEqual({ base: true, delta: true, current: false });
 
       // A newer whole snapshot becomes current: the delta goes first, then its base.
-      await storage.logins.insertSnapshot(ids.current, card.id, at(-200), snapshotOn(card.id, 2));
+      await storage.snapshots.insert(ids.current, card.id, at(-200), snapshotOn(card.id, 2));
       await storage.logins.recordRefresh(card.id, { snapshotId: ids.current, at: at(-200), loginType: "Personal" });
       let deleted = 0;
-      for (let round = 0; round < 3; round++) deleted += await storage.logins.deleteSupersededSnapshots(at(0), at(0), 500);
+      for (let round = 0; round < 3; round++) deleted += await storage.snapshots.deleteSuperseded(at(0), at(0), 500);
       expect(deleted).toBe(2);
       expect(await present()).toEqual({ base: false, delta: false, current: true });
     });
@@ -199,12 +199,12 @@ describe("migrations 014 and 015 on a store written before them", () => {
         .execute();
       expect(await migrateToLatest(db)).toEqual(["014-snapshot-deltas", "015-snapshot-outlines"]);
       const storage = new KyselyStorage(db);
-      expect(JSON.stringify(await storage.logins.findSnapshot("old"))).toBe(JSON.stringify(old));
-      const basis = await storage.logins.findRefreshBasis("old");
+      expect(JSON.stringify(await storage.snapshots.find("old"))).toBe(JSON.stringify(old));
+      const basis = await storage.snapshots.findRefreshBasis("old");
       expect(basis).toEqual({ fetch: null, base: { id: "old", outline: outlineOf(old, JSON.stringify(old).length) }, delta: null });
-      await storage.logins.insertSnapshot("new", loginId, at(1), snapshotOn(loginId, 1), { base: await baseOf(storage, "old") });
-      expect((await storage.logins.findRefreshBasis("new"))?.base.id).toBe("old");
-      expect(JSON.stringify(await storage.logins.findSnapshot("new"))).toBe(JSON.stringify(snapshotOn(loginId, 1)));
+      await storage.snapshots.insert("new", loginId, at(1), snapshotOn(loginId, 1), { base: await baseOf(storage, "old") });
+      expect((await storage.snapshots.findRefreshBasis("new"))?.base.id).toBe("old");
+      expect(JSON.stringify(await storage.snapshots.find("new"))).toBe(JSON.stringify(snapshotOn(loginId, 1)));
     } finally {
       await db.destroy();
       rmSync(dir, { recursive: true, force: true });

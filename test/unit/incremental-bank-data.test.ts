@@ -14,8 +14,8 @@ import type { PreviousFetch } from "../../src/connectors/types.js";
 import { buildSnapshot } from "../../src/logins/build-snapshot.js";
 import { snapshotIncrement } from "../../src/logins/snapshot-increment.js";
 import type { Snapshot } from "../../src/records/snapshot.js";
-import type { RefreshBasis } from "../../src/storage/login-store.js";
 import { decodeSnapshotDelta, extendSnapshotDelta, outlineOf, type SnapshotDelta } from "../../src/storage/snapshot-delta.js";
+import type { RefreshBasis } from "../../src/storage/snapshot-store.js";
 
 const MS_PER_DAY = 86_400_000;
 const INDEX_KEY = Buffer.alloc(32, 7);
