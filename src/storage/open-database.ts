@@ -6,6 +6,7 @@ import { dialectWithDriver } from "./dialect-with-driver.js";
 import { FaultTranslatingDriver } from "./fault-translating-driver.js";
 import { migrateToLatest } from "./migrate.js";
 import type { Database } from "./schema.js";
+import { SqliteGroupCommitDriver } from "./sqlite-group-commit-driver.js";
 import { SqliteLockWaitingDriver } from "./sqlite-lock-waiting-driver.js";
 import { postgresFaultKind, sqliteFaultKind } from "./store-fault-kinds.js";
 import { startWalFlusher } from "./wal-flusher.js";
@@ -62,7 +63,8 @@ function openSqlite(dataDir: string, waitMs: number): Kysely<Database> {
   const flusher = startWalFlusher(`${file}-wal`);
   const dialect = dialectWithDriver(
     new SqliteDialect({ database: withStatementCache(sqlite, () => flusher.stop()) }),
-    (driver) => new FaultTranslatingDriver(new SqliteLockWaitingDriver(driver, sqlite, waitMs), sqliteFaultKind),
+    (driver) =>
+      new FaultTranslatingDriver(new SqliteGroupCommitDriver(new SqliteLockWaitingDriver(driver, sqlite, waitMs), sqlite), sqliteFaultKind),
   );
   return new Kysely<Database>({ dialect });
 }

@@ -1,0 +1,160 @@
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryCompiler,
+  type QueryResult,
+  type TransactionSettings,
+} from "kysely";
+
+/** At most this many transactions share one commit: bounds how long their callers wait. */
+const MAX_MEMBERS = 32;
+
+const MEMBER = "bankgate_group_member";
+
+interface Acquisition extends DatabaseConnection {
+  readonly inner: DatabaseConnection;
+  /** The transaction this acquisition runs: the one that began the shared one, or one inside it. */
+  member: "first" | "nested" | null;
+  /** Handed the connection on before its commit: Kysely's release of it is already done. */
+  releasedEarly: boolean;
+}
+
+interface Waiting {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit of SQLite transactions: a transaction that ends while another caller waits for
+ * the connection leaves the shared transaction open for it, and its caller hears back only
+ * after the COMMIT that holds its writes — durable before the answer, as with one commit each.
+ * Every transaction after the first runs as a SAVEPOINT inside the shared one, so one that
+ * fails rolls back alone. A statement outside a transaction runs in the open group and
+ * commits it before its caller hears back, so no answer ever rests on a write that is not
+ * durable yet. Only transactions are held open for others: a statement's own write is one
+ * row, and a read must not wait.
+ */
+export class SqliteGroupCommitDriver implements Driver {
+  #waitingForConnection = 0;
+  /** Transactions released into the open shared transaction, waiting for its COMMIT; null while none is open. */
+  #group: Waiting[] | null = null;
+
+  constructor(
+    private readonly inner: Driver,
+    private readonly sqlite: { readonly inTransaction: boolean },
+  ) {}
+
+  init(): Promise<void> {
+    return this.inner.init();
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    this.#waitingForConnection++;
+    let connection: DatabaseConnection;
+    try {
+      connection = await this.inner.acquireConnection();
+    } finally {
+      this.#waitingForConnection--;
+    }
+    const acquisition: Acquisition = {
+      inner: connection,
+      member: null,
+      releasedEarly: false,
+      executeQuery: <R>(query: CompiledQuery): Promise<QueryResult<R>> => connection.executeQuery<R>(query),
+      streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => connection.streamQuery<R>(query, chunkSize),
+    };
+    return acquisition;
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const acquisition = connection as Acquisition;
+    if (this.#group) {
+      await acquisition.inner.executeQuery(CompiledQuery.raw(`savepoint ${MEMBER}`));
+      acquisition.member = "nested";
+      return;
+    }
+    await this.inner.beginTransaction(acquisition.inner, settings);
+    this.#group = [];
+    acquisition.member = "first";
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const acquisition = connection as Acquisition;
+    if (acquisition.member === "nested") await acquisition.inner.executeQuery(CompiledQuery.raw(`release ${MEMBER}`));
+    acquisition.member = null;
+    const group = this.#group;
+    if (group && this.#waitingForConnection > 0 && group.length < MAX_MEMBERS) {
+      const committed = new Promise<void>((resolve, reject) => group.push({ resolve, reject }));
+      acquisition.releasedEarly = true;
+      await this.inner.releaseConnection(acquisition.inner);
+      return committed;
+    }
+    await this.#commitGroup(acquisition.inner);
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const acquisition = connection as Acquisition;
+    // Its group's COMMIT failed after it was handed on: the group is rolled back already.
+    if (acquisition.releasedEarly) return;
+    const member = acquisition.member;
+    acquisition.member = null;
+    if (member === "nested" && this.sqlite.inTransaction) {
+      await acquisition.inner.executeQuery(CompiledQuery.raw(`rollback to ${MEMBER}`));
+      await acquisition.inner.executeQuery(CompiledQuery.raw(`release ${MEMBER}`));
+      return;
+    }
+    // The first member failed, or SQLite ended the shared transaction itself (no space left):
+    // nothing of the group survives.
+    const group = this.#group ?? [];
+    this.#group = null;
+    if (this.sqlite.inTransaction) await this.inner.rollbackTransaction(acquisition.inner);
+    const lost = new Error("the transaction shared with this one was rolled back");
+    for (const waiting of group) waiting.reject(lost);
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler["compileQuery"]): Promise<void> {
+    await this.inner.savepoint?.((connection as Acquisition).inner, name, compileQuery);
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler["compileQuery"]): Promise<void> {
+    await this.inner.rollbackToSavepoint?.((connection as Acquisition).inner, name, compileQuery);
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler["compileQuery"]): Promise<void> {
+    await this.inner.releaseSavepoint?.((connection as Acquisition).inner, name, compileQuery);
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const acquisition = connection as Acquisition;
+    if (acquisition.releasedEarly) return;
+    // A statement ran in the open group, or a transaction rolled back in it: the group commits
+    // before that caller hears back.
+    if (this.#group && acquisition.member === null) await this.#commitGroup(acquisition.inner);
+    await this.inner.releaseConnection(acquisition.inner);
+  }
+
+  async destroy(): Promise<void> {
+    if (this.#group) {
+      const connection = await this.inner.acquireConnection();
+      await this.#commitGroup(connection);
+      await this.inner.releaseConnection(connection);
+    }
+    await this.inner.destroy();
+  }
+
+  /** Commits the open shared transaction, if any, and tells its members how it went. */
+  async #commitGroup(connection: DatabaseConnection): Promise<void> {
+    const group = this.#group;
+    if (!group) return;
+    this.#group = null;
+    try {
+      await this.inner.commitTransaction(connection);
+    } catch (error) {
+      if (this.sqlite.inTransaction) await this.inner.rollbackTransaction(connection);
+      for (const waiting of group) waiting.reject(error);
+      throw error;
+    }
+    for (const waiting of group) waiting.resolve();
+  }
+}

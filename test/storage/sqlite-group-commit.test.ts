@@ -1,0 +1,95 @@
+/**
+ * SQLite transactions that overlap share one COMMIT (sqlite-group-commit-driver.ts), and
+ * nothing of that is visible from outside: each transaction's caller hears back only once its
+ * writes are durable (a second connection to the file sees them), one that fails rolls back
+ * alone, and a statement outside a transaction never answers with a write not yet committed.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Sqlite from "better-sqlite3";
+import { type Kysely, sql } from "kysely";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/storage/open-database.js";
+import type { Database } from "../../src/storage/schema.js";
+
+/** COMMIT statements better-sqlite3 runs in this process while `work` runs. */
+async function countingCommits<T>(work: () => Promise<T>): Promise<{ result: T; commits: number }> {
+  const probe = new Sqlite(":memory:");
+  const prototype = Object.getPrototypeOf(probe.prepare("select 1"));
+  probe.close();
+  const run = prototype.run;
+  let commits = 0;
+  prototype.run = function counted(this: { source: string }, ...args: unknown[]) {
+    if (/^\s*commit/i.test(this.source)) commits++;
+    return run.apply(this, args);
+  };
+  try {
+    return { result: await work(), commits };
+  } finally {
+    prototype.run = run;
+  }
+}
+
+describe("SQLite transactions sharing a commit", () => {
+  let dataDir: string;
+  let db: Kysely<Database>;
+  /** Another connection to the same file: what a crash would leave, and what another process sees. */
+  let outside: Sqlite.Database;
+  const seenOutside = (name: string) => outside.prepare("select value from server_settings where name = ?").get(name) !== undefined;
+
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "bankgate-group-commit-"));
+    ({ db } = await openDatabase({ databaseUrl: null, dataDir }));
+    outside = new Sqlite(join(dataDir, "bankgate.sqlite"), { readonly: true });
+  });
+  afterEach(async () => {
+    outside.close();
+    await db.destroy();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const write = (name: string) =>
+    db.transaction().execute(async (trx) => {
+      await trx.insertInto("server_settings").values({ name, value: "v" }).execute();
+      // A turn of the event loop inside the transaction, as a real one awaits its statements.
+      await new Promise((resolve) => setImmediate(resolve));
+      return name;
+    });
+
+  it("answers each only once its writes are durable, with fewer commits than transactions", async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `t${i}`);
+    const durableAtAnswer: boolean[] = [];
+    const { commits } = await countingCommits(() =>
+      Promise.all(names.map((name) => write(name).then((done) => durableAtAnswer.push(seenOutside(done))))),
+    );
+    expect(durableAtAnswer).toEqual(names.map(() => true));
+    expect(commits).toBeGreaterThan(0);
+    expect(commits).toBeLessThan(names.length);
+  });
+
+  it("rolls back a failing transaction alone, whichever place it has in the group", async () => {
+    const failing = db.transaction().execute(async (trx) => {
+      await trx.insertInto("server_settings").values({ name: "bad", value: "v" }).execute();
+      await new Promise((resolve) => setImmediate(resolve));
+      throw new Error("this one fails");
+    });
+    const results = await Promise.allSettled([write("before"), failing, write("after"), write("later")]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect(["before", "bad", "after", "later"].map(seenOutside)).toEqual([true, false, true, true]);
+  });
+
+  it("answers a statement outside a transaction with committed writes only", async () => {
+    const reads: Array<{ inside: number; outside: number }> = [];
+    const count = async () => {
+      const { rows } = await sql<{ n: number }>`select count(*) as n from server_settings where name like 'r%'`.execute(db);
+      reads.push({
+        inside: rows[0]?.n ?? -1,
+        outside: Number(outside.prepare("select count(*) as n from server_settings where name like 'r%'").pluck().get()),
+      });
+    };
+    await Promise.all([write("r1"), count(), write("r2"), count(), write("r3"), count()]);
+    for (const read of reads) expect(read.inside).toBe(read.outside);
+    expect(reads.at(-1)?.inside).toBeGreaterThan(0);
+  });
+});
