@@ -37,6 +37,11 @@ interface Waiting {
  */
 export class SqliteGroupCommitDriver implements Driver {
   #waitingForConnection = 0;
+  /**
+   * BEGINs under way below (the lock-waiting driver hands the connection on while another
+   * process holds the lock): a group kept open meanwhile would meet that BEGIN inside it.
+   */
+  #beginning = 0;
   /** Transactions released into the open shared transaction, waiting for its COMMIT; null while none is open. */
   #group: Waiting[] | null = null;
 
@@ -74,7 +79,12 @@ export class SqliteGroupCommitDriver implements Driver {
       acquisition.member = "nested";
       return;
     }
-    await this.inner.beginTransaction(acquisition.inner, settings);
+    this.#beginning++;
+    try {
+      await this.inner.beginTransaction(acquisition.inner, settings);
+    } finally {
+      this.#beginning--;
+    }
     this.#group = [];
     acquisition.member = "first";
   }
@@ -84,7 +94,7 @@ export class SqliteGroupCommitDriver implements Driver {
     if (acquisition.member === "nested") await acquisition.inner.executeQuery(CompiledQuery.raw(`release ${MEMBER}`));
     acquisition.member = null;
     const group = this.#group;
-    if (group && this.#waitingForConnection > 0 && group.length < MAX_MEMBERS) {
+    if (group && this.#waitingForConnection > 0 && this.#beginning === 0 && group.length < MAX_MEMBERS) {
       const committed = new Promise<void>((resolve, reject) => group.push({ resolve, reject }));
       acquisition.releasedEarly = true;
       await this.inner.releaseConnection(acquisition.inner);

@@ -79,6 +79,27 @@ describe("SQLite transactions sharing a commit", () => {
     expect(["before", "bad", "after", "later"].map(seenOutside)).toEqual([true, false, true, true]);
   });
 
+  it("keeps no group open over a BEGIN that waits for another process's lock", async () => {
+    const otherProcess = new Sqlite(join(dataDir, "bankgate.sqlite"));
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    otherProcess.exec("begin immediate");
+    // Waits for the lock on a timer, handing the connection on between its tries.
+    const waiting = write("waited");
+    await pause(20);
+    otherProcess.exec("commit");
+    otherProcess.close();
+    // Opens a group at once and holds it while the waiting BEGIN queues for the connection
+    // (its next try comes ~30 ms after it started), then a third caller queues behind it.
+    const long = db.transaction().execute(async (trx) => {
+      await trx.insertInto("server_settings").values({ name: "long", value: "v" }).execute();
+      await pause(80);
+    });
+    await pause(40);
+    const third = write("third");
+    await expect(Promise.all([waiting, long, third])).resolves.toBeDefined();
+    expect(["waited", "long", "third"].map(seenOutside)).toEqual([true, true, true]);
+  });
+
   it("answers a statement outside a transaction with committed writes only", async () => {
     const reads: Array<{ inside: number; outside: number }> = [];
     const count = async () => {
