@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { PreviousFetch } from "../connectors/types.js";
 import type { Snapshot } from "../records/snapshot.js";
-import { everyColumnBut, PrecompiledQuery, slottedRow } from "./precompiled-query.js";
+import { PrecompiledInsert, PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, SnapshotRow } from "./schema.js";
 import {
   decodeSnapshotDelta,
@@ -85,20 +85,7 @@ export interface SnapshotStore {
   deleteSuperseded(supersededBefore: Date, now: Date, limit: number): Promise<number>;
 }
 
-const SNAPSHOT_COLUMNS = everyColumnBut<SnapshotRow>()([
-  "id",
-  "login_id",
-  "created_at",
-  "payload",
-  "base_id",
-  "fetch_basis",
-  "fetch_day",
-  "outline",
-]);
-/** Arguments: SNAPSHOT_COLUMNS. */
-const insertSnapshotRow = new PrecompiledQuery((db, slot) =>
-  db.insertInto("snapshots").values(slottedRow(SNAPSHOT_COLUMNS, slot) as never),
-);
+const insertSnapshotRow = new PrecompiledInsert<SnapshotRow>("snapshots");
 /** A snapshot, with its base's payload when it is a delta. Argument: snapshot. */
 const snapshotWithBase = new PrecompiledQuery((db, slot) =>
   db
@@ -182,10 +169,7 @@ export class KyselySnapshotStore implements SnapshotStore {
       fetch_day: fetch?.day ?? null,
       outline,
     };
-    await insertSnapshotRow.changes(
-      this.db,
-      SNAPSHOT_COLUMNS.map((column) => row[column]),
-    );
+    await insertSnapshotRow.run(this.db, [row]);
   }
 
   async find(snapshotId: string): Promise<Snapshot | undefined> {
