@@ -24,11 +24,17 @@ export function activeJobHolding(db: Kysely<Database>, singletonKey: string | Ra
  * transaction as the state change that needs it, so a crash can never leave one without
  * the other (docs/decisions.md, "Jobs").
  */
+/** A job findClaimable found: enough to claim it and to keep candidates in run_at order. */
+export type ClaimCandidate = Pick<JobRow, "id" | "run_at">;
+
 export interface JobStore {
   /** Inserts the job; returns false (and inserts nothing) when its singleton key is taken. */
   insert(row: JobRow): Promise<boolean>;
-  /** Jobs that may be claimed now: queued and due, or running with a lapsed claim (a dead worker's). */
-  findClaimable(nowMs: number, kinds: readonly string[], limit: number): Promise<Selectable<JobRow>[]>;
+  /**
+   * Jobs that may be claimed now: queued and due, or running with a lapsed claim (a dead
+   * worker's), by run_at. Their ids only: claimMany reads the rows it wins.
+   */
+  findClaimable(nowMs: number, kinds: readonly string[], limit: number): Promise<ClaimCandidate[]>;
   /**
    * Compare-and-swap claim: succeeds only if nobody claimed the job since it was read
    * (`attempts` is bumped by every claim). Of two workers racing for a job, one wins.
@@ -123,7 +129,7 @@ export class KyselyJobStore implements JobStore {
     return changed === 1;
   }
 
-  async findClaimable(nowMs: number, kinds: readonly string[], limit: number): Promise<Selectable<JobRow>[]> {
+  async findClaimable(nowMs: number, kinds: readonly string[], limit: number): Promise<ClaimCandidate[]> {
     if (kinds.length === 0) return [];
     // Two reads, each walking the (state, run_at) index in order and stopping at `limit`: one
     // read with OR had the store gather every due job and sort them, per claim — a night of
@@ -131,7 +137,7 @@ export class KyselyJobStore implements JobStore {
     const due = (state: "queued" | "running", column: "run_at" | "locked_until") =>
       this.db
         .selectFrom("jobs")
-        .selectAll()
+        .select(["id", "run_at"])
         .where("state", "=", state)
         .where(column, "<=", nowMs)
         .where("kind", "in", kinds)
@@ -230,8 +236,16 @@ export class KyselyJobStore implements JobStore {
       const changed = await this.db
         .updateTable("jobs")
         .set({ state: "done", locked_until: null, updated_at: nowMs, last_error: null, payload_enc: "" })
-        .where("state", "=", "running")
-        .where((eb) => eb.or(at.map((row) => eb.and([eb("id", "=", row.id), eb("attempts", "=", row.claimAttempts)]))))
+        // The state inside each pair, and the ids' IN beside them: given `state = ?` at the top,
+        // SQLite walks every running job's entry of jobs_claimable instead of looking up the ids.
+        .where(
+          "id",
+          "in",
+          at.map((row) => row.id),
+        )
+        .where((eb) =>
+          eb.or(at.map((row) => eb.and([eb("id", "=", row.id), eb("attempts", "=", row.claimAttempts), eb("state", "=", "running")]))),
+        )
         .returning("id")
         .execute();
       for (const row of changed) settled.add(row.id);
