@@ -103,6 +103,11 @@ export const ConfigSchema = Type.Object({
       "DATABASE_URL",
       "`postgres://…` selects PostgreSQL instead of the embedded SQLite file (then `BANKGATE_MASTER_KEYS` is required).",
     ),
+    preparedStatements: onOff(
+      "BANKGATE_PG_PREPARED_STATEMENTS",
+      true,
+      "PostgreSQL: run the store's frequent statements as named prepared statements, parsed and planned once per connection. `off` behind a connection pooler in transaction mode that does not keep them (PgBouncer before 1.21).",
+    ),
     waitMs: integer(
       "BANKGATE_STORE_WAIT_MS",
       5_000,

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDi
 import { dialectWithDriver } from "./dialect-with-driver.js";
 import { FaultTranslatingDriver } from "./fault-translating-driver.js";
 import { migrateToLatest } from "./migrate.js";
+import { PostgresStatementNames } from "./postgres-statement-names.js";
 import type { Database } from "./schema.js";
 import { SqliteGroupCommitDriver } from "./sqlite-group-commit-driver.js";
 import { SqliteLockWaitingDriver } from "./sqlite-lock-waiting-driver.js";
@@ -32,10 +33,12 @@ export async function openDatabase(options: {
   waitMs?: number;
   /** false: open without running migrations (`bankgate doctor` looks and changes nothing). */
   migrate?: boolean;
+  /** PostgreSQL: run the store's frequent statements as named prepared statements (default true). */
+  preparedStatements?: boolean;
 }): Promise<OpenedDatabase> {
   const waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
   const opened = options.databaseUrl
-    ? { db: await openPostgres(options.databaseUrl, waitMs), kind: "postgres" as const }
+    ? { db: await openPostgres(options.databaseUrl, waitMs, options.preparedStatements ?? true), kind: "postgres" as const }
     : { db: openSqlite(options.dataDir, waitMs), kind: "sqlite" as const };
   if (options.migrate !== false) await migrateToLatest(opened.db);
   return opened;
@@ -114,7 +117,7 @@ function runToTheEnd(sqlite: SqliteDatabase.Database, sql: string): SqliteStatem
 
 const INT8_OID = 20;
 
-async function openPostgres(connectionString: string, waitMs: number): Promise<Kysely<Database>> {
+async function openPostgres(connectionString: string, waitMs: number, preparedStatements: boolean): Promise<Kysely<Database>> {
   // Loaded only when PostgreSQL is used: an embedded (SQLite) start does not pay for it.
   const { default: pg } = await import("pg");
   const pool = new pg.Pool({
@@ -137,6 +140,10 @@ async function openPostgres(connectionString: string, waitMs: number): Promise<K
   // queries): its client emits 'error', which ended the process when nobody listened. Its
   // query fails (a 503) and the pool drops the dead client when it comes back.
   pool.on("connect", (client) => client.on("error", () => {}));
+  if (preparedStatements) {
+    const names = new PostgresStatementNames();
+    pool.on("connect", (client) => names.install(client));
+  }
   const dialect = dialectWithDriver(new PostgresDialect({ pool }), (driver) => new FaultTranslatingDriver(driver, postgresFaultKind));
   return new Kysely<Database>({ dialect });
 }

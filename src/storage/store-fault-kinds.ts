@@ -1,4 +1,5 @@
 import type { StoreFaultKind } from "../errors/store-fault.js";
+import { isStalePreparedStatement } from "./postgres-statement-names.js";
 
 /**
  * Which driver errors are transient store faults (errors/store-fault.ts), for each store.
@@ -29,6 +30,8 @@ export const postgresFaultKind: StoreFaultClassifier = (error) => {
   if (code !== undefined) {
     if (UNREACHABLE_SOCKET_CODES.has(code)) return "unreachable";
     if (code === "55P03" || code === "40001" || code === "40P01" || code === "57014") return "busy";
+    // Its retry runs the statement unnamed (postgres-statement-names.ts).
+    if (isStalePreparedStatement(error)) return "busy";
     if (code === "53100") return "full";
     if (code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03" || code === "53300") return "unreachable";
   }
