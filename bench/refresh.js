@@ -8,7 +8,7 @@
 // the same run:
 //   1. baseline: the raw job queue — N no-op jobs enqueued and run by the same runner settings;
 //   2. the nightly run — enqueueNight + every nightly-refresh job (a live login with stored
-//      credentials, then the aggregation job: ~300 transactions per login) until idle;
+//      credentials, then the aggregation job: ~30 statements per login) until idle;
 //   3. the same night again — must enqueue and refresh nothing, and write nothing: the store's
 //      commits are counted around it (SQLite: PRAGMA data_version seen from a second connection,
 //      which moves on every commit of another connection; PostgreSQL: the next transaction id,
@@ -18,7 +18,8 @@
 // server ran (better-sqlite3's and pg's statement calls, counted by wrapping them in this
 // process), its commits (COMMIT statements; SQLite's autocommit statements commit on their own and
 // are counted apart as writes outside a transaction), and the bytes this process wrote (/proc/self/io:
-// the WAL on SQLite; near zero on PostgreSQL, whose server writes).
+// the WAL on SQLite; near zero on PostgreSQL, whose server writes). The CPU time per login is this
+// process's and the whole machine's (/proc/stat: PostgreSQL's server included, on the same cores).
 // Settings: BENCH_REFRESH_CARDS (default 1000,10000), BENCH_REFRESH_STORES (sqlite,postgres),
 // BENCH_REFRESH_CONCURRENCY (jobs at once, default 8), BENCH_REFRESH_PROCESSES (processes running
 // the nightly jobs, default 1: more are started as children, bench/refresh-helper.js, sharing the store
@@ -107,6 +108,24 @@ function bytesWritten() {
   }
 }
 
+/**
+ * CPU time the whole machine has spent busy, in seconds, from /proc/stat (null where there is
+ * none): with PostgreSQL its server's work counts too, on the same cores as bankgate.
+ */
+function machineBusySeconds() {
+  try {
+    const [user, nice, system, , , irq, softirq] = readFileSync("/proc/stat", "utf8")
+      .split("\n")[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return (user + nice + system + irq + softirq) / 100; // USER_HZ
+  } catch {
+    return null;
+  }
+}
+
 /** Fails the phase once it runs past MAX_SECONDS: the bench never hangs. */
 async function bounded(label, work) {
   let timer;
@@ -115,10 +134,13 @@ async function bounded(label, work) {
   });
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
+  const machineBefore = machineBusySeconds();
   try {
     const result = await Promise.race([work(), deadline]);
     const cpu = process.cpuUsage(cpuBefore);
-    return { result, seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    const machineAfter = machineBusySeconds();
+    const machineCpuSeconds = machineBefore === null || machineAfter === null ? null : machineAfter - machineBefore;
+    return { result, seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, machineCpuSeconds };
   } finally {
     clearTimeout(timer);
   }
@@ -279,6 +301,7 @@ async function measure(store, cards, serverUrl) {
       // This process's CPU time (not PostgreSQL's): steadier than wall time on a shared machine.
       baselineCpuMsPerJob: (1000 * baseline.cpuSeconds) / cards,
       nightlyCpuMsPerLogin: (1000 * nightly.cpuSeconds) / Math.max(1, refreshed),
+      nightlyMachineCpuMsPerLogin: nightly.machineCpuSeconds === null ? null : (1000 * nightly.machineCpuSeconds) / Math.max(1, refreshed),
       nightlyStatementsPerLogin: (countsAfter.statements - countsBefore.statements) / Math.max(1, refreshed),
       nightlyCommitsPerLogin: (countsAfter.commits - countsBefore.commits) / Math.max(1, refreshed),
       nightlyAutocommitWritesPerLogin: (countsAfter.autocommitWrites - countsBefore.autocommitWrites) / Math.max(1, refreshed),
@@ -352,14 +375,14 @@ async function main() {
     );
   }
   console.log(
-    "\nstore     cards  queue jobs/s  nightly logins/s  logins ÷ jobs  nightly s  CPU ms/job  CPU ms/login  store MB  2nd run: enqueued, commits, rows, bytes",
+    "\nstore     cards  queue jobs/s  nightly logins/s  logins ÷ jobs  nightly s  CPU ms/job  CPU ms/login  machine CPU ms/login  store MB  2nd run: enqueued, commits, rows, bytes",
   );
   for (const r of results) {
     const ratio = (r.loginsPerSecond / r.baselineJobsPerSecond).toFixed(2);
     const rows = Object.values(r.secondRunRowsAdded).reduce((a, b) => a + Math.abs(b), 0);
     const wroteNothing = r.secondRunEnqueued === 0 && r.secondRunCommits === 0 && rows === 0 && r.secondRunBytesAdded === 0;
     console.log(
-      `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  ${r.baselineJobsPerSecond.toFixed(0).padStart(12)}  ${r.loginsPerSecond.toFixed(0).padStart(16)}  ${ratio.padStart(12)}  ${r.nightlySeconds.toFixed(2).padStart(9)}  ${r.baselineCpuMsPerJob.toFixed(3).padStart(10)}  ${r.nightlyCpuMsPerLogin.toFixed(3).padStart(12)}  ${(r.storeBytesAfter / 1e6).toFixed(1).padStart(8)}  ${r.secondRunEnqueued}, ${r.secondRunCommits}, ${rows}, ${r.secondRunBytesAdded}: ${wroteNothing ? "wrote nothing" : "WROTE"}`,
+      `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  ${r.baselineJobsPerSecond.toFixed(0).padStart(12)}  ${r.loginsPerSecond.toFixed(0).padStart(16)}  ${ratio.padStart(12)}  ${r.nightlySeconds.toFixed(2).padStart(9)}  ${r.baselineCpuMsPerJob.toFixed(3).padStart(10)}  ${r.nightlyCpuMsPerLogin.toFixed(3).padStart(12)}  ${(r.nightlyMachineCpuMsPerLogin?.toFixed(3) ?? "-").padStart(20)}  ${(r.storeBytesAfter / 1e6).toFixed(1).padStart(8)}  ${r.secondRunEnqueued}, ${r.secondRunCommits}, ${rows}, ${r.secondRunBytesAdded}: ${wroteNothing ? "wrote nothing" : "WROTE"}`,
     );
   }
   for (const store of STORES) {
