@@ -42,7 +42,7 @@ export function createNightlyRefreshHandler(deps: NightlyRefreshDeps): (job: Job
     try {
       let outcome = await deps.authorize.startNightlyRefresh(
         { customerId, scope: "customer", requestId, authorizeTokenHash: null, tag: null },
-        loginId,
+        card,
       );
       while (outcome.kind === "challenged") {
         stage = "AnsweringSecurityChallenge";

@@ -4,6 +4,7 @@ import type { ErrorCode } from "../errors/catalog.js";
 import { newTimeOrderedId } from "../lib/ids.js";
 import type { AuthorizeStepPayload } from "../queue/job-kinds.js";
 import type { CallerScope } from "../records/customer.js";
+import type { Login } from "../records/login.js";
 import type { Session } from "../records/session.js";
 import type { AuthorizeOutcome, LiveLogin, SessionOpening } from "./authorize-outcome.js";
 import { commitSession, type FlowDeps, findCard, flowError, lostRace, type StepDelivery, timingOf } from "./flow-deps.js";
@@ -42,17 +43,19 @@ export class AuthorizeService {
     delivery: StepDelivery = "inline",
     institutionTime?: InstitutionTime,
   ): Promise<AuthorizeOutcome> {
-    const session = await this.#opener.openRefresh(opening, loginId, delivery, "live");
+    const card = await findCard(this.deps.storage, opening.customerId, loginId);
+    const session = await this.#opener.openRefresh(opening, card, delivery, "live");
     return this.#runOrQueue(session, { step: "start", institutionTime }, delivery);
   }
 
   /**
    * The nightly run's refresh of a card: the same live login as a caller's, in a session of
    * mode "nightly" so that its aggregation records the nightly outcome. The institution is
-   * called inline: the nightly job is already in the background.
+   * called inline: the nightly job is already in the background. `card` is the card as the
+   * job just read it.
    */
-  async startNightlyRefresh(opening: SessionOpening, loginId: string): Promise<AuthorizeOutcome> {
-    return this.#runOrQueue(await this.#opener.openRefresh(opening, loginId, "inline", "nightly"), { step: "start" }, "inline");
+  async startNightlyRefresh(opening: SessionOpening, card: Login): Promise<AuthorizeOutcome> {
+    return this.#runOrQueue(await this.#opener.openRefresh(opening, card, "inline", "nightly"), { step: "start" }, "inline");
   }
 
   startCached(opening: SessionOpening, loginId: string): Promise<AuthorizeOutcome> {

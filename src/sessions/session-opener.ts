@@ -5,7 +5,7 @@ import { singletonKeys } from "../queue/job-kinds.js";
 import type { Login } from "../records/login.js";
 import type { Session, SessionMode } from "../records/session.js";
 import type { AuthorizeOutcome, LiveLogin, SessionOpening } from "./authorize-outcome.js";
-import { commitSession, connectorOf, type FlowDeps, findCard, type StepDelivery, timingOf } from "./flow-deps.js";
+import { commitSession, connectorOf, type FlowDeps, type StepDelivery, timingOf } from "./flow-deps.js";
 import { failed, isBusy, isLiveStep, touched } from "./transitions.js";
 
 /** Claims lost to other claimants before giving up with CONCURRENT_SESSION (each loss is someone else's progress). */
@@ -52,9 +52,12 @@ export class SessionOpener {
     return session;
   }
 
-  /** A live refresh of a saved card with its stored credentials: a caller's (Mid-Session Reconnect), or the nightly run's. */
-  async openRefresh(opening: SessionOpening, loginId: string, delivery: StepDelivery, mode: "live" | "nightly"): Promise<Session> {
-    const login = await findCard(this.deps.storage, opening.customerId, loginId);
+  /**
+   * A live refresh of a saved card with its stored credentials: a caller's (Mid-Session
+   * Reconnect), or the nightly run's. `login` is the card as its caller just read it: the
+   * claim on it below is a compare-and-swap, so a change since then is still seen.
+   */
+  async openRefresh(opening: SessionOpening, login: Login, delivery: StepDelivery, mode: "live" | "nightly"): Promise<Session> {
     assertScopeReaches(opening.scope, this.deps.connectors, login.institution);
     if (!login.credentialsEnc) throw new ApiError("NO_SAVED_CREDENTIALS");
     const connector = connectorOf(this.deps.connectors, login.institution);
