@@ -106,17 +106,20 @@ describe.skipIf(skipPostgres)("PostgreSQL with a table locked by another session
   let server: ServerProcess | null = null;
   let database: ThrowawayDatabase | null = null;
   let locker: pg.Client | null = null;
+  let dataDir: string | null = null;
   afterEach(async () => {
     await locker?.end().catch(() => {});
     await server?.kill();
     await database?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("answers 503 with Retry-After once lock_timeout passes, serves the rest meanwhile, and works again once the lock is released", async () => {
     database = await createThrowawayDatabase(inject("databaseUrl"), "locked");
+    dataDir = mkdtempSync(join(tmpdir(), "bankgate-locked-pg-"));
     server = await ServerProcess.start({
       main,
-      dataDir: mkdtempSync(join(tmpdir(), "bankgate-locked-pg-")),
+      dataDir,
       env: {
         DATABASE_URL: database.url,
         BANKGATE_STORE_WAIT_MS: String(WAIT_MS),
