@@ -37,6 +37,11 @@ export interface AttemptReservation {
   readonly id: string;
   /** Settled later than this, the attempt has already been counted as a failure. */
   readonly expiresAt: Date;
+  /**
+   * The subject's counter as this reservation's compare-and-swap stored it: the settle swaps
+   * from it without reading the counter again, unless another writer came in between.
+   */
+  readonly counterAfter?: AttemptCounter;
 }
 
 export type ReserveResult =
@@ -117,7 +122,15 @@ export class AttemptLimiter {
   /** Atomically: refuse if locked or full, else count one pending attempt and return its reservation. */
   async reserve(subjectKey: string): Promise<ReserveResult> {
     if (subjectKey.length > MAX_SUBJECT_KEY_LENGTH) throw new RangeError("subject key too long");
-    return this.#update(this.deps.store, subjectKey, "create", (counter, now) => reserveOn(counter, now, this.deps.limits, newRandomId()));
+    return this.#update<ReserveResult>(this.deps.store, subjectKey, "create", (counter, now) => {
+      const { next, result } = reserveOn(counter, now, this.deps.limits, newRandomId());
+      if (!result.ok) return { next, result };
+      // AttemptStore.replace stores `next` one version past the counter it swapped from.
+      return {
+        next,
+        result: { ok: true, reservation: { ...result.reservation, counterAfter: { ...next, version: counter.version + 1 } } },
+      };
+    });
   }
 
   /**
@@ -165,11 +178,14 @@ export class AttemptLimiter {
     reservation: AttemptReservation,
     outcome: AttemptOutcome,
   ): Promise<{ lockedUntil: Date | null; afterCommit: () => void }> {
-    // A forgotten subject (DeleteCard meanwhile) stays forgotten: settling must not recreate it.
-    const settled = await this.#update(store, reservation.subjectKey, { result: { lockedUntil: null } }, (counter, now) => {
+    const decide = (counter: AttemptCounter, now: Date) => {
       const next = settleOn(counter, reservation, outcome, now, this.deps.limits);
       return { next, result: { lockedUntil: isLocked(next, now) ? next.lockedUntil : null } };
-    });
+    };
+    // A forgotten subject (DeleteCard meanwhile) stays forgotten: settling must not recreate it.
+    const settled =
+      (await this.#swapFrom(store, reservation.counterAfter, decide)) ??
+      (await this.#update(store, reservation.subjectKey, { result: { lockedUntil: null } }, decide));
     const afterCommit = () => {
       for (const wake of [...(this.#waiting.get(reservation.subjectKey) ?? [])]) wake();
     };
@@ -199,6 +215,21 @@ export class AttemptLimiter {
       waiters.add(wake);
       void this.deps.clock.sleepUntil(until).then(wake);
     });
+  }
+
+  /**
+   * Decide on a counter known without a read, and compare-and-swap from it: the decision
+   * stands only if the swap finds that very counter stored. Undefined when it did not (or
+   * none was known): then decide on a fresh read.
+   */
+  async #swapFrom<T>(
+    store: AttemptStore,
+    known: AttemptCounter | undefined,
+    decide: (counter: AttemptCounter, now: Date) => { next: AttemptCounter; result: T },
+  ): Promise<T | undefined> {
+    if (!known) return undefined;
+    const { next, result } = decide(known, this.deps.clock.now());
+    return (await store.replace(next, known.version)) ? result : undefined;
   }
 
   /** Load, decide, compare-and-swap; retried from a fresh read when another writer won. */

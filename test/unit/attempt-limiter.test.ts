@@ -172,6 +172,33 @@ describe("AttemptLimiter", () => {
     expect((await limiter.reserve(subject)).ok).toBe(false);
   });
 
+  it("settles from the counter its reservation stored, reading it again only when another writer came between", async () => {
+    let reads = 0;
+    const store = storage.attempts;
+    const counted: typeof store = Object.assign(Object.create(store), {
+      find: (key: string) => {
+        reads++;
+        return store.find(key);
+      },
+    });
+    limiter = new AttemptLimiter({ store: counted, clock, limits });
+
+    const alone = await reserveOk();
+    const readsBefore = reads;
+    await limiter.settle(alone, "wrong");
+    expect(reads).toBe(readsBefore);
+
+    // Another reservation in between: the settle decides on the counter as it is now.
+    const first = await reserveOk();
+    const second = await reserveOk();
+    await limiter.settle(first, "other");
+    expect(reads).toBeGreaterThan(readsBefore + 2);
+    // One failure and `second` in flight: three more attempts fit the allowance of five, not four.
+    for (let i = 0; i < 3; i++) await reserveOk();
+    expect(await limiter.reserve(subject)).toMatchObject({ ok: false, reason: "pending" });
+    await limiter.settle(second, "other");
+  });
+
   it("settles inside a transaction: the verdict commits with it, and a rollback leaves the reservation pending", async () => {
     const kept: AttemptReservation[] = [];
     for (let i = 0; i < 5; i++) kept.push(await reserveOk());
