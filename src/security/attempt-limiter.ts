@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import type { Clock } from "../lib/clock.js";
 import { keyedHash, newRandomId } from "../lib/ids.js";
 import type { AttemptCounter, AttemptStore } from "../storage/attempt-store.js";
@@ -330,8 +331,21 @@ function withRetention(counter: AttemptCounter, limits: AttemptLimits): AttemptC
   return { ...counter, retainUntil: retainUntil ?? new Date(0) };
 }
 
+/**
+ * A new counter's version starts at random: a counter forgotten (DeleteCard) and created
+ * again must not repeat the versions of the one before, or a settle swapping from the old
+ * one's version (`counterAfter`) could overwrite the new one's reservations.
+ */
 function freshCounter(subjectKey: string): AttemptCounter {
-  return { subjectKey, failuresAt: [], pending: [], lockedUntil: null, lockCount: 0, version: 1, retainUntil: new Date(0) };
+  return {
+    subjectKey,
+    failuresAt: [],
+    pending: [],
+    lockedUntil: null,
+    lockCount: 0,
+    version: randomInt(1, 2 ** 30),
+    retainUntil: new Date(0),
+  };
 }
 
 function sameCounter(a: AttemptCounter, b: AttemptCounter): boolean {

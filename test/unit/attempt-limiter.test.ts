@@ -199,6 +199,15 @@ describe("AttemptLimiter", () => {
     await limiter.settle(second, "other");
   });
 
+  it("a settle from before a forget leaves the reservations of the subject's new counter alone", async () => {
+    const old = await reserveOk();
+    await limiter.forget(subject);
+    await reserveOk(); // the new counter's, in flight: it holds a slot
+    await limiter.settle(old, "other");
+    for (let i = 0; i < 4; i++) await reserveOk();
+    expect(await limiter.reserve(subject)).toMatchObject({ ok: false, reason: "pending" });
+  });
+
   it("settles inside a transaction: the verdict commits with it, and a rollback leaves the reservation pending", async () => {
     const kept: AttemptReservation[] = [];
     for (let i = 0; i < 5; i++) kept.push(await reserveOk());
