@@ -19,9 +19,9 @@ export function isStalePreparedStatement(error: unknown): boolean {
 
 /**
  * Which of the store's statements run as named prepared statements on PostgreSQL: parsed and
- * planned once per connection instead of at every run (the nightly refresh ran ~20% more
- * logins a second; docs/decisions.md, "PostgreSQL statements are prepared once per
- * connection"). A text is named from its second run, so one-offs (migrations, an IN list of
+ * planned once per connection instead of at every run (a fifth to a third less of the
+ * machine's CPU per nightly login; docs/decisions.md, "PostgreSQL statements are prepared once
+ * per connection"). A text is named from its second run, so one-offs (migrations, an IN list of
  * an unusual length) never take one of the MAX_NAMED names. A named text that fails as stale
  * runs unnamed from then on in this process: the failing call answers like a lock timeout
  * (store-fault-kinds.ts), and its retry runs unnamed.
