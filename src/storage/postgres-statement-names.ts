@@ -6,6 +6,9 @@ const MAX_NAMED = 256;
 /** Texts whose runs are counted before the count starts over: a bound on the bookkeeping. */
 const MAX_COUNTED = 4_096;
 
+const TRANSACTION_START = /^\s*(begin|start transaction)\b/i;
+const TRANSACTION_END = /^\s*(commit|rollback)\s*;?\s*$/i;
+
 /**
  * A named statement's server-side copy is no longer usable: the table it reads changed shape
  * since it was planned (another node migrated the store), or the connection does not hold it
@@ -23,8 +26,9 @@ export function isStalePreparedStatement(error: unknown): boolean {
  * machine's CPU per nightly login; docs/decisions.md, "PostgreSQL statements are prepared once
  * per connection"). A text is named from its second run, so one-offs (migrations, an IN list of
  * an unusual length) never take one of the MAX_NAMED names. A named text that fails as stale
- * runs unnamed from then on in this process: the failing call answers like a lock timeout
- * (store-fault-kinds.ts), and its retry runs unnamed.
+ * runs unnamed from then on in this process: outside a transaction the call is run again at
+ * once, unnamed; inside one (which the failure aborted) it answers like a lock timeout
+ * (store-fault-kinds.ts), and the caller's retry runs unnamed.
  */
 export class PostgresStatementNames {
   readonly #runs = new Map<string, number>();
@@ -56,19 +60,28 @@ export class PostgresStatementNames {
   /** Makes the client's parameterized queries (Kysely's) run under their names. */
   install(client: ClientBase): void {
     const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    // Kysely opens and ends its transactions with these statements on the same client.
+    let inTransaction = false;
     const named = async (text: string, values: unknown[], name: string) => {
       try {
         return await query({ name, text, values });
       } catch (error) {
-        if (isStalePreparedStatement(error)) this.unname(text);
-        throw error;
+        if (!isStalePreparedStatement(error)) throw error;
+        this.unname(text);
+        if (inTransaction) throw error;
+        return query(text, values);
       }
     };
     // Kysely calls query(text, values) and awaits the promise; other calls pass through.
     (client as { query: unknown }).query = (config: unknown, values?: unknown, ...rest: unknown[]) => {
-      const name =
-        typeof config === "string" && Array.isArray(values) && values.length > 0 && rest.length === 0 ? this.nameOf(config) : undefined;
-      return name === undefined ? query(config, values, ...rest) : named(config as string, values as unknown[], name);
+      if (typeof config !== "string" || !Array.isArray(values) || rest.length > 0) return query(config, values, ...rest);
+      if (values.length === 0) {
+        if (TRANSACTION_START.test(config)) inTransaction = true;
+        else if (TRANSACTION_END.test(config)) inTransaction = false;
+        return query(config, values);
+      }
+      const name = this.nameOf(config);
+      return name === undefined ? query(config, values) : named(config, values, name);
     };
   }
 }

@@ -2,8 +2,8 @@
  * On PostgreSQL the store's frequent statements run as named prepared statements, parsed once
  * per connection (src/storage/postgres-statement-names.ts): a text is named from its second
  * run, not at all with BANKGATE_PG_PREPARED_STATEMENTS off, and one whose table changed shape
- * since it was prepared (another node migrated) fails once as a retryable store fault, then
- * runs unnamed and reads the table as it is now.
+ * since it was prepared (another node migrated) runs again unnamed at once — or, inside a
+ * transaction, fails once as a retryable store fault — and reads the table as it is now.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -61,7 +61,7 @@ describe.skipIf(skipPostgres)("PostgreSQL statements prepared once per connectio
     }
   });
 
-  it("a statement whose table changed shape fails once as a store fault, then runs unnamed", async () => {
+  it("a statement whose table changed shape runs again unnamed; inside a transaction it fails once as a store fault", async () => {
     const client = new pg.Client({ connectionString: database.url });
     const migrator = new pg.Client({ connectionString: database.url });
     await Promise.all([client.connect(), migrator.connect()]);
@@ -70,17 +70,21 @@ describe.skipIf(skipPostgres)("PostgreSQL statements prepared once per connectio
       await migrator.query("insert into reshaped values (1)");
       new PostgresStatementNames().install(client);
       const read = () => client.query("select * from reshaped where id = $1", [1]);
-      await read();
-      expect((await read()).rows).toEqual([{ id: 1 }]); // named, and prepared on this connection
+      const readInTransaction = () => client.query("select * from reshaped where id = $1 and id > 0", [1]);
+      for (const run of [read, read, readInTransaction, readInTransaction]) await run(); // named, and prepared on this connection
 
       await migrator.query("alter table reshaped add column note text default 'new'");
-      const stale = await read().then(
+      expect((await read()).rows).toEqual([{ id: 1, note: "new" }]);
+
+      await client.query("begin", []);
+      const stale = await readInTransaction().then(
         () => expect.fail("the stale plan ran"),
         (error: unknown) => error,
       );
+      await client.query("rollback", []);
       expect(isStalePreparedStatement(stale)).toBe(true);
       expect(postgresFaultKind(stale)).toBe("busy");
-      expect((await read()).rows).toEqual([{ id: 1, note: "new" }]);
+      expect((await readInTransaction()).rows).toEqual([{ id: 1, note: "new" }]);
     } finally {
       await Promise.all([client.end(), migrator.end()]);
     }
