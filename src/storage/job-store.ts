@@ -19,14 +19,14 @@ export function activeJobHolding(db: Kysely<Database>, singletonKey: string | Ra
     .where("jobs.state", "in", ACTIVE_JOB_STATES);
 }
 
+/** A job findClaimable found: enough to claim it and to keep candidates in run_at order. */
+export type ClaimCandidate = Pick<JobRow, "id" | "run_at">;
+
 /**
  * The job table. One implementation for both stores: a job is enqueued in the same
  * transaction as the state change that needs it, so a crash can never leave one without
  * the other (docs/decisions.md, "Jobs").
  */
-/** A job findClaimable found: enough to claim it and to keep candidates in run_at order. */
-export type ClaimCandidate = Pick<JobRow, "id" | "run_at">;
-
 export interface JobStore {
   /** Inserts the job; returns false (and inserts nothing) when its singleton key is taken. */
   insert(row: JobRow): Promise<boolean>;
