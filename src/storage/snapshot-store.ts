@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { PreviousFetch } from "../connectors/types.js";
 import type { Snapshot } from "../records/snapshot.js";
 import { PrecompiledInsert, PrecompiledQuery } from "./precompiled-query.js";
@@ -197,29 +197,19 @@ export class KyselySnapshotStore implements SnapshotStore {
     const cutoff = supersededBefore.getTime();
     const nowMs = now.getTime();
     const rows = await this.db
-      .selectFrom("snapshots as s")
-      .select("s.id")
-      .where(({ and, not, exists, selectFrom }) =>
-        and([
-          exists(
-            selectFrom("snapshots as n")
+      .selectFrom("snapshots")
+      .select("snapshots.id")
+      .where((eb) =>
+        eb.and([
+          eb.exists(
+            eb
+              .selectFrom("snapshots as n")
               .select("n.id")
-              .whereRef("n.login_id", "=", "s.login_id")
-              .whereRef("n.created_at", ">", "s.created_at")
+              .whereRef("n.login_id", "=", "snapshots.login_id")
+              .whereRef("n.created_at", ">", "snapshots.created_at")
               .where("n.created_at", "<", cutoff),
           ),
-          not(exists(selectFrom("logins as l").select("l.id").whereRef("l.id", "=", "s.login_id").whereRef("l.snapshot_id", "=", "s.id"))),
-          not(exists(selectFrom("snapshots as d").select("d.id").whereRef("d.base_id", "=", "s.id"))),
-          // Through the card's sessions (indexed by login_id): sessions have no snapshot index.
-          not(
-            exists(
-              selectFrom("sessions as x")
-                .select("x.request_id")
-                .whereRef("x.login_id", "=", "s.login_id")
-                .whereRef("x.snapshot_id", "=", "s.id")
-                .where("x.expires_at", ">", nowMs),
-            ),
-          ),
+          unreferenced(eb, nowMs),
         ]),
       )
       .limit(limit)
@@ -233,22 +223,33 @@ export class KyselySnapshotStore implements SnapshotStore {
         "in",
         rows.map((r) => r.id),
       )
-      .where(({ and, not, exists, selectFrom }) =>
-        and([
-          not(exists(selectFrom("logins").select("logins.id").whereRef("logins.snapshot_id", "=", "snapshots.id"))),
-          not(exists(selectFrom("snapshots as d").select("d.id").whereRef("d.base_id", "=", "snapshots.id"))),
-          not(
-            exists(
-              selectFrom("sessions")
-                .select("sessions.request_id")
-                .whereRef("sessions.login_id", "=", "snapshots.login_id")
-                .whereRef("sessions.snapshot_id", "=", "snapshots.id")
-                .where("sessions.expires_at", ">", nowMs),
-            ),
-          ),
-        ]),
-      )
+      .where((eb) => unreferenced(eb, nowMs))
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+/**
+ * Nothing keeps the snapshot: it is not its card's current one, no snapshot is stored as a
+ * delta of it, and no session unexpired at `nowMs` reads it.
+ */
+function unreferenced({ and, not, exists, selectFrom }: ExpressionBuilder<Database, "snapshots">, nowMs: number) {
+  return and([
+    not(
+      exists(
+        selectFrom("logins as l").select("l.id").whereRef("l.id", "=", "snapshots.login_id").whereRef("l.snapshot_id", "=", "snapshots.id"),
+      ),
+    ),
+    not(exists(selectFrom("snapshots as d").select("d.id").whereRef("d.base_id", "=", "snapshots.id"))),
+    // Through the card's sessions (indexed by login_id): sessions have no snapshot index.
+    not(
+      exists(
+        selectFrom("sessions as x")
+          .select("x.request_id")
+          .whereRef("x.login_id", "=", "snapshots.login_id")
+          .whereRef("x.snapshot_id", "=", "snapshots.id")
+          .where("x.expires_at", ">", nowMs),
+      ),
+    ),
+  ]);
 }
