@@ -48,5 +48,24 @@ describe.each(["sqlite", "postgres"] as const)("grouped job completions: %s", (s
       }
       expect(await storage.jobs.find(lost?.id ?? "")).toMatchObject({ state: "running" });
     });
+
+    it("settles together jobs whose claims are at different attempts, each by its own count", async () => {
+      const kind = `k-${newRandomId().slice(0, 8)}`;
+      for (let i = 0; i < 3; i++) await queue.enqueue(kind, { i });
+      const [retried, ...fresh] = await queue.claim([kind], 3);
+      if (!retried) return expect.fail("nothing claimed");
+      // The first job's claim lapsed and was taken again: its holder now is at attempt 2.
+      const nowMs = clock.now().getTime();
+      expect(await storage.jobs.claim(retried.id, retried.attempts, nowMs + 60_000, nowMs)).toBe(true);
+      const settles = [
+        { id: retried.id, attempts: retried.attempts + 1 },
+        ...fresh.map((job) => ({ id: job.id, attempts: job.attempts })),
+        // A stale claim of the retried job in the same group: the count is not its own any more.
+        { id: retried.id, attempts: retried.attempts },
+      ];
+      const settled = await Promise.all(settles.map((job) => storage.jobs.settle(job.id, job.attempts, { state: "done", nowMs: 7 })));
+      expect(settled).toEqual([true, true, true, false]);
+      for (const job of [retried, ...fresh]) expect(await storage.jobs.find(job.id)).toMatchObject({ state: "done", updated_at: 7 });
+    });
   });
 });

@@ -4,7 +4,7 @@
  * by the primary key. Given an OR of (state, time) pairs in the claim's condition, SQLite chose
  * to walk the claimable index over every due job instead (MULTI-INDEX OR), so a claim cost
  * O(queued jobs) and a night of N refreshes O(N²); given `state = 'running'` beside the settle's
- * pairs, it walked every running job's entry (docs/performance.md, "Nightly refresh"). The plans
+ * ids, it walked every running job's entry (docs/performance.md, "Nightly refresh"). The plans
  * are checked, not a timing.
  */
 import SqliteDatabase from "better-sqlite3";
