@@ -45,9 +45,9 @@ export interface AggregationDeps {
 export function createAggregationHandler(deps: AggregationDeps): (job: Job<"aggregate">) => Promise<void> {
   return async (job) => {
     const { payload } = job;
-    const origin = await deps.storage.sessions.find(payload.customerId, payload.requestId);
-    if (!origin?.loginId) return;
-    for (const session of await deps.storage.sessions.findAwaitingAggregation(payload.customerId, origin.loginId)) {
+    const loginId = payload.loginId ?? (await deps.storage.sessions.find(payload.customerId, payload.requestId))?.loginId;
+    if (!loginId) return;
+    for (const session of await deps.storage.sessions.findAwaitingAggregation(payload.customerId, loginId)) {
       const connectedAt = session.requestId === payload.requestId ? new Date(payload.connectedAtMs) : session.lastActivityAt;
       await aggregateSession(deps, job, session, connectedAt);
     }

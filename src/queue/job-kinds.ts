@@ -36,6 +36,8 @@ export type AuthorizeStepPayload = { customerId: string; requestId: string } & (
 export interface AggregationPayload {
   customerId: string;
   requestId: string;
+  /** The session's card. Absent from jobs queued by versions before it was carried: their session tells. */
+  loginId?: string;
   /** When the live connection succeeded: the card's LastRefresh once its data is in. */
   connectedAtMs: number;
 }

@@ -61,7 +61,12 @@ export async function commitAuthorization(
     };
     if (!(await tx.sessions.replace(authorized, session.version))) throw new Error("session changed during authorization");
     await alsoCommit?.(tx, card);
-    const payload: AggregationPayload = { customerId: session.customerId, requestId: session.requestId, connectedAtMs: now.getTime() };
+    const payload: AggregationPayload = {
+      customerId: session.customerId,
+      requestId: session.requestId,
+      loginId: card.id,
+      connectedAtMs: now.getTime(),
+    };
     await deps.jobs.enqueue(
       "aggregate",
       payload,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectorRegistry } from "../../src/connectors/registry.js";
+import { singletonKeys } from "../../src/queue/job-kinds.js";
 import { createTestApp, flinksCapital, type TestApp } from "../helpers/test-app.js";
 
 const NO_MFA = { Institution: "FlinksCapital", Username: "greatday_nomfa", Password: "Everyday", MostRecentCached: false, Save: true };
@@ -25,6 +26,23 @@ describe("background aggregation (202 until the data is in)", () => {
         RequestId,
       });
     }
+    await t.deps.runner.runUntilIdle();
+    const ready = await poll(RequestId);
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json().Accounts).toHaveLength(4);
+  });
+
+  it("serves a session whose aggregation job was queued without its card's id (by an older version)", async () => {
+    t = await createTestApp({ runJobs: false });
+    const { RequestId, Login } = (await t.authorize(NO_MFA)).json();
+    const LoginId: string = Login.Id;
+    const [queued] = await t.deps.jobs.claim(["aggregate"], 1);
+    if (!queued) return expect.fail("no aggregation job queued");
+    expect(queued.payload).toMatchObject({ requestId: RequestId, loginId: LoginId });
+    // The job as an older version queued it: the same session, the card's id left out.
+    await t.deps.jobs.complete(queued);
+    const { loginId: _carried, ...older } = queued.payload;
+    await t.deps.jobs.enqueue("aggregate", older, { singletonKey: singletonKeys.aggregation(LoginId) });
     await t.deps.runner.runUntilIdle();
     const ready = await poll(RequestId);
     expect(ready.statusCode).toBe(200);
