@@ -50,9 +50,27 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     options: EnqueueOptions = {},
     tx: Storage = this.storage,
   ): Promise<string | null> {
+    const row = this.#newRow(kind, payload, options, this.clock.now().getTime());
+    const inserted = await tx.jobs.insert(row);
+    if (inserted) this.events.emit("enqueued", kind);
+    return inserted ? row.id : null;
+  }
+
+  /** enqueue of many jobs of one kind in one statement; returns how many were enqueued. */
+  async enqueueMany<K extends keyof Payloads & string>(
+    kind: K,
+    jobs: readonly { payload: Payloads[K]; options?: EnqueueOptions }[],
+    tx: Storage = this.storage,
+  ): Promise<number> {
     const now = this.clock.now().getTime();
+    const inserted = await tx.jobs.insertMany(jobs.map((job) => this.#newRow(kind, job.payload, job.options ?? {}, now)));
+    if (inserted.size > 0) this.events.emit("enqueued", kind);
+    return inserted.size;
+  }
+
+  #newRow<K extends keyof Payloads & string>(kind: K, payload: Payloads[K], options: EnqueueOptions, now: number): JobRow {
     const id = newTimeOrderedId();
-    const inserted = await tx.jobs.insert({
+    return {
       id,
       kind,
       payload_enc: this.vault.encryptJson(payload, jobPayloadAad(id)),
@@ -66,9 +84,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
       last_error: null,
       created_at: now,
       updated_at: now,
-    });
-    if (inserted) this.events.emit("enqueued", kind);
-    return inserted ? id : null;
+    };
   }
 
   /** Claims up to `limit` due jobs of these kinds for this worker. */

@@ -62,20 +62,15 @@ export class NightlyCron {
       const now = this.deps.clock.now();
       const eligible = page.filter((card) => isEligibleForNightly(card, now));
       enqueued += await this.deps.storage.transaction(async (tx) => {
-        let count = 0;
-        for (const card of eligible) {
-          // Held: a card deleted since the page was read gets no job naming it.
-          if (!(await tx.logins.holdForWrite(card.customerId, card.id))) continue;
-          const payload: NightlyRefreshPayload = { customerId: card.customerId, loginId: card.id, night };
-          const id = await this.deps.jobs.enqueue(
-            "nightly-refresh",
-            payload,
-            { singletonKey: singletonKeys.nightlyRefresh(card.id, night) },
-            tx,
-          );
-          if (id) count++;
-        }
-        return count;
+        // Held: a card deleted since the page was read gets no job naming it.
+        const held = await tx.logins.holdManyForWrite(eligible);
+        const jobs = eligible
+          .filter((card) => held.has(card.id))
+          .map((card) => ({
+            payload: { customerId: card.customerId, loginId: card.id, night } satisfies NightlyRefreshPayload,
+            options: { singletonKey: singletonKeys.nightlyRefresh(card.id, night) },
+          }));
+        return this.deps.jobs.enqueueMany("nightly-refresh", jobs, tx);
       });
     }
   }

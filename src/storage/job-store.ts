@@ -30,6 +30,8 @@ export type ClaimCandidate = Pick<JobRow, "id" | "run_at">;
 export interface JobStore {
   /** Inserts the job; returns false (and inserts nothing) when its singleton key is taken. */
   insert(row: JobRow): Promise<boolean>;
+  /** insert of many jobs in one statement: the ids of those inserted (a taken singleton key inserts nothing). */
+  insertMany(rows: readonly JobRow[]): Promise<Set<string>>;
   /**
    * Jobs that may be claimed now: queued and due, or running with a lapsed claim (a dead
    * worker's), by run_at. Their ids only: claimMany reads the rows it wins.
@@ -127,6 +129,22 @@ export class KyselyJobStore implements JobStore {
       JOB_COLUMNS.map((column) => row[column]),
     );
     return changed === 1;
+  }
+
+  async insertMany(rows: readonly JobRow[]): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    for (let at = 0; at < rows.length; at += KEY_CHUNK) {
+      const chunk = rows.slice(at, at + KEY_CHUNK);
+      for (const row of await this.db
+        .insertInto("jobs")
+        .values(chunk)
+        .onConflict((oc) => oc.doNothing())
+        .returning("id")
+        .execute()) {
+        inserted.add(row.id);
+      }
+    }
+    return inserted;
   }
 
   async findClaimable(nowMs: number, kinds: readonly string[], limit: number): Promise<ClaimCandidate[]> {

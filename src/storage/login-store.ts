@@ -58,6 +58,8 @@ export interface LoginStore {
    * already removed the card and the transaction writes nothing (docs/decisions.md#cards-and-loginids).
    */
   holdForWrite(customerId: string, loginId: string): Promise<Login | undefined>;
+  /** holdForWrite of many cards in one read (a page of the nightly run): the ids of those still there. */
+  holdManyForWrite(cards: readonly { customerId: string; id: string }[]): Promise<Set<string>>;
   /**
    * Removes the card and every row that refers to it (its vault, sessions and the tokens bound
    * to them, snapshots, webhook events and their attempts); null if it was not the customer's.
@@ -95,6 +97,8 @@ const holdRow = new PrecompiledQuery<Selectable<LoginRow>>((db, slot) => {
   const read = db.selectFrom("logins").selectAll().where("id", "=", slot(0)).where("customer_id", "=", slot(1));
   return isSqlite(db) ? read : read.forNoKeyUpdate();
 });
+/** Cards held by one read of holdManyForWrite: well within either store's limit on parameters. */
+const HOLD_CHUNK = 500;
 /** Arguments: RequestId, card. */
 const claimFree = new PrecompiledQuery((db, slot) =>
   db
@@ -288,6 +292,22 @@ export class KyselyLoginStore implements LoginStore {
   async holdForWrite(customerId: string, loginId: string): Promise<Login | undefined> {
     const held = await holdRow.first(this.db, [loginId, customerId]);
     return held && loginFromRow(held);
+  }
+
+  async holdManyForWrite(cards: readonly { customerId: string; id: string }[]): Promise<Set<string>> {
+    const customerOf = new Map(cards.map((card) => [card.id, card.customerId]));
+    const held = new Set<string>();
+    const ids = [...customerOf.keys()];
+    for (let at = 0; at < ids.length; at += HOLD_CHUNK) {
+      const read = this.db
+        .selectFrom("logins")
+        .select(["id", "customer_id"])
+        .where("id", "in", ids.slice(at, at + HOLD_CHUNK));
+      for (const row of await (isSqlite(this.db) ? read : read.forNoKeyUpdate()).execute()) {
+        if (customerOf.get(row.id) === row.customer_id) held.add(row.id);
+      }
+    }
+    return held;
   }
 
   async delete(customerId: string, loginId: string): Promise<{ eventIds: string[] } | null> {

@@ -479,6 +479,18 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         expect(await h.storage.logins.claimNight(login.id, "2026-01-17")).toBe(true);
       });
 
+      it("holdManyForWrite holds the customer's cards that are still there, in one read, inside a transaction", async () => {
+        const customerId = newRandomId();
+        const [kept, deleted] = await Promise.all([0, 1].map(() => h.storage.logins.findOrCreate(loginCandidate({ customerId }))));
+        const other = await h.storage.logins.findOrCreate(loginCandidate());
+        if (!kept || !deleted) return expect.fail("cards not created");
+        await h.storage.logins.delete(customerId, deleted.id);
+        const asked = [kept, deleted, { ...other, customerId }, { id: newRandomId(), customerId }];
+        const held = await h.storage.transaction((tx) => tx.logins.holdManyForWrite(asked));
+        expect([...held]).toEqual([kept.id]);
+        expect(await h.storage.transaction((tx) => tx.logins.holdManyForWrite([]))).toEqual(new Set());
+      });
+
       it("findNightlyCandidates pages scheduled cards with credentials not yet taken that night", async () => {
         const customerId = newRandomId();
         const cards = await Promise.all(Array.from({ length: 5 }, () => h.storage.logins.findOrCreate(loginCandidate({ customerId }))));
@@ -612,6 +624,37 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         expect(found.map((job) => job.id)).toEqual([nightly.id, exact.id]);
         expect(await h.storage.jobs.listBySingletonKeys([`aggregate:${loginId}`], [`nightly:${loginId}:`], 1)).toHaveLength(1);
         await expect(h.storage.jobs.listBySingletonKeys([], ["nightly:%"], 10)).rejects.toThrow(/unsafe/);
+      });
+
+      it("jobs.insertMany inserts every job in one statement but those whose singleton key an active job holds", async () => {
+        const key = `nightly:${newRandomId()}:2026-01-16`;
+        const job = (singletonKey: string | null) => ({
+          id: newRandomId(),
+          kind: "nightly-refresh",
+          payload_enc: "sealed",
+          singleton_key: singletonKey,
+          state: "queued",
+          attempts: 0,
+          max_attempts: 3,
+          run_at: 1000,
+          locked_until: null,
+          locked_by: null,
+          last_error: null,
+          created_at: 1000,
+          updated_at: 1000,
+        });
+        const holder = job(key);
+        expect(await h.storage.jobs.insert(holder)).toBe(true);
+        const [taken, free, keyless] = [job(key), job(`nightly:${newRandomId()}:2026-01-16`), job(null)];
+        const inserted = await h.storage.jobs.insertMany([taken, free, keyless]);
+        expect([...inserted].sort()).toEqual([free.id, keyless.id].sort());
+        expect(await h.storage.jobs.find(taken.id)).toBeUndefined();
+        expect(await h.storage.jobs.find(free.id)).toMatchObject({
+          state: "queued",
+          payload_enc: "sealed",
+          singleton_key: free.singleton_key,
+        });
+        expect(await h.storage.jobs.insertMany([])).toEqual(new Set());
       });
 
       it("dashboard sessions: insert, find, touch, delete, and the purge of expired ones only", async () => {
