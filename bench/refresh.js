@@ -8,7 +8,7 @@
 // the same run:
 //   1. baseline: the raw job queue — N no-op jobs enqueued and run by the same runner settings;
 //   2. the nightly run — enqueueNight + every nightly-refresh job (a live login with stored
-//      credentials, then the aggregation job: ~30 statements per login) until idle;
+//      credentials, then the aggregation job: ~25–28 statements per login) until idle;
 //   3. the same night again — must enqueue and refresh nothing, and write nothing: the store's
 //      commits are counted around it (SQLite: PRAGMA data_version seen from a second connection,
 //      which moves on every commit of another connection; PostgreSQL: the next transaction id,
@@ -24,7 +24,9 @@
 // BENCH_REFRESH_CONCURRENCY (jobs at once, default 8), BENCH_REFRESH_PROCESSES (processes running
 // the nightly jobs, default 1: more are started as children, bench/refresh-helper.js, sharing the store
 // as BANKGATE_WORKERS' workers do; the statement and byte counts are this process's only), BENCH_REFRESH_PROFILE (a directory: a CPU
-// profile of each nightly run is written there, the nightly phase only). PostgreSQL: DATABASE_URL, else a
+// profile of each nightly run is written there, the nightly phase only), BENCH_REFRESH_TRACE (a number N: the N
+// statements of the nightly phase that took the most time, summed per SQL text — better-sqlite3's time in the call,
+// pg's from the call to its answer — printed per login; timing every call slows the run). PostgreSQL: DATABASE_URL, else a
 // throwaway server like the tests' (test/helpers/ephemeral-postgres.ts, transpiled on the fly;
 // it runs with fsync off, as the tests do). Bounded: each phase has a deadline
 // (BENCH_REFRESH_MAX_SECONDS, default 600) after which the bench stops with what it measured.
@@ -50,6 +52,7 @@ const CONCURRENCY = positiveNumber("BENCH_REFRESH_CONCURRENCY", 8);
 const PROCESSES = positiveNumber("BENCH_REFRESH_PROCESSES", 1);
 const MAX_SECONDS = positiveNumber("BENCH_REFRESH_MAX_SECONDS", 600);
 const PROFILE_DIR = process.env.BENCH_REFRESH_PROFILE || null;
+const TRACE_TOP = Number(process.env.BENCH_REFRESH_TRACE || 0);
 const MASTER_KEYS = `bench:${Buffer.alloc(32, 3).toString("base64")}`;
 const START = new Date("2026-01-15T15:00:00.000Z");
 const NIGHT_RUN = new Date("2026-01-16T05:00:00.000Z");
@@ -64,6 +67,14 @@ const TABLES = ["logins", "snapshots", "sessions", "jobs", "webhook_events", "in
  */
 function countStatements() {
   const counts = { statements: 0, commits: 0, autocommitWrites: 0 };
+  /** SQL text → { calls, ms } while a trace runs (BENCH_REFRESH_TRACE), else null. */
+  let trace = null;
+  const traced = (text, started) => {
+    const entry = trace?.get(text) ?? { calls: 0, ms: 0 };
+    entry.calls++;
+    entry.ms += performance.now() - started;
+    trace?.set(text, entry);
+  };
   const probe = new Sqlite(":memory:");
   const statementPrototype = Object.getPrototypeOf(probe.prepare("select 1"));
   probe.close();
@@ -84,7 +95,13 @@ function countStatements() {
       const kind = kindOf(this);
       if (kind === "commit") counts.commits++;
       else if (kind === "write" && !this.database.inTransaction) counts.autocommitWrites++;
-      return original.apply(this, args);
+      if (!trace) return original.apply(this, args);
+      const started = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        traced(this.source, started);
+      }
     };
   }
   const query = pg.Client.prototype.query;
@@ -92,11 +109,38 @@ function countStatements() {
     counts.statements++;
     const text = typeof config === "string" ? config : config?.text;
     if (typeof text === "string" && /^\s*commit/i.test(text)) counts.commits++;
-    return query.call(this, config, ...args);
+    const answer = query.call(this, config, ...args);
+    if (trace && typeof answer?.then === "function") {
+      const started = performance.now();
+      const done = () => traced(text, started);
+      answer.then(done, done);
+    }
+    return answer;
   };
   return {
     read: () => ({ ...counts }),
+    startTrace() {
+      trace = new Map();
+    },
+    /** The traced statements, most time first: { sql, calls, ms }. */
+    stopTrace() {
+      const rows = [...(trace ?? new Map())].map(([sql, entry]) => ({ sql, ...entry })).sort((a, b) => b.ms - a.ms);
+      trace = null;
+      return rows;
+    },
   };
+}
+
+/** The BENCH_REFRESH_TRACE statements that took the most time in the nightly phase, per login. */
+function printTrace(store, cards, rows) {
+  const total = rows.reduce((sum, row) => sum + row.ms, 0);
+  console.log(`\nstatement time of the nightly phase, ${store}, ${cards} cards: ${((1000 * total) / cards).toFixed(0)} µs a login in all`);
+  console.log("µs/login  calls/login  µs/call  SQL");
+  for (const row of rows.slice(0, TRACE_TOP)) {
+    console.log(
+      `${((1000 * row.ms) / cards).toFixed(1).padStart(8)}  ${(row.calls / cards).toFixed(2).padStart(11)}  ${((1000 * row.ms) / row.calls).toFixed(1).padStart(7)}  ${row.sql.replace(/\s+/g, " ").slice(0, 160)}`,
+    );
+  }
 }
 
 /** Bytes this process has written (to files and sockets), from /proc; 0 where there is no /proc. */
@@ -263,6 +307,7 @@ async function measure(store, cards, serverUrl) {
     const beforeNight = await writes.read();
     const profiler = PROFILE_DIR ? await startProfile() : null;
     const countsBefore = statements.read();
+    if (TRACE_TOP > 0) statements.startTrace();
     const writtenBefore = bytesWritten();
     const nightly = await bounded("nightly run", async () => {
       const enqueued = await deps.nightly.enqueueNight(NIGHT);
@@ -273,6 +318,7 @@ async function measure(store, cards, serverUrl) {
       return enqueued;
     });
     const countsAfter = statements.read();
+    if (TRACE_TOP > 0) printTrace(store, cards, statements.stopTrace());
     const written = bytesWritten() - writtenBefore;
     if (profiler) await profiler.stop(join(PROFILE_DIR, `nightly-${store}-${cards}.cpuprofile`));
     const afterNight = await writes.read();
