@@ -39,6 +39,15 @@ const consumeToken = new PrecompiledQuery((db, slot) =>
     .where("request_id", "is", null)
     .where("expires_at", ">", slot(3) as unknown as number),
 );
+/** The read of every token-bearing /Authorize step. Arguments: token hash, customer, now (ms). */
+const boundTo = new PrecompiledQuery<{ request_id: string | null }>((db, slot) =>
+  db
+    .selectFrom("authorize_tokens")
+    .select("request_id")
+    .where("token_hash", "=", slot(0))
+    .where("customer_id", "=", slot(1))
+    .where("expires_at", ">", slot(2) as unknown as number),
+);
 
 /** AuthorizeTokenStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselyAuthorizeTokenStore implements AuthorizeTokenStore {
@@ -93,13 +102,7 @@ export class KyselyAuthorizeTokenStore implements AuthorizeTokenStore {
   }
 
   async boundRequestId(tokenHash: string, customerId: string, now: Date): Promise<string | null | undefined> {
-    const row = await this.db
-      .selectFrom("authorize_tokens")
-      .select("request_id")
-      .where("token_hash", "=", tokenHash)
-      .where("customer_id", "=", customerId)
-      .where("expires_at", ">", now.getTime())
-      .executeTakeFirst();
+    const row = await boundTo.first(this.db, [tokenHash, customerId, now.getTime()]);
     return row?.request_id;
   }
 
