@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectorRegistry } from "../../src/connectors/registry.js";
-import { singletonKeys } from "../../src/queue/job-kinds.js";
+import { type AggregationPayload, singletonKeys } from "../../src/queue/job-kinds.js";
 import { createTestApp, flinksCapital, type TestApp } from "../helpers/test-app.js";
 
 const NO_MFA = { Institution: "FlinksCapital", Username: "greatday_nomfa", Password: "Everyday", MostRecentCached: false, Save: true };
@@ -37,11 +37,11 @@ describe("background aggregation (202 until the data is in)", () => {
     const { RequestId, Login } = (await t.authorize(NO_MFA)).json();
     const LoginId: string = Login.Id;
     const [queued] = await t.deps.jobs.claim(["aggregate"], 1);
-    if (!queued) return expect.fail("no aggregation job queued");
+    if (queued?.kind !== "aggregate") return expect.fail("no aggregation job queued");
     expect(queued.payload).toMatchObject({ requestId: RequestId, loginId: LoginId });
     // The job as an older version queued it: the same session, the card's id left out.
     await t.deps.jobs.complete(queued);
-    const { loginId: _carried, ...older } = queued.payload;
+    const { loginId: _carried, ...older } = queued.payload as AggregationPayload;
     await t.deps.jobs.enqueue("aggregate", older, { singletonKey: singletonKeys.aggregation(LoginId) });
     await t.deps.runner.runUntilIdle();
     const ready = await poll(RequestId);
