@@ -87,6 +87,16 @@ const cardExists = new PrecompiledQuery<{ id: string }>((db, slot) => {
   const read = db.selectFrom("logins").select("id").where("id", "=", slot(0));
   return isSqlite(db) ? read : read.forKeyShare();
 });
+/**
+ * cardExists of several cards: the compiled read for one (a group of cached /Authorize sessions
+ * names one card), one read of them all for more (a nightly group names a card per session).
+ */
+function existingCards(db: Kysely<Database>, ids: readonly string[]): Promise<{ id: string }[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  if (ids.length === 1) return cardExists.rows(db, ids);
+  const read = db.selectFrom("logins").select("id").where("id", "in", ids);
+  return (isSqlite(db) ? read : read.forKeyShare()).execute();
+}
 /** A session's step may change every column but its key, its customer and its creation time. */
 const swapSession = new PrecompiledSwap<SessionRow>(
   "sessions",
@@ -153,9 +163,8 @@ export class KyselySessionStore implements SessionStore {
    * commit: one statement per card in the group instead of one per session.
    */
   async #insertOnLiveCards(db: Kysely<Database>, rows: readonly SessionRow[]): Promise<boolean[]> {
-    const cardIds = new Set(rows.flatMap((row) => (row.login_id === null ? [] : [row.login_id])));
-    const liveCards = new Set<string>();
-    for (const id of cardIds) if ((await cardExists.rows(db, [id])).length > 0) liveCards.add(id);
+    const cardIds = [...new Set(rows.flatMap((row) => (row.login_id === null ? [] : [row.login_id])))];
+    const liveCards = new Set((await existingCards(db, cardIds)).map((card) => card.id));
     const inserted = rows.map((row) => row.login_id === null || liveCards.has(row.login_id));
     await insertRows.run(
       db,
