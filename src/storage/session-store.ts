@@ -160,7 +160,7 @@ export class KyselySessionStore implements SessionStore {
   /**
    * Inserts the rows whose card still exists (or that name none), in `db`'s transaction; one
    * result per row. Checked in the insert's own transaction rather than read again after its
-   * commit: one statement per card in the group instead of one per session.
+   * commit: one read for the group's cards instead of one per session.
    */
   async #insertOnLiveCards(db: Kysely<Database>, rows: readonly SessionRow[]): Promise<boolean[]> {
     const cardIds = [...new Set(rows.flatMap((row) => (row.login_id === null ? [] : [row.login_id])))];
