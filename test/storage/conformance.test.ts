@@ -628,21 +628,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
 
       it("jobs.insertMany inserts every job in one statement but those whose singleton key an active job holds", async () => {
         const key = `nightly:${newRandomId()}:2026-01-16`;
-        const job = (singletonKey: string | null) => ({
-          id: newRandomId(),
-          kind: "nightly-refresh",
-          payload_enc: "sealed",
-          singleton_key: singletonKey,
-          state: "queued",
-          attempts: 0,
-          max_attempts: 3,
-          run_at: 1000,
-          locked_until: null,
-          locked_by: null,
-          last_error: null,
-          created_at: 1000,
-          updated_at: 1000,
-        });
+        const job = (singletonKey: string | null) => ({ ...jobRow(singletonKey, "queued"), payload_enc: "sealed" });
         const holder = job(key);
         expect(await h.storage.jobs.insert(holder)).toBe(true);
         const [taken, free, keyless] = [job(key), job(`nightly:${newRandomId()}:2026-01-16`), job(null)];
@@ -883,8 +869,8 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
   });
 });
 
-/** A job row holding `singletonKey`, in `state`. */
-function jobRow(singletonKey: string, state: string) {
+/** A job row holding `singletonKey` (or none), in `state`. */
+function jobRow(singletonKey: string | null, state: string) {
   return {
     id: newRandomId(),
     kind: "aggregate",
