@@ -245,7 +245,12 @@ export class AttemptLimiter {
       const current = await store.find(subjectKey);
       if (!current) {
         if (ifMissing !== "create") return ifMissing.result;
-        await store.insertIfAbsent(freshCounter(subjectKey));
+        // The decision on a new counter is inserted as it stands: one write instead of an
+        // insert, a read and a swap. Another writer's counter, created meanwhile, wins; then
+        // decide on it.
+        const fresh = freshCounter(subjectKey);
+        const { next, result } = decide(fresh, now);
+        if (await store.insertIfAbsent({ ...next, version: fresh.version + 1 })) return result;
         continue;
       }
       const { next, result } = decide(current, now);

@@ -33,8 +33,11 @@ export interface PendingAttempt {
 /** Brute-force counters (quality bar S1, docs/quality-bars.md). Every change is a compare-and-swap on `version`. */
 export interface AttemptStore {
   find(subjectKey: string): Promise<AttemptCounter | undefined>;
-  /** Creates the counter unless one exists: of two processes creating it at once, the first wins and the other is a no-op. */
-  insertIfAbsent(counter: AttemptCounter): Promise<void>;
+  /**
+   * Creates the counter unless one exists: of two processes creating it at once, the first
+   * wins and the other is a no-op. Returns whether this call created it.
+   */
+  insertIfAbsent(counter: AttemptCounter): Promise<boolean>;
   /**
    * Compare-and-swap: writes `next` (with version expectedVersion + 1) only if the stored
    * version is still `expectedVersion`. Returns false when another writer got there first
@@ -71,12 +74,13 @@ export class KyselyAttemptStore implements AttemptStore {
     return row && fromRow(row);
   }
 
-  async insertIfAbsent(counter: AttemptCounter): Promise<void> {
-    await this.db
+  async insertIfAbsent(counter: AttemptCounter): Promise<boolean> {
+    const result = await this.db
       .insertInto("attempt_counters")
       .values(toRow(counter))
       .onConflict((oc) => oc.column("subject_key").doNothing())
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async replace(next: AttemptCounter, expectedVersion: number): Promise<boolean> {

@@ -146,8 +146,8 @@ describe.each(["sqlite", "postgres"] as const)("attempt limits: %s", (store) => 
         version: 1,
         retainUntil: new Date("2020-01-16T18:00:00.001Z"),
       };
-      await attempts.insertIfAbsent(counter);
-      await attempts.insertIfAbsent({ ...counter, lockCount: 9 });
+      expect(await attempts.insertIfAbsent(counter)).toBe(true);
+      expect(await attempts.insertIfAbsent({ ...counter, lockCount: 9 })).toBe(false);
       expect(await attempts.find(subject)).toEqual(counter);
 
       const next = { ...counter, failuresAt: [], pending: [], lockedUntil: null };

@@ -199,6 +199,28 @@ describe("AttemptLimiter", () => {
     await limiter.settle(second, "other");
   });
 
+  it("reserves on a new subject with one read and one insert, and settles that reservation without a read", async () => {
+    const calls: string[] = [];
+    const counted = new Proxy(storage.attempts, {
+      get(store, name) {
+        const member = Reflect.get(store, name);
+        if (typeof member !== "function") return member;
+        return (...args: unknown[]) => {
+          calls.push(String(name));
+          return member.apply(store, args);
+        };
+      },
+    });
+    limiter = new AttemptLimiter({ store: counted, clock, limits });
+
+    const reservation = await reserveOk();
+    expect(calls).toEqual(["find", "insertIfAbsent"]);
+    expect(await storage.attempts.find(subject)).toEqual(reservation.counterAfter);
+    expect(await limiter.settle(reservation, "wrong")).toEqual({ lockedUntil: null });
+    expect(calls).toEqual(["find", "insertIfAbsent", "replace"]);
+    expect((await storage.attempts.find(subject))?.failuresAt).toEqual([clock.now()]);
+  });
+
   it("a settle from before a forget leaves the reservations of the subject's new counter alone", async () => {
     const old = await reserveOk();
     await limiter.forget(subject);
