@@ -2,7 +2,7 @@ import { ApiError } from "../errors/api-error.js";
 import { type Clock, utcDay } from "../lib/clock.js";
 import type { FaultPoints } from "../lib/fault-points.js";
 import { newRandomId } from "../lib/ids.js";
-import type { CardSecrets } from "../logins/card-secrets.js";
+import type { CardSecrets, StoredCredentials } from "../logins/card-secrets.js";
 import { type AggregationPayload, singletonKeys } from "../queue/job-kinds.js";
 import type { JobQueue } from "../queue/job-queue.js";
 import type { Login } from "../records/login.js";
@@ -30,20 +30,24 @@ export async function commitAuthorization(
   deps: CommitAuthorizationDeps,
   session: Session,
   aggregation: { connectorStateEnc: string; delaySeconds: number },
+  /** The session's own credentials (the caller opened them for the step), or null. */
+  pending: StoredCredentials | null,
   /** More writes of the same step, committed with it (the attempt's verdict, the accepted answers). */
   alsoCommit?: (tx: Storage, card: Login) => Promise<void>,
 ): Promise<{ session: Session; login: Login }> {
   const now = deps.clock.now();
-  const pending = deps.secrets.openSessionCredentials(session);
   const committed = await deps.storage.transaction(async (tx) => {
     // An existing card is held for the whole commit: a DeleteCard meanwhile either waits and
     // then removes all of this, or has removed the card and nothing here is written.
     const card = session.loginId
       ? await tx.logins.holdForWrite(session.customerId, session.loginId)
-      : pending && (await createCard(deps, tx, session, pending.username));
+      : pending && (await createCard(deps, tx, session, pending));
     // Deleted while the login ran: the session ends like any other unknown card.
     if (!card) throw new ApiError("INVALID_LOGIN", { requestId: session.requestId });
-    if (pending && session.save) await tx.logins.saveCredentials(card.id, deps.secrets.sealCardCredentials(card.id, pending));
+    // A card created above has them already.
+    if (pending && session.save && session.loginId) {
+      await tx.logins.saveCredentials(card.id, deps.secrets.sealCardCredentials(card.id, pending));
+    }
     // ScheduleRefresh only takes effect on a card this session creates, as Flinks documents it
     // (https://help.flinks.com/support/solutions/articles/43000436164).
     const scheduled = !session.loginId && session.save && session.scheduleRefresh;
@@ -88,16 +92,23 @@ export async function commitAuthorization(
   return committed;
 }
 
-function createCard(deps: CommitAuthorizationDeps, tx: Storage, session: Session, username: string) {
+/**
+ * A new card for these credentials, inserted with them when `Save` (one write, not two); or
+ * the card another login of the same identity created first, given them when `Save`.
+ */
+async function createCard(deps: CommitAuthorizationDeps, tx: Storage, session: Session, credentials: StoredCredentials): Promise<Login> {
   const id = newRandomId();
-  return tx.logins.findOrCreate({
+  const card = await tx.logins.findOrCreate({
     id,
     customerId: session.customerId,
-    lookupHash: deps.secrets.lookupHash(session.customerId, session.institution, username, session.language),
+    lookupHash: deps.secrets.lookupHash(session.customerId, session.institution, credentials.username, session.language),
     institution: session.institution,
     language: session.language,
-    usernameEnc: deps.secrets.sealUsername(id, username),
+    usernameEnc: deps.secrets.sealUsername(id, credentials.username),
+    credentialsEnc: session.save ? deps.secrets.sealCardCredentials(id, credentials) : null,
     loginType: "Personal",
     createdAt: deps.clock.now(),
   });
+  if (card.id !== id && session.save) await tx.logins.saveCredentials(card.id, deps.secrets.sealCardCredentials(card.id, credentials));
+  return card;
 }

@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { boundedStep } from "../connectors/bounded-call.js";
 import type { Credentials, InstitutionConnector, Json, StepResult } from "../connectors/types.js";
 import { ApiError } from "../errors/api-error.js";
+import type { StoredCredentials } from "../logins/card-secrets.js";
 import type { AuthorizeStepPayload } from "../queue/job-kinds.js";
 import type { Login } from "../records/login.js";
 import type { Session } from "../records/session.js";
@@ -40,7 +41,9 @@ export class StepRunner {
   async run(session: Session, step: StepRequest): Promise<AuthorizeOutcome> {
     const { attempts, faults, secrets, settings } = this.deps;
     const connector = connectorOf(this.deps.connectors, session.institution);
-    const credentials = await this.#credentialsOf(session);
+    // The session's own credentials (a login typed in now) are opened once for the whole step.
+    const sessionCredentials = secrets.openSessionCredentials(session);
+    const credentials = await this.#credentialsOf(session, sessionCredentials);
     const cardLookupHash = secrets.lookupHash(session.customerId, session.institution, credentials.username, session.language);
     // The nightly run has nobody to answer a challenge; every other login has its person.
     const ctx = this.deps.connectorContext(session.customerId, session.institution, cardLookupHash, session.mode !== "nightly");
@@ -55,7 +58,7 @@ export class StepRunner {
     );
     if (!reserved.ok) {
       const code = reserved.reason === "locked" ? "ATTEMPTS_LOCKED" : "RETRY_LATER";
-      return this.#afterStep(session, connector, { kind: "failed", code }, null, null);
+      return this.#afterStep(session, connector, { kind: "failed", code }, null);
     }
     const waitedSeconds = (this.deps.clock.now().getTime() - reservingSince.getTime()) / 1000;
     const call =
@@ -70,10 +73,12 @@ export class StepRunner {
     );
     if (step.institutionTime) step.institutionTime.ms += performance.now() - calledAt;
     faults.hit(`authorize-${step.step}:after-connector`);
-    const verdict: Verdict = { reservation: reserved.reservation, outcome: attemptOutcomeOf(result) };
-    // The nightly run answers from storage: nothing new to keep.
-    const answers = step.step === "answer" && session.mode !== "nightly" ? step.answers : null;
-    return this.#afterStep(session, connector, result, verdict, answers);
+    return this.#afterStep(session, connector, result, {
+      verdict: { reservation: reserved.reservation, outcome: attemptOutcomeOf(result) },
+      // The nightly run answers from storage: nothing new to keep.
+      answers: step.step === "answer" && session.mode !== "nightly" ? step.answers : null,
+      sessionCredentials,
+    });
   }
 
   /**
@@ -107,10 +112,9 @@ export class StepRunner {
     return { ...leased, version: session.version + 1 };
   }
 
-  async #credentialsOf(session: Session): Promise<Credentials> {
+  async #credentialsOf(session: Session, sessionCredentials: StoredCredentials | null): Promise<Credentials> {
     const { secrets, storage } = this.deps;
-    const pending = secrets.openSessionCredentials(session);
-    const stored = pending ?? secrets.openCardCredentials(await findCard(storage, session.customerId, session.loginId));
+    const stored = sessionCredentials ?? secrets.openCardCredentials(await findCard(storage, session.customerId, session.loginId));
     if (!stored) throw flowError("NO_SAVED_CREDENTIALS", session);
     return { username: stored.username, password: stored.password, language: session.language };
   }
@@ -124,11 +128,13 @@ export class StepRunner {
     session: Session,
     connector: InstitutionConnector,
     result: StepResult | { kind: "failed"; code: "ATTEMPTS_LOCKED" },
-    verdict: Verdict | null,
-    answers: Record<string, string[]> | null,
+    /** Null when the step never reached the institution. */
+    facts: StepFacts | null,
   ): Promise<AuthorizeOutcome> {
     const { storage, secrets, clock, settings, attempts, storedAnswers } = this.deps;
-    if (result.kind === "authorized") return this.#completeAuthorization(session, connector, result.connectorState, verdict, answers);
+    if (result.kind === "authorized") return this.#completeAuthorization(session, connector, result.connectorState, facts);
+    const verdict = facts?.verdict;
+    const answers = facts?.answers;
     if (verdict) await attempts.settle(verdict.reservation, verdict.outcome);
     const encryptedState = result.kind === "challenged" ? secrets.sealConnectorState(session.requestId, result.connectorState) : null;
     const transition = applyStepResult(session, result, encryptedState, clock.now(), timingOf(settings));
@@ -182,10 +188,11 @@ export class StepRunner {
     session: Session,
     connector: InstitutionConnector,
     state: Json,
-    verdict: Verdict | null,
-    answers: Record<string, string[]> | null,
+    facts: StepFacts | null,
   ): Promise<AuthorizeOutcome> {
     const { storage, secrets, clock, jobs, faults, settings, attempts, storedAnswers } = this.deps;
+    const verdict = facts?.verdict;
+    const answers = facts?.answers;
     const afterCommit: Array<() => void> = [];
     const alsoCommit = async (tx: Storage, card: Login) => {
       if (verdict) afterCommit.push((await attempts.settleIn(tx.attempts, verdict.reservation, verdict.outcome)).afterCommit);
@@ -199,6 +206,7 @@ export class StepRunner {
           connectorStateEnc: secrets.sealConnectorState(session.requestId, state),
           delaySeconds: connector.aggregationDelaySeconds?.(state) ?? 0,
         },
+        facts?.sessionCredentials ?? null,
         alsoCommit,
       );
       for (const wake of afterCommit) wake();
@@ -210,6 +218,15 @@ export class StepRunner {
       throw error;
     }
   }
+}
+
+/** What a step that reached the institution brings to its commit. */
+interface StepFacts {
+  verdict: Verdict;
+  /** The answers the institution accepted, to keep (null: nothing new to keep). */
+  answers: Record<string, string[]> | null;
+  /** The session's own credentials, opened for the step; null when the card's were used. */
+  sessionCredentials: StoredCredentials | null;
 }
 
 /** A reserved attempt and what the institution said to it: settled with the step's result. */

@@ -6,11 +6,15 @@ import { activeJobHolding } from "./job-store.js";
 import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, LoginRow } from "./schema.js";
 
-/** What a new card is created with; the rest of its row starts empty. */
+/**
+ * What a new card is created with; the rest of its row starts empty. Its credentials, when
+ * given, are sealed for the candidate's id: a card found instead keeps its own.
+ */
 export type NewLogin = Pick<
   Login,
   "id" | "customerId" | "lookupHash" | "institution" | "language" | "usernameEnc" | "loginType" | "createdAt"
->;
+> &
+  Partial<Pick<Login, "credentialsEnc">>;
 
 /** Saved cards (their data snapshots: snapshot-store.ts). */
 export interface LoginStore {
@@ -158,7 +162,7 @@ export class KyselyLoginStore implements LoginStore {
         institution: candidate.institution,
         language: candidate.language,
         username_enc: candidate.usernameEnc,
-        credentials_enc: null,
+        credentials_enc: candidate.credentialsEnc ?? null,
         login_type: candidate.loginType,
         is_scheduled_refresh: 0,
         last_refresh_at: null,

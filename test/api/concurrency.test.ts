@@ -55,3 +55,29 @@ describe("one live session per card (quality bar R3, docs/quality-bars.md)", () 
     expect(bank.calls.start - logins).toBe(1);
   });
 });
+
+describe("two first connections of one new username", () => {
+  let t: TestApp;
+  afterEach(() => t.close());
+
+  it("end on one card, which holds saved credentials the next live refresh logs in with", async () => {
+    t = await createTestApp({ randomInt: () => 0 });
+    const login = () =>
+      t.post(
+        "Authorize",
+        { Institution: "FlinksCapital", Username: "Greatday+twice", Password: "Everyday", MostRecentCached: false, Save: true },
+        t.apiKeyHeaders(),
+      );
+    // No card yet, so nothing to take over: both wait at MFA side by side.
+    const [first, second] = [await login(), await login()].map((r) => r.json().RequestId as string);
+    const answer = (requestId: string) => t.post("Authorize", { RequestId: requestId, SecurityResponses: ANSWER }, t.apiKeyHeaders());
+    const created = await answer(first);
+    expect(created.statusCode).toBe(200);
+    // The second finds the card the first created, and saves its credentials on it.
+    const found = await answer(second);
+    expect(found.statusCode).toBe(200);
+    expect(found.json().Login.Id).toBe(created.json().Login.Id);
+    const refreshed = await t.post("Authorize", { LoginId: created.json().Login.Id, MostRecentCached: false }, t.apiKeyHeaders());
+    expect(refreshed.statusCode, refreshed.body).toBe(203);
+  });
+});

@@ -414,6 +414,15 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         expect(again).toStrictEqual(created);
       });
 
+      it("findOrCreate stores the candidate's credentials on a card it creates, and leaves a found card's alone", async () => {
+        const candidate = loginCandidate({ credentialsEnc: "v1:key:iv:cipher-password" });
+        const created = await h.storage.logins.findOrCreate(candidate);
+        expect(created.credentialsEnc).toBe("v1:key:iv:cipher-password");
+        expect(await h.storage.logins.find(candidate.customerId, candidate.id)).toStrictEqual(created);
+        const found = await h.storage.logins.findOrCreate({ ...candidate, id: newRandomId(), credentialsEnc: "v1:key:iv:other" });
+        expect(found).toStrictEqual(created);
+      });
+
       it("findOrCreate under 10 concurrent calls with different candidate ids ends with one row", async () => {
         const lookupHash = randomBytes(32).toString("hex");
         const customerId = newRandomId();
