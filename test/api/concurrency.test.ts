@@ -69,7 +69,8 @@ describe("two first connections of one new username", () => {
         t.apiKeyHeaders(),
       );
     // No card yet, so nothing to take over: both wait at MFA side by side.
-    const [first, second] = [await login(), await login()].map((r) => r.json().RequestId as string);
+    const first = (await login()).json().RequestId as string;
+    const second = (await login()).json().RequestId as string;
     const answer = (requestId: string) => t.post("Authorize", { RequestId: requestId, SecurityResponses: ANSWER }, t.apiKeyHeaders());
     const created = await answer(first);
     expect(created.statusCode).toBe(200);
