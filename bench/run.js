@@ -11,8 +11,9 @@
 //   BENCH_ROUNDS           rounds per scenario; each round measures every server once, the order
 //                          rotating from round to round; ratios are taken within a round and the
 //                          median round's is shown (default 2)
-//   BENCH_SERVERS          which of bare, wiremock, prism, bankgate (default: all four; bankgate
-//                          always runs; a stub that cannot start here is reported and skipped)
+//   BENCH_SERVERS          which of bare, fastify, wiremock, prism, bankgate (default: all but
+//                          fastify, Fastify's own floor; bankgate always runs; a stub that
+//                          cannot start here is reported and skipped)
 //   BENCH_SCENARIOS        comma-separated: authorize (cached /Authorize, Bearer), pair
 //                          (GenerateAuthorizeToken + cached /Authorize with that token), accounts
 //                          (/GetAccountsDetail Days90), accounts365 (Days365), cold (cold start);
@@ -60,7 +61,7 @@ import {
   stopAllChildren,
   stopChild,
 } from "./harness.js";
-import { missingReason, STUB_KINDS, startStub } from "./stub-servers.js";
+import { DEFAULT_STUB_KINDS, missingReason, STUB_KINDS, startStub } from "./stub-servers.js";
 
 /** What `npm start` runs (rolldown.config.mjs). */
 const BUNDLE = join(ROOT, "dist", "bundle", "main.js");
@@ -91,7 +92,7 @@ const SCENARIOS = new Set((process.env.BENCH_SCENARIOS || ALL_SCENARIOS.join(","
 for (const name of SCENARIOS) {
   if (!ALL_SCENARIOS.includes(name)) throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}"`);
 }
-const SERVERS = (process.env.BENCH_SERVERS || [...STUB_KINDS, "bankgate"].join(",")).split(",").map((s) => s.trim());
+const SERVERS = (process.env.BENCH_SERVERS || [...DEFAULT_STUB_KINDS, "bankgate"].join(",")).split(",").map((s) => s.trim());
 for (const name of SERVERS) {
   if (![...STUB_KINDS, "bankgate"].includes(name)) throw new Error(`BENCH_SERVERS: unknown server "${name}"`);
 }

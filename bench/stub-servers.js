@@ -1,5 +1,7 @@
 // The servers bankgate is compared with, each answering the same routes with the same bytes:
 //   - bare:     bench/bare-server.js, bare node:http (the ceiling: no routing, no parsing);
+//   - fastify:  bench/fastify-server.js, Fastify with a fixed body per route and nothing else
+//               (the framework's own floor; only when BENCH_SERVERS names it);
 //   - wiremock: WireMock standalone (the `wiremock` devDependency ships its jar; needs Java 17+),
 //               one static stub per route, request journal off (its own advice for load tests);
 //   - prism:    Stoplight Prism (`@stoplight/prism-cli` devDependency), an OpenAPI mock of one
@@ -13,10 +15,13 @@ import { performance } from "node:perf_hooks";
 import { freePort, HOST, ROOT, STARTUP_TIMEOUT_MS, spawnNode, spawnProcess } from "./harness.js";
 
 const BARE = join(ROOT, "bench", "bare-server.js");
+const FASTIFY = join(ROOT, "bench", "fastify-server.js");
 const WIREMOCK_DIR = join(ROOT, "node_modules", "wiremock", "build");
 const PRISM = join(ROOT, "node_modules", "@stoplight", "prism-cli", "dist", "index.js");
 
-export const STUB_KINDS = ["bare", "wiremock", "prism"];
+export const STUB_KINDS = ["bare", "fastify", "wiremock", "prism"];
+/** What `npm run bench` compares bankgate with when BENCH_SERVERS is not set. */
+export const DEFAULT_STUB_KINDS = ["bare", "wiremock", "prism"];
 
 /** Why `kind` cannot run here, or null when it can. */
 export function missingReason(kind) {
@@ -62,14 +67,14 @@ async function waitForHttp(child, port, what) {
 export async function startStub(kind, routes, dir) {
   const port = await freePort();
   let child;
-  if (kind === "bare") {
+  if (kind === "bare" || kind === "fastify") {
     const list = routes.map((route, i) => {
       const file = join(dir, `body-${i}`);
       writeFileSync(file, route.bytes);
       return { path: route.path, file, contentType: route.contentType };
     });
     writeFileSync(join(dir, "routes.json"), JSON.stringify(list));
-    child = spawnNode([BARE, join(dir, "routes.json"), String(port)], { ...process.env });
+    child = spawnNode([kind === "bare" ? BARE : FASTIFY, join(dir, "routes.json"), String(port)], { ...process.env });
   } else if (kind === "wiremock") {
     mkdirSync(join(dir, "mappings"), { recursive: true });
     mkdirSync(join(dir, "__files"), { recursive: true });
