@@ -9,6 +9,7 @@
 //   - without the sealed columns: the columns a cached answer uses, outside a transaction.
 // docs/performance.md ("Left to do") reads these figures. Asserts nothing.
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { openDatabase } from "../dist/storage/open-database.js";
 import { benchTempDir, positiveNumber } from "./harness.js";
 
@@ -19,7 +20,6 @@ const CARDS = 1000;
 const dataDir = benchTempDir("bankgate-read-cost-");
 const { db } = await openDatabase({ databaseUrl: null, dataDir });
 await db.destroy();
-const Database = (await import("better-sqlite3")).default;
 const sqlite = new Database(join(dataDir, "bankgate.sqlite"));
 sqlite.pragma("journal_mode = WAL");
 sqlite.pragma("synchronous = NORMAL");
