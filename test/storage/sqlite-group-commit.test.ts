@@ -13,15 +13,19 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/storage/open-database.js";
 import type { Database } from "../../src/storage/schema.js";
 
-/** COMMIT statements better-sqlite3 runs in this process while `work` runs. */
+/**
+ * Commits better-sqlite3 makes in this process while `work` runs: COMMIT statements, and
+ * statements run outside a transaction (each its own commit; a BEGIN is not).
+ */
 async function countingCommits<T>(work: () => Promise<T>): Promise<{ result: T; commits: number }> {
   const probe = new Sqlite(":memory:");
   const prototype = Object.getPrototypeOf(probe.prepare("select 1"));
   probe.close();
   const run = prototype.run;
   let commits = 0;
-  prototype.run = function counted(this: { source: string }, ...args: unknown[]) {
-    if (/^\s*commit/i.test(this.source)) commits++;
+  prototype.run = function counted(this: { source: string; database: Sqlite.Database }, ...args: unknown[]) {
+    const ownCommit = !this.database.inTransaction && !/^\s*begin/i.test(this.source);
+    if (ownCommit || /^\s*commit/i.test(this.source)) commits++;
     return run.apply(this, args);
   };
   try {
@@ -66,6 +70,33 @@ describe("SQLite transactions sharing a commit", () => {
     expect(durableAtAnswer).toEqual(names.map(() => true));
     expect(commits).toBeGreaterThan(0);
     expect(commits).toBeLessThan(names.length);
+  });
+
+  it("lets writes outside a transaction share a commit while others wait, each durable at its answer", async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `w${i}`);
+    const durableAtAnswer: boolean[] = [];
+    const { commits } = await countingCommits(() =>
+      Promise.all(
+        names.map((name) =>
+          db
+            .insertInto("server_settings")
+            .values({ name, value: "v" })
+            .execute()
+            .then(() => durableAtAnswer.push(seenOutside(name))),
+        ),
+      ),
+    );
+    expect(durableAtAnswer).toEqual(names.map(() => true));
+    expect(commits).toBeGreaterThan(0);
+    expect(commits).toBeLessThan(names.length);
+  });
+
+  it("rolls back a write outside a transaction that fails in a group alone", async () => {
+    await db.insertInto("server_settings").values({ name: "taken", value: "v" }).execute();
+    const insert = (name: string) => db.insertInto("server_settings").values({ name, value: "v" }).execute();
+    const results = await Promise.allSettled([insert("a1"), insert("taken"), insert("a2"), write("a3")]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect(["a1", "a2", "a3"].map(seenOutside)).toEqual([true, true, true]);
   });
 
   it("rolls back a failing transaction alone, whichever place it has in the group", async () => {
