@@ -31,7 +31,7 @@ export async function commitAuthorization(
   session: Session,
   aggregation: { connectorStateEnc: string; delaySeconds: number },
   /** The session's own credentials (the caller opened them for the step), or null. */
-  pending: StoredCredentials | null,
+  sessionCredentials: StoredCredentials | null,
   /** More writes of the same step, committed with it (the attempt's verdict, the accepted answers). */
   alsoCommit?: (tx: Storage, card: Login) => Promise<void>,
 ): Promise<{ session: Session; login: Login }> {
@@ -41,12 +41,12 @@ export async function commitAuthorization(
     // then removes all of this, or has removed the card and nothing here is written.
     const card = session.loginId
       ? await tx.logins.holdForWrite(session.customerId, session.loginId)
-      : pending && (await createCard(deps, tx, session, pending));
+      : sessionCredentials && (await createCard(deps, tx, session, sessionCredentials));
     // Deleted while the login ran: the session ends like any other unknown card.
     if (!card) throw new ApiError("INVALID_LOGIN", { requestId: session.requestId });
     // A card created above has them already.
-    if (pending && session.save && session.loginId) {
-      await tx.logins.saveCredentials(card.id, deps.secrets.sealCardCredentials(card.id, pending));
+    if (sessionCredentials && session.save && session.loginId) {
+      await tx.logins.saveCredentials(card.id, deps.secrets.sealCardCredentials(card.id, sessionCredentials));
     }
     // ScheduleRefresh only takes effect on a card this session creates, as Flinks documents it
     // (https://help.flinks.com/support/solutions/articles/43000436164).
