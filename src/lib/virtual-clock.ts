@@ -103,8 +103,10 @@ export class VirtualClock implements Clock, VirtualTimeControl {
   }
 
   state(): VirtualClockState {
-    const nowMs = this.#nowMs();
-    return { now: new Date(nowMs), offsetSeconds: (nowMs - this.#base.now().getTime()) / 1000, frozen: this.#frozenMs !== null };
+    // One reading of the base: two could straddle a millisecond and put it in the offset.
+    const baseMs = this.#base.now().getTime();
+    const nowMs = this.#frozenMs ?? baseMs + this.#offsetMs;
+    return { now: new Date(nowMs), offsetSeconds: (nowMs - baseMs) / 1000, frozen: this.#frozenMs !== null };
   }
 
   #nowMs(): number {

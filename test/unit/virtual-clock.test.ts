@@ -33,6 +33,22 @@ describe("VirtualClock", () => {
     expect(clock.state()).toEqual({ now: secondsAfter(START, 490), offsetSeconds: 480, frozen: false });
   });
 
+  it("reports its offset exactly, however the base moves between two readings", () => {
+    const base = new ManualClock(START);
+    // A base that is a millisecond later at every reading, as a real clock can be.
+    const ticking = {
+      now: () => {
+        base.advanceSeconds(0.001);
+        return base.now();
+      },
+      sleepUntil: (at: Date) => base.sleepUntil(at),
+    };
+    const clock = new VirtualClock(ticking);
+    expect(clock.state().offsetSeconds).toBe(0);
+    clock.advanceSeconds(3600);
+    expect(clock.state().offsetSeconds).toBe(3600);
+  });
+
   it("freezes: the base moves on, virtual time does not, and advancing still works", () => {
     const { base, clock } = setup();
     clock.advanceSeconds(60);
