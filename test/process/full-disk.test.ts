@@ -29,6 +29,21 @@ afterAll(() => {
   if (main) removeBuild(main);
 });
 
+/**
+ * Waits until the card's aggregation job has settled, not only published its data: connect()
+ * returns on the data, and a settle still in flight when the disk fills fails with it, which
+ * leaves the job held until its claim lapses (a cached session meanwhile answers 202).
+ */
+async function aggregationSettled(flinks: FlinksCalls, loginId: string): Promise<void> {
+  for (const deadline = Date.now() + 20_000; ; ) {
+    const cached = await flinks.cachedAuthorize(loginId);
+    expect(cached.status, JSON.stringify(cached.body)).toBe(200);
+    if ((await flinks.post("GetAccountsDetail", { RequestId: cached.body.RequestId })).status === 200) return;
+    if (Date.now() > deadline) throw new Error(`the aggregation of ${loginId} did not settle`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe.skipIf(!canMount)("a full disk", () => {
   let disk: SmallDisk | null = null;
   let server: ServerProcess | null = null;
@@ -86,6 +101,7 @@ describe.skipIf(!canMount)("a full disk", () => {
     server = await ServerProcess.start({ main, dataDir: join(disk.dir, "data"), env: TIMING });
     const flinks = new FlinksCalls(server.base, SERVER_CUSTOMER);
     const loginId = await flinks.connect("Greatday+store");
+    await aggregationSettled(flinks, loginId);
 
     disk.fill();
     let refused: Answer | null = null;
