@@ -105,12 +105,12 @@ export class VirtualClock implements Clock, VirtualTimeControl {
   state(): VirtualClockState {
     // One reading of the base: two could straddle a millisecond and put it in the offset.
     const baseMs = this.#base.now().getTime();
-    const nowMs = this.#frozenMs ?? baseMs + this.#offsetMs;
+    const nowMs = this.#nowMs(baseMs);
     return { now: new Date(nowMs), offsetSeconds: (nowMs - baseMs) / 1000, frozen: this.#frozenMs !== null };
   }
 
-  #nowMs(): number {
-    return this.#frozenMs ?? this.#base.now().getTime() + this.#offsetMs;
+  #nowMs(baseMs = this.#base.now().getTime()): number {
+    return this.#frozenMs ?? baseMs + this.#offsetMs;
   }
 
   #reevaluateAll(): void {
