@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { newRandomId } from "../../src/lib/ids.js";
-import { buildServer, removeBuild } from "../helpers/server-build.js";
+import { buildServer, removeBuild, sleep } from "../helpers/server-build.js";
 import { type Answer, call, expectTemporarilyUnavailable, FlinksCalls } from "../helpers/server-calls.js";
 import { SERVER_CUSTOMER, ServerProcess } from "../helpers/server-process.js";
 import { canMount, mountSmallDisk, type SmallDisk } from "../helpers/small-disk.js";
@@ -40,7 +40,7 @@ async function aggregationSettled(flinks: FlinksCalls, loginId: string): Promise
     expect(cached.status, JSON.stringify(cached.body)).toBe(200);
     if ((await flinks.post("GetAccountsDetail", { RequestId: cached.body.RequestId })).status === 200) return;
     if (Date.now() > deadline) throw new Error(`the aggregation of ${loginId} did not settle`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }
 
