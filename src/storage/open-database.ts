@@ -10,6 +10,7 @@ import type { Database } from "./schema.js";
 import { SqliteGroupCommitDriver } from "./sqlite-group-commit-driver.js";
 import { SqliteLockWaitingDriver } from "./sqlite-lock-waiting-driver.js";
 import { postgresFaultKind, sqliteFaultKind } from "./store-fault-kinds.js";
+import { startWalCheckpointer } from "./wal-checkpointer.js";
 import { startWalFlusher } from "./wal-flusher.js";
 
 export type StoreKind = "sqlite" | "postgres";
@@ -64,8 +65,14 @@ function openSqlite(dataDir: string, waitMs: number): Kysely<Database> {
   // of the card stays in the file (Storage.scrub empties the WAL too).
   sqlite.pragma("secure_delete = ON");
   const flusher = startWalFlusher(`${file}-wal`);
+  // Checkpoints run on a worker thread, not inside this connection's COMMITs.
+  const checkpointer = startWalCheckpointer(sqlite, file);
+  const stopHelpers = () => {
+    flusher.stop();
+    checkpointer.stop();
+  };
   const dialect = dialectWithDriver(
-    new SqliteDialect({ database: withStatementCache(sqlite, () => flusher.stop()) }),
+    new SqliteDialect({ database: withStatementCache(sqlite, stopHelpers) }),
     (driver) =>
       new FaultTranslatingDriver(new SqliteGroupCommitDriver(new SqliteLockWaitingDriver(driver, sqlite, waitMs), sqlite), sqliteFaultKind),
   );
