@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyBaseLogger } from "fastify";
+import { StoreFaultError } from "../errors/store-fault.js";
 import type { Job } from "./job.js";
 import { JOB_KINDS, type JobKind } from "./job-kinds.js";
 import type { JobQueue } from "./job-queue.js";
@@ -14,6 +16,12 @@ export interface JobRunnerOptions {
 }
 
 /**
+ * Pauses before each new try of a finished job's completion the store refused (a full disk, a
+ * lock held past the wait): ~16 s in all, well inside a claim (BANKGATE_JOB_CLAIM_SECONDS).
+ */
+const COMPLETE_RETRY_PAUSES_MS = [250, 500, 1_000, 2_000, 4_000, 8_000];
+
+/**
  * Runs claimed jobs with their handlers: success completes the job, a thrown error retries
  * it with backoff. The embedded mode runs one in the API process; the worker role runs one
  * against PostgreSQL for every API node.
@@ -23,6 +31,8 @@ export class JobRunner {
   #inFlight = new Set<Promise<void>>();
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
+  /** Ends the pauses of completions being retried: a stopping runner leaves them to their claim's lapse. */
+  #stopping = new AbortController();
 
   constructor(
     private readonly queue: JobQueue,
@@ -34,12 +44,14 @@ export class JobRunner {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#stopping = new AbortController();
     this.queue.events.on("enqueued", this.#onEnqueued);
     this.#loop = this.#run();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopping.abort();
     this.queue.events.off("enqueued", this.#onEnqueued);
     this.#wake?.();
     await this.#loop;
@@ -106,11 +118,36 @@ export class JobRunner {
     const handler = this.handlers[job.kind] as (job: Job) => Promise<void>;
     try {
       await handler(job);
-      await this.queue.complete(job);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, reason }, "job failed");
-      await this.queue.fail(job, reason).catch((settleError: unknown) => this.log.error({ err: settleError }, "failing a job failed"));
+      return this.#fail(job, error);
     }
+    await this.#complete(job).catch((error: unknown) => this.#fail(job, error));
+  }
+
+  /**
+   * A job whose work is done completes even if the store refuses the first write: left
+   * running, it was held until its claim lapsed (its card's data calls answering 202 for
+   * minutes) and then ran again. Store faults pass; the completion is tried again after
+   * each pause, while this runner runs. The claim's compare-and-swap keeps a late try from
+   * settling a job another worker has claimed since.
+   */
+  async #complete(job: Job): Promise<void> {
+    for (const pause of COMPLETE_RETRY_PAUSES_MS) {
+      try {
+        return await this.queue.complete(job);
+      } catch (error) {
+        if (!(error instanceof StoreFaultError)) throw error;
+        this.log.warn({ jobId: job.id, kind: job.kind, err: error }, "completing a job failed; trying again");
+        const paused = await sleep(pause, true, { signal: this.#stopping.signal }).catch(() => false);
+        if (!paused) return;
+      }
+    }
+    await this.queue.complete(job);
+  }
+
+  async #fail(job: Job, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, reason }, "job failed");
+    await this.queue.fail(job, reason).catch((settleError: unknown) => this.log.error({ err: settleError }, "failing a job failed"));
   }
 }
