@@ -88,7 +88,11 @@ export function startWalCheckpointer(server: ServerConnection, file: string): Wa
   let worker: Worker | null = null;
   const state = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   const checkpointsOwnLog = (pages: number) => {
-    if (server.open) server.pragma(`wal_autocheckpoint = ${pages}`);
+    try {
+      if (server.open) server.pragma(`wal_autocheckpoint = ${pages}`);
+    } catch {
+      // Run from the worker's events: a setting that fails keeps the threshold it had, never ends the server.
+    }
   };
   const start = setTimeout(() => {
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
