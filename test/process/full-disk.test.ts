@@ -31,8 +31,9 @@ afterAll(() => {
 
 /**
  * Waits until the card's aggregation job has settled, not only published its data: connect()
- * returns on the data, and a settle still in flight when the disk fills fails with it, which
- * leaves the job held until its claim lapses (a cached session meanwhile answers 202).
+ * returns on the data, and a settle still in flight when the disk fills waits for space (the
+ * runner tries it again), a cached session meanwhile answering 202 — the settle's retry has a
+ * test of its own (test/storage/job-completion-retry.test.ts); this one is about the answers.
  */
 async function aggregationSettled(flinks: FlinksCalls, loginId: string): Promise<void> {
   for (const deadline = Date.now() + 20_000; ; ) {
