@@ -81,8 +81,9 @@ parentPort.once("message", () => {
  * The server's connection must close last: the last connection to close checkpoints the log
  * and deletes it and its `-shm` file, and a worker closing after the server did that behind
  * the closed store's back (a reader of the data directory met files vanishing; a store
- * reopened at once could meet the old connection). So stop() blocks until the worker says its connection is closed — a
- * millisecond or two: it is idle between ticks, and a PASSIVE checkpoint never waits.
+ * reopened at once could meet the old connection). So stop() blocks until the worker says its
+ * connection is closed — a millisecond or two: it is idle between ticks, and a PASSIVE
+ * checkpoint never waits.
  */
 export function startWalCheckpointer(server: ServerConnection, file: string): WalCheckpointer {
   let worker: Worker | null = null;

@@ -8,18 +8,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../../src/storage/open-database.js";
 import type { Database } from "../../src/storage/schema.js";
-
-/** Polls `condition` every 20 ms until it holds, for at most `limitMs`; whether it came to hold. */
-async function eventually(condition: () => boolean | Promise<boolean>, limitMs: number): Promise<boolean> {
-  for (const deadline = Date.now() + limitMs; Date.now() < deadline; ) {
-    if (await condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return condition();
-}
 
 describe("the write-ahead log's checkpoints", () => {
   let dataDir: string;
@@ -29,7 +20,8 @@ describe("the write-ahead log's checkpoints", () => {
   const serverCheckpointsPast = async () =>
     (await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(db)).rows[0]?.wal_autocheckpoint ?? 0;
   /** The worker starts a second after the store opens and then takes the checkpoints over. */
-  const workerRuns = async () => eventually(async () => (await serverCheckpointsPast()) >= 10_000, 10_000);
+  const workerRuns = () =>
+    vi.waitFor(async () => expect(await serverCheckpointsPast()).toBeGreaterThanOrEqual(10_000), { timeout: 10_000, interval: 20 });
 
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "bankgate-checkpointer-"));
@@ -43,7 +35,7 @@ describe("the write-ahead log's checkpoints", () => {
 
   it("run off the server's connection: its COMMITs leave the log to the worker, which copies it into the file", async () => {
     // SQLite's default is 1,000 pages, a COMMIT past them checkpointing on the event loop.
-    expect(await workerRuns()).toBe(true);
+    await workerRuns();
 
     const before = fileBytes("bankgate.sqlite");
     // ~2,000 log pages: past SQLite's default, well short of the server's own threshold.
@@ -53,11 +45,11 @@ describe("the write-ahead log's checkpoints", () => {
         .values(Array.from({ length: 10 }, (_, j) => ({ name: `k${i}-${j}`, value: "v".repeat(3_000) })))
         .execute();
     }
-    expect(await eventually(() => fileBytes("bankgate.sqlite") > before + 5_000_000, 10_000)).toBe(true);
+    await vi.waitFor(() => expect(fileBytes("bankgate.sqlite")).toBeGreaterThan(before + 5_000_000), { timeout: 10_000, interval: 20 });
   });
 
   it("close before the server's connection, which closes last and leaves no log behind", async () => {
-    expect(await workerRuns()).toBe(true);
+    await workerRuns();
     await db.insertInto("server_settings").values({ name: "k", value: "v" }).execute();
     expect(existsSync(join(dataDir, "bankgate.sqlite-wal"))).toBe(true);
 
