@@ -6,13 +6,14 @@ import { HOST } from "./harness.js";
 
 /**
  * A keep-alive client. `call(port, method, path, headers, body)` sends a request to
- * 127.0.0.1:`port` and resolves { status, headers, body, text } — body the parsed JSON, null when the
- * answer is empty or not JSON — and rejects on a socket error or after `timeoutMs`.
+ * 127.0.0.1:`port` and resolves { status, headers, body, text, ms } — body the parsed JSON, null when the
+ * answer is empty or not JSON; ms the round trip as the client saw it — and rejects on a socket error or after `timeoutMs`.
  */
 export function jsonClient({ maxSockets = 64, timeoutMs = 30_000 } = {}) {
   const agent = new Agent({ keepAlive: true, maxSockets });
   const call = (port, method, path, headers = {}, body) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const started = performance.now();
     return new Promise((resolve, reject) => {
       const req = httpRequest(
         {
@@ -28,7 +29,7 @@ export function jsonClient({ maxSockets = 64, timeoutMs = 30_000 } = {}) {
           res.on("data", (chunk) => chunks.push(chunk));
           res.on("end", () => {
             const text = Buffer.concat(chunks).toString();
-            resolve({ status: res.statusCode, headers: res.headers, body: parseOrNull(text), text });
+            resolve({ status: res.statusCode, headers: res.headers, body: parseOrNull(text), text, ms: performance.now() - started });
           });
           res.on("error", reject);
         },
