@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from "kysely";
 import { GroupedWriter } from "./grouped-writer.js";
-import { everyColumnBut, PrecompiledQuery, slottedRow } from "./precompiled-query.js";
+import { everyColumnBut, PrecompiledPerCount, PrecompiledQuery, slotList, slottedRow } from "./precompiled-query.js";
 import type { Database, JobRow } from "./schema.js";
 
 /**
@@ -106,6 +106,66 @@ const insertRow = new PrecompiledQuery((db, slot) =>
     .onConflict((oc) => oc.doNothing()),
 );
 
+/** Jobs of the runner's kinds in one state, due by `dueColumn`, by run_at. Arguments: now, limit, the kinds. */
+function claimableIn(state: "queued" | "running", dueColumn: "run_at" | "locked_until") {
+  return new PrecompiledPerCount<ClaimCandidate>((db, slot, kinds) =>
+    db
+      .selectFrom("jobs")
+      .select(["id", "run_at"])
+      .where("state", "=", state)
+      .where(dueColumn, "<=", slot(0) as never)
+      .where("kind", "in", slotList(slot, 2, kinds))
+      .orderBy("run_at")
+      .limit(slot(1) as never),
+  );
+}
+const dueQueued = claimableIn("queued", "run_at");
+/** A dead worker's claims, lapsed. */
+const lapsedRunning = claimableIn("running", "locked_until");
+
+/** claimMany's write. Arguments: now, the claim's end, its holder, the ids. */
+const claimIds = new PrecompiledPerCount<Selectable<JobRow>>((db, slot, ids) =>
+  db
+    .updateTable("jobs")
+    .set((eb) => ({
+      state: "running",
+      attempts: eb("attempts", "+", 1),
+      locked_until: slot(1) as never,
+      locked_by: slot(2),
+      updated_at: slot(0) as never,
+    }))
+    .where("id", "in", slotList(slot, 3, ids))
+    // Still claimable as the write runs: a job another worker claimed meanwhile is not.
+    // A CASE, not an OR of (state, time) pairs: given the OR, SQLite walks the claimable
+    // index over every due job instead of looking up these ids (MULTI-INDEX OR), so a claim
+    // cost O(queued jobs) and a night of N refreshes O(N²).
+    .where((eb) =>
+      eb
+        .case()
+        .when("state", "=", "queued")
+        .then(eb("run_at", "<=", slot(0) as never))
+        .when("state", "=", "running")
+        .then(eb("locked_until", "<=", slot(0) as never))
+        .else(eb.lit(false))
+        .end(),
+    )
+    .returningAll(),
+);
+
+/** #completeMany's write, for one settle time and claim. Arguments: now, the claim's attempts, the ids. */
+const completeIds = new PrecompiledPerCount<{ id: string }>((db, slot, ids) =>
+  db
+    .updateTable("jobs")
+    .set({ state: "done", locked_until: null, updated_at: slot(0) as never, last_error: null, payload_enc: "" })
+    .where("id", "in", slotList(slot, 2, ids))
+    .where("attempts", "=", slot(1) as never)
+    // The state as an expression, which no index holds: given `state = ?`, SQLite walks every
+    // running job's entry of jobs_claimable instead of looking up the ids; an OR of
+    // (id, attempts, state) triples instead cost it 3× this statement (docs/performance.md).
+    .where((eb) => eb.fn.coalesce("state", eb.val("")), "=", "running")
+    .returning("id"),
+);
+
 /** JobStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselyJobStore implements JobStore {
   /**
@@ -152,17 +212,8 @@ export class KyselyJobStore implements JobStore {
     // Two reads, each walking the (state, run_at) index in order and stopping at `limit`: one
     // read with OR had the store gather every due job and sort them, per claim — a night of
     // N queued refreshes then cost O(N) per claim and O(N²) in all.
-    const due = (state: "queued" | "running", column: "run_at" | "locked_until") =>
-      this.db
-        .selectFrom("jobs")
-        .select(["id", "run_at"])
-        .where("state", "=", state)
-        .where(column, "<=", nowMs)
-        .where("kind", "in", kinds)
-        .orderBy("run_at")
-        .limit(limit)
-        .execute();
-    const [queued, lapsed] = [await due("queued", "run_at"), await due("running", "locked_until")];
+    const due = (query: PrecompiledPerCount<ClaimCandidate>) => query.of(kinds.length).rows(this.db, [nowMs, limit, ...kinds]);
+    const [queued, lapsed] = [await due(dueQueued), await due(lapsedRunning)];
     if (lapsed.length === 0) return queued;
     return [...queued, ...lapsed].sort((a, b) => a.run_at - b.run_at).slice(0, limit);
   }
@@ -174,32 +225,7 @@ export class KyselyJobStore implements JobStore {
     lockedBy: string | null = null,
   ): Promise<Selectable<JobRow>[]> {
     if (ids.length === 0) return [];
-    const claimed = await this.db
-      .updateTable("jobs")
-      .set((eb) => ({
-        state: "running",
-        attempts: eb("attempts", "+", 1),
-        locked_until: lockedUntilMs,
-        locked_by: lockedBy,
-        updated_at: nowMs,
-      }))
-      .where("id", "in", ids)
-      // Still claimable as the write runs: a job another worker claimed meanwhile is not.
-      // A CASE, not an OR of (state, time) pairs: given the OR, SQLite walks the claimable
-      // index over every due job instead of looking up these ids (MULTI-INDEX OR), so a claim
-      // cost O(queued jobs) and a night of N refreshes O(N²).
-      .where((eb) =>
-        eb
-          .case()
-          .when("state", "=", "queued")
-          .then(eb("run_at", "<=", nowMs))
-          .when("state", "=", "running")
-          .then(eb("locked_until", "<=", nowMs))
-          .else(eb.lit(false))
-          .end(),
-      )
-      .returningAll()
-      .execute();
+    const claimed = await claimIds.of(ids.length).rows(this.db, [nowMs, lockedUntilMs, lockedBy, ...ids]);
     return claimed.sort((a, b) => a.run_at - b.run_at);
   }
 
@@ -261,21 +287,7 @@ export class KyselyJobStore implements JobStore {
     }
     for (const group of groups.values()) {
       const { nowMs, claimAttempts } = group[0] as Completion;
-      const changed = await this.db
-        .updateTable("jobs")
-        .set({ state: "done", locked_until: null, updated_at: nowMs, last_error: null, payload_enc: "" })
-        .where(
-          "id",
-          "in",
-          group.map((row) => row.id),
-        )
-        .where("attempts", "=", claimAttempts)
-        // The state as an expression, which no index holds: given `state = ?`, SQLite walks every
-        // running job's entry of jobs_claimable instead of looking up the ids; an OR of
-        // (id, attempts, state) triples instead cost it 3× this statement (docs/performance.md).
-        .where((eb) => eb.fn.coalesce("state", eb.val("")), "=", "running")
-        .returning("id")
-        .execute();
+      const changed = await completeIds.of(group.length).rows(this.db, [nowMs, claimAttempts, ...group.map((row) => row.id)]);
       for (const row of changed) settled.add(`${row.id}:${claimAttempts}`);
     }
     return rows.map((row) => settled.has(`${row.id}:${row.claimAttempts}`));

@@ -117,26 +117,55 @@ export class PrecompiledSwap<Row extends { version: number }> {
 }
 
 /**
- * Multi-row INSERTs into `table`, compiled once per row count (callers batch at most a few
- * dozen rows, so few texts). Every row must have the same keys in the same order.
+ * Counts up to this keep their compiled text; a larger one (a group bigger than the bench's 50
+ * connections make, a store-wide sweep) is compiled for each call, as Kysely would.
  */
+const MAX_KEPT_COUNT = 64;
+
+/**
+ * A query with a part repeated a varying number of times (the ids of an `in (…)`, the rows of
+ * a multi-row insert), compiled once per count: the hot callers pass a turn's claims,
+ * completions or grouped inserts, a few dozen at most, so few texts.
+ */
+export class PrecompiledPerCount<Row> {
+  readonly #byCount = new Map<number, PrecompiledQuery<Row>>();
+
+  constructor(private readonly build: (db: Kysely<Database>, slot: (i: number) => string, count: number) => Compilable<Row>) {}
+
+  /** The query for `count` items, to run with its arguments. */
+  of(count: number): PrecompiledQuery<Row> {
+    let query = this.#byCount.get(count);
+    if (!query) {
+      query = new PrecompiledQuery((db, slot) => this.build(db, slot, count));
+      if (count <= MAX_KEPT_COUNT) this.#byCount.set(count, query);
+    }
+    return query;
+  }
+}
+
+/** The slots of `count` arguments from `first` on: an `in (…)` list's. */
+export function slotList(slot: (i: number) => string, first: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => slot(first + i));
+}
+
+/** Multi-row INSERTs into `table`. Every row of every call must have the same keys in the same order. */
 export class PrecompiledInsert<Row extends object> {
-  readonly #byCount = new Map<number, PrecompiledQuery<unknown>>();
+  #insert: PrecompiledPerCount<unknown> | null = null;
 
   constructor(private readonly table: keyof Database & string) {}
 
   /** Inserts the rows, on `db` (the store, or a transaction of it). */
   async run(db: Kysely<Database>, rows: readonly Row[]): Promise<void> {
     if (rows.length === 0) return;
-    let insert = this.#byCount.get(rows.length);
-    if (!insert) {
+    if (!this.#insert) {
       const columns = Object.keys(rows[0] as Row);
-      const slotted = (slot: (i: number) => string) => rows.map((_, r) => slottedRow(columns, slot, r * columns.length));
-      // biome-ignore lint/suspicious/noExplicitAny: the slotted rows stand for rows of `table`, whichever it is
-      insert = new PrecompiledQuery((db, slot) => db.insertInto(this.table).values(slotted(slot) as any));
-      this.#byCount.set(rows.length, insert);
+      this.#insert = new PrecompiledPerCount((db, slot, count) => {
+        const slotted = Array.from({ length: count }, (_, r) => slottedRow(columns, slot, r * columns.length));
+        // biome-ignore lint/suspicious/noExplicitAny: the slotted rows stand for rows of `table`, whichever it is
+        return db.insertInto(this.table).values(slotted as any);
+      });
     }
-    await insert.rows(
+    await this.#insert.of(rows.length).rows(
       db,
       rows.flatMap((row) => Object.values(row)),
     );

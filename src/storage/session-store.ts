@@ -7,7 +7,14 @@ import { isSqlite } from "./dialect.js";
 import { GroupedWriter } from "./grouped-writer.js";
 import { activeJobHolding } from "./job-store.js";
 import { LOGIN_COLUMNS, loginFromRow } from "./login-store.js";
-import { everyColumnBut, PrecompiledInsert, PrecompiledQuery, PrecompiledSwap } from "./precompiled-query.js";
+import {
+  everyColumnBut,
+  PrecompiledInsert,
+  PrecompiledPerCount,
+  PrecompiledQuery,
+  PrecompiledSwap,
+  slotList,
+} from "./precompiled-query.js";
 import type { Database, LoginRow, SessionRow } from "./schema.js";
 
 /** Authorize-flow sessions. Every bit of flow state lives here, never in process memory. */
@@ -80,23 +87,20 @@ const withCard = new PrecompiledQuery((db, slot) =>
     .where("sessions.request_id", "=", slot(0))
     .where("sessions.customer_id", "=", slot(1)),
 ) as PrecompiledQuery<Selectable<SessionRow> & Record<`card_${string}`, unknown>>;
-// On PostgreSQL the read locks the card's key until the commit: a DeleteCard's delete waits
-// for a session insert (and its purge then finds the session), or this read waits for the
-// delete (and finds no card). SQLite runs one write transaction at a time: nothing to lock.
-const cardExists = new PrecompiledQuery<{ id: string }>((db, slot) => {
-  const read = db.selectFrom("logins").select("id").where("id", "=", slot(0));
+/**
+ * Which of these cards exist (a group of cached /Authorize sessions names one card, a nightly
+ * group a card per session). On PostgreSQL the read locks the cards' keys until the commit: a
+ * DeleteCard's delete waits for a session insert (and its purge then finds the session), or
+ * this read waits for the delete (and finds no card). SQLite runs one write transaction at a
+ * time: nothing to lock.
+ */
+const existingCards = new PrecompiledPerCount<{ id: string }>((db, slot, count) => {
+  const read = db
+    .selectFrom("logins")
+    .select("id")
+    .where("id", "in", slotList(slot, 0, count));
   return isSqlite(db) ? read : read.forKeyShare();
 });
-/**
- * cardExists of several cards: the compiled read for one (a group of cached /Authorize sessions
- * names one card), one read of them all for more (a nightly group names a card per session).
- */
-function existingCards(db: Kysely<Database>, ids: readonly string[]): Promise<{ id: string }[]> {
-  if (ids.length === 0) return Promise.resolve([]);
-  if (ids.length === 1) return cardExists.rows(db, ids);
-  const read = db.selectFrom("logins").select("id").where("id", "in", ids);
-  return (isSqlite(db) ? read : read.forKeyShare()).execute();
-}
 /** A session's step may change every column but its key, its customer and its creation time. */
 const swapSession = new PrecompiledSwap<SessionRow>(
   "sessions",
@@ -164,7 +168,8 @@ export class KyselySessionStore implements SessionStore {
    */
   async #insertOnLiveCards(db: Kysely<Database>, rows: readonly SessionRow[]): Promise<boolean[]> {
     const cardIds = [...new Set(rows.flatMap((row) => (row.login_id === null ? [] : [row.login_id])))];
-    const liveCards = new Set((await existingCards(db, cardIds)).map((card) => card.id));
+    const found = cardIds.length === 0 ? [] : await existingCards.of(cardIds.length).rows(db, cardIds);
+    const liveCards = new Set(found.map((card) => card.id));
     const inserted = rows.map((row) => row.login_id === null || liveCards.has(row.login_id));
     await insertRows.run(
       db,
