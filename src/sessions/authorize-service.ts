@@ -45,7 +45,7 @@ export class AuthorizeService {
   ): Promise<AuthorizeOutcome> {
     const card = await findCard(this.deps.storage, opening.customerId, loginId);
     const session = await this.#opener.openRefresh(opening, card, delivery, "live");
-    return this.#runOrQueue(session, { step: "start", institutionTime }, delivery);
+    return this.#runOrQueue(session, { step: "start", institutionTime, card }, delivery);
   }
 
   /**
@@ -55,7 +55,7 @@ export class AuthorizeService {
    * job just read it.
    */
   async startNightlyRefresh(opening: SessionOpening, card: Login): Promise<AuthorizeOutcome> {
-    return this.#runOrQueue(await this.#opener.openRefresh(opening, card, "inline", "nightly"), { step: "start" }, "inline");
+    return this.#runOrQueue(await this.#opener.openRefresh(opening, card, "inline", "nightly"), { step: "start", card }, "inline");
   }
 
   startCached(opening: SessionOpening, loginId: string): Promise<AuthorizeOutcome> {

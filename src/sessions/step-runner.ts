@@ -21,6 +21,12 @@ import { applyStepResult } from "./transitions.js";
 export type StepRequest = ({ step: "start" } | { step: "answer"; answers: Record<string, string[]> }) & {
   /** Where an inline step adds the institution's time (the API's Server-Timing). */
   institutionTime?: InstitutionTime;
+  /**
+   * The card a refresh logs in to, as its caller read it to open the session: its stored
+   * credentials are opened from this read rather than a second one (a nightly login's card
+   * was read five times).
+   */
+  card?: Login;
 };
 
 /** Milliseconds the institution's connector took for one request, added to by each step run for it. */
@@ -43,7 +49,7 @@ export class StepRunner {
     const connector = connectorOf(this.deps.connectors, session.institution);
     // The session's own credentials (a login typed in now) are opened once for the whole step.
     const sessionCredentials = secrets.openSessionCredentials(session);
-    const credentials = await this.#credentialsOf(session, sessionCredentials);
+    const credentials = await this.#credentialsOf(session, sessionCredentials, step.card);
     const cardLookupHash = secrets.lookupHash(session.customerId, session.institution, credentials.username, session.language);
     // The nightly run has nobody to answer a challenge; every other login has its person.
     const ctx = this.deps.connectorContext(session.customerId, session.institution, cardLookupHash, session.mode !== "nightly");
@@ -112,9 +118,10 @@ export class StepRunner {
     return { ...leased, version: session.version + 1 };
   }
 
-  async #credentialsOf(session: Session, sessionCredentials: StoredCredentials | null): Promise<Credentials> {
+  async #credentialsOf(session: Session, sessionCredentials: StoredCredentials | null, card: Login | undefined): Promise<Credentials> {
     const { secrets, storage } = this.deps;
-    const stored = sessionCredentials ?? secrets.openCardCredentials(await findCard(storage, session.customerId, session.loginId));
+    const stored =
+      sessionCredentials ?? secrets.openCardCredentials(card ?? (await findCard(storage, session.customerId, session.loginId)));
     if (!stored) throw flowError("NO_SAVED_CREDENTIALS", session);
     return { username: stored.username, password: stored.password, language: session.language };
   }
