@@ -1,10 +1,10 @@
 /**
  * A bounded map that keeps what was used recently, for immutable values (snapshots never change
  * once written). Two generations instead of a strict least-recently-used order: a hit in the
- * newer one is a plain Map read, where reordering on every hit (a delete and a set) cost 4–8×
- * the read (docs/performance.md). When the newer generation fills it becomes the older and the
- * older is dropped, so an entry goes once a generation of other keys has been used without it;
- * at most `capacity` entries are held.
+ * newer one is a plain Map read, where reordering on every hit (a delete and a set) made a
+ * hit 2–8× as costly (docs/performance.md). When the newer generation fills it becomes the
+ * older and the older is dropped, so an entry goes once a generation of other keys has been
+ * used without it; at most `capacity` entries are held.
  */
 export class LruCache<K, V> {
   #newer = new Map<K, V>();

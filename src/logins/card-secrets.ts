@@ -25,8 +25,8 @@ export const secretAads = {
 export class CardSecrets {
   /**
    * Usernames by card, with the ciphertext each was opened from: decrypting one costs ~28 µs on
-   * every data call otherwise. Keyed by the id alone: a key joining id and ciphertext cost a
-   * 150-character string built and hashed per call, ~1 µs.
+   * every data call otherwise. Keyed by the id alone: a key joining id and ciphertext was a
+   * long string built and hashed on every call, ~1 µs (docs/performance.md).
    */
   readonly #usernames = new LruCache<string, { usernameEnc: string; username: string }>(10_000);
 
