@@ -24,7 +24,7 @@ export type SlottedBuild<Row> = (db: Kysely<Database>, slot: (i: number) => stri
  * waiting and fault translation — so only the builder is skipped.
  *
  * Every other value in the built query is a constant. A slot must be a whole parameter (not
- * part of a string, not in a list whose length varies).
+ * part of a string); a list whose length varies takes a PrecompiledPerCount, below.
  */
 export class PrecompiledQuery<Row> {
   /**
