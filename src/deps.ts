@@ -39,6 +39,7 @@ import { loadIndexKey } from "./logins/index-key.js";
 import { InstitutionMemories } from "./logins/institution-memories.js";
 import { SandboxControls } from "./logins/sandbox-controls.js";
 import { StoredMfaAnswers } from "./logins/stored-mfa-answers.js";
+import { PLAIN_PAYLOAD_KINDS } from "./queue/job-kinds.js";
 import { JobQueue } from "./queue/job-queue.js";
 import { JobRunner } from "./queue/job-runner.js";
 import { LeaseHolderRegistry } from "./queue/lease-holder-registry.js";
@@ -181,6 +182,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     defaultMaxAttempts: config.jobs.maxAttempts,
     fixedRetrySeconds: { "webhook-delivery": config.webhooks.retrySeconds },
     holderId: leaseHolders.id,
+    plainPayloadKinds: PLAIN_PAYLOAD_KINDS,
   });
   const webhooks = new WebhookPublisher({ storage, vault, jobs, clock, maxAttempts: config.webhooks.maxAttempts });
   const nightlyOutcomes = new NightlyOutcomes({ webhooks, secrets });

@@ -4,7 +4,7 @@ import { type Clock, secondsAfter } from "../lib/clock.js";
 import { newTimeOrderedId } from "../lib/ids.js";
 import type { JobRow } from "../storage/schema.js";
 import type { Storage } from "../storage/storage.js";
-import { type Vault, VaultError } from "../vault/vault.js";
+import { isVaultCiphertext, type Vault, VaultError } from "../vault/vault.js";
 import type { EnqueueOptions, Job } from "./job.js";
 import type { JobKind, JobPayloads } from "./job-kinds.js";
 
@@ -18,6 +18,12 @@ export interface JobQueueOptions {
   fixedRetrySeconds?: Readonly<Partial<Record<string, number>>>;
   /** This process's lease-holder id, written on its claims: a dead holder's claims are released at once. */
   holderId?: string;
+  /**
+   * Kinds whose payload is stored as JSON, not sealed: it names only rows (card, session and
+   * event ids) that the store keeps in the clear anyway, the job's own singleton key among
+   * them. Every other kind's payload is sealed by the vault.
+   */
+  plainPayloadKinds?: readonly string[];
 }
 
 /**
@@ -33,6 +39,7 @@ export interface JobQueueOptions {
  */
 export class JobQueue<Payloads extends object = JobPayloads> {
   readonly events = new EventEmitter();
+  readonly #plainPayloadKinds: ReadonlySet<string>;
 
   constructor(
     private readonly storage: Storage,
@@ -41,6 +48,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     private readonly options: JobQueueOptions,
   ) {
     this.events.setMaxListeners(0);
+    this.#plainPayloadKinds = new Set(options.plainPayloadKinds);
   }
 
   /** Returns the job id, or null when the singleton key is held by an active job. */
@@ -73,7 +81,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     return {
       id,
       kind,
-      payload_enc: this.vault.encryptJson(payload, jobPayloadAad(id)),
+      payload_enc: this.#plainPayloadKinds.has(kind) ? JSON.stringify(payload) : this.vault.encryptJson(payload, jobPayloadAad(id)),
       singleton_key: options.singletonKey ?? null,
       state: "queued",
       attempts: 0,
@@ -151,7 +159,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     try {
       return this.#toJob(row);
     } catch (error) {
-      if (!(error instanceof VaultError)) throw error;
+      if (!(error instanceof VaultError || error instanceof SyntaxError)) throw error;
       const lastError = `payload cannot be opened (${error.message})`;
       await this.storage.jobs.settle(row.id, row.attempts, { state: "failed", lastError, nowMs: this.clock.now().getTime() });
       this.events.emit("settled", row.id);
@@ -164,7 +172,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     return {
       id: row.id,
       kind: row.kind as JobKind,
-      payload: row.payload_enc === "" ? null : this.vault.decryptJson(row.payload_enc, jobPayloadAad(row.id)),
+      payload: this.#payloadOf(row),
       singletonKey: row.singleton_key,
       state: row.state as Job["state"],
       attempts: row.attempts,
@@ -172,6 +180,16 @@ export class JobQueue<Payloads extends object = JobPayloads> {
       runAt: new Date(row.run_at),
       lastError: row.last_error,
     } as Job;
+  }
+
+  /**
+   * A plain kind's payload may still be sealed (enqueued before its kind was plain), never the
+   * reverse: a sealed kind's payload that is not a vault ciphertext fails to open.
+   */
+  #payloadOf(row: Selectable<JobRow>): unknown {
+    if (row.payload_enc === "") return null;
+    if (this.#plainPayloadKinds.has(row.kind) && !isVaultCiphertext(row.payload_enc)) return JSON.parse(row.payload_enc);
+    return this.vault.decryptJson(row.payload_enc, jobPayloadAad(row.id));
   }
 }
 

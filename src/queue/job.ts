@@ -4,7 +4,7 @@ import type { JobKind, JobPayloads } from "./job-kinds.js";
 export interface Job<K extends JobKind = JobKind> {
   id: string;
   kind: K;
-  /** Decrypted payload (JSON). */
+  /** The payload (JSON), opened if its kind seals it. */
   payload: JobPayloads[K];
   singletonKey: string | null;
   state: "queued" | "running" | "done" | "failed";

@@ -20,6 +20,11 @@ const FORMAT = "v1";
 const IV_BYTES = 12;
 const DATA_KEY_BYTES = 32;
 
+/** Whether a stored value is in the vault's format (it may still fail to open); no JSON text is. */
+export function isVaultCiphertext(value: string): boolean {
+  return value.startsWith(`${FORMAT}.`);
+}
+
 /**
  * AES-256-GCM envelope encryption: each value gets its own data key, wrapped by the active
  * master key. The master key id travels in every ciphertext so that rotation is a re-wrap

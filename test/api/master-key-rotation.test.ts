@@ -2,13 +2,14 @@
  * Master-key rotation (quality bar S3, docs/decisions.md "Master-key rotation") on SQLite and
  * PostgreSQL, in three servers over one store:
  * 1. keys "old": a saved card (username, credentials), stored MFA answers, a card-vault value,
- *    a webhook receiver (secret) with events (bodies) whose deliveries wait in the queue
- *    (payloads), a session at its MFA challenge (credentials, connector state), the index key;
+ *    a webhook receiver (secret) with events (bodies) whose deliveries wait in the queue, a
+ *    session at its MFA challenge (credentials, connector state), an /AuthorizeAsync answer
+ *    waiting in the queue (a sealed job payload), the index key;
  * 2. keys "new,old": readers decrypt every kind of secret over and over while the rotation
  *    runs page by page — 0 failures — and the rotation leaves nothing under "old";
  * 3. keys "new" alone: the server starts and every secret still works (data calls, answering
  *    the challenge, a live refresh with the saved credentials, stored answers, the card vault,
- *    the queued webhook deliveries, signed with the same secret).
+ *    the queued answer, the queued webhook deliveries, signed with the same secret).
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -42,7 +43,15 @@ describe.each(["sqlite", "postgres"] as const)("master-key rotation: %s", (store
     let receiver: WebhookReceiver;
     let customer: TestCustomer;
     /** What the first server left behind. */
-    const left = { loginId: "", lookupHash: "", challengeRequestId: "", challengeToken: "", prompt: "", deliveryJobIds: [] as string[] };
+    const left = {
+      loginId: "",
+      lookupHash: "",
+      challengeRequestId: "",
+      challengeToken: "",
+      prompt: "",
+      deliveryJobIds: [] as string[],
+      queuedAnswerRequestId: "",
+    };
 
     beforeAll(async () => {
       receiver = await WebhookReceiver.start();
@@ -137,6 +146,24 @@ describe.each(["sqlite", "postgres"] as const)("master-key rotation: %s", (store
           expect(job?.state).toBe("queued");
           left.deliveryJobIds.push(job?.id ?? "");
         }
+        // An /AuthorizeAsync answer left in the queue: its job's payload holds the MFA answer, sealed.
+        const started = await inject(t, "POST", "AuthorizeAsync", apiKey(), {
+          Institution: "FlinksCapital",
+          Username: "Greatday+queued",
+          Password: "Everyday",
+          MostRecentCached: false,
+        });
+        expect(started.statusCode, started.body).toBe(202);
+        left.queuedAnswerRequestId = started.json().RequestId;
+        await t.deps.runner.runUntilIdle();
+        const asked = await inject(t, "POST", "AuthorizeAsync", apiKey(), { RequestId: left.queuedAnswerRequestId });
+        expect(asked.statusCode, asked.body).toBe(203);
+        const question = asked.json().SecurityChallenges[0].Prompt as string;
+        const queued = await inject(t, "POST", "AuthorizeAsync", apiKey(), {
+          RequestId: left.queuedAnswerRequestId,
+          SecurityResponses: { [question]: [SANDBOX_ANSWERS[question] ?? ""] },
+        });
+        expect(queued.statusCode, queued.body).toBe(202);
       } finally {
         await t.close();
       }
@@ -250,6 +277,10 @@ describe.each(["sqlite", "postgres"] as const)("master-key rotation: %s", (store
           },
         );
         expect(refreshed.statusCode, refreshed.body).toBe(200);
+        // The queued answer opens with the new key and completes its login.
+        await t.deps.runner.runUntilIdle();
+        const completed = await inject(t, "POST", "AuthorizeAsync", apiKey(), { RequestId: left.queuedAnswerRequestId });
+        expect(completed.statusCode, completed.body).toBe(200);
         // The queued deliveries (payload, event body, signing secret) go out at their next attempt.
         receiver.received.length = 0;
         t.clock.advanceSeconds(1_800);

@@ -73,8 +73,9 @@ async function vaultOf(config: Config): Promise<Vault> {
 
 async function watchJob(storage: Storage, vault: Vault, config: Config, rotation: MasterKeyRotation, timeoutSeconds: number) {
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new CliError("usage", "--timeout-seconds must be a whole number ≥ 1");
-  const [{ JobQueue }, { enqueueMasterKeyRotation }, { systemClock }] = await Promise.all([
+  const [{ JobQueue }, { PLAIN_PAYLOAD_KINDS }, { enqueueMasterKeyRotation }, { systemClock }] = await Promise.all([
     import("../../queue/job-queue.js"),
+    import("../../queue/job-kinds.js"),
     import("../../jobs/master-key-rotation-job.js"),
     import("../../lib/clock.js"),
   ]);
@@ -82,6 +83,7 @@ async function watchJob(storage: Storage, vault: Vault, config: Config, rotation
     claimSeconds: config.jobs.claimSeconds,
     retryBaseSeconds: config.jobs.retryBaseSeconds,
     defaultMaxAttempts: config.jobs.maxAttempts,
+    plainPayloadKinds: PLAIN_PAYLOAD_KINDS,
   });
   const jobId = await enqueueMasterKeyRotation(jobs);
   progress(jobId ? `queued job ${jobId}; a server's job runner picks it up` : "a rotation job is already queued or running");
