@@ -75,10 +75,15 @@ export class FaultTranslatingDriver implements Driver {
     try {
       return await work();
     } catch (error) {
-      const kind = error instanceof StoreFaultError ? null : this.classify(error);
-      throw kind ? new StoreFaultError(kind, { cause: error }) : error;
+      throw translatedFault(error, this.classify);
     }
   }
+}
+
+/** The driver's error as the layers above see it: a transient fault becomes a StoreFaultError. */
+export function translatedFault(error: unknown, classify: StoreFaultClassifier): unknown {
+  const kind = error instanceof StoreFaultError ? null : classify(error);
+  return kind ? new StoreFaultError(kind, { cause: error }) : error;
 }
 
 const INNER = Symbol("inner connection");

@@ -7,6 +7,7 @@ import { FaultTranslatingDriver } from "./fault-translating-driver.js";
 import { migrateToLatest } from "./migrate.js";
 import { PostgresStatementNames } from "./postgres-statement-names.js";
 import type { Database } from "./schema.js";
+import { registerDirectLane, SqliteDirectLane } from "./sqlite-direct-lane.js";
 import { SqliteGroupCommitDriver } from "./sqlite-group-commit-driver.js";
 import { SqliteLockWaitingDriver } from "./sqlite-lock-waiting-driver.js";
 import { postgresFaultKind, sqliteFaultKind } from "./store-fault-kinds.js";
@@ -71,12 +72,23 @@ function openSqlite(dataDir: string, waitMs: number): Kysely<Database> {
     flusher.stop();
     checkpointer.stop();
   };
-  const dialect = dialectWithDriver(
-    new SqliteDialect({ database: withStatementCache(sqlite, stopHelpers) }),
-    (driver) =>
-      new FaultTranslatingDriver(new SqliteGroupCommitDriver(new SqliteLockWaitingDriver(driver, sqlite, waitMs), sqlite), sqliteFaultKind),
+  const statements = withStatementCache(sqlite, stopHelpers);
+  let groupCommit: SqliteGroupCommitDriver | undefined;
+  const dialect = dialectWithDriver(new SqliteDialect({ database: statements }), (driver) => {
+    groupCommit = new SqliteGroupCommitDriver(new SqliteLockWaitingDriver(driver, sqlite, waitMs), sqlite);
+    return new FaultTranslatingDriver(groupCommit, sqliteFaultKind);
+  });
+  const db = new Kysely<Database>({ dialect });
+  registerDirectLane(
+    db,
+    new SqliteDirectLane({
+      sqlite,
+      prepare: (sql) => statements.prepare(sql),
+      idle: () => groupCommit?.idle() ?? false,
+      classify: sqliteFaultKind,
+    }),
   );
-  return new Kysely<Database>({ dialect });
+  return db;
 }
 
 /**

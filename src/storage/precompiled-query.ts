@@ -1,5 +1,6 @@
-import type { Compilable, CompiledQuery, Kysely } from "kysely";
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from "kysely";
 import type { Database } from "./schema.js";
+import { runDirectly } from "./sqlite-direct-lane.js";
 
 /** Stands for the i-th argument while the query is built; never reaches the database. */
 const SLOT = "\u0000bankgate-slot:";
@@ -20,8 +21,9 @@ export type SlottedBuild<Row> = (db: Kysely<Database>, slot: (i: number) => stri
  * on the hot paths building and compiling cost more than SQLite running the statement
  * (profiles in docs/performance.md). Defined once per module and shared by every store
  * instance — a transaction's stores too, which are made anew for each transaction. The
- * compiled text goes through the same driver as any query — its connection lock, lock
- * waiting and fault translation — so only the builder is skipped.
+ * compiled text goes through the same drivers as any query — their connection lock, lock
+ * waiting, group commit and fault translation — or, on SQLite outside a transaction while
+ * nothing holds the connection, the direct lane that gives the same result without them.
  *
  * Every other value in the built query is a constant. A slot must be a whole parameter (not
  * part of a string); a list whose length varies takes a PrecompiledPerCount, below.
@@ -37,8 +39,7 @@ export class PrecompiledQuery<Row> {
 
   /** The rows the query returns for these arguments, run on `db`. */
   async rows(db: Kysely<Database>, args: readonly unknown[]): Promise<Row[]> {
-    const result = await db.executeQuery(this.#with(db, args));
-    return result.rows;
+    return (await this.#run(db, args)).rows;
   }
 
   /** The first row, or undefined. */
@@ -48,8 +49,13 @@ export class PrecompiledQuery<Row> {
 
   /** How many rows the statement (an update, a delete, an insert) changed. */
   async changes(db: Kysely<Database>, args: readonly unknown[]): Promise<number> {
-    const result = await db.executeQuery(this.#with(db, args));
-    return Number(result.numAffectedRows ?? 0n);
+    return Number((await this.#run(db, args)).numAffectedRows ?? 0n);
+  }
+
+  /** On SQLite's direct lane when it is free (sqlite-direct-lane.ts), else through the drivers. */
+  async #run(db: Kysely<Database>, args: readonly unknown[]): Promise<QueryResult<Row>> {
+    const query = this.#with(db, args);
+    return runDirectly(db, query) ?? (await db.executeQuery(query));
   }
 
   #with(db: Kysely<Database>, args: readonly unknown[]): CompiledQuery<Row> {

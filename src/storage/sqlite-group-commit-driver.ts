@@ -55,6 +55,11 @@ export class SqliteGroupCommitDriver implements Driver {
     return this.inner.init();
   }
 
+  /** No shared transaction is open, no caller waits for the connection and no BEGIN is under way. */
+  idle(): boolean {
+    return this.#group === null && this.#waitingForConnection === 0 && this.#beginning === 0;
+  }
+
   async acquireConnection(): Promise<DatabaseConnection> {
     this.#waitingForConnection++;
     let connection: DatabaseConnection;

@@ -1,0 +1,73 @@
+import type { CompiledQuery, Kysely, QueryResult, SqliteStatement } from "kysely";
+import { translatedFault } from "./fault-translating-driver.js";
+import type { Database } from "./schema.js";
+import type { StoreFaultClassifier } from "./store-fault-kinds.js";
+
+/** What the lane needs of the store: its SQLite handle's state and the prepared statements the driver shares. */
+export interface SqliteDirectLaneDeps {
+  sqlite: { readonly inTransaction: boolean };
+  prepare(sql: string): SqliteStatement;
+  /** No shared transaction open, no caller waiting for the connection, no BEGIN under way (SqliteGroupCommitDriver). */
+  idle(): boolean;
+  classify: StoreFaultClassifier;
+}
+
+/**
+ * Runs a compiled statement straight on the SQLite handle instead of through Kysely's executor
+ * and the store's drivers, where that gives the drivers' own result. The layers cost ~8–10 µs
+ * a statement (promises, a connection wrapper and its weak-map entries per acquisition) — as
+ * much as SQLite's own work for a read by key — and a nightly login runs ~30 statements
+ * (docs/performance.md). better-sqlite3 runs a statement synchronously, so no other caller's
+ * work interleaves with it.
+ *
+ * - Inside a transaction the transaction holds the connection, and the drivers only
+ *   translate a fault: the lane does the same.
+ * - Outside one, only while nothing else holds the connection: with no transaction open and
+ *   no one waiting there is no group for a read to commit or a write to join, and a write
+ *   commits alone, as the group-commit driver would have it. A statement SQLite refuses
+ *   changed nothing, so it then goes through the drivers, which wait out another process's
+ *   lock or translate the fault.
+ */
+export class SqliteDirectLane {
+  constructor(private readonly deps: SqliteDirectLaneDeps) {}
+
+  /** The statement's result outside a transaction, or undefined when it must go through the drivers. */
+  tryRun<R>(query: CompiledQuery<R>): QueryResult<R> | undefined {
+    if (this.deps.sqlite.inTransaction || !this.deps.idle()) return undefined;
+    try {
+      return this.#run(query);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The statement's result inside the caller's transaction; undefined if SQLite has none open (the drivers decide then). */
+  runInTransaction<R>(query: CompiledQuery<R>): QueryResult<R> | undefined {
+    if (!this.deps.sqlite.inTransaction) return undefined;
+    try {
+      return this.#run(query);
+    } catch (error) {
+      throw translatedFault(error, this.deps.classify);
+    }
+  }
+
+  #run<R>(query: CompiledQuery<R>): QueryResult<R> {
+    const statement = this.deps.prepare(query.sql);
+    if (statement.reader) return { rows: statement.all(query.parameters) as R[] };
+    return { rows: [], numAffectedRows: BigInt(statement.run(query.parameters).changes) };
+  }
+}
+
+/** By the database's adapter, which its transactions share: only a store that opened one has a lane. */
+const lanes = new WeakMap<object, SqliteDirectLane>();
+
+export function registerDirectLane(db: Kysely<Database>, lane: SqliteDirectLane): void {
+  lanes.set(db.getExecutor().adapter, lane);
+}
+
+/** The query's result on the direct lane of `db`'s store, or undefined: it goes through the drivers. */
+export function runDirectly<R>(db: Kysely<Database>, query: CompiledQuery<R>): QueryResult<R> | undefined {
+  const lane = lanes.get(db.getExecutor().adapter);
+  if (!lane) return undefined;
+  return db.isTransaction ? lane.runInTransaction(query) : lane.tryRun(query);
+}
