@@ -200,6 +200,6 @@ export class SqliteGroupCommitDriver implements Driver {
 const WRITE_KINDS = new Set(["InsertQueryNode", "UpdateQueryNode", "DeleteQueryNode", "MergeQueryNode"]);
 
 /** A query Kysely built that changes rows; raw SQL (PRAGMAs, checkpoints) runs as it comes. */
-function writes(query: CompiledQuery): boolean {
+export function writes(query: CompiledQuery): boolean {
   return WRITE_KINDS.has(query.query.kind);
 }

@@ -1,8 +1,9 @@
 /**
  * SQLite's direct lane (src/storage/sqlite-direct-lane.ts) gives a precompiled statement the
- * drivers' own result: outside a transaction it never runs inside another caller's open one;
- * a statement that meets another connection's lock waits for it through the drivers and then
- * lands; a full disk is a StoreFaultError inside a transaction and outside one.
+ * drivers' own result: a read outside a transaction never runs inside another caller's open
+ * one (nor does a write, which takes the drivers' way); a write that meets another
+ * connection's lock waits for it and then lands; a full disk is a StoreFaultError inside a
+ * transaction, where the lane runs every statement, and outside one.
  */
 import Database from "better-sqlite3";
 import { type Kysely, sql } from "kysely";
