@@ -32,7 +32,8 @@ export const JOB_KINDS: readonly JobKind[] = [
  * Kinds whose payload names only rows the store keeps in the clear (its card's id is in its
  * singleton key too): stored as JSON. An /AuthorizeAsync step carries MFA answers and stays
  * sealed. Sealing an id-only payload protected nothing and cost ~35 µs a job (a seal at
- * enqueue, an opening at claim), ~3% of a nightly login's CPU (docs/decisions.md, "Storage and jobs").
+ * enqueue, an opening at claim), ~3% of a nightly login's CPU (docs/decisions.md, "Storage
+ * and jobs").
  */
 export const PLAIN_PAYLOAD_KINDS: readonly JobKind[] = [
   "aggregate",

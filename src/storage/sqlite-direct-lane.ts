@@ -15,7 +15,7 @@ export interface SqliteDirectLaneDeps {
 
 /**
  * Runs a compiled statement straight on the SQLite handle instead of through Kysely's executor
- * and the store's drivers, where that gives the drivers' own result. The layers cost ~8–10 µs
+ * and the store's drivers, where that gives the drivers' own result. The layers cost ~8–13 µs
  * a statement (promises, a connection wrapper and its weak-map entries per acquisition) — as
  * much as SQLite's own work for a read by key — and a nightly login runs ~30 statements
  * (docs/performance.md). better-sqlite3 runs a statement synchronously, so no other caller's
@@ -23,12 +23,12 @@ export interface SqliteDirectLaneDeps {
  *
  * - Inside a transaction the transaction holds the connection, and the drivers only
  *   translate a fault: the lane does the same.
- * - Outside one, a read, only while nothing else holds the connection: with no transaction
- *   open and no one waiting there is no group for it to commit. A read SQLite refuses then
- *   goes through the drivers, which wait out another process's lock or translate the fault.
- *   A write outside a transaction always takes the drivers' way: it joins the group of
- *   whatever transactions pile up meanwhile rather than committing alone (run here, a nightly
- *   login's three such writes committed alone: 3.88 commits a login instead of 1.25).
+ * - Outside one, a read, only while SQLite has no transaction open, no caller waits for the
+ *   connection and no BEGIN is under way: there is no group for it to commit. A read SQLite
+ *   refuses then goes through the drivers, which wait out another process's lock or translate
+ *   the fault. A write outside a transaction always takes the drivers' way: it joins the
+ *   group of whatever transactions pile up meanwhile rather than committing alone (run here,
+ *   a nightly login's three such writes committed alone: 3.88 commits a login, not 1.25).
  */
 export class SqliteDirectLane {
   constructor(private readonly deps: SqliteDirectLaneDeps) {}
