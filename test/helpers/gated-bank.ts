@@ -1,5 +1,6 @@
 import { ConnectorRegistry } from "../../src/connectors/registry.js";
 import type { InstitutionConnector } from "../../src/connectors/types.js";
+import { deferred } from "./deferred.js";
 import { flinksCapital } from "./test-app.js";
 
 export type Step = "start" | "answer" | "fetchData";
@@ -54,25 +55,19 @@ export function createGatedBank(): GatedBank {
     registry: new ConnectorRegistry([connector]),
     calls,
     hold(step) {
-      let release = () => {};
-      let arrived = () => {};
-      const opened = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const entered = new Promise<void>((resolve) => {
-        arrived = resolve;
-      });
+      const opened = deferred();
+      const entered = deferred();
       const gate = {
-        entered,
-        opened,
+        entered: entered.promise,
+        opened: opened.promise,
         arrivals: 0,
         arrive() {
           gate.arrivals++;
-          arrived();
+          entered.resolve();
         },
         release() {
           if (gates[step] === gate) delete gates[step];
-          release();
+          opened.resolve();
         },
       };
       gates[step] = gate;

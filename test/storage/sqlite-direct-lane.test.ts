@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoreFaultError } from "../../src/errors/store-fault.js";
 import { PrecompiledInsert, PrecompiledQuery } from "../../src/storage/precompiled-query.js";
 import type { Database as Schema, ServerSettingRow } from "../../src/storage/schema.js";
+import { deferred } from "../helpers/deferred.js";
 import { createTestStore, type TestStore } from "../helpers/test-store.js";
 
 const insertSetting = new PrecompiledInsert<ServerSettingRow>("server_settings");
@@ -42,28 +43,22 @@ describe("SQLite's direct lane", () => {
   const value = async (name: string) => (await settingValue.first(db, [name]))?.value;
 
   it("runs a statement outside a transaction after another caller's open transaction, not inside it", async () => {
-    let inserted = () => {};
-    let release = () => {};
-    const insertedInside = new Promise<void>((resolve) => {
-      inserted = resolve;
-    });
-    const released = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const insertedInside = deferred();
+    const released = deferred();
     const rolledBack = db
       .transaction()
       .execute(async (tx) => {
         await insertSetting.run(tx, [{ name: "lane.inside", value: "uncommitted" }]);
-        inserted();
-        await released;
+        insertedInside.resolve();
+        await released.promise;
         throw new Error("rolled back");
       })
       .catch((error: Error) => error.message);
-    await insertedInside;
+    await insertedInside.promise;
 
     const outsideWrite = insertSetting.run(db, [{ name: "lane.outside", value: "kept" }]);
     const outsideRead = value("lane.inside");
-    release();
+    released.resolve();
     expect(await rolledBack).toBe("rolled back");
     await outsideWrite;
     // Run inside the open transaction, the read would have seen its row and the write rolled back with it.
