@@ -40,6 +40,10 @@ export interface JobQueueOptions {
 export class JobQueue<Payloads extends object = JobPayloads> {
   readonly events = new EventEmitter();
   readonly #plainPayloadKinds: ReadonlySet<string>;
+  /** Runners of this process taking handed-off jobs (JobRunner.start attaches, stop detaches). */
+  #runners = 0;
+  /** Jobs enqueued already claimed for this process's runner, committed, not started yet. */
+  #handedOff: { job: Job; lockedUntilMs: number }[] = [];
 
   constructor(
     private readonly storage: Storage,
@@ -74,6 +78,85 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     const inserted = await tx.jobs.insertMany(jobs.map((job) => this.#newRow(kind, job.payload, job.options ?? {}, now)));
     if (inserted.size > 0) this.events.emit("enqueued", kind);
     return inserted.size;
+  }
+
+  /**
+   * enqueue of a job this process's own runner is to run: while a runner is attached and the
+   * job is due now, it is stored already claimed by this process (running, its first attempt
+   * counted), and `handOff` — called once `tx` has committed — gives it to the runner, which
+   * starts it without reading and claiming it back from the store. Otherwise (no runner here,
+   * a job for later, a singleton key taken) it is enqueue, and `handOff` does nothing. A
+   * handed-off job is the runner's as any claimed one: should this process die, its claim
+   * lapses and another worker runs it.
+   */
+  async enqueueForHere<K extends keyof Payloads & string>(
+    kind: K,
+    payload: Payloads[K],
+    options: EnqueueOptions,
+    tx: Storage,
+  ): Promise<{ id: string | null; handOff(): Promise<void> }> {
+    const now = this.clock.now().getTime();
+    const row = this.#newRow(kind, payload, options, now);
+    if (this.#runners === 0 || row.run_at > now) {
+      return { id: await this.enqueue(kind, payload, options, tx), handOff: async () => {} };
+    }
+    const lockedUntilMs = secondsAfter(new Date(now), this.options.claimSeconds).getTime();
+    const claimed = { ...row, state: "running", attempts: 1, locked_until: lockedUntilMs, locked_by: this.options.holderId ?? null };
+    if (!(await tx.jobs.insert(claimed))) return { id: null, handOff: async () => {} };
+    const job = {
+      id: row.id,
+      kind,
+      payload,
+      singletonKey: row.singleton_key,
+      state: "running",
+      attempts: claimed.attempts,
+      maxAttempts: row.max_attempts,
+      runAt: new Date(row.run_at),
+      lastError: null,
+    } as Job;
+    return { id: row.id, handOff: () => this.#handOff({ job, lockedUntilMs }) };
+  }
+
+  async #handOff(handed: { job: Job; lockedUntilMs: number }): Promise<void> {
+    // The runner stopped between the enqueue and the commit: the job goes back to the queue.
+    if (this.#runners === 0) return this.release([handed.job]);
+    this.#handedOff.push(handed);
+    this.events.emit("enqueued", handed.job.kind);
+  }
+
+  /** A runner of this process starts taking handed-off jobs. */
+  attachRunner(): void {
+    this.#runners++;
+  }
+
+  /** A runner stops: the handed-off jobs no runner is left to start, to be released. */
+  detachRunner(): Job[] {
+    this.#runners = Math.max(0, this.#runners - 1);
+    if (this.#runners > 0) return [];
+    const left = this.#handedOff.map((handed) => handed.job);
+    this.#handedOff = [];
+    return left;
+  }
+
+  /**
+   * Up to `limit` handed-off jobs, oldest first. One whose claim lapsed while it waited is
+   * dropped: the store may have given it to another worker already, and gives it out again.
+   */
+  takeHandedOff(limit: number): Job[] {
+    const now = this.clock.now().getTime();
+    const taken: Job[] = [];
+    while (taken.length < limit && this.#handedOff.length > 0) {
+      const handed = this.#handedOff.shift() as { job: Job; lockedUntilMs: number };
+      if (handed.lockedUntilMs > now) taken.push(handed.job);
+    }
+    return taken;
+  }
+
+  /** Claimed jobs this process will not run, back to the queue: due at once for any worker. */
+  async release(jobs: readonly Job[]): Promise<void> {
+    const nowMs = this.clock.now().getTime();
+    for (const job of jobs)
+      await this.storage.jobs.settle(job.id, job.attempts, { state: "queued", runAtMs: nowMs, lastError: null, nowMs });
   }
 
   #newRow<K extends keyof Payloads & string>(kind: K, payload: Payloads[K], options: EnqueueOptions, now: number): JobRow {

@@ -46,24 +46,37 @@ export class JobRunner {
     this.#running = true;
     this.#stopping = new AbortController();
     this.queue.events.on("enqueued", this.#onEnqueued);
+    this.queue.attachRunner();
     this.#loop = this.#run();
   }
 
   async stop(): Promise<void> {
+    const started = this.#running;
     this.#running = false;
     this.#stopping.abort();
     this.queue.events.off("enqueued", this.#onEnqueued);
     this.#wake?.();
     await this.#loop;
     await Promise.all(this.#inFlight);
+    if (!started) return;
+    await this.queue.release(this.queue.detachRunner()).catch((error: unknown) => {
+      // Their claims lapse instead, and another worker runs them then.
+      this.log.error({ err: error }, "releasing handed-off jobs failed");
+    });
   }
 
   /** Runs due jobs until none is left (tests and one-shot commands). */
   async runUntilIdle(): Promise<void> {
-    for (;;) {
-      const jobs = await this.queue.claim(JOB_KINDS, this.options.concurrency);
-      if (jobs.length === 0 && this.#inFlight.size === 0) return;
-      await Promise.all([...jobs.map((job) => this.#execute(job)), ...this.#inFlight]);
+    // The jobs these jobs enqueue for this process are handed to it meanwhile.
+    this.queue.attachRunner();
+    try {
+      for (;;) {
+        const jobs = await this.#next(this.options.concurrency, (limit) => this.queue.claim(JOB_KINDS, limit));
+        if (jobs.length === 0 && this.#inFlight.size === 0) return;
+        await Promise.all([...jobs.map((job) => this.#execute(job)), ...this.#inFlight]);
+      }
+    } finally {
+      await this.queue.release(this.queue.detachRunner());
     }
   }
 
@@ -79,10 +92,16 @@ export class JobRunner {
   async #run(): Promise<void> {
     while (this.#running) {
       const free = this.options.concurrency - this.#inFlight.size;
-      const jobs = free > 0 ? await this.#claimSafely(free) : [];
+      const jobs = free > 0 ? await this.#next(free, (limit) => this.#claimSafely(limit)) : [];
       for (const job of jobs) this.#track(this.#execute(job));
       if (jobs.length === 0) await this.#idle();
     }
+  }
+
+  /** Up to `limit` jobs to start: those handed off by this process first, then claimed from the store. */
+  async #next(limit: number, claim: (limit: number) => Promise<Job[]>): Promise<Job[]> {
+    const handedOff = this.queue.takeHandedOff(limit);
+    return handedOff.length < limit ? [...handedOff, ...(await claim(limit - handedOff.length))] : handedOff;
   }
 
   async #claimSafely(limit: number): Promise<Job[]> {

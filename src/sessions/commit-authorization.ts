@@ -23,7 +23,8 @@ export interface CommitAuthorizationDeps {
  * The end of a successful login, in one transaction: the card (found or created), its
  * credentials when `Save`, the session's move to `authorized`, the caller's other writes of
  * the step (`alsoCommit`), the aggregation job and the billable live connection.
- * The job is enqueued in the same commit, so a crash can lose neither without the other.
+ * The job is enqueued in the same commit, so a crash can lose neither without the other;
+ * where this process runs jobs, it is enqueued claimed for them and handed to its runner.
  * While it runs the session lives to its absolute cap (Flinks' 30-minute processing time).
  */
 export async function commitAuthorization(
@@ -71,7 +72,7 @@ export async function commitAuthorization(
       loginId: card.id,
       connectedAtMs: now.getTime(),
     };
-    await deps.jobs.enqueue(
+    const job = await deps.jobs.enqueueForHere(
       "aggregate",
       payload,
       { singletonKey: singletonKeys.aggregation(card.id), runAt: new Date(now.getTime() + aggregation.delaySeconds * 1000) },
@@ -86,10 +87,13 @@ export async function commitAuthorization(
     return {
       session: { ...authorized, version: session.version + 1 },
       login: { ...card, lastRefreshAt: now, lastRefreshError: null, isScheduledRefresh: card.isScheduledRefresh || scheduled },
+      aggregationJob: job,
     };
   });
   deps.faults.hit("commit-authorization:after-commit");
-  return committed;
+  const { aggregationJob, ...result } = committed;
+  await aggregationJob.handOff();
+  return result;
 }
 
 /**
