@@ -9,6 +9,7 @@ import { buildSnapshot } from "../logins/build-snapshot.js";
 import type { CardSecrets } from "../logins/card-secrets.js";
 import { snapshotIncrement } from "../logins/snapshot-increment.js";
 import type { Job } from "../queue/job.js";
+import type { AggregationHandOff } from "../queue/job-kinds.js";
 import type { Login } from "../records/login.js";
 import type { Session } from "../records/session.js";
 import type { Snapshot } from "../records/snapshot.js";
@@ -47,9 +48,13 @@ export function createAggregationHandler(deps: AggregationDeps): (job: Job<"aggr
     const { payload } = job;
     const loginId = payload.loginId ?? (await deps.storage.sessions.find(payload.customerId, payload.requestId))?.loginId;
     if (!loginId) return;
+    // The card as the login's commit left it serves the first session: only this job moves its
+    // snapshot meanwhile (one aggregation per card), and a deletion is seen when publishing.
+    let handedOff = job.handedOff?.card.id === loginId ? job.handedOff : undefined;
     for (const session of await deps.storage.sessions.findAwaitingAggregation(payload.customerId, loginId)) {
       const connectedAt = session.requestId === payload.requestId ? new Date(payload.connectedAtMs) : session.lastActivityAt;
-      await aggregateSession(deps, job, session, connectedAt);
+      await aggregateSession(deps, job, session, connectedAt, handedOff);
+      handedOff = undefined;
     }
   };
 }
@@ -60,11 +65,17 @@ type Fresh = { data: AggregatedData; fetch: PreviousFetch | null } & (
   | { increment: SnapshotIncrement; basis: RefreshBasis }
 );
 
-async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, session: Session, connectedAt: Date): Promise<void> {
+async function aggregateSession(
+  deps: AggregationDeps,
+  job: Job<"aggregate">,
+  session: Session,
+  connectedAt: Date,
+  handedOff: AggregationHandOff | undefined,
+): Promise<void> {
   const loginId = session.loginId ?? "";
   const connector = deps.connectors.find(session.institution);
   if (!connector) throw new Error(`institution ${session.institution} is not configured`);
-  const card = await deps.storage.logins.find(session.customerId, loginId);
+  const card = handedOff?.card ?? (await deps.storage.logins.find(session.customerId, loginId));
   if (!card) return; // deleted meanwhile: nothing to fetch for
   // What the card's current data was fetched from and is stored against: for an incremental fetch.
   const basis = card.snapshotId ? await deps.storage.snapshots.findRefreshBasis(card.snapshotId) : undefined;
@@ -73,7 +84,10 @@ async function aggregateSession(deps: AggregationDeps, job: Job<"aggregate">, se
   const fetchedOn = deps.clock.now().toISOString().slice(0, 10);
   try {
     const ctx = deps.connectorContext(session.customerId, session.institution, card.lookupHash, session.mode !== "nightly");
-    const state = deps.secrets.openConnectorState(session);
+    const state =
+      handedOff?.connectorState.sealed === session.connectorStateEnc
+        ? handedOff.connectorState.opened
+        : deps.secrets.openConnectorState(session);
     const fetch = (previous?: PreviousFetch) => withTimeout(connector.fetchData(state, ctx, previous), deps.connectorTimeoutSeconds);
     fetched = await fetch(basis?.fetch ?? undefined);
     if (fetched.kind === "data" && fetched.increment) {

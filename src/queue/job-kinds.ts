@@ -1,3 +1,6 @@
+import type { Json } from "../connectors/types.js";
+import type { Login } from "../records/login.js";
+
 /**
  * Every kind of background job bankgate runs, with its payload and its singleton key. The
  * queue (below the domain) only stores and hands out jobs; the handlers live in src/jobs/.
@@ -18,6 +21,25 @@ export interface JobPayloads {
 }
 
 export type JobKind = keyof JobPayloads;
+
+/**
+ * What a job handed to this process's runner brings from the code that enqueued it
+ * (JobQueue.enqueueForHere): what that code had in hand, so that the handler need not read or
+ * open it again. In memory only, never stored: a job claimed from the store runs without it.
+ */
+export interface JobHandOffs {
+  aggregate: AggregationHandOff;
+}
+
+/** A kind's hand-off, or never for a kind that has none. */
+export type HandOffOf<K> = K extends keyof JobHandOffs ? JobHandOffs[K] : never;
+
+export interface AggregationHandOff {
+  /** The card as the login's commit read and held it. */
+  card: Login;
+  /** The connector state the session stores sealed (`sealed`, its connectorStateEnc), as it was before sealing. */
+  connectorState: { sealed: string; opened: Json };
+}
 
 export const JOB_KINDS: readonly JobKind[] = [
   "authorize-step",

@@ -6,7 +6,7 @@ import type { JobRow } from "../storage/schema.js";
 import type { Storage } from "../storage/storage.js";
 import { isVaultCiphertext, type Vault, VaultError } from "../vault/vault.js";
 import type { EnqueueOptions, Job } from "./job.js";
-import type { JobKind, JobPayloads } from "./job-kinds.js";
+import type { HandOffOf, JobKind, JobPayloads } from "./job-kinds.js";
 
 export interface JobQueueOptions {
   /** A claimed job not settled within this time is taken by another worker. */
@@ -87,13 +87,15 @@ export class JobQueue<Payloads extends object = JobPayloads> {
    * starts it without reading and claiming it back from the store. Otherwise (no runner here,
    * a job for later, a singleton key taken) it is enqueue, and `handOff` does nothing. A
    * handed-off job is the runner's as any claimed one: should this process die, its claim
-   * lapses and another worker runs it.
+   * lapses and another worker runs it. `handedOff` goes to the handler with the job
+   * (Job.handedOff), in memory.
    */
   async enqueueForHere<K extends keyof Payloads & string>(
     kind: K,
     payload: Payloads[K],
     options: EnqueueOptions,
     tx: Storage,
+    handedOff?: HandOffOf<K>,
   ): Promise<{ id: string | null; handOff(): Promise<void> }> {
     const now = this.clock.now().getTime();
     const row = this.#newRow(kind, payload, options, now);
@@ -113,6 +115,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
       maxAttempts: row.max_attempts,
       runAt: new Date(row.run_at),
       lastError: null,
+      handedOff,
     } as Job;
     return { id: row.id, handOff: () => this.#handOff({ job, lockedUntilMs }) };
   }

@@ -1,4 +1,4 @@
-import type { JobKind, JobPayloads } from "./job-kinds.js";
+import type { HandOffOf, JobKind, JobPayloads } from "./job-kinds.js";
 
 /** A unit of background work: aggregation, an authorize step, a webhook delivery… */
 export interface Job<K extends JobKind = JobKind> {
@@ -13,6 +13,8 @@ export interface Job<K extends JobKind = JobKind> {
   maxAttempts: number;
   runAt: Date;
   lastError: string | null;
+  /** Set on a job this process enqueued for its own runner: what the enqueuer had in hand (in memory only). */
+  handedOff?: HandOffOf<K>;
 }
 
 export interface EnqueueOptions {

@@ -1,3 +1,4 @@
+import type { Json } from "../connectors/types.js";
 import { ApiError } from "../errors/api-error.js";
 import { type Clock, utcDay } from "../lib/clock.js";
 import type { FaultPoints } from "../lib/fault-points.js";
@@ -30,7 +31,7 @@ export interface CommitAuthorizationDeps {
 export async function commitAuthorization(
   deps: CommitAuthorizationDeps,
   session: Session,
-  aggregation: { connectorStateEnc: string; delaySeconds: number },
+  aggregation: { connectorStateEnc: string; connectorState: Json; delaySeconds: number },
   /** The session's own credentials (the caller opened them for the step), or null. */
   sessionCredentials: StoredCredentials | null,
   /** More writes of the same step, committed with it (the attempt's verdict, the accepted answers). */
@@ -77,6 +78,8 @@ export async function commitAuthorization(
       payload,
       { singletonKey: singletonKeys.aggregation(card.id), runAt: new Date(now.getTime() + aggregation.delaySeconds * 1000) },
       tx,
+      // A copy: the connector keeps no handle on what its aggregation will be given.
+      { card, connectorState: { sealed: aggregation.connectorStateEnc, opened: structuredClone(aggregation.connectorState) } },
     );
     // Billable: counted in this commit, so exactly once per authorized live RequestId,
     // however many processes race (the version check above lets one commit through). Last

@@ -211,6 +211,7 @@ export class StepRunner {
         session,
         {
           connectorStateEnc: secrets.sealConnectorState(session.requestId, state),
+          connectorState: state,
           delaySeconds: connector.aggregationDelaySeconds?.(state) ?? 0,
         },
         facts?.sessionCredentials ?? null,
