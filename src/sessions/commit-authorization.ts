@@ -78,8 +78,8 @@ export async function commitAuthorization(
       payload,
       { singletonKey: singletonKeys.aggregation(card.id), runAt: new Date(now.getTime() + aggregation.delaySeconds * 1000) },
       tx,
-      // A copy: the connector keeps no handle on what its aggregation will be given.
-      { card, connectorState: { sealed: aggregation.connectorStateEnc, opened: structuredClone(aggregation.connectorState) } },
+      // As the store would give it back (a JSON copy): the connector keeps no handle on it.
+      { card, connectorState: { sealed: aggregation.connectorStateEnc, opened: JSON.parse(JSON.stringify(aggregation.connectorState)) } },
     );
     // Billable: counted in this commit, so exactly once per authorized live RequestId,
     // however many processes race (the version check above lets one commit through). Last
