@@ -122,7 +122,9 @@ export class JobQueue<Payloads extends object = JobPayloads> {
 
   async #handOff(handed: { job: Job; lockedUntilMs: number }): Promise<void> {
     // The runner stopped between the enqueue and the commit: the job goes back to the queue.
-    if (this.#runners === 0) return this.release([handed.job]);
+    // Never an error for the caller, whose commit is done: if the store refuses, the claim
+    // lapses and another worker runs the job then.
+    if (this.#runners === 0) return this.release([handed.job]).catch(() => undefined);
     this.#handedOff.push(handed);
     this.events.emit("enqueued", handed.job.kind);
   }

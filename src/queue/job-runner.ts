@@ -58,11 +58,7 @@ export class JobRunner {
     this.#wake?.();
     await this.#loop;
     await Promise.all(this.#inFlight);
-    if (!started) return;
-    await this.queue.release(this.queue.detachRunner()).catch((error: unknown) => {
-      // Their claims lapse instead, and another worker runs them then.
-      this.log.error({ err: error }, "releasing handed-off jobs failed");
-    });
+    if (started) await this.#detach();
   }
 
   /** Runs due jobs until none is left (tests and one-shot commands). */
@@ -76,8 +72,16 @@ export class JobRunner {
         await Promise.all([...jobs.map((job) => this.#execute(job)), ...this.#inFlight]);
       }
     } finally {
-      await this.queue.release(this.queue.detachRunner());
+      await this.#detach();
     }
+  }
+
+  /** Stops taking handed-off jobs; those left unstarted go back to the queue. */
+  async #detach(): Promise<void> {
+    await this.queue.release(this.queue.detachRunner()).catch((error: unknown) => {
+      // Their claims lapse instead, and another worker runs them then.
+      this.log.error({ err: error }, "releasing handed-off jobs failed");
+    });
   }
 
   /**

@@ -160,6 +160,19 @@ describe.each(["sqlite", "postgres"] as const)("jobs handed to this process's ru
       expect(await storage.jobs.find(handed.id as string)).toMatchObject({ state: "queued", locked_until: null });
     });
 
+    it("handed off after its runner stopped, with the store refusing its release, is left to its claim's lapse without an error", async () => {
+      runner.start();
+      const handed = await enqueueCommitted();
+      await runner.stop();
+      vi.spyOn(storage.jobs, "settle").mockRejectedValue(new Error("disk full"));
+
+      await expect(handed.handOff()).resolves.toBeUndefined();
+
+      expect(await storage.jobs.find(handed.id as string)).toMatchObject({ state: "running", locked_by: "this-process" });
+      clock.advanceSeconds(CLAIM_SECONDS + 1);
+      expect((await otherWorker.claim(["aggregate"], 10)).map((job) => job.id)).toEqual([handed.id]);
+    });
+
     it("whose claim lapsed while it waited for the runner, is run once, claimed from the store again", async () => {
       runner.start();
       const release = await occupyRunner();
