@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../../src/lib/clock.js";
 import type { Job } from "../../src/queue/job.js";
-import { JOB_KINDS } from "../../src/queue/job-kinds.js";
+import { JOB_KINDS, singletonKeys } from "../../src/queue/job-kinds.js";
 import { JobQueue } from "../../src/queue/job-queue.js";
 import { type JobHandlers, JobRunner } from "../../src/queue/job-runner.js";
 import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
@@ -62,7 +62,9 @@ describe.each(["sqlite", "postgres"] as const)("jobs handed to this process's ru
 
     /** enqueueForHere in a transaction; the handOff to call once it committed. */
     async function enqueueCommitted() {
-      return storage.transaction((tx) => queue.enqueueForHere("aggregate", payload, { singletonKey: "aggregation:card-1" }, tx));
+      return storage.transaction((tx) =>
+        queue.enqueueForHere("aggregate", payload, { singletonKey: singletonKeys.aggregation(payload.loginId) }, tx),
+      );
     }
 
     /** A job that holds the runner's only slot until the returned function is called. */
