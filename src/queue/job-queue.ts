@@ -98,13 +98,13 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     handedOff?: HandOffOf<K>,
   ): Promise<{ id: string | null; handOff(): Promise<void> }> {
     const now = this.clock.now().getTime();
-    const row = this.#newRow(kind, payload, options, now);
-    if (this.#runners === 0 || row.run_at > now) {
-      return { id: await this.enqueue(kind, payload, options, tx), handOff: async () => {} };
+    if (this.#runners === 0 || (options.runAt?.getTime() ?? now) > now) {
+      return { id: await this.enqueue(kind, payload, options, tx), handOff: nothingToHandOff };
     }
+    const row = this.#newRow(kind, payload, options, now);
     const lockedUntilMs = secondsAfter(new Date(now), this.options.claimSeconds).getTime();
     const claimed = { ...row, state: "running", attempts: 1, locked_until: lockedUntilMs, locked_by: this.options.holderId ?? null };
-    if (!(await tx.jobs.insert(claimed))) return { id: null, handOff: async () => {} };
+    if (!(await tx.jobs.insert(claimed))) return { id: null, handOff: nothingToHandOff };
     const job = {
       id: row.id,
       kind,
@@ -280,6 +280,9 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     return this.vault.decryptJson(row.payload_enc, jobPayloadAad(row.id));
   }
 }
+
+/** The hand-off of a job enqueued as any other (or not at all). */
+async function nothingToHandOff(): Promise<void> {}
 
 /** Binds a job's payload to the job (master-key rotation re-wraps it under it). */
 export function jobPayloadAad(jobId: string): string {
