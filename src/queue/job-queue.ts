@@ -105,18 +105,8 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     const lockedUntilMs = secondsAfter(new Date(now), this.options.claimSeconds).getTime();
     const claimed = { ...row, state: "running", attempts: 1, locked_until: lockedUntilMs, locked_by: this.options.holderId ?? null };
     if (!(await tx.jobs.insert(claimed))) return { id: null, handOff: nothingToHandOff };
-    const job = {
-      id: row.id,
-      kind,
-      payload,
-      singletonKey: row.singleton_key,
-      state: "running",
-      attempts: claimed.attempts,
-      maxAttempts: row.max_attempts,
-      runAt: new Date(row.run_at),
-      lastError: null,
-      handedOff,
-    } as Job;
+    // The payload as given: nothing to parse or open back.
+    const job = { ...this.#toJob(claimed, payload), handedOff } as Job;
     return { id: row.id, handOff: () => this.#handOff({ job, lockedUntilMs }) };
   }
 
@@ -255,12 +245,12 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     }
   }
 
-  #toJob(row: Selectable<JobRow>): Job {
+  #toJob(row: Selectable<JobRow>, payload: unknown = this.#payloadOf(row)): Job {
     // The kind and payload were written together by enqueue, typed: they belong together.
     return {
       id: row.id,
       kind: row.kind as JobKind,
-      payload: this.#payloadOf(row),
+      payload,
       singletonKey: row.singleton_key,
       state: row.state as Job["state"],
       attempts: row.attempts,
