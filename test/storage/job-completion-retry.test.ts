@@ -7,15 +7,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { StoreFaultError } from "../../src/errors/store-fault.js";
 import { ManualClock } from "../../src/lib/clock.js";
-import { JOB_KINDS } from "../../src/queue/job-kinds.js";
 import { JobQueue } from "../../src/queue/job-queue.js";
-import { type JobHandlers, JobRunner } from "../../src/queue/job-runner.js";
+import type { JobRunner } from "../../src/queue/job-runner.js";
 import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
 import { Vault } from "../../src/vault/vault.js";
+import { oneHandlerRunner } from "../helpers/one-handler-runner.js";
 import { createTestStore, type TestStore } from "../helpers/test-store.js";
 
 const vault = new Vault([{ id: "k", key: Buffer.alloc(32, 7) }]);
-const silent = { warn: () => {}, error: () => {} };
 
 describe("a finished job's completion the store refuses", () => {
   let testStore: TestStore;
@@ -32,8 +31,7 @@ describe("a finished job's completion the store refuses", () => {
     const count = async () => {
       runs++;
     };
-    const handlers = Object.fromEntries(JOB_KINDS.map((kind) => [kind, count])) as unknown as JobHandlers;
-    runner = new JobRunner(queue, handlers, { concurrency: 1, pollIntervalMs: 10 }, silent);
+    runner = oneHandlerRunner(queue, count);
   });
   afterEach(async () => {
     await runner.stop();

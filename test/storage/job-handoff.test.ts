@@ -8,16 +8,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../../src/lib/clock.js";
 import type { Job } from "../../src/queue/job.js";
-import { JOB_KINDS, singletonKeys } from "../../src/queue/job-kinds.js";
+import { singletonKeys } from "../../src/queue/job-kinds.js";
 import { JobQueue } from "../../src/queue/job-queue.js";
-import { type JobHandlers, JobRunner } from "../../src/queue/job-runner.js";
+import type { JobRunner } from "../../src/queue/job-runner.js";
 import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
 import { Vault } from "../../src/vault/vault.js";
 import { deferred } from "../helpers/deferred.js";
+import { oneHandlerRunner } from "../helpers/one-handler-runner.js";
 import { createTestStore, skipPostgres, type TestStore } from "../helpers/test-store.js";
 
 const vault = new Vault([{ id: "k", key: Buffer.alloc(32, 5) }]);
-const silent = { warn: () => {}, error: () => {} };
 const CLAIM_SECONDS = 60;
 const payload = { customerId: "c", requestId: "r", loginId: "card-1", connectedAtMs: 0 };
 
@@ -50,8 +50,7 @@ describe.each(["sqlite", "postgres"] as const)("jobs handed to this process's ru
         ran.push(job);
         await hold;
       };
-      const handlers = Object.fromEntries(JOB_KINDS.map((kind) => [kind, record])) as unknown as JobHandlers;
-      runner = new JobRunner(queue, handlers, { concurrency: 1, pollIntervalMs: 10 }, silent);
+      runner = oneHandlerRunner(queue, record);
     });
     afterEach(async () => {
       await runner.stop();
