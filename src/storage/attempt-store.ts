@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import { everyColumnBut, PrecompiledQuery, PrecompiledSwap } from "./precompiled-query.js";
+import { everyColumnBut, PrecompiledQuery, PrecompiledSwap, slottedRow } from "./precompiled-query.js";
 import type { AttemptCounterRow, Database } from "./schema.js";
 
 /**
@@ -59,10 +59,26 @@ export interface AttemptStore {
 const bySubject = new PrecompiledQuery<Selectable<AttemptCounterRow>>((db, slot) =>
   db.selectFrom("attempt_counters").selectAll().where("subject_key", "=", slot(0)),
 );
+const COUNTER_COLUMNS = everyColumnBut<AttemptCounterRow>()([
+  "subject_key",
+  "failures_at",
+  "pending",
+  "locked_until",
+  "lock_count",
+  "version",
+  "retain_until",
+]);
 const swapCounter = new PrecompiledSwap<AttemptCounterRow>(
   "attempt_counters",
   "subject_key",
-  everyColumnBut<AttemptCounterRow, "subject_key">()(["failures_at", "pending", "locked_until", "lock_count", "version", "retain_until"]),
+  COUNTER_COLUMNS.filter((column) => column !== "subject_key"),
+);
+/** A new username's first login inserts its counter. Arguments: the row's COUNTER_COLUMNS. */
+const insertUnlessPresent = new PrecompiledQuery((db, slot) =>
+  db
+    .insertInto("attempt_counters")
+    .values(slottedRow(COUNTER_COLUMNS, slot) as never)
+    .onConflict((oc) => oc.column("subject_key").doNothing()),
 );
 
 /** AttemptStore over Kysely, one implementation for SQLite and PostgreSQL. */
@@ -75,12 +91,13 @@ export class KyselyAttemptStore implements AttemptStore {
   }
 
   async insertIfAbsent(counter: AttemptCounter): Promise<boolean> {
-    const result = await this.db
-      .insertInto("attempt_counters")
-      .values(toRow(counter))
-      .onConflict((oc) => oc.column("subject_key").doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    const row = toRow(counter);
+    return (
+      (await insertUnlessPresent.changes(
+        this.db,
+        COUNTER_COLUMNS.map((column) => row[column]),
+      )) > 0
+    );
   }
 
   async replace(next: AttemptCounter, expectedVersion: number): Promise<boolean> {

@@ -90,15 +90,7 @@ export class KyselyAuthorizeTokenStore implements AuthorizeTokenStore {
   }
 
   async isBoundTo(tokenHash: string, customerId: string, requestId: string, now: Date): Promise<boolean> {
-    const row = await this.db
-      .selectFrom("authorize_tokens")
-      .select("token_hash")
-      .where("token_hash", "=", tokenHash)
-      .where("customer_id", "=", customerId)
-      .where("request_id", "=", requestId)
-      .where("expires_at", ">", now.getTime())
-      .executeTakeFirst();
-    return row !== undefined;
+    return (await this.boundRequestId(tokenHash, customerId, now)) === requestId;
   }
 
   async boundRequestId(tokenHash: string, customerId: string, now: Date): Promise<string | null | undefined> {

@@ -101,6 +101,49 @@ const holdRow = new PrecompiledQuery<Selectable<LoginRow>>((db, slot) => {
   const read = db.selectFrom("logins").selectAll().where("id", "=", slot(0)).where("customer_id", "=", slot(1));
   return isSqlite(db) ? read : read.forNoKeyUpdate();
 });
+/**
+ * A new card, unless one of the same identity (lookup hash) exists: then no row. Arguments:
+ * card, customer, lookup hash, institution, language, sealed username, sealed credentials,
+ * login type, created at (ms).
+ */
+const insertUnlessKnown = new PrecompiledQuery<Selectable<LoginRow>>((db, slot) =>
+  db
+    .insertInto("logins")
+    .values({
+      id: slot(0),
+      customer_id: slot(1),
+      lookup_hash: slot(2),
+      institution: slot(3),
+      language: slot(4),
+      username_enc: slot(5),
+      credentials_enc: slot(6),
+      login_type: slot(7),
+      is_scheduled_refresh: 0,
+      last_refresh_at: null,
+      last_refresh_error: null,
+      snapshot_id: null,
+      created_at: slot(8) as unknown as number,
+      live_request_id: null,
+      refresh_state: null,
+      refresh_attempted_at: null,
+      nightly_night: null,
+      mfa_answers_enc: null,
+      selected_account_ids: null,
+    })
+    .onConflict((oc) => oc.column("lookup_hash").doNothing())
+    .returningAll(),
+);
+/** Arguments: lookup hash. */
+const byLookupHash = new PrecompiledQuery<Selectable<LoginRow>>((db, slot) =>
+  db.selectFrom("logins").selectAll().where("lookup_hash", "=", slot(0)),
+);
+/** Arguments: sealed answers, card. */
+const saveMfaAnswersRow = new PrecompiledQuery((db, slot) =>
+  db
+    .updateTable("logins")
+    .set({ mfa_answers_enc: slot(0) })
+    .where("id", "=", slot(1)),
+);
 /** Cards held by one read of holdManyForWrite: well within either store's limit on parameters. */
 const HOLD_CHUNK = 500;
 /** Arguments: RequestId, card. */
@@ -153,41 +196,25 @@ export class KyselyLoginStore implements LoginStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async findOrCreate(candidate: NewLogin): Promise<Login> {
-    const inserted = await this.db
-      .insertInto("logins")
-      .values({
-        id: candidate.id,
-        customer_id: candidate.customerId,
-        lookup_hash: candidate.lookupHash,
-        institution: candidate.institution,
-        language: candidate.language,
-        username_enc: candidate.usernameEnc,
-        credentials_enc: candidate.credentialsEnc ?? null,
-        login_type: candidate.loginType,
-        is_scheduled_refresh: 0,
-        last_refresh_at: null,
-        last_refresh_error: null,
-        snapshot_id: null,
-        created_at: candidate.createdAt.getTime(),
-        live_request_id: null,
-        refresh_state: null,
-        refresh_attempted_at: null,
-        nightly_night: null,
-        mfa_answers_enc: null,
-        selected_account_ids: null,
-      })
-      .onConflict((oc) => oc.column("lookup_hash").doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const inserted = await insertUnlessKnown.first(this.db, [
+      candidate.id,
+      candidate.customerId,
+      candidate.lookupHash,
+      candidate.institution,
+      candidate.language,
+      candidate.usernameEnc,
+      candidate.credentialsEnc ?? null,
+      candidate.loginType,
+      candidate.createdAt.getTime(),
+    ]);
     // Another login of the same identity created the card first: that card it is.
-    const row =
-      inserted ??
-      (await this.db.selectFrom("logins").selectAll().where("lookup_hash", "=", candidate.lookupHash).executeTakeFirstOrThrow());
+    const row = inserted ?? (await byLookupHash.first(this.db, [candidate.lookupHash]));
+    if (!row) throw new Error("a card's lookup hash conflicted, and no card has it");
     return loginFromRow(row);
   }
 
   async findByLookupHash(lookupHash: string): Promise<Login | undefined> {
-    const row = await this.db.selectFrom("logins").selectAll().where("lookup_hash", "=", lookupHash).executeTakeFirst();
+    const row = await byLookupHash.first(this.db, [lookupHash]);
     return row && loginFromRow(row);
   }
 
@@ -290,7 +317,7 @@ export class KyselyLoginStore implements LoginStore {
   }
 
   async saveMfaAnswers(loginId: string, answersEnc: string): Promise<void> {
-    await this.db.updateTable("logins").set({ mfa_answers_enc: answersEnc }).where("id", "=", loginId).execute();
+    await saveMfaAnswersRow.changes(this.db, [answersEnc, loginId]);
   }
 
   async holdForWrite(customerId: string, loginId: string): Promise<Login | undefined> {

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database } from "./schema.js";
 
 /** Billable usage counters, one row per customer per UTC day. */
@@ -12,16 +13,20 @@ export interface UsageStore {
   liveConnections(customerId: string, fromDay: string, toDay: string): Promise<Map<string, number>>;
 }
 
+/** Arguments: customer, day. Every live login's commit runs it. */
+const countOne = new PrecompiledQuery((db, slot) =>
+  db
+    .insertInto("usage_days")
+    .values({ customer_id: slot(0), day: slot(1), live_connections: 1 })
+    .onConflict((oc) => oc.columns(["customer_id", "day"]).doUpdateSet({ live_connections: sql`usage_days.live_connections + 1` })),
+);
+
 /** UsageStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselyUsageStore implements UsageStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async countLiveConnection(customerId: string, day: string): Promise<void> {
-    await this.db
-      .insertInto("usage_days")
-      .values({ customer_id: customerId, day, live_connections: 1 })
-      .onConflict((oc) => oc.columns(["customer_id", "day"]).doUpdateSet({ live_connections: sql`usage_days.live_connections + 1` }))
-      .execute();
+    await countOne.changes(this.db, [customerId, day]);
   }
 
   async liveConnections(customerId: string, fromDay: string, toDay: string): Promise<Map<string, number>> {
