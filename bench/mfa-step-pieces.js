@@ -11,7 +11,11 @@
 // callers), and their time per answer is printed, median and p95 over MFA_FLOWS (300) flows after
 // MFA_WARMUP (30). MFA_STORE: sqlite (default) or postgres (DATABASE_URL, or a throwaway server).
 // CPU time per answer (process.cpuUsage) is printed too: steadier than wall time on a shared machine.
-import { mkdtempSync, rmSync } from "node:fs";
+// MFA_PROFILE (a directory): writes answer.cpuprofile there, a CPU profile (20 µs samples) that keeps
+// only the samples taken while a measured answer was in flight — the answer's own work, without the
+// flows' other steps and aggregations. Open it in Chrome's DevTools or any .cpuprofile reader.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -34,6 +38,7 @@ import { percentile } from "./json-client.js";
 const FLOWS = positiveNumber("MFA_FLOWS", 300);
 const WARMUP = positiveNumber("MFA_WARMUP", 30);
 const STORE = process.env.MFA_STORE || "sqlite";
+const PROFILE_DIR = process.env.MFA_PROFILE || null;
 const BASE = `/v3/${BENCH_CUSTOMER.customerId}/BankingServices`;
 const ANSWERS = {
   "What city were you born in?": "Montreal",
@@ -95,6 +100,7 @@ async function main() {
   const app = await buildApp(deps, { logger: false });
   const post = (operation, body, headers) => app.inject({ method: "POST", url: `${BASE}/${operation}`, payload: body, headers });
   const rows = [];
+  const profiler = PROFILE_DIR ? await answerProfiler() : null;
   try {
     for (let i = 0; i < WARMUP + FLOWS; i++) {
       const token = (await post("GenerateAuthorizeToken", undefined, { "flinks-auth-key": BENCH_CUSTOMER.secretKey })).json().Token;
@@ -103,6 +109,7 @@ async function main() {
       const asked = (await post("Authorize", login, headers)).json();
       const prompt = asked.SecurityChallenges[0].Prompt;
       const pieces = {};
+      if (i === WARMUP) await profiler?.start();
       current = pieces;
       const cpu = process.cpuUsage();
       const started = performance.now();
@@ -110,6 +117,7 @@ async function main() {
       const wall = performance.now() - started;
       const used = process.cpuUsage(cpu);
       current = null;
+      if (i >= WARMUP) profiler?.answered(started, performance.now());
       if (answered.statusCode !== 200) throw new Error(`answer: ${answered.statusCode} ${answered.body.slice(0, 200)}`);
       const [, institution, bankgate] = /institution;dur=([\d.]+), bankgate;dur=([\d.]+)/
         .exec(answered.headers["server-timing"])
@@ -123,6 +131,10 @@ async function main() {
           "CPU µs→ms": (used.user + used.system) / 1000,
         });
       await deps.runner.runUntilIdle();
+    }
+    if (profiler) {
+      mkdirSync(PROFILE_DIR, { recursive: true });
+      writeFileSync(join(PROFILE_DIR, "answer.cpuprofile"), JSON.stringify(await profiler.stop()));
     }
   } finally {
     await app.close();
@@ -142,6 +154,51 @@ async function main() {
       `${name.padEnd(44)} ${percentile(values, 50).toFixed(3).padStart(7)}  ${percentile(values, 95).toFixed(3).padStart(7)}\n`,
     );
   }
+}
+
+/**
+ * V8's sampling profiler over the measured answers: each answer's start and end are kept, and at
+ * the end only the samples taken inside one of them stay in the profile.
+ */
+async function answerProfiler() {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 20 });
+  // The profile counts µs of the monotonic clock process.hrtime reads; performance.now() counts
+  // ms of the same clock from the process's start.
+  const offsetUs = Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000;
+  /** [start, end] of each answer, in the profile's µs. */
+  const spans = [];
+  return {
+    start: () => session.post("Profiler.start"),
+    answered(startedMs, endedMs) {
+      spans.push([startedMs * 1000 + offsetUs, endedMs * 1000 + offsetUs]);
+    },
+    async stop() {
+      const { profile } = await session.post("Profiler.stop");
+      session.disconnect();
+      return keepSamplesWithin(profile, spans);
+    },
+  };
+}
+
+/** The profile with only the samples inside `spans` (in order, not overlapping), its time their sum. */
+function keepSamplesWithin(profile, spans) {
+  const samples = [];
+  const timeDeltas = [];
+  let at = profile.startTime;
+  let span = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i];
+    while (span < spans.length && spans[span][1] < at) span++;
+    if (span < spans.length && at >= spans[span][0]) {
+      samples.push(profile.samples[i]);
+      timeDeltas.push(profile.timeDeltas[i]);
+    }
+  }
+  const kept = spans.reduce((sum, [start, end]) => sum + end - start, 0);
+  return { ...profile, samples, timeDeltas, endTime: profile.startTime + kept };
 }
 
 await main();
