@@ -92,12 +92,8 @@ export class KyselyAttemptStore implements AttemptStore {
 
   async insertIfAbsent(counter: AttemptCounter): Promise<boolean> {
     const row = toRow(counter);
-    return (
-      (await insertUnlessPresent.changes(
-        this.db,
-        COUNTER_COLUMNS.map((column) => row[column]),
-      )) > 0
-    );
+    const values = COUNTER_COLUMNS.map((column) => row[column]);
+    return (await insertUnlessPresent.changes(this.db, values)) > 0;
   }
 
   async replace(next: AttemptCounter, expectedVersion: number): Promise<boolean> {
