@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, LeaseHolderRow } from "./schema.js";
 
 /** A running bankgate process as the others see it. */
@@ -29,6 +30,15 @@ export interface LeaseHolderStore {
   remove(ids: readonly string[]): Promise<void>;
 }
 
+/** Every process beats and sweeps every few seconds, for as long as it runs. Arguments: heartbeat at (ms), holder. */
+const beat = new PrecompiledQuery((db, slot) =>
+  db
+    .updateTable("lease_holders")
+    .set({ heartbeat_at: slot(0) as unknown as number })
+    .where("id", "=", slot(1)),
+);
+const everyHolder = new PrecompiledQuery<LeaseHolderRow>((db) => db.selectFrom("lease_holders").selectAll().orderBy("started_at"));
+
 /** LeaseHolderStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselyLeaseHolderStore implements LeaseHolderStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -44,12 +54,11 @@ export class KyselyLeaseHolderStore implements LeaseHolderStore {
   }
 
   async heartbeat(id: string, at: Date): Promise<boolean> {
-    const result = await this.db.updateTable("lease_holders").set({ heartbeat_at: at.getTime() }).where("id", "=", id).executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    return (await beat.changes(this.db, [at.getTime(), id])) === 1;
   }
 
   async list(): Promise<LeaseHolder[]> {
-    const rows = await this.db.selectFrom("lease_holders").selectAll().orderBy("started_at").execute();
+    const rows = await everyHolder.rows(this.db, []);
     return rows.map((r) => ({
       id: r.id,
       host: r.host,
