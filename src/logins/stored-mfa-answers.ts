@@ -49,13 +49,7 @@ export class StoredMfaAnswers {
    * never erases a stored answer: the nightly run records what it could not answer that way.
    */
   async merge(login: Login, updates: readonly StoredQuestion[], tx: Storage = this.storage): Promise<void> {
-    const byKey = new Map(this.list(login).map((q) => [normalizePromptKey(q.question), q]));
-    for (const update of updates) {
-      const key = normalizePromptKey(update.question);
-      const answer = update.answer ?? byKey.get(key)?.answer ?? null;
-      byKey.set(key, { question: update.question, answer });
-    }
-    await tx.logins.saveMfaAnswers(login.id, this.vault.encryptJson([...byKey.values()], mfaAnswersAad(login.id)));
+    await tx.logins.saveMfaAnswers(login.id, this.#merged(login, updates));
   }
 
   /**
@@ -81,8 +75,20 @@ export class StoredMfaAnswers {
    */
   async rememberAcceptedIn(tx: Storage, login: Login, challenges: readonly Challenge[], answers: Record<string, string[]>): Promise<void> {
     const accepted = acceptedQuestions(challenges, answers);
-    if (accepted.length === 0 || !(await tx.customers.storesMfaAnswers(login.customerId))) return;
-    await this.merge(login, accepted, tx);
+    // Sealed before the customer's setting is known: the write reads the setting itself, one
+    // statement fewer on every MFA answer's commit than reading it first (docs/performance.md).
+    if (accepted.length > 0) await tx.logins.saveMfaAnswersIfKept(login.customerId, login.id, this.#merged(login, accepted));
+  }
+
+  /** The card's stored questions with `updates` merged in, sealed. */
+  #merged(login: Login, updates: readonly StoredQuestion[]): string {
+    const byKey = new Map(this.list(login).map((q) => [normalizePromptKey(q.question), q]));
+    for (const update of updates) {
+      const key = normalizePromptKey(update.question);
+      const answer = update.answer ?? byKey.get(key)?.answer ?? null;
+      byKey.set(key, { question: update.question, answer });
+    }
+    return this.vault.encryptJson([...byKey.values()], mfaAnswersAad(login.id));
   }
 }
 

@@ -56,6 +56,11 @@ export interface LoginStore {
   listByCustomer(customerId: string, limit: number): Promise<Login[]>;
   saveMfaAnswers(loginId: string, answersEnc: string): Promise<void>;
   /**
+   * saveMfaAnswers if the card's customer keeps accepted answers (its setting, read by the
+   * write itself: a setting switched off holds from its commit on, at no extra statement).
+   */
+  saveMfaAnswersIfKept(customerId: string, loginId: string, answersEnc: string): Promise<void>;
+  /**
    * Inside a transaction: takes the card's row for the rest of it and returns the card, or
    * undefined once it is deleted. Every transaction that writes about a card calls it first, so
    * a concurrent delete either waits for that transaction and then removes what it wrote, or has
@@ -143,6 +148,16 @@ const saveMfaAnswersRow = new PrecompiledQuery((db, slot) =>
     .updateTable("logins")
     .set({ mfa_answers_enc: slot(0) })
     .where("id", "=", slot(1)),
+);
+/** Arguments: sealed answers, card, customer. */
+const saveMfaAnswersIfKeptRow = new PrecompiledQuery((db, slot) =>
+  db
+    .updateTable("logins")
+    .set({ mfa_answers_enc: slot(0) })
+    .where("id", "=", slot(1))
+    .where((eb) =>
+      eb.exists(eb.selectFrom("customers").select("id").where("customers.id", "=", slot(2)).where("customers.store_mfa_answers", "=", 1)),
+    ),
 );
 /** Cards held by one read of holdManyForWrite: well within either store's limit on parameters. */
 const HOLD_CHUNK = 500;
@@ -318,6 +333,10 @@ export class KyselyLoginStore implements LoginStore {
 
   async saveMfaAnswers(loginId: string, answersEnc: string): Promise<void> {
     await saveMfaAnswersRow.changes(this.db, [answersEnc, loginId]);
+  }
+
+  async saveMfaAnswersIfKept(customerId: string, loginId: string, answersEnc: string): Promise<void> {
+    await saveMfaAnswersIfKeptRow.changes(this.db, [answersEnc, loginId, customerId]);
   }
 
   async holdForWrite(customerId: string, loginId: string): Promise<Login | undefined> {
