@@ -242,7 +242,12 @@ export const ConfigSchema = Type.Object({
     ),
   }),
   jobs: Type.Object({
-    concurrency: integer("BANKGATE_JOB_CONCURRENCY", 4, "Jobs one process runs at once.", 1),
+    concurrency: integer(
+      "BANKGATE_JOB_CONCURRENCY",
+      8,
+      'Jobs one process runs at once: the nightly refresh\'s pace against the delay API requests meet while jobs run (docs/decisions.md, "Job concurrency").',
+      1,
+    ),
     pollIntervalMs: integer(
       "BANKGATE_JOB_POLL_INTERVAL_MS",
       250,
