@@ -21,7 +21,7 @@
 // the WAL on SQLite; near zero on PostgreSQL, whose server writes). The CPU time per login is this
 // process's and the whole machine's (/proc/stat: PostgreSQL's server included, on the same cores).
 // Settings: BENCH_REFRESH_CARDS (default 1000,10000), BENCH_REFRESH_STORES (sqlite,postgres),
-// BENCH_REFRESH_CONCURRENCY (jobs at once, default 8), BENCH_REFRESH_PROCESSES (processes running
+// BENCH_REFRESH_CONCURRENCY (jobs at once, default the product's BANKGATE_JOB_CONCURRENCY), BENCH_REFRESH_PROCESSES (processes running
 // the nightly jobs, default 1: more are started as children, bench/refresh-helper.js, sharing the store
 // as BANKGATE_WORKERS' workers do; the statement and byte counts are this process's only), BENCH_REFRESH_PROFILE (a directory: a CPU
 // profile of each nightly run is written there, the nightly phase only), BENCH_REFRESH_TRACE (a number N: the N
@@ -35,7 +35,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import Sqlite from "better-sqlite3";
 import pg from "pg";
@@ -48,7 +48,8 @@ import { positiveNumber } from "./harness.js";
 
 const SIZES = (process.env.BENCH_REFRESH_CARDS || "1000,10000").split(",").map(Number);
 const STORES = (process.env.BENCH_REFRESH_STORES || "sqlite,postgres").split(",");
-const CONCURRENCY = positiveNumber("BENCH_REFRESH_CONCURRENCY", 8);
+/** Jobs at once: the product's default (BANKGATE_JOB_CONCURRENCY) unless set, so the bench measures what ships. */
+const CONCURRENCY = process.env.BENCH_REFRESH_CONCURRENCY ? positiveNumber("BENCH_REFRESH_CONCURRENCY", 1) : null;
 const PROCESSES = positiveNumber("BENCH_REFRESH_PROCESSES", 1);
 const MAX_SECONDS = positiveNumber("BENCH_REFRESH_MAX_SECONDS", 600);
 const PROFILE_DIR = process.env.BENCH_REFRESH_PROFILE || null;
@@ -259,7 +260,7 @@ async function measure(store, cards, serverUrl) {
     BANKGATE_CUSTOMER_ID: customerId,
     BANKGATE_SECRET_KEY: `secret-${customerId}`,
     BANKGATE_API_KEY: `key-${customerId}`,
-    BANKGATE_JOB_CONCURRENCY: String(CONCURRENCY),
+    ...(CONCURRENCY ? { BANKGATE_JOB_CONCURRENCY: String(CONCURRENCY) } : {}),
     BANKGATE_SANDBOX_CONTROL: "off",
     LOG_LEVEL: "silent",
     ...(database ? { DATABASE_URL: database.url } : {}),
@@ -281,7 +282,7 @@ async function measure(store, cards, serverUrl) {
       await deps.runner.runUntilIdle();
     });
 
-    // The runner's own loop (claim up to CONCURRENCY, run, complete) over a kind no handler
+    // The runner's own loop (claim up to its concurrency, run, complete) over a kind no handler
     // knows: the queue's cost per job, with nothing done in the job.
     const baseline = await bounded("job-queue baseline", async () => {
       for (let i = 0; i < cards; i += 500) {
@@ -291,9 +292,9 @@ async function measure(store, cards, serverUrl) {
       }
       let ran = 0;
       for (
-        let jobs = await deps.jobs.claim(["bench-noop"], CONCURRENCY);
+        let jobs = await deps.jobs.claim(["bench-noop"], config.jobs.concurrency);
         jobs.length > 0;
-        jobs = await deps.jobs.claim(["bench-noop"], CONCURRENCY)
+        jobs = await deps.jobs.claim(["bench-noop"], config.jobs.concurrency)
       ) {
         await Promise.all(jobs.map((job) => deps.jobs.complete(job)));
         ran += jobs.length;
@@ -309,6 +310,9 @@ async function measure(store, cards, serverUrl) {
     const countsBefore = statements.read();
     if (TRACE_TOP > 0) statements.startTrace();
     const writtenBefore = bytesWritten();
+    // What an API request on this process would wait for while the night's jobs run.
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     const nightly = await bounded("nightly run", async () => {
       const enqueued = await deps.nightly.enqueueNight(NIGHT);
       helpers.go();
@@ -317,6 +321,7 @@ async function measure(store, cards, serverUrl) {
       await deps.runner.runUntilIdle(); // what a helper's last job enqueued
       return enqueued;
     });
+    loopDelay.disable();
     const countsAfter = statements.read();
     if (TRACE_TOP > 0) printTrace(store, cards, statements.stopTrace());
     const written = bytesWritten() - writtenBefore;
@@ -352,6 +357,8 @@ async function measure(store, cards, serverUrl) {
       nightlyCommitsPerLogin: (countsAfter.commits - countsBefore.commits) / Math.max(1, refreshed),
       nightlyAutocommitWritesPerLogin: (countsAfter.autocommitWrites - countsBefore.autocommitWrites) / Math.max(1, refreshed),
       nightlyKbWrittenPerLogin: written / 1024 / Math.max(1, refreshed),
+      jobConcurrency: config.jobs.concurrency,
+      nightlyLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
       nightlyRowsAdded: rowsAdded(beforeNight, afterNight),
       storeBytesBefore: beforeNight.bytes,
       storeBytesAfter: afterNight.bytes,
@@ -418,6 +425,13 @@ async function main() {
   for (const r of results) {
     console.log(
       `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  ${r.nightlyStatementsPerLogin.toFixed(1).padStart(6)}  ${r.nightlyCommitsPerLogin.toFixed(2).padStart(6)}  ${r.nightlyAutocommitWritesPerLogin.toFixed(2).padStart(6)}  ${r.nightlyKbWrittenPerLogin.toFixed(1).padStart(7)}`,
+    );
+  }
+  console.log("\nthe event loop's delay during the nightly run (what an API request on the process waits), ms; jobs at once");
+  for (const r of results) {
+    const { p50, p99, max } = r.nightlyLoopDelayMs;
+    console.log(
+      `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  p50 ${p50.toFixed(1).padStart(5)}  p99 ${p99.toFixed(1).padStart(5)}  max ${max.toFixed(1).padStart(5)}  ${String(r.jobConcurrency).padStart(3)} at once`,
     );
   }
   console.log(
