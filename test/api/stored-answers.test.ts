@@ -71,6 +71,31 @@ describe.each([
     expect((await questions(kept)).json().Questions).toEqual([{ Question: CITY }]);
   });
 
+  it.skipIf(skip)("a reconnect keeps an answer the bank accepted before its next question, unless switched off", async () => {
+    const COUNTRY = "What is the best country on earth?";
+    /** Reconnects the card and answers its first question; the bank then asks the second. */
+    const answerFirstRound = async (loginId: string) => {
+      const asked = await t.authorize({ LoginId: loginId, MostRecentCached: false }, t.apiKeyHeaders());
+      expect(asked.json().SecurityChallenges[0].Prompt).toBe(CITY);
+      const next = await t.post(
+        "Authorize",
+        { RequestId: asked.json().RequestId, SecurityResponses: { [CITY]: ["Montreal"] } },
+        t.apiKeyHeaders(),
+      );
+      expect(next.json().SecurityChallenges[0].Prompt).toBe(COUNTRY);
+    };
+    // A first connection keeps its final round's answer only: the card exists from then on.
+    const kept = (await t.connect("mfa_rounds_2+kept")).Login.Id;
+    expect((await questions(kept)).json().Questions).toEqual([{ Question: COUNTRY }]);
+    await answerFirstRound(kept);
+    expect((await questions(kept)).json().Questions).toEqual([{ Question: COUNTRY }, { Question: CITY }]);
+
+    const unkept = (await t.connect("mfa_rounds_2+unkept")).Login.Id;
+    await setStoring(false);
+    await answerFirstRound(unkept);
+    expect((await questions(unkept)).json().Questions).toEqual([{ Question: COUNTRY }]);
+  });
+
   it.skipIf(skip)("settings take the secret key, not the API key or a token, and refuse an empty change", async () => {
     const withApiKey = await t.app.inject({ method: "GET", url: settingsUrl(), headers: t.apiKeyHeaders() });
     expect({ status: withApiKey.statusCode, code: withApiKey.json().FlinksCode }).toEqual({ status: 401, code: "UNAUTHORIZED" });
