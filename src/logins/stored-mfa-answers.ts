@@ -54,7 +54,7 @@ export class StoredMfaAnswers {
 
   /**
    * Keeps the answers a live session gave to QuestionAndAnswer prompts once the bank accepted
-   * them, if the customer enabled it.
+   * them, if the customer enabled it: the card read again here, between two rounds of a login.
    */
   async rememberAccepted(
     customerId: string,
@@ -62,16 +62,13 @@ export class StoredMfaAnswers {
     challenges: readonly Challenge[],
     answers: Record<string, string[]>,
   ): Promise<void> {
-    if (!(await this.storage.customers.storesMfaAnswers(customerId))) return;
     const login = await this.storage.logins.find(customerId, loginId);
-    if (!login) return;
-    const accepted = acceptedQuestions(challenges, answers);
-    if (accepted.length > 0) await this.merge(login, accepted);
+    if (login) await this.rememberAcceptedIn(this.storage, login, challenges, answers);
   }
 
   /**
-   * `rememberAccepted` inside the transaction `tx` that holds `login` (the commit of a login
-   * the bank accepted): the answers commit with the card, and the card is not read again.
+   * `rememberAccepted` on `tx` for a card in hand — inside the commit of a login the bank
+   * accepted, the transaction that holds `login`: the answers commit with the card.
    */
   async rememberAcceptedIn(tx: Storage, login: Login, challenges: readonly Challenge[], answers: Record<string, string[]>): Promise<void> {
     const accepted = acceptedQuestions(challenges, answers);

@@ -1,6 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
 import { type ConnectSettings, type Customer, NO_CONNECT_SETTINGS } from "../records/customer.js";
-import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database } from "./schema.js";
 
 /** A customer to store; without Connect settings its allow-lists are empty (the widget refuses every parent and redirect). */
@@ -19,11 +18,6 @@ export interface CustomerStore {
   upsert(customer: NewCustomer, createdAt: Date): Promise<void>;
 }
 
-/** Arguments: customer. Read by every live login's commit. */
-const storesMfaAnswersRow = new PrecompiledQuery((db, slot) =>
-  db.selectFrom("customers").select("store_mfa_answers").where("id", "=", slot(0)),
-);
-
 /** CustomerStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselyCustomerStore implements CustomerStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -39,7 +33,7 @@ export class KyselyCustomerStore implements CustomerStore {
   }
 
   async storesMfaAnswers(id: string): Promise<boolean> {
-    const row = await storesMfaAnswersRow.first(this.db, [id]);
+    const row = await this.db.selectFrom("customers").select("store_mfa_answers").where("id", "=", id).executeTakeFirst();
     return row?.store_mfa_answers === 1;
   }
 

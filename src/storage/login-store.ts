@@ -142,22 +142,19 @@ const insertUnlessKnown = new PrecompiledQuery<Selectable<LoginRow>>((db, slot) 
 const byLookupHash = new PrecompiledQuery<Selectable<LoginRow>>((db, slot) =>
   db.selectFrom("logins").selectAll().where("lookup_hash", "=", slot(0)),
 );
-/** Arguments: sealed answers, card. */
-const saveMfaAnswersRow = new PrecompiledQuery((db, slot) =>
-  db
+/** The stored answers' write. Arguments: sealed answers, card. */
+function mfaAnswersWrite(db: Kysely<Database>, slot: (i: number) => string) {
+  return db
     .updateTable("logins")
     .set({ mfa_answers_enc: slot(0) })
-    .where("id", "=", slot(1)),
-);
-/** Arguments: sealed answers, card, customer. */
+    .where("id", "=", slot(1));
+}
+const saveMfaAnswersRow = new PrecompiledQuery(mfaAnswersWrite);
+/** The same write where the card's customer keeps answers. Arguments: sealed answers, card, customer. */
 const saveMfaAnswersIfKeptRow = new PrecompiledQuery((db, slot) =>
-  db
-    .updateTable("logins")
-    .set({ mfa_answers_enc: slot(0) })
-    .where("id", "=", slot(1))
-    .where((eb) =>
-      eb.exists(eb.selectFrom("customers").select("id").where("customers.id", "=", slot(2)).where("customers.store_mfa_answers", "=", 1)),
-    ),
+  mfaAnswersWrite(db, slot).where((eb) =>
+    eb.exists(eb.selectFrom("customers").select("id").where("customers.id", "=", slot(2)).where("customers.store_mfa_answers", "=", 1)),
+  ),
 );
 /** Cards held by one read of holdManyForWrite: well within either store's limit on parameters. */
 const HOLD_CHUNK = 500;
