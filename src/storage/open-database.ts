@@ -21,6 +21,9 @@ export interface OpenedDatabase {
   kind: StoreKind;
 }
 
+/** The page size of a SQLite file this program creates. */
+const PAGE_BYTES = 2048;
+
 /** The default of BANKGATE_STORE_WAIT_MS (config-schema.ts). */
 const DEFAULT_WAIT_MS = 5_000;
 
@@ -50,10 +53,14 @@ function openSqlite(dataDir: string, waitMs: number): Kysely<Database> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, "bankgate.sqlite");
   const sqlite = new SqliteDatabase(file, { timeout: 0 });
-  // A file created now lets retention hand deleted pages back to the file system; this can
-  // only be chosen before the first table exists (an older file keeps reusing its free
-  // pages instead: docs/decisions.md, "Retention").
-  if (Number(sqlite.pragma("page_count", { simple: true })) === 0) sqlite.pragma("auto_vacuum = INCREMENTAL");
+  // Both can only be chosen before the first table exists; an older file keeps what it had.
+  // Auto-vacuum lets retention hand deleted pages back to the file system (docs/decisions.md,
+  // "Retention"). Pages of 2 KB, not 4: a commit logs every page it touched, whole, and a
+  // login touches a row or two in each of many tables (docs/decisions.md, "SQLite pages of 2 KB").
+  if (Number(sqlite.pragma("page_count", { simple: true })) === 0) {
+    sqlite.pragma(`page_size = ${PAGE_BYTES}`);
+    sqlite.pragma("auto_vacuum = INCREMENTAL");
+  }
   // A big purge or vacuum must not leave a big write-ahead log behind after its checkpoint.
   sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   // WAL + NORMAL: a commit survives a killed process (the WAL is in the OS cache). No busy

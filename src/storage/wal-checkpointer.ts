@@ -13,8 +13,9 @@ const START_DELAY_MS = 1_000;
 
 /**
  * While the worker runs, the server's connection checkpoints by itself only past this many
- * log pages (40 MB): a safety net should the worker fall behind. Before the worker starts and
- * after it stops, SQLite's own default holds (1,000).
+ * log pages (20 MB in a file this program created, 40 in an older one of 4 KB pages): a
+ * safety net should the worker fall behind. Before the worker starts and after it stops,
+ * SQLite's own default holds (1,000).
  */
 const SERVER_AUTOCHECKPOINT_PAGES = 10_000;
 const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1_000;

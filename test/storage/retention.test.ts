@@ -10,12 +10,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newRandomId } from "../../src/lib/ids.js";
 import type { Session } from "../../src/records/session.js";
 import type { Snapshot } from "../../src/records/snapshot.js";
 import { openDatabase } from "../../src/storage/open-database.js";
-import type { JobRow } from "../../src/storage/schema.js";
+import type { Database, JobRow } from "../../src/storage/schema.js";
 import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
 import { createTestStore, skipPostgres, type TestStore } from "../helpers/test-store.js";
 
@@ -53,6 +54,12 @@ function session(overrides: Partial<Session>): Session {
   };
 }
 
+/** A SQLite file's page size: 2 KB in a file bankgate creates (open-database.ts). */
+async function pageBytes(db: Kysely<Database>): Promise<number> {
+  const { rows } = await sql<{ page_size: number }>`pragma page_size`.execute(db);
+  return Number(rows[0]?.page_size);
+}
+
 function job(state: JobRow["state"], updatedAt: Date): JobRow {
   return {
     id: newRandomId(),
@@ -74,11 +81,13 @@ function job(state: JobRow["state"], updatedAt: Date): JobRow {
 describe.each(["sqlite", "postgres"] as const)("retention: %s", (store) => {
   describe.skipIf(store === "postgres" && skipPostgres)(`${store} store`, () => {
     let testStore: TestStore;
+    let db: Kysely<Database>;
     let storage: Storage;
 
     beforeAll(async () => {
       testStore = await createTestStore(store, "retention");
-      storage = new KyselyStorage((await testStore.open()).db);
+      db = (await testStore.open()).db;
+      storage = new KyselyStorage(db);
     });
     afterAll(async () => {
       await storage.close();
@@ -226,6 +235,7 @@ describe.each(["sqlite", "postgres"] as const)("retention: %s", (store) => {
 
     it.runIf(store === "sqlite")("a file bankgate creates hands deleted pages back to the file system", async () => {
       expect(await storage.space.canReclaim()).toBe(true);
+      expect(await pageBytes(db)).toBe(2048);
       const customerId = newRandomId();
       const tag = "x".repeat(2_000);
       for (let n = 0; n < 2_000; n++) await storage.sessions.insert(session({ customerId, tag, expiresAt: at(-5_000) }));
@@ -253,9 +263,11 @@ describe("an SQLite file created before incremental auto-vacuum", () => {
     const legacy = new SqliteDatabase(join(dataDir, "bankgate.sqlite"));
     legacy.exec("create table legacy_marker (x integer)");
     legacy.close();
-    const storage = new KyselyStorage((await openDatabase({ databaseUrl: null, dataDir })).db);
+    const { db } = await openDatabase({ databaseUrl: null, dataDir });
+    const storage = new KyselyStorage(db);
     try {
       expect(await storage.space.canReclaim()).toBe(false);
+      expect(await pageBytes(db)).toBe(4096); // SQLite's default then: an existing file keeps its pages
       const customerId = newRandomId();
       const fill = async () => {
         for (let n = 0; n < 500; n++) await storage.sessions.insert(session({ customerId, tag: "x".repeat(2_000), expiresAt: at(-5_000) }));
