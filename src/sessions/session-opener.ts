@@ -1,18 +1,16 @@
 import { assertScopeReaches } from "../customers/caller-scope.js";
 import { ApiError } from "../errors/api-error.js";
 import { isUuid } from "../lib/ids.js";
-import { singletonKeys } from "../queue/job-kinds.js";
+import { AGGREGATION_KEY_PREFIX } from "../queue/job-kinds.js";
 import type { Login } from "../records/login.js";
 import type { Session, SessionMode } from "../records/session.js";
+import type { OpenedOnCard } from "../storage/session-store.js";
 import type { AuthorizeOutcome, LiveLogin, SessionOpening } from "./authorize-outcome.js";
 import { commitSession, connectorOf, type FlowDeps, type StepDelivery, timingOf } from "./flow-deps.js";
 import { failed, isBusy, isLiveStep, touched } from "./transitions.js";
 
 /** Claims lost to other claimants before giving up with CONCURRENT_SESSION (each loss is someone else's progress). */
 const MAX_CLAIM_ROUNDS = 8;
-
-/** A card as a cached session opens on it: with whether its aggregation job is queued or running. */
-type CachedCard = { login: Login; jobActive: boolean };
 
 type SessionFields = Pick<Session, "institution" | "loginId" | "language" | "save" | "state" | "credentialsEnc" | "snapshotId">;
 
@@ -86,9 +84,15 @@ export class SessionOpener {
    * works for the data endpoints.
    */
   async openCached(opening: SessionOpening, loginId: string): Promise<AuthorizeOutcome> {
-    const card = await this.#findCachedCard(opening.customerId, loginId);
-    if (!card) throw new ApiError("INVALID_LOGIN");
-    return this.#openCached(opening, card);
+    const opened = await this.#openCached(opening, loginId);
+    if (!opened) throw new ApiError("INVALID_LOGIN");
+    const {
+      session,
+      card: { login },
+    } = opened;
+    const username = this.deps.secrets.username(login);
+    if (login.lastRefreshError) return { kind: "authorizedWithError", session, login, username, code: login.lastRefreshError };
+    return { kind: "authorized", session, login, username };
   }
 
   /**
@@ -118,45 +122,44 @@ export class SessionOpener {
     const opened: Array<{ loginId: string; requestId: string }> = [];
     const unknown: string[] = [];
     for (const loginId of new Set(rawLoginIds.map((id) => id.trim().toLowerCase()))) {
-      const card = isUuid(loginId) ? await this.#findCachedCard(opening.customerId, loginId) : undefined;
       // A card the caller may not reach is listed as unknown, exactly like a missing one.
-      const reachable = card && (opening.scope === "customer" || this.deps.connectors.find(card.login.institution)?.sandbox === true);
-      if (!card || !reachable) {
-        unknown.push(loginId);
-        continue;
-      }
-      const outcome = await this.#openCached({ ...opening, requestId: newRequestId() }, card);
-      opened.push({ loginId, requestId: outcome.session.requestId });
+      const cached = isUuid(loginId)
+        ? await this.#openCached({ ...opening, requestId: newRequestId() }, loginId).catch(unlessDenied)
+        : undefined;
+      if (cached) opened.push({ loginId, requestId: cached.session.requestId });
+      else unknown.push(loginId);
     }
     return { opened, unknown };
   }
 
-  /** The card and whether it is being aggregated right now, in one read. */
-  #findCachedCard(customerId: string, loginId: string): Promise<CachedCard | undefined> {
-    return this.deps.storage.logins.findWithActiveJob(customerId, loginId, singletonKeys.aggregation(loginId));
-  }
-
-  async #openCached(opening: SessionOpening, { login, jobActive }: CachedCard): Promise<AuthorizeOutcome> {
-    assertScopeReaches(opening.scope, this.deps.connectors, login.institution);
-    const session = this.#newSession(
-      opening,
-      {
-        institution: login.institution,
-        loginId: login.id,
-        language: login.language,
-        save: false,
-        state: "authorized",
-        credentialsEnc: null,
-        // While the card is being aggregated the session waits for the new data (202 meanwhile).
-        snapshotId: jobActive ? null : login.snapshotId,
+  /**
+   * A cached session on the card, built from the card as the session's own transaction reads
+   * it (SessionStore.insertOnCard); undefined if the customer has no such card. While the card
+   * is being aggregated the session waits for the new data (202 meanwhile).
+   */
+  #openCached(opening: SessionOpening, loginId: string): Promise<OpenedOnCard | undefined> {
+    return this.deps.storage.sessions.insertOnCard({
+      customerId: opening.customerId,
+      loginId,
+      cardJobKeyPrefix: AGGREGATION_KEY_PREFIX,
+      open: ({ login, jobActive }) => {
+        assertScopeReaches(opening.scope, this.deps.connectors, login.institution);
+        return this.#newSession(
+          opening,
+          {
+            institution: login.institution,
+            loginId: login.id,
+            language: login.language,
+            save: false,
+            state: "authorized",
+            credentialsEnc: null,
+            snapshotId: jobActive ? null : login.snapshotId,
+          },
+          "inline",
+          "cached",
+        );
       },
-      "inline",
-      "cached",
-    );
-    await this.#insert(session);
-    const username = this.deps.secrets.username(login);
-    if (login.lastRefreshError) return { kind: "authorizedWithError", session, login, username, code: login.lastRefreshError };
-    return { kind: "authorized", session, login, username };
+    });
   }
 
   /** Stores the new session; a card deleted since it was read answers as unknown (nothing was written). */
@@ -247,4 +250,10 @@ export class SessionOpener {
     };
     return touched(session, now, timingOf(settings));
   }
+}
+
+/** A refusal of the caller's scope, as nothing opened: AuthorizeMultiple lists such a card as unknown. */
+function unlessDenied(error: unknown): undefined {
+  if (error instanceof ApiError && error.code === "ACCESS_DENIED") return undefined;
+  throw error;
 }

@@ -2,7 +2,6 @@ import type { Kysely, Selectable } from "kysely";
 import type { ErrorCode } from "../errors/catalog.js";
 import type { Login, RefreshState } from "../records/login.js";
 import { isSqlite } from "./dialect.js";
-import { activeJobHolding } from "./job-store.js";
 import { PrecompiledQuery } from "./precompiled-query.js";
 import type { Database, LoginRow } from "./schema.js";
 
@@ -26,8 +25,6 @@ export interface LoginStore {
   findByLookupHash(lookupHash: string): Promise<Login | undefined>;
   /** The customer's card, or undefined for unknown, deleted and other customers' ids alike. */
   find(customerId: string, loginId: string): Promise<Login | undefined>;
-  /** `find`, and whether a job holding `singletonKey` is queued or running, in one read (cached /Authorize). */
-  findWithActiveJob(customerId: string, loginId: string, singletonKey: string): Promise<{ login: Login; jobActive: boolean } | undefined>;
   /**
    * Compare-and-swap of the card's live session: succeeds only if the holder is still the
    * one the caller saw (null, or a session the caller found no longer live).
@@ -83,18 +80,9 @@ export interface LoginStore {
   purgeReferences(loginId: string): Promise<string[]>;
 }
 
-/** The hot read of every cached /Authorize and data call. Arguments: card, customer. */
+/** Arguments: card, customer. */
 const byId = new PrecompiledQuery<Selectable<LoginRow>>((db, slot) =>
   db.selectFrom("logins").selectAll().where("id", "=", slot(0)).where("customer_id", "=", slot(1)),
-);
-/** Arguments: card, customer, the job's singleton key. */
-const withActiveJob = new PrecompiledQuery<Selectable<LoginRow> & { job_active: number | boolean }>((db, slot) =>
-  db
-    .selectFrom("logins")
-    .selectAll()
-    .select((eb) => eb.exists(activeJobHolding(db, slot(2))).as("job_active"))
-    .where("id", "=", slot(0))
-    .where("customer_id", "=", slot(1)),
 );
 /**
  * The card's row, read under the lock a write of it would take. SQLite: a plain read, the
@@ -233,16 +221,6 @@ export class KyselyLoginStore implements LoginStore {
   async find(customerId: string, loginId: string): Promise<Login | undefined> {
     const row = await byId.first(this.db, [loginId, customerId]);
     return row && loginFromRow(row);
-  }
-
-  async findWithActiveJob(
-    customerId: string,
-    loginId: string,
-    singletonKey: string,
-  ): Promise<{ login: Login; jobActive: boolean } | undefined> {
-    const row = await withActiveJob.first(this.db, [loginId, customerId, singletonKey]);
-    // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean.
-    return row && { login: loginFromRow(row), jobActive: Boolean(row.job_active) };
   }
 
   async claimLive(loginId: string, requestId: string, observedHolder: string | null): Promise<boolean> {

@@ -25,6 +25,16 @@ export interface SessionStore {
    * exists: a DeleteCard committed first (docs/decisions.md#cards-and-loginids).
    */
   insert(session: Session): Promise<boolean>;
+  /**
+   * Opens a session on the customer's saved card, the card read in the insert's own
+   * transaction: outside a transaction, the openings of one event-loop turn share that read
+   * as they share the commit, one read of a card per group instead of one per session (a
+   * quarter of what a cached /Authorize cost: docs/performance.md). Resolves, once committed,
+   * with the session stored and the card it was built from; with undefined, writing nothing,
+   * when the customer has no such card. Rejects with what `opening.open` threw, storing
+   * nothing for it.
+   */
+  insertOnCard(opening: CardOpening): Promise<OpenedOnCard | undefined>;
   /** The customer's session, or undefined for unknown ids and other customers' ids alike. */
   find(customerId: string, requestId: string): Promise<Session | undefined>;
   /**
@@ -63,6 +73,27 @@ export interface SessionStore {
   delete(customerId: string, requestId: string): Promise<void>;
 }
 
+/** A card as a session opening reads it: with whether a job keyed with the opening's prefix and its id is queued or running. */
+export interface CardWithJob {
+  login: Login;
+  jobActive: boolean;
+}
+
+/** A session to open on a saved card (SessionStore.insertOnCard). */
+export interface CardOpening {
+  customerId: string;
+  loginId: string;
+  /** The job whose run `jobActive` tells: the key is this prefix and the card's id. */
+  cardJobKeyPrefix: string;
+  /** The session to store, built from the card as the insert's transaction read it; a throw stores nothing. */
+  open(card: CardWithJob): Session;
+}
+
+export interface OpenedOnCard {
+  session: Session;
+  card: CardWithJob;
+}
+
 export interface SessionWithCard {
   session: Session;
   card: Login | undefined;
@@ -88,11 +119,10 @@ const withCard = new PrecompiledQuery((db, slot) =>
     .where("sessions.customer_id", "=", slot(1)),
 ) as PrecompiledQuery<Selectable<SessionRow> & Record<`card_${string}`, unknown>>;
 /**
- * Which of these cards exist (a group of cached /Authorize sessions names one card, a nightly
- * group a card per session). On PostgreSQL the read locks the cards' keys until the commit: a
- * DeleteCard's delete waits for a session insert (and its purge then finds the session), or
- * this read waits for the delete (and finds no card). SQLite runs one write transaction at a
- * time: nothing to lock.
+ * Which of these cards exist (a nightly group names a card per session). On PostgreSQL this
+ * read and the next lock the cards' keys until the commit: a DeleteCard's delete waits for a
+ * session insert (and its purge then finds the session), or the read waits for the delete (and
+ * finds no card). SQLite runs one write transaction at a time: nothing to lock.
  */
 const existingCards = new PrecompiledPerCount<{ id: string }>((db, slot, count) => {
   const read = db
@@ -101,6 +131,23 @@ const existingCards = new PrecompiledPerCount<{ id: string }>((db, slot, count) 
     .where("id", "in", slotList(slot, 0, count));
   return isSqlite(db) ? read : read.forKeyShare();
 });
+/**
+ * The cards sessions open on (a group of cached /Authorize sessions mostly names one), each
+ * with whether a job keyed with the prefix (the first argument) and its id is queued or running.
+ */
+const cardsWithJob = new PrecompiledPerCount<Selectable<LoginRow> & { job_active: number | boolean }>((db, slot, count) => {
+  const read = db
+    .selectFrom("logins")
+    .selectAll("logins")
+    .select((eb) => eb.exists(activeJobHolding(db, sql<string>`cast(${slot(0)} as text) || ${sql.ref("logins.id")}`)).as("job_active"))
+    .where("logins.id", "in", slotList(slot, 1, count));
+  return isSqlite(db) ? read : read.forKeyShare();
+});
+
+/** What a group commit writes: a session whose card must still exist, or one opened on a card it reads. */
+type GroupedInsert = { row: SessionRow } | { opening: CardOpening };
+/** Per grouped insert: whether the row was stored; the opened session, none (no such card), or what its `open` threw. */
+type GroupedResult = boolean | OpenedOnCard | undefined | { refused: unknown };
 /** A session's step may change every column but its key, its customer and its creation time. */
 const swapSession = new PrecompiledSwap<SessionRow>(
   "sessions",
@@ -144,7 +191,7 @@ const awaitingAggregation = new PrecompiledQuery<Selectable<SessionRow>>((db, sl
 /** SessionStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselySessionStore implements SessionStore {
   /** Outside a transaction, the inserts of one event-loop turn share one transaction and commit. */
-  readonly #inserts: GroupedWriter<SessionRow, boolean> | null;
+  readonly #inserts: GroupedWriter<GroupedInsert, GroupedResult> | null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -152,30 +199,59 @@ export class KyselySessionStore implements SessionStore {
   ) {
     this.#inserts = options.inTransaction
       ? null
-      : new GroupedWriter((rows) => db.transaction().execute((trx) => this.#insertOnLiveCards(trx, rows)));
+      : new GroupedWriter((inserts) => db.transaction().execute((trx) => this.#insertGroup(trx, inserts)));
   }
 
-  insert(session: Session): Promise<boolean> {
-    const row = toRow(session);
-    if (this.#inserts) return this.#inserts.write(row);
-    return this.#insertOnLiveCards(this.db, [row]).then(([inserted]) => inserted === true);
+  async insert(session: Session): Promise<boolean> {
+    return (await this.#write({ row: toRow(session) })) === true;
+  }
+
+  async insertOnCard(opening: CardOpening): Promise<OpenedOnCard | undefined> {
+    const result = await this.#write({ opening });
+    if (typeof result === "object" && "refused" in result) throw result.refused;
+    return result === undefined || typeof result === "boolean" ? undefined : result;
+  }
+
+  async #write(insert: GroupedInsert): Promise<GroupedResult> {
+    if (this.#inserts) return this.#inserts.write(insert);
+    const [result] = await this.#insertGroup(this.db, [insert]);
+    return result;
   }
 
   /**
-   * Inserts the rows whose card still exists (or that name none), in `db`'s transaction; one
-   * result per row. Checked in the insert's own transaction rather than read again after its
-   * commit: one read for the group's cards instead of one per session.
+   * Stores, in `db`'s transaction, the sessions whose card still exists (or that name none) and
+   * those opened on the cards read here; one result per insert. The cards are read in the
+   * insert's own transaction rather than before it or after its commit: one read for the
+   * group's cards instead of one per session, and a session never opens on a deleted card.
    */
-  async #insertOnLiveCards(db: Kysely<Database>, rows: readonly SessionRow[]): Promise<boolean[]> {
-    const cardIds = [...new Set(rows.flatMap((row) => (row.login_id === null ? [] : [row.login_id])))];
-    const found = cardIds.length === 0 ? [] : await existingCards.of(cardIds.length).rows(db, cardIds);
+  async #insertGroup(db: Kysely<Database>, inserts: readonly GroupedInsert[]): Promise<GroupedResult[]> {
+    const namedIds = unique(inserts.flatMap((insert) => ("row" in insert && insert.row.login_id !== null ? [insert.row.login_id] : [])));
+    const found = namedIds.length === 0 ? [] : await existingCards.of(namedIds.length).rows(db, namedIds);
     const liveCards = new Set(found.map((card) => card.id));
-    const inserted = rows.map((row) => row.login_id === null || liveCards.has(row.login_id));
-    await insertRows.run(
+    const openedCards = await readCardsWithJob(
       db,
-      rows.filter((_, i) => inserted[i]),
+      inserts.flatMap((insert) => ("opening" in insert ? [insert.opening] : [])),
     );
-    return inserted;
+    const rows: SessionRow[] = [];
+    const results = inserts.map((insert): GroupedResult => {
+      if ("row" in insert) {
+        const live = insert.row.login_id === null || liveCards.has(insert.row.login_id);
+        if (live) rows.push(insert.row);
+        return live;
+      }
+      const { opening } = insert;
+      const card = openedCards.get(cardKey(opening.cardJobKeyPrefix, opening.loginId));
+      if (!card || card.login.customerId !== opening.customerId) return undefined;
+      try {
+        const session = opening.open(card);
+        rows.push(toRow(session));
+        return { session, card };
+      } catch (error) {
+        return { refused: error };
+      }
+    });
+    await insertRows.run(db, rows);
+    return results;
   }
 
   async find(customerId: string, requestId: string): Promise<Session | undefined> {
@@ -309,4 +385,25 @@ function fromRow(r: Selectable<SessionRow>): Session {
     expiresAt: new Date(r.expires_at),
     absoluteExpiresAt: new Date(r.absolute_expires_at),
   };
+}
+
+function unique(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}
+
+function cardKey(jobKeyPrefix: string, loginId: string): string {
+  return `${jobKeyPrefix}\n${loginId}`;
+}
+
+/** The cards these openings name, one read per job key prefix (every opening today passes the same one). */
+async function readCardsWithJob(db: Kysely<Database>, openings: readonly CardOpening[]): Promise<Map<string, CardWithJob>> {
+  const cards = new Map<string, CardWithJob>();
+  for (const prefix of unique(openings.map((opening) => opening.cardJobKeyPrefix))) {
+    const ids = unique(openings.filter((opening) => opening.cardJobKeyPrefix === prefix).map((opening) => opening.loginId));
+    for (const row of await cardsWithJob.of(ids.length).rows(db, [prefix, ...ids])) {
+      // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean.
+      cards.set(cardKey(prefix, row.id), { login: loginFromRow(row), jobActive: Boolean(row.job_active) });
+    }
+  }
+  return cards;
 }

@@ -17,6 +17,7 @@ import type { NewLogin } from "../../src/storage/login-store.js";
 import { migrationStatus } from "../../src/storage/migrate.js";
 import type { OpenedDatabase, StoreKind } from "../../src/storage/open-database.js";
 import type { Database } from "../../src/storage/schema.js";
+import type { CardWithJob } from "../../src/storage/session-store.js";
 import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
 import { createTestStore, skipPostgres } from "../helpers/test-store.js";
 
@@ -313,6 +314,80 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         expect(await h.storage.sessions.find(another.customerId, another.requestId)).toBeUndefined();
       });
 
+      it("insertOnCard opens a session on the card its own transaction reads, with whether the card's job runs", async () => {
+        const card = await h.storage.logins.findOrCreate(loginCandidate());
+        const opening = (
+          customerId: string,
+          loginId: string,
+          build = (opened: CardWithJob) => sessionFixture({ customerId, loginId: opened.login.id }),
+        ) => ({
+          customerId,
+          loginId,
+          cardJobKeyPrefix: "card-job:",
+          open: build,
+        });
+        const first = await h.storage.sessions.insertOnCard(opening(card.customerId, card.id));
+        expect(first?.card).toStrictEqual({ login: card, jobActive: false });
+        expect(await h.storage.sessions.find(card.customerId, first?.session.requestId ?? "")).toStrictEqual(first?.session);
+
+        // Another card's job, another prefix or a finished job is not this card's running job.
+        await h.storage.jobs.insert(jobRow(`card-job:${newRandomId()}`, "queued"));
+        await h.storage.jobs.insert(jobRow(`other:${card.id}`, "running"));
+        await h.storage.jobs.insert(jobRow(`card-job:${card.id}`, "done"));
+        expect((await h.storage.sessions.insertOnCard(opening(card.customerId, card.id)))?.card.jobActive).toBe(false);
+        await h.storage.jobs.insert(jobRow(`card-job:${card.id}`, "queued"));
+        expect((await h.storage.sessions.insertOnCard(opening(card.customerId, card.id)))?.card.jobActive).toBe(true);
+
+        // Another customer's card, or none: nothing is built or stored.
+        let built = 0;
+        const counted = (customerId: string, loginId: string) =>
+          opening(customerId, loginId, () => {
+            built++;
+            return sessionFixture({ customerId, loginId });
+          });
+        expect(await h.storage.sessions.insertOnCard(counted(newRandomId(), card.id))).toBeUndefined();
+        expect(await h.storage.sessions.insertOnCard(counted(card.customerId, newRandomId()))).toBeUndefined();
+        expect(built).toBe(0);
+      });
+
+      it("insertOnCard in one turn shares the group: a refusal, a missing card and a duplicate fail alone", async () => {
+        const card = await h.storage.logins.findOrCreate(loginCandidate());
+        const other = await h.storage.logins.findOrCreate(loginCandidate({ customerId: card.customerId }));
+        const taken = sessionFixture({ customerId: card.customerId, loginId: card.id });
+        await insertSession(h.storage, taken);
+        const open = (loginId: string, session: () => Session) => ({
+          customerId: card.customerId,
+          loginId,
+          cardJobKeyPrefix: "card-job:",
+          open: session,
+        });
+        const onCard = sessionFixture({ customerId: card.customerId, loginId: card.id });
+        const onOther = sessionFixture({ customerId: card.customerId, loginId: other.id });
+        const plain = sessionFixture({ loginId: null });
+        const refusal = new Error("not for this caller");
+        const results = await Promise.allSettled([
+          h.storage.sessions.insertOnCard(open(card.id, () => onCard)),
+          h.storage.sessions.insertOnCard(open(other.id, () => onOther)),
+          h.storage.sessions.insertOnCard(
+            open(card.id, () => {
+              throw refusal;
+            }),
+          ),
+          h.storage.sessions.insertOnCard(open(newRandomId(), () => sessionFixture())),
+          h.storage.sessions.insertOnCard(open(card.id, () => ({ ...taken, tag: "intruder" }))),
+          h.storage.sessions.insert(plain),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "rejected", "fulfilled"]);
+        expect(results[0]).toMatchObject({ value: { session: onCard, card: { login: card } } });
+        expect(results[1]).toMatchObject({ value: { session: onOther, card: { login: other } } });
+        expect(results[2]).toMatchObject({ reason: refusal });
+        expect(results[3]).toMatchObject({ value: undefined });
+        for (const session of [onCard, onOther, plain]) {
+          expect(await h.storage.sessions.find(session.customerId, session.requestId)).toStrictEqual(session);
+        }
+        expect(await h.storage.sessions.find(taken.customerId, taken.requestId)).toStrictEqual(taken);
+      });
+
       it("insert of a duplicate RequestId fails and leaves the first row as it was", async () => {
         const session = sessionFixture();
         await insertSession(h.storage, session);
@@ -368,24 +443,6 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
     });
 
     describe("LoginStore", () => {
-      it("findWithActiveJob reads the card and whether a job holding the key is queued or running", async () => {
-        const card = await h.storage.logins.findOrCreate(loginCandidate());
-        const key = `aggregate:${card.id}`;
-        const job = (state: string) => jobRow(key, state);
-        const find = () => h.storage.logins.findWithActiveJob(card.customerId, card.id, key);
-        expect(await find()).toStrictEqual({ login: card, jobActive: false });
-        await h.storage.jobs.insert(job("done"));
-        expect((await find())?.jobActive).toBe(false);
-        const queued = job("queued");
-        await h.storage.jobs.insert(queued);
-        expect(await find()).toStrictEqual({ login: card, jobActive: true });
-        expect(await h.storage.logins.findWithActiveJob(card.customerId, card.id, `aggregate:${newRandomId()}`)).toStrictEqual({
-          login: card,
-          jobActive: false,
-        });
-        expect(await h.storage.logins.findWithActiveJob(newRandomId(), card.id, key)).toBeUndefined();
-      });
-
       it("findOrCreate creates once, then returns the same row for the same lookup hash", async () => {
         const first = loginCandidate({ language: "fr", loginType: "Business" });
         const created = await h.storage.logins.findOrCreate(first);
