@@ -7,7 +7,7 @@
  */
 import Sqlite from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestApp, SANDBOX_ANSWERS, type TestApp } from "../helpers/test-app.js";
+import { createTestApp, type TestApp } from "../helpers/test-app.js";
 
 /** The statements on the cards' table that `work` makes SQLite run, each with whether a transaction was open. */
 async function cardStatements(work: () => Promise<void>): Promise<Array<{ sql: string; inTransaction: boolean }>> {
@@ -38,22 +38,8 @@ describe("cached /Authorize's card read", () => {
 
   it("happens inside the session's group commit, once for concurrent calls on one card", async () => {
     t = await createTestApp({ store: "sqlite", runJobs: false });
-    const token = await t.generateToken();
-    const asked = await t.authorize(
-      { Institution: "FlinksCapital", Username: "Greatday", Password: "Everyday", MostRecentCached: false, Save: true },
-      { "flinks-auth-key": token },
-    );
-    expect(asked.statusCode, asked.body).toBe(203);
-    const { RequestId, SecurityChallenges } = asked.json();
-    const prompt: string = SecurityChallenges[0].Prompt;
-    const answered = await t.post(
-      "Authorize",
-      { RequestId, SecurityResponses: { [prompt]: [SANDBOX_ANSWERS[prompt]] } },
-      { "flinks-auth-key": token },
-    );
-    expect(answered.statusCode, answered.body).toBe(200);
+    const loginId = (await t.connect()).Login.Id;
     await t.deps.runner.runUntilIdle();
-    const loginId: string = answered.json().Login.Id;
 
     const calls = 8;
     let answers: Array<{ statusCode: number; loginId: string }> = [];
