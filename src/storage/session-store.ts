@@ -16,6 +16,7 @@ import {
   slotList,
 } from "./precompiled-query.js";
 import type { Database, LoginRow, SessionRow } from "./schema.js";
+import { UnchangedReads } from "./unchanged-reads.js";
 
 /** Authorize-flow sessions. Every bit of flow state lives here, never in process memory. */
 export interface SessionStore {
@@ -188,10 +189,18 @@ const awaitingAggregation = new PrecompiledQuery<Selectable<SessionRow>>((db, sl
     .orderBy("created_at"),
 );
 
+/** Sessions whose data-call read is remembered (a session and its card: a few KB each). */
+const WITH_CARD_READS_KEPT = 1024;
+
 /** SessionStore over Kysely, one implementation for SQLite and PostgreSQL. */
 export class KyselySessionStore implements SessionStore {
   /** Outside a transaction, the inserts of one event-loop turn share one transaction and commit. */
   readonly #inserts: GroupedWriter<GroupedInsert, GroupedResult> | null;
+  /**
+   * Outside a transaction, a data call's read answered again while the store is unchanged:
+   * ~15% of a data call's CPU in a busy server (docs/performance.md).
+   */
+  readonly #withCardReads: UnchangedReads<SessionWithCard | undefined> | null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -200,6 +209,7 @@ export class KyselySessionStore implements SessionStore {
     this.#inserts = options.inTransaction
       ? null
       : new GroupedWriter((inserts) => db.transaction().execute((trx) => this.#insertGroup(trx, inserts)));
+    this.#withCardReads = options.inTransaction ? null : new UnchangedReads(WITH_CARD_READS_KEPT);
   }
 
   async insert(session: Session): Promise<boolean> {
@@ -260,12 +270,19 @@ export class KyselySessionStore implements SessionStore {
   }
 
   async findWithCard(customerId: string, requestId: string, cardJobKeyPrefix: string): Promise<SessionWithCard | undefined> {
+    const read = () => this.#readWithCard(customerId, requestId, cardJobKeyPrefix);
+    return this.#withCardReads ? this.#withCardReads.read(this.db, `${customerId} ${requestId} ${cardJobKeyPrefix}`, read) : read();
+  }
+
+  async #readWithCard(customerId: string, requestId: string, cardJobKeyPrefix: string): Promise<SessionWithCard | undefined> {
     const row = await withCard.first(this.db, [requestId, customerId, cardJobKeyPrefix]);
     if (!row) return undefined;
-    if (row.card_id === null) return { session: fromRow(row), card: undefined, cardJobActive: false };
+    // Frozen: #withCardReads hands the same objects to later callers.
+    const session = Object.freeze(fromRow(row));
+    if (row.card_id === null) return { session, card: undefined, cardJobActive: false };
     const card = Object.fromEntries(LOGIN_COLUMNS.map((column) => [column, row[`card_${column}`]])) as Selectable<LoginRow>;
     // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean.
-    return { session: fromRow(row), card: loginFromRow(card), cardJobActive: Boolean(row.card_job_active) };
+    return { session, card: Object.freeze(loginFromRow(card)), cardJobActive: Boolean(row.card_job_active) };
   }
 
   async listRecent(customerId: string, limit: number): Promise<Session[]> {

@@ -5,30 +5,9 @@
  * (docs/performance.md, "The card read in the group commit"). Checked on the statements
  * SQLite runs while concurrent cached calls are answered.
  */
-import Sqlite from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { sqliteStatements } from "../helpers/sqlite-statements.js";
 import { createTestApp, type TestApp } from "../helpers/test-app.js";
-
-/** The statements on the cards' table that `work` makes SQLite run, each with whether a transaction was open. */
-async function cardStatements(work: () => Promise<void>): Promise<Array<{ sql: string; inTransaction: boolean }>> {
-  const probe = new Sqlite(":memory:");
-  const prototype = Object.getPrototypeOf(probe.prepare("select 1"));
-  probe.close();
-  const originals = { all: prototype.all, get: prototype.get, run: prototype.run, iterate: prototype.iterate };
-  const seen: Array<{ sql: string; inTransaction: boolean }> = [];
-  for (const [method, original] of Object.entries(originals)) {
-    prototype[method] = function traced(this: { source: string; database: Sqlite.Database }, ...args: unknown[]) {
-      if (/"logins"/.test(this.source)) seen.push({ sql: this.source, inTransaction: this.database.inTransaction });
-      return original.apply(this, args);
-    };
-  }
-  try {
-    await work();
-    return seen;
-  } finally {
-    Object.assign(prototype, originals);
-  }
-}
 
 describe("cached /Authorize's card read", () => {
   let t: TestApp;
@@ -43,7 +22,7 @@ describe("cached /Authorize's card read", () => {
 
     const calls = 8;
     let answers: Array<{ statusCode: number; loginId: string }> = [];
-    const reads = await cardStatements(async () => {
+    const reads = await sqliteStatements(/"logins"/, async () => {
       const replies = await Promise.all(
         Array.from({ length: calls }, () => t.post("Authorize", { LoginId: loginId, MostRecentCached: true }, t.apiKeyHeaders())),
       );
