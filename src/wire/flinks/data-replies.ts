@@ -43,6 +43,9 @@ export function dataPendingBody(requestId: string, dispatched: boolean, asyncOpe
 /** What every /GetAccountsDetail body starts with, before the accounts. */
 const DETAIL_HEAD = Buffer.from('{"HttpStatusCode":200,"Accounts":');
 
+/** Whole /GetAccountsDetail answers kept: ~22–90 KB each for a default sandbox card. */
+const WHOLE_ANSWERS_KEPT = 64;
+
 /**
  * The /GetAccountsDetail and /GetAccountsSummary answers. Snapshots never change once
  * written, so each (snapshot, view) of the accounts is serialized once, kept as UTF-8 bytes,
@@ -51,23 +54,41 @@ const DETAIL_HEAD = Buffer.from('{"HttpStatusCode":200,"Accounts":');
  */
 export class AccountsReplies {
   readonly #accountsJson = new LruCache<string, Buffer>(256);
+  /**
+   * An answer asked for a second time is kept whole, keyed by everything it is made of: sent
+   * again, it costs no join of its parts and no stream (a join of 22 KB and a stream of 90 KB
+   * were ~10% of a busy server's answer: docs/performance.md). The first time it is sent in
+   * parts, so answers read once each (a new session per call) are never copied to be kept.
+   */
+  readonly #wholeAnswers = new LruCache<string, Buffer | "asked once">(WHOLE_ANSWERS_KEPT);
 
   constructor(private readonly connectors: ConnectorRegistry) {}
 
   /**
    * The 200 body of /GetAccountsDetail as UTF-8 JSON bytes, in parts to be sent one after
-   * the other: the big middle one is the cached bytes themselves, never copied per request.
+   * the other: the big middle one is the cached bytes themselves, never copied per request;
+   * or, asked for before, the one kept whole answer.
    */
   detail(data: CardData, view: AccountView): Buffer[] {
+    const accountsKey = `${data.snapshotId}|${viewKey(view)}`;
+    const tail = `,${JSON.stringify(dataEnvelope(this.connectors, data)).slice(1)}`;
+    const answerKey = `${accountsKey}|${tail}`;
+    const kept = this.#wholeAnswers.get(answerKey);
+    if (kept instanceof Buffer) return [kept];
+    const parts = [DETAIL_HEAD, this.#accounts(accountsKey, data, view), Buffer.from(tail)];
+    this.#wholeAnswers.set(answerKey, kept === undefined ? "asked once" : Buffer.concat(parts));
+    return parts;
+  }
+
+  #accounts(key: string, data: CardData, view: AccountView): Buffer {
     const { snapshot } = data;
-    const key = `${data.snapshotId}|${viewKey(view)}`;
     let accounts = this.#accountsJson.get(key);
     if (accounts === undefined) {
       const shown = selectAccounts(snapshot, view.accountsFilter);
       accounts = Buffer.from(JSON.stringify(shown.map((a) => wireDetailAccount(a, snapshot.holder, snapshot.loginType, view))));
       this.#accountsJson.set(key, accounts);
     }
-    return [DETAIL_HEAD, accounts, Buffer.from(`,${JSON.stringify(dataEnvelope(this.connectors, data)).slice(1)}`)];
+    return accounts;
   }
 
   /** The 200 body of /GetAccountsSummary, keys in the order of Flinks' example (`Tag` right after `Links`). */
