@@ -198,7 +198,7 @@ export class KyselySessionStore implements SessionStore {
   readonly #inserts: GroupedWriter<GroupedInsert, GroupedResult> | null;
   /**
    * Outside a transaction, a data call's read answered again while the store is unchanged:
-   * ~15% of a data call's CPU in a busy server (docs/performance.md).
+   * about a fifth of a data call's CPU in a busy server (docs/performance.md).
    */
   readonly #withCardReads: UnchangedReads<SessionWithCard | undefined> | null;
 

@@ -7,11 +7,11 @@ const JSON_TYPE = "application/json; charset=utf-8";
 const JOIN_BELOW_BYTES = 64 * 1024;
 
 /**
- * Sends a JSON body made of byte parts; a body of one part as it is. A large one goes as a stream of its parts, unjoined: a
- * 90 KB answer whose middle part is cached bytes is written to the socket from that one copy,
- * where a joined body costs a new buffer and a copy per request (server CPU per Days365 answer
- * about halved; at 22 KB the stream cost as much as the copy: docs/performance.md). The length
- * is known either way, so the answer is never chunked.
+ * Sends a JSON body made of byte parts; a body of one part as it is. A large one goes as a
+ * stream of its parts, unjoined: a 90 KB answer whose middle part is cached bytes is written to
+ * the socket from that one copy, where a joined body costs a new buffer and a copy per request
+ * (server CPU per Days365 answer about halved; at 22 KB the stream cost as much as the copy:
+ * docs/performance.md). The length is known either way, so the answer is never chunked.
  */
 export function sendJsonParts(reply: FastifyReply, parts: readonly Buffer[]): FastifyReply {
   let length = 0;
