@@ -106,8 +106,8 @@ function openSqlite(dataDir: string, waitMs: number): Kysely<Database> {
  * Kysely prepares every query anew; preparing costs more than running the query on the hot
  * paths (measured: +50% /GetAccountsDetail throughput). Queries are built from a fixed set of
  * shapes, so one prepared statement per SQL text is kept for the life of the connection.
- * Every statement of the connection is prepared here, so `onWrite` hears of each one that is
- * not a read before it runs (SqliteChangeStamp).
+ * Every statement of the connection is prepared here, so `onWrite` hears of each one that may
+ * change the database before it runs (SqliteChangeStamp).
  */
 function withStatementCache(sqlite: SqliteDatabase.Database, onClose: () => void, onWrite: () => void): SqliteDialectDatabase {
   const statements = new Map<string, SqliteStatement>();
@@ -116,8 +116,9 @@ function withStatementCache(sqlite: SqliteDatabase.Database, onClose: () => void
       if (sql.startsWith("PRAGMA incremental_vacuum")) return announcingRuns(runToTheEnd(sqlite, sql), onWrite);
       let statement = statements.get(sql);
       if (!statement) {
-        statement = sqlite.prepare(sql);
-        if (!statement.reader) statement = announcingRuns(statement, onWrite);
+        const prepared = sqlite.prepare(sql);
+        // `readonly`, not `reader`: an INSERT … RETURNING returns rows and writes.
+        statement = prepared.readonly ? prepared : announcingRuns(prepared, onWrite);
         statements.set(sql, statement);
       }
       return statement;
@@ -129,16 +130,22 @@ function withStatementCache(sqlite: SqliteDatabase.Database, onClose: () => void
   };
 }
 
-/** `statement`, calling `onRun` before each run. */
+/** `statement`, calling `onRun` before each run of it, whichever way it is run. */
 function announcingRuns(statement: SqliteStatement, onRun: () => void): SqliteStatement {
   return {
-    reader: false,
+    reader: statement.reader,
     run: (parameters) => {
       onRun();
       return statement.run(parameters);
     },
-    all: (parameters) => statement.all(parameters),
-    iterate: (parameters) => statement.iterate(parameters),
+    all: (parameters) => {
+      onRun();
+      return statement.all(parameters);
+    },
+    iterate: (parameters) => {
+      onRun();
+      return statement.iterate(parameters);
+    },
   };
 }
 

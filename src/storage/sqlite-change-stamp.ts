@@ -5,7 +5,11 @@ import type { Database } from "./schema.js";
 export interface ChangeStamp {
   /** SQLite's `data_version`: moves when another connection, in any process, commits. */
   readonly othersCommits: number;
-  /** Statements other than reads this connection has run (BEGIN, writes, COMMIT, ROLLBACK). */
+  /**
+   * Statements this connection has run that may change the database (SQLite's `readonly` is
+   * false: writes, INSERT … RETURNING included). A transaction's statements count as they run,
+   * before its COMMIT, and a rolled-back write has counted already.
+   */
   readonly ownWrites: number;
 }
 
@@ -20,7 +24,7 @@ export interface SqliteChangeStampDeps {
  * Tells a reader whether the SQLite store may have changed since an earlier read, for ~2 µs
  * where the read it saves costs ~10 µs warm and ~35 µs in a busy server (docs/performance.md):
  * another connection's commits move SQLite's `data_version`, and this connection's own
- * statements other than reads are counted as they run (the statement cache counts them).
+ * statements that may write are counted as they run (the statement cache counts them).
  * A stamp is only given while the connection is idle — no transaction open — so a stamped
  * read never sees a write that is not committed, and no answer rests on one.
  */
@@ -32,7 +36,7 @@ export class SqliteChangeStamp {
     this.#dataVersion = deps.sqlite.prepare("PRAGMA data_version").pluck();
   }
 
-  /** Called before each statement of this connection that is not a read. */
+  /** Called before each statement of this connection that may write. */
   wrote(): void {
     this.#ownWrites++;
   }

@@ -4,7 +4,7 @@
  * and no stamp is given while a transaction is open (a read then may see uncommitted writes)
  * nor on PostgreSQL.
  */
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrecompiledInsert, PrecompiledQuery } from "../../src/storage/precompiled-query.js";
 import type { Database, ServerSettingRow } from "../../src/storage/schema.js";
@@ -49,6 +49,15 @@ describe("SQLite's change stamp", () => {
     const afterOther = changeStampOf(db);
     expect(afterOther?.othersCommits).not.toBe(afterOwn?.othersCommits);
     expect(afterOther?.ownWrites).toBe(afterOwn?.ownWrites);
+  });
+
+  it("moves with a write that returns rows, as an INSERT … RETURNING does", async () => {
+    const before = changeStampOf(db);
+    const returned = await sql<{
+      name: string;
+    }>`insert into server_settings (name, value) values ('stamp.returning', '1') returning name`.execute(db);
+    expect(returned.rows).toEqual([{ name: "stamp.returning" }]);
+    expect(changeStampOf(db)?.ownWrites).toBeGreaterThan(before?.ownWrites ?? 0);
   });
 
   it("is not given inside a transaction, nor outside while another caller's transaction is open", async () => {
