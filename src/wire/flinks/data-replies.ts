@@ -76,8 +76,13 @@ export class AccountsReplies {
     const kept = this.#wholeAnswers.get(answerKey);
     if (kept instanceof Buffer) return [kept];
     const parts = [DETAIL_HEAD, this.#accounts(accountsKey, data, view), Buffer.from(tail)];
-    this.#wholeAnswers.set(answerKey, kept === undefined ? "asked once" : Buffer.concat(parts));
-    return parts;
+    if (kept === undefined) {
+      this.#wholeAnswers.set(answerKey, "asked once");
+      return parts;
+    }
+    const whole = Buffer.concat(parts);
+    this.#wholeAnswers.set(answerKey, whole);
+    return [whole];
   }
 
   #accounts(key: string, data: CardData, view: AccountView): Buffer {
