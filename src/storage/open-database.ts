@@ -81,8 +81,10 @@ function openSqlite(dataDir: string, waitMs: number): Kysely<Database> {
     checkpointer.stop();
   };
   let groupCommit: SqliteGroupCommitDriver | undefined;
-  const idle = () => groupCommit?.idle() ?? false;
-  const changes = new SqliteChangeStamp({ sqlite, idle });
+  // A statement run now belongs to no transaction and to no group about to commit: SQLite has
+  // none open, none is shared, no caller waits for the connection and no BEGIN is under way.
+  const connectionFree = () => !sqlite.inTransaction && (groupCommit?.idle() ?? false);
+  const changes = new SqliteChangeStamp({ sqlite, connectionFree });
   const statements = withStatementCache(sqlite, stopHelpers, () => changes.wrote());
   const dialect = dialectWithDriver(new SqliteDialect({ database: statements }), (driver) => {
     groupCommit = new SqliteGroupCommitDriver(new SqliteLockWaitingDriver(driver, sqlite, waitMs), sqlite);
@@ -94,7 +96,7 @@ function openSqlite(dataDir: string, waitMs: number): Kysely<Database> {
     new SqliteDirectLane({
       sqlite,
       prepare: (sql) => statements.prepare(sql),
-      idle,
+      connectionFree,
       classify: sqliteFaultKind,
     }),
   );

@@ -13,11 +13,11 @@ export interface ChangeStamp {
   readonly ownWrites: number;
 }
 
-/** What the stamp needs of the store: its SQLite handle and whether its group commit is idle. */
+/** What the stamp needs of the store: its SQLite handle and whether the connection is free. */
 export interface SqliteChangeStampDeps {
-  sqlite: { readonly inTransaction: boolean; prepare(sql: string): { pluck(): { get(): unknown } } };
-  /** No shared transaction open, no caller waiting for the connection, no BEGIN under way (SqliteGroupCommitDriver). */
-  idle(): boolean;
+  sqlite: { prepare(sql: string): { pluck(): { get(): unknown } } };
+  /** No transaction open on SQLite or shared by the group commit, nobody waiting for the connection. */
+  connectionFree(): boolean;
 }
 
 /**
@@ -43,7 +43,7 @@ export class SqliteChangeStamp {
 
   /** The stamp now, or undefined while a transaction is open on the connection. */
   now(): ChangeStamp | undefined {
-    if (this.deps.sqlite.inTransaction || !this.deps.idle()) return undefined;
+    if (!this.deps.connectionFree()) return undefined;
     return { othersCommits: this.#dataVersion.get() as number, ownWrites: this.#ownWrites };
   }
 }

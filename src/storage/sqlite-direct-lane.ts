@@ -8,8 +8,8 @@ import type { StoreFaultClassifier } from "./store-fault-kinds.js";
 export interface SqliteDirectLaneDeps {
   sqlite: { readonly inTransaction: boolean };
   prepare(sql: string): SqliteStatement;
-  /** No shared transaction open, no caller waiting for the connection, no BEGIN under way (SqliteGroupCommitDriver). */
-  idle(): boolean;
+  /** No transaction open on SQLite or shared by the group commit, nobody waiting for the connection. */
+  connectionFree(): boolean;
   classify: StoreFaultClassifier;
 }
 
@@ -35,7 +35,7 @@ export class SqliteDirectLane {
 
   /** A read's result outside a transaction, or undefined when it must go through the drivers. */
   tryRun<R>(query: CompiledQuery<R>): QueryResult<R> | undefined {
-    if (writes(query) || this.deps.sqlite.inTransaction || !this.deps.idle()) return undefined;
+    if (writes(query) || !this.deps.connectionFree()) return undefined;
     try {
       return this.#run(query);
     } catch {
