@@ -21,6 +21,7 @@
 // the WAL on SQLite; near zero on PostgreSQL, whose server writes). The CPU time per login is this
 // process's and the whole machine's (/proc/stat: PostgreSQL's server included, on the same cores).
 // Settings: BENCH_REFRESH_CARDS (default 1000,10000), BENCH_REFRESH_STORES (sqlite,postgres),
+// BENCH_REFRESH_WARMUP (cards of a first, unreported night per store, default 300; 0 for none),
 // BENCH_REFRESH_CONCURRENCY (jobs at once, default the product's BANKGATE_JOB_CONCURRENCY), BENCH_REFRESH_PROCESSES (processes running
 // the nightly jobs, default 1: more are started as children, bench/refresh-helper.js, sharing the store
 // as BANKGATE_WORKERS' workers do; the statement and byte counts are this process's only), BENCH_REFRESH_PROFILE (a directory: a CPU
@@ -51,6 +52,13 @@ const STORES = (process.env.BENCH_REFRESH_STORES || "sqlite,postgres").split(","
 /** Jobs at once: the product's default (BANKGATE_JOB_CONCURRENCY) unless set, so the bench measures what ships. */
 const CONCURRENCY = process.env.BENCH_REFRESH_CONCURRENCY ? positiveNumber("BENCH_REFRESH_CONCURRENCY", 1) : null;
 const PROCESSES = positiveNumber("BENCH_REFRESH_PROCESSES", 1);
+/**
+ * Cards of a night run first on a throwaway store, per store kind, and left out of the tables:
+ * a server runs nights in a process that has run them before, while the first night of a fresh
+ * process pays for V8's warm-up (measured: ~10% more CPU a login on the first of two
+ * 1,000-card nights in one process, docs/performance.md). 0 measures the cold night.
+ */
+const WARMUP = Number(process.env.BENCH_REFRESH_WARMUP ?? 300);
 const MAX_SECONDS = positiveNumber("BENCH_REFRESH_MAX_SECONDS", 600);
 const PROFILE_DIR = process.env.BENCH_REFRESH_PROFILE || null;
 const TRACE_TOP = Number(process.env.BENCH_REFRESH_TRACE || 0);
@@ -408,6 +416,10 @@ async function main() {
   const results = [];
   try {
     for (const store of STORES) {
+      if (WARMUP > 0) {
+        const warmup = await measure(store, WARMUP, postgres?.url);
+        console.log(JSON.stringify({ warmup: true, ...warmup }));
+      }
       for (const cards of SIZES) {
         try {
           const result = await measure(store, cards, postgres?.url);
