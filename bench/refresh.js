@@ -19,7 +19,8 @@
 // process), its commits (COMMIT statements; SQLite's autocommit statements commit on their own and
 // are counted apart as writes outside a transaction), and the bytes this process wrote (/proc/self/io:
 // the WAL on SQLite; near zero on PostgreSQL, whose server writes). The CPU time per login is this
-// process's and the whole machine's (/proc/stat: PostgreSQL's server included, on the same cores).
+// process's and the whole machine's (/proc/stat: PostgreSQL's server included, on the same cores);
+// the share of the night the event loop was busy says whether one thread bounds the night.
 // Settings: BENCH_REFRESH_CARDS (default 1000,10000), BENCH_REFRESH_STORES (sqlite,postgres),
 // BENCH_REFRESH_WARMUP (cards of a first, unreported night per store, default 300; 0 for none),
 // BENCH_REFRESH_CONCURRENCY (jobs at once, default the product's BANKGATE_JOB_CONCURRENCY), BENCH_REFRESH_PROCESSES (processes running
@@ -321,6 +322,7 @@ async function measure(store, cards, serverUrl) {
     // What an API request on this process would wait for while the night's jobs run.
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     loopDelay.enable();
+    const loopUseBefore = performance.eventLoopUtilization();
     const nightly = await bounded("nightly run", async () => {
       const enqueued = await deps.nightly.enqueueNight(NIGHT);
       helpers.go();
@@ -330,6 +332,7 @@ async function measure(store, cards, serverUrl) {
       return enqueued;
     });
     loopDelay.disable();
+    const loopUse = performance.eventLoopUtilization(loopUseBefore);
     const countsAfter = statements.read();
     if (TRACE_TOP > 0) printTrace(store, cards, statements.stopTrace());
     const written = bytesWritten() - writtenBefore;
@@ -366,6 +369,8 @@ async function measure(store, cards, serverUrl) {
       nightlyAutocommitWritesPerLogin: (countsAfter.autocommitWrites - countsBefore.autocommitWrites) / Math.max(1, refreshed),
       nightlyKbWrittenPerLogin: written / 1024 / Math.max(1, refreshed),
       jobConcurrency: config.jobs.concurrency,
+      // The share of the night the event loop was busy: below 1, this process waited (locks, timers).
+      nightlyLoopBusyShare: loopUse.utilization,
       nightlyLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
       nightlyRowsAdded: rowsAdded(beforeNight, afterNight),
       storeBytesBefore: beforeNight.bytes,
@@ -439,11 +444,13 @@ async function main() {
       `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  ${r.nightlyStatementsPerLogin.toFixed(1).padStart(6)}  ${r.nightlyCommitsPerLogin.toFixed(2).padStart(6)}  ${r.nightlyAutocommitWritesPerLogin.toFixed(2).padStart(6)}  ${r.nightlyKbWrittenPerLogin.toFixed(1).padStart(7)}`,
     );
   }
-  console.log("\nthe event loop's delay during the nightly run (what an API request on the process waits), ms; jobs at once");
+  console.log(
+    "\nthe event loop's delay during the nightly run (what an API request on the process waits), ms; jobs at once; share of the night the loop was busy",
+  );
   for (const r of results) {
     const { p50, p99, max } = r.nightlyLoopDelayMs;
     console.log(
-      `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  p50 ${p50.toFixed(1).padStart(5)}  p99 ${p99.toFixed(1).padStart(5)}  max ${max.toFixed(1).padStart(5)}  ${String(r.jobConcurrency).padStart(3)} at once`,
+      `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  p50 ${p50.toFixed(1).padStart(5)}  p99 ${p99.toFixed(1).padStart(5)}  max ${max.toFixed(1).padStart(5)}  ${String(r.jobConcurrency).padStart(3)} at once  busy ${(100 * r.nightlyLoopBusyShare).toFixed(0)}%`,
     );
   }
   console.log(
