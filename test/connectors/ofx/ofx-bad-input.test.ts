@@ -25,7 +25,7 @@ const ANSWERS: Record<string, { status?: number; type?: string; body: Buffer | s
       Buffer.from("</MESSAGE></STATUS></SONRS></SIGNONMSGSRSV1></OFX>"),
     ]),
   },
-  "/unknown-charset": { body: SGML_HEADER.replace("CHARSET:1252", "CHARSET:EBCDIC-037") + `${SIGNON_OK}</OFX>` },
+  "/unknown-charset": { body: `${SGML_HEADER.replace("CHARSET:1252", "CHARSET:EBCDIC-037")}${SIGNON_OK}</OFX>` },
   "/huge": { body: Buffer.alloc(10 * 1024 * 1024, 0x41) },
   "/entity-bomb": {
     body: `${XML_HEADER}<!DOCTYPE OFX [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0</CODE><MESSAGE>&c;</MESSAGE></STATUS></SONRS></SIGNONMSGSRSV1></OFX>`,

@@ -82,9 +82,9 @@ describe("OFX codec", () => {
     ["an empty body", Buffer.alloc(0), "not-ofx"],
     ["truncated SGML", Buffer.from(`${SGML_HEADER}<OFX><SIGNONMSGSRSV1><SONRS><STATUS><CODE>0`), "truncated"],
     ["SGML cut inside a tag", Buffer.from(`${SGML_HEADER}<OFX><SIGNONMSGSRSV1></SIGNONMSGSRSV1><BANKMSG`), "truncated"],
-    ["an unknown version", Buffer.from(SGML_HEADER.replace("VERSION:102", "VERSION:999") + "<OFX></OFX>"), "unsupported-version"],
-    ["an unknown XML version", Buffer.from(XML_HEADER.replace('VERSION="211"', 'VERSION="300"') + "<OFX></OFX>"), "unsupported-version"],
-    ["an unknown charset", Buffer.from(SGML_HEADER.replace("CHARSET:1252", "CHARSET:EBCDIC") + "<OFX></OFX>"), "bad-encoding"],
+    ["an unknown version", Buffer.from(`${SGML_HEADER.replace("VERSION:102", "VERSION:999")}<OFX></OFX>`), "unsupported-version"],
+    ["an unknown XML version", Buffer.from(`${XML_HEADER.replace('VERSION="211"', 'VERSION="300"')}<OFX></OFX>`), "unsupported-version"],
+    ["an unknown charset", Buffer.from(`${SGML_HEADER.replace("CHARSET:1252", "CHARSET:EBCDIC")}<OFX></OFX>`), "bad-encoding"],
     [
       "UTF-8 declared, Latin-1 sent",
       Buffer.concat([Buffer.from(`${XML_HEADER}<OFX><A>caf`), Buffer.from([0xe9]), Buffer.from("</A></OFX>")]),
