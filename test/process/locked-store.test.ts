@@ -142,7 +142,12 @@ describe.skipIf(skipPostgres)("PostgreSQL with a table locked by another session
   });
 });
 
-/** Resolves once the sqlite3 CLI holds the write lock. */
+/**
+ * Resolves once the sqlite3 CLI holds the write lock. The CLI waits for the lock (`.timeout`):
+ * the server may be committing at that moment (the connected card's aggregation, a job's
+ * completion), and without a wait the CLI's BEGIN fails, it skips the rest of the line and
+ * never says "locked". Whatever it reports as an error fails the test at once.
+ */
 function lockedBy(holder: ChildProcessWithoutNullStreams): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = "";
@@ -150,7 +155,8 @@ function lockedBy(holder: ChildProcessWithoutNullStreams): Promise<void> {
       output += chunk.toString();
       if (output.includes("locked")) resolve();
     });
+    holder.stderr.on("data", (chunk: Buffer) => reject(new Error(`sqlite3 could not take the lock: ${chunk.toString().trim()}`)));
     holder.once("exit", (code) => reject(new Error(`sqlite3 exited (${code}) before taking the lock`)));
-    holder.stdin.write("BEGIN IMMEDIATE; DELETE FROM server_settings WHERE name = 'none'; SELECT 'locked';\n");
+    holder.stdin.write(".timeout 10000\nBEGIN IMMEDIATE; DELETE FROM server_settings WHERE name = 'none'; SELECT 'locked';\n");
   });
 }
