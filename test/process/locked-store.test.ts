@@ -7,7 +7,6 @@
  * requests, which a server blocked on the lock could not do; once the lock is released,
  * everything works again.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +16,7 @@ import { createThrowawayDatabase, type ThrowawayDatabase } from "../helpers/proc
 import { buildServer, removeBuild } from "../helpers/server-build.js";
 import { type Answer, call, expectTemporarilyUnavailable, FlinksCalls } from "../helpers/server-calls.js";
 import { SERVER_CUSTOMER, ServerProcess } from "../helpers/server-process.js";
+import { holdSqliteWriteLock, type SqliteLockHolder } from "../helpers/sqlite-lock-holder.js";
 import { skipPostgres } from "../helpers/test-store.js";
 
 /** Long enough that the free routes surely answer first on a busy 2-core machine; short enough to wait for. */
@@ -69,10 +69,10 @@ async function expectFreeRoutesAnswerWhileWritersWait(server: ServerProcess, fli
 
 describe("SQLite locked by another process", () => {
   let server: ServerProcess | null = null;
-  let holder: ChildProcessWithoutNullStreams | null = null;
+  let holder: SqliteLockHolder | null = null;
   let dataDir = "";
   afterEach(async () => {
-    holder?.kill("SIGKILL");
+    holder?.kill();
     await server?.kill();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -87,14 +87,12 @@ describe("SQLite locked by another process", () => {
     const flinks = new FlinksCalls(server.base, SERVER_CUSTOMER);
     const loginId = await flinks.connect("Greatday+locked");
 
-    holder = spawn("sqlite3", [join(dataDir, "bankgate.sqlite")]);
-    await lockedBy(holder);
+    holder = await holdSqliteWriteLock(join(dataDir, "bankgate.sqlite"), "DELETE FROM server_settings WHERE name = 'none'");
     await expectFreeRoutesAnswerWhileWritersWait(server, flinks, loginId);
     // Reads need no lock in WAL mode: the card's page still opens.
     expect((await call(server.base, `/connect/${SERVER_CUSTOMER.customerId}`)).status).toBe(200);
 
-    holder.stdin.end("ROLLBACK;\n");
-    await new Promise((resolve) => holder?.once("exit", resolve));
+    await holder.release();
     expect((await flinks.generateToken()).status).toBe(200);
     const reopened = await flinks.cachedAuthorize(loginId);
     expect(reopened.status).toBe(200);
@@ -141,22 +139,3 @@ describe.skipIf(skipPostgres)("PostgreSQL with a table locked by another session
     expect((await flinks.cachedAuthorize(loginId)).status).toBe(200);
   });
 });
-
-/**
- * Resolves once the sqlite3 CLI holds the write lock. The CLI waits for the lock (`.timeout`):
- * the server may be committing at that moment (the connected card's aggregation, a job's
- * completion), and without a wait the CLI's BEGIN fails, it skips the rest of the line and
- * never says "locked". Whatever it reports as an error fails the test at once.
- */
-function lockedBy(holder: ChildProcessWithoutNullStreams): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = "";
-    holder.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("locked")) resolve();
-    });
-    holder.stderr.on("data", (chunk: Buffer) => reject(new Error(`sqlite3 could not take the lock: ${chunk.toString().trim()}`)));
-    holder.once("exit", (code) => reject(new Error(`sqlite3 exited (${code}) before taking the lock`)));
-    holder.stdin.write(".timeout 10000\nBEGIN IMMEDIATE; DELETE FROM server_settings WHERE name = 'none'; SELECT 'locked';\n");
-  });
-}

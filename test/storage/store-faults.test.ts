@@ -4,7 +4,6 @@
  * sqlite3 CLI) holds the write lock; on PostgreSQL another session holds a table lock, or the
  * server is not there at all. The HTTP answers (503, Retry-After) are in test/process/.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +14,7 @@ import { StoreFaultError } from "../../src/errors/store-fault.js";
 import { openDatabase } from "../../src/storage/open-database.js";
 import { KyselyStorage, type Storage } from "../../src/storage/storage.js";
 import { freePort } from "../helpers/free-port.js";
+import { holdSqliteWriteLock, type SqliteLockHolder } from "../helpers/sqlite-lock-holder.js";
 import { createPostgresDatabase, skipPostgres } from "../helpers/test-store.js";
 
 const WAIT_MS = 300;
@@ -43,7 +43,7 @@ async function expectFault(work: Promise<unknown>, kind: StoreFaultError["kind"]
 describe("SQLite locked by another process", () => {
   let dataDir: string;
   let storage: Storage;
-  let holder: ChildProcessWithoutNullStreams | null = null;
+  let holder: SqliteLockHolder | null = null;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "bankgate-locked-"));
@@ -58,27 +58,13 @@ describe("SQLite locked by another process", () => {
 
   /** The sqlite3 CLI takes the write lock and keeps it until releaseLock. */
   async function holdLock(): Promise<void> {
-    holder = spawn("sqlite3", [join(dataDir, "bankgate.sqlite")]);
-    const child = holder;
-    const locked = new Promise<void>((resolve, reject) => {
-      let output = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes("locked")) resolve();
-      });
-      child.once("exit", (code) => reject(new Error(`sqlite3 exited (${code}) before taking the lock`)));
-    });
-    child.stdin.write("BEGIN IMMEDIATE; INSERT INTO server_settings VALUES ('held', 'x'); SELECT 'locked';\n");
-    await locked;
+    holder = await holdSqliteWriteLock(join(dataDir, "bankgate.sqlite"), "INSERT INTO server_settings VALUES ('held', 'x')");
   }
 
   async function releaseLock(): Promise<void> {
-    const child = holder;
+    const held = holder;
     holder = null;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.stdin.end("ROLLBACK;\n");
-    await exited;
+    await held?.release();
   }
 
   it("fails a write with a busy fault after the bounded wait, without blocking the event loop", async () => {
