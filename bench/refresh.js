@@ -56,10 +56,10 @@ const PROCESSES = positiveNumber("BENCH_REFRESH_PROCESSES", 1);
 /**
  * Cards of a night run first on a throwaway store, per store kind, and left out of the tables:
  * a server runs nights in a process that has run them before, while the first night of a fresh
- * process pays for V8's warm-up (measured: ~10% more CPU a login on the first of two
+ * process pays for V8's warm-up (measured: ~12% more CPU a login on the first of two
  * 1,000-card nights in one process, docs/performance.md). 0 measures the cold night.
  */
-const WARMUP = Number(process.env.BENCH_REFRESH_WARMUP ?? 300);
+const WARMUP = process.env.BENCH_REFRESH_WARMUP === "0" ? 0 : positiveNumber("BENCH_REFRESH_WARMUP", 300);
 const MAX_SECONDS = positiveNumber("BENCH_REFRESH_MAX_SECONDS", 600);
 const PROFILE_DIR = process.env.BENCH_REFRESH_PROFILE || null;
 const TRACE_TOP = Number(process.env.BENCH_REFRESH_TRACE || 0);
