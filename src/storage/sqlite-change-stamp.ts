@@ -16,7 +16,7 @@ export interface ChangeStamp {
 /** What the stamp needs of the store: its SQLite handle and whether the connection is free. */
 export interface SqliteChangeStampDeps {
   sqlite: { prepare(sql: string): { pluck(): { get(): unknown } } };
-  /** No transaction open on SQLite or shared by the group commit, nobody waiting for the connection. */
+  /** A statement run now joins no transaction: none open or shared, nobody waiting, no BEGIN under way (open-database.ts). */
   connectionFree(): boolean;
 }
 

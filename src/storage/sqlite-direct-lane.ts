@@ -8,7 +8,7 @@ import type { StoreFaultClassifier } from "./store-fault-kinds.js";
 export interface SqliteDirectLaneDeps {
   sqlite: { readonly inTransaction: boolean };
   prepare(sql: string): SqliteStatement;
-  /** No transaction open on SQLite or shared by the group commit, nobody waiting for the connection. */
+  /** A statement run now joins no transaction: none open or shared, nobody waiting, no BEGIN under way (open-database.ts). */
   connectionFree(): boolean;
   classify: StoreFaultClassifier;
 }
