@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDi
 import { dialectWithDriver } from "./dialect-with-driver.js";
 import { FaultTranslatingDriver } from "./fault-translating-driver.js";
 import { migrateToLatest } from "./migrate.js";
+import { pipelineTransactionStarts } from "./postgres-pipelined-begin.js";
 import { PostgresStatementNames } from "./postgres-statement-names.js";
 import type { Database } from "./schema.js";
 import { registerChangeStamp, SqliteChangeStamp } from "./sqlite-change-stamp.js";
@@ -182,6 +183,9 @@ async function openPostgres(connectionString: string, waitMs: number, preparedSt
     // for a row or table lock another session holds (lock_timeout, SQLSTATE 55P03).
     connectionTimeoutMillis: waitMs,
     lock_timeout: waitMs,
+    // Statements written without waiting for the answer before them: a transaction's BEGIN
+    // goes out with its first read (postgres-pipelined-begin.ts).
+    pipeline: true,
     // Epoch-millisecond timestamps are bigint columns; they fit a JS number exactly.
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
@@ -199,6 +203,8 @@ async function openPostgres(connectionString: string, waitMs: number, preparedSt
     const names = new PostgresStatementNames();
     pool.on("connect", (client) => names.install(client));
   }
+  // After the names: this wrapper must see Kysely's statements first.
+  pool.on("connect", pipelineTransactionStarts);
   const dialect = dialectWithDriver(new PostgresDialect({ pool }), (driver) => new FaultTranslatingDriver(driver, postgresFaultKind));
   return new Kysely<Database>({ dialect });
 }
