@@ -10,8 +10,8 @@ const BEGIN_ANSWER = Object.freeze({ command: "BEGIN", rowCount: null, rows: [] 
 /**
  * Saves a round trip per transaction on a client in pg's pipeline mode: Kysely's BEGIN is
  * answered at once and goes out with the transaction's first statement, which is written
- * right behind it without waiting for BEGIN's answer when it only reads (most transactions
- * here open with a locking read of the card). A first statement that writes still waits for
+ * right behind it without waiting for BEGIN's answer when it only reads (both of a nightly
+ * login's transactions open with a locking read of the card). A first statement that writes still waits for
  * BEGIN's answer: should BEGIN ever fail while the connection lives on, that statement
  * would otherwise run — and commit — on its own. BEGIN's failure is the first statement's,
  * so Kysely rolls the transaction back as for any failed statement. On PostgreSQL every
