@@ -34,7 +34,9 @@ export interface JobQueueOptions {
  * - a job is run by one worker at a time; a worker that dies loses its claim after
  *   `claimSeconds` and the job runs again (at least once, never twice at once);
  * - failures are retried with exponential backoff up to `maxAttempts`.
- * `settled` events let waiters in this process wake at once; other processes poll.
+ * `settled` events let waiters in this process wake at once; other processes poll. The
+ * runner wakes on `enqueued` (a job stored to be claimed) and `handedOff` (one given to it
+ * without the store: nothing to claim).
  * `Payloads` types each kind's payload: the app's JobPayloads, or a conformance test's own.
  */
 export class JobQueue<Payloads extends object = JobPayloads> {
@@ -116,7 +118,7 @@ export class JobQueue<Payloads extends object = JobPayloads> {
     // lapses and another worker runs the job then.
     if (this.#runners === 0) return this.release([handed.job]).catch(() => undefined);
     this.#handedOff.push(handed);
-    this.events.emit("enqueued", handed.job.kind);
+    this.events.emit("handedOff", handed.job.kind);
   }
 
   /** A runner of this process starts taking handed-off jobs. */

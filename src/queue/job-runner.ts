@@ -29,7 +29,19 @@ const COMPLETE_RETRY_PAUSES_MS = [250, 500, 1_000, 2_000, 4_000, 8_000];
 export class JobRunner {
   #running = false;
   #inFlight = new Set<Promise<void>>();
-  #wake: (() => void) | null = null;
+  /** Ends the loop's idle wait; null while the loop is not waiting. */
+  #endIdle: (() => void) | null = null;
+  /** A wake-up came while the loop was busy claiming: its next idle wait returns at once. */
+  #wokenWhileBusy = false;
+  /**
+   * Whether the store may hold a job this runner could claim now. False after a claim that
+   * found fewer jobs than it asked for; true again after an enqueue here, a job of this
+   * runner ending (a retry due at once, or a job its transaction enqueued before committing),
+   * and every poll (other processes' jobs). A job handed off by this process needs no claim:
+   * with the store drained, taking it reads nothing (a live login's hand-off claimed twice,
+   * ~4 reads, for nothing: docs/performance.md, "The runner's claims").
+   */
+  #storeMayHaveWork = true;
   #loop: Promise<void> | null = null;
   /** Ends the pauses of completions being retried: a stopping runner leaves them to their claim's lapse. */
   #stopping = new AbortController();
@@ -46,6 +58,7 @@ export class JobRunner {
     this.#running = true;
     this.#stopping = new AbortController();
     this.queue.events.on("enqueued", this.#onEnqueued);
+    this.queue.events.on("handedOff", this.#onHandedOff);
     this.queue.attachRunner();
     this.#loop = this.#run();
   }
@@ -55,7 +68,8 @@ export class JobRunner {
     this.#running = false;
     this.#stopping.abort();
     this.queue.events.off("enqueued", this.#onEnqueued);
-    this.#wake?.();
+    this.queue.events.off("handedOff", this.#onHandedOff);
+    this.#wake();
     await this.#loop;
     await Promise.all(this.#inFlight);
     if (started) await this.#detach();
@@ -90,15 +104,21 @@ export class JobRunner {
    * aggregation) is written first instead of waiting behind the job's first slice of work.
    */
   readonly #onEnqueued = () => {
-    setImmediate(() => this.#wake?.());
+    this.#storeMayHaveWork = true;
+    setImmediate(() => this.#wake());
+  };
+
+  readonly #onHandedOff = () => {
+    setImmediate(() => this.#wake());
   };
 
   async #run(): Promise<void> {
     while (this.#running) {
       const free = this.options.concurrency - this.#inFlight.size;
-      const jobs = free > 0 ? await this.#next(free, (limit) => this.#claimSafely(limit)) : [];
+      const jobs = free > 0 ? await this.#next(free, (limit) => this.#claimWhenUseful(limit)) : [];
       for (const job of jobs) this.#track(this.#execute(job));
-      if (jobs.length === 0) await this.#idle();
+      // Fewer jobs than free slots: nothing else is due now, until a wake-up or the poll.
+      if (jobs.length < free || free === 0) await this.#idle();
     }
   }
 
@@ -108,9 +128,12 @@ export class JobRunner {
     return handedOff.length < limit ? [...handedOff, ...(await claim(limit - handedOff.length))] : handedOff;
   }
 
-  async #claimSafely(limit: number): Promise<Job[]> {
+  async #claimWhenUseful(limit: number): Promise<Job[]> {
+    if (!this.#storeMayHaveWork) return [];
     try {
-      return await this.queue.claim(JOB_KINDS, limit);
+      const claimed = await this.queue.claim(JOB_KINDS, limit);
+      if (claimed.length < limit) this.#storeMayHaveWork = false;
+      return claimed;
     } catch (error) {
       this.log.error({ err: error }, "claiming jobs failed");
       return [];
@@ -121,19 +144,30 @@ export class JobRunner {
     this.#inFlight.add(work);
     void work.finally(() => {
       this.#inFlight.delete(work);
-      this.#wake?.();
+      this.#storeMayHaveWork = true;
+      this.#wake();
     });
   }
 
-  #idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.pollIntervalMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = done;
-    });
+  #wake(): void {
+    if (this.#endIdle) this.#endIdle();
+    else this.#wokenWhileBusy = true;
+  }
+
+  /** Until a wake-up (also one that came while the loop was busy) or the poll interval. */
+  async #idle(): Promise<void> {
+    if (!this.#wokenWhileBusy) {
+      const polled = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(true), this.options.pollIntervalMs);
+        this.#endIdle = () => {
+          clearTimeout(timer);
+          resolve(false);
+        };
+      });
+      this.#endIdle = null;
+      if (polled) this.#storeMayHaveWork = true;
+    }
+    this.#wokenWhileBusy = false;
   }
 
   async #execute(job: Job): Promise<void> {

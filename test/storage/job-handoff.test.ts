@@ -93,6 +93,27 @@ describe.each(["sqlite", "postgres"] as const)("jobs handed to this process's ru
       expect(claimMany.mock.calls.flatMap(([ids]) => ids)).not.toContain(id);
     });
 
+    it("taken by a runner with free slots and nothing left in the store, is started without reading the store", async () => {
+      const findClaimable = vi.spyOn(storage.jobs, "findClaimable");
+      const readsWhenItRan: number[] = [];
+      await runner.stop();
+      // No poll during the test: only wake-ups make this runner look at the store.
+      runner = oneHandlerRunner(queue, async () => void readsWhenItRan.push(findClaimable.mock.calls.length), {
+        concurrency: 8,
+        pollIntervalMs: 60_000,
+      });
+      runner.start();
+      await vi.waitFor(() => expect(findClaimable).toHaveBeenCalledTimes(1)); // and found the store empty
+
+      const handed = await enqueueCommitted();
+      await handed.handOff();
+      await vi.waitFor(async () => expect((await storage.jobs.find(handed.id as string))?.state).toBe("done"));
+
+      expect(readsWhenItRan).toEqual([1]);
+      // A job that ended may have left work behind (a retry due at once): the runner looks once.
+      await vi.waitFor(() => expect(findClaimable).toHaveBeenCalledTimes(2));
+    });
+
     it("with no runner in this process, is an ordinary queued job another worker claims", async () => {
       const handed = await enqueueCommitted();
       await handed.handOff();
