@@ -12,6 +12,9 @@ describe("cached /Authorize, live refresh of a saved card, LoginId semantics and
 
   it("cached mode opens a new RequestId over the saved card, with LastRefresh in UTC", async () => {
     const live = await t.connect();
+    // The card's first aggregation is over (a data call waits for it): until then a cached
+    // call answers the card as it stands, never refreshed (LastRefresh null).
+    expect((await t.post("GetAccountsDetail", { RequestId: live.RequestId }, t.apiKeyHeaders())).statusCode).toBe(200);
     t.clock.advanceSeconds(3600);
     const response = await cached(live.Login.Id);
     expect(response.statusCode).toBe(200);
