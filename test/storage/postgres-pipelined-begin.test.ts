@@ -5,15 +5,11 @@
  * failure is the next statement's. The first half drives the wrapper with a client whose
  * answers the test releases by hand; the second runs transactions on a real server.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { sql } from "kysely";
 import type { ClientBase } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../../src/storage/open-database.js";
 import { pipelineTransactionStarts } from "../../src/storage/postgres-pipelined-begin.js";
-import { createPostgresDatabase, skipPostgres } from "../helpers/test-store.js";
+import { createTestStore, skipPostgres, type TestStore } from "../helpers/test-store.js";
 
 /** A client that records what it was sent, in order, and answers only when told to. */
 function handAnsweredClient() {
@@ -102,20 +98,15 @@ describe("a transaction's BEGIN sent with its first read", () => {
 });
 
 describe.skipIf(skipPostgres)("transactions opened with a pipelined BEGIN, on PostgreSQL", () => {
-  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
-  let dataDir: string;
+  let store: TestStore;
 
   beforeAll(async () => {
-    database = await createPostgresDatabase("pipelined");
-    dataDir = await mkdtemp(join(tmpdir(), "bankgate-pipelined-"));
+    store = await createTestStore("postgres", "pipelined");
   });
-  afterAll(async () => {
-    await database?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => store?.dispose());
 
   it("a transaction opened by a read is one transaction: its writes commit together, or roll back together", async () => {
-    const { db } = await openDatabase({ databaseUrl: database.url, dataDir });
+    const { db } = await store.open();
     try {
       await sql`create table pipelined (id int primary key)`.execute(db);
       const inOneTransaction = (ids: number[], thenThrow: boolean) =>
