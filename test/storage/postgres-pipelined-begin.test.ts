@@ -1,7 +1,7 @@
 /**
- * On PostgreSQL a transaction's BEGIN goes out with its first statement when that statement
- * only reads (src/storage/postgres-pipelined-begin.ts): one round trip fewer, the same
- * transaction. A first statement that writes still waits for BEGIN's answer, and BEGIN's
+ * On PostgreSQL a transaction's BEGIN goes out with its first statement, in the same socket
+ * write, when that statement only reads (src/storage/postgres-pipelined-begin.ts): one round
+ * trip fewer, the same transaction. A first statement that writes still waits for BEGIN's answer, and BEGIN's
  * failure is the next statement's. The first half drives the wrapper with a client whose
  * answers the test releases by hand; the second runs transactions on a real server.
  */
@@ -11,13 +11,30 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pipelineTransactionStarts } from "../../src/storage/postgres-pipelined-begin.js";
 import { createTestStore, skipPostgres, type TestStore } from "../helpers/test-store.js";
 
-/** A client that records what it was sent, in order, and answers only when told to. */
+/**
+ * A client that records what it was sent, in order and by socket write (statements queued while
+ * its socket is corked leave together when it is uncorked), and answers only when told to.
+ */
 function handAnsweredClient() {
   const sent: string[] = [];
+  const writes: string[][] = [];
+  let corked = 0;
+  let queued: string[] = [];
   const answers = new Map<string, { resolve(value: unknown): void; reject(error: unknown): void }>();
+  const stream = {
+    cork: () => corked++,
+    uncork() {
+      corked--;
+      if (corked === 0 && queued.length > 0) writes.push(queued);
+      if (corked === 0) queued = [];
+    },
+  };
   const client = {
+    connection: { stream },
     query(text: string) {
       sent.push(text);
+      if (corked > 0) queued.push(text);
+      else writes.push([text]);
       return new Promise((resolve, reject) => answers.set(text, { resolve, reject }));
     },
   };
@@ -25,6 +42,7 @@ function handAnsweredClient() {
   const query = (text: string) => (client.query as (text: string, values: unknown[]) => Promise<unknown>)(text, []);
   return {
     sent,
+    writes,
     query,
     answer: (text: string) => answers.get(text)?.resolve({ rows: [{ text }] }),
     fail: (text: string, error: Error) => answers.get(text)?.reject(error),
@@ -43,12 +61,13 @@ async function settledNow(promise: Promise<unknown>): Promise<boolean> {
 }
 
 describe("a transaction's BEGIN sent with its first read", () => {
-  it("answers BEGIN at once and sends a first read right behind it, answered after BEGIN", async () => {
+  it("answers BEGIN at once and sends it with a first read in one write, the read answered after BEGIN", async () => {
     const client = handAnsweredClient();
     const begin = client.query("begin");
     expect(await settledNow(begin)).toBe(true);
+    expect(client.sent).toEqual([]);
     const read = client.query("select * from logins where id = $1 for no key update");
-    expect(client.sent).toEqual(["begin", "select * from logins where id = $1 for no key update"]);
+    expect(client.writes).toEqual([["begin", "select * from logins where id = $1 for no key update"]]);
 
     client.answer("select * from logins where id = $1 for no key update");
     expect(await settledNow(read)).toBe(false);
@@ -65,7 +84,7 @@ describe("a transaction's BEGIN sent with its first read", () => {
 
     client.answer("begin");
     await settledNow(write);
-    expect(client.sent).toEqual(["begin", "update logins set tag = $1"]);
+    expect(client.writes).toEqual([["begin"], ["update logins set tag = $1"]]);
     client.answer("update logins set tag = $1");
     await write;
   });
