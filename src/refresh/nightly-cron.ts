@@ -24,7 +24,7 @@ export interface NightlyCronDeps {
  * sandbox's virtual clock can trigger it. A run only enqueues: one job per eligible card,
  * which every worker process may claim. Each process with a job runner may run the cron;
  * a card is enqueued at most once per night (singleton key card + night) and taken at most
- * once per night (LoginStore.claimNight), so duplicates refresh nothing.
+ * once per night (LoginStore.takeForNight), so duplicates refresh nothing.
  */
 export class NightlyCron {
   /** "ran" (night, enqueued) after each scheduled run: tests and operators learn it happened. */

@@ -40,11 +40,12 @@ export interface LoginStore {
   recordRefreshState(loginId: string, state: { at: Date; state: RefreshState; errorCode: ErrorCode | null }): Promise<void>;
   setScheduledRefresh(customerId: string, loginId: string, activated: boolean): Promise<boolean>;
   /**
-   * Takes the card for `night` by compare-and-swap: true once per card and night, whichever
-   * process or job asks first (a second run of the same night refreshes nothing: quality bar R6,
-   * docs/quality-bars.md).
+   * Takes the customer's card for `night` by compare-and-swap and returns it as taken, in one
+   * statement: the card once per card and night, whichever process or job asks first (a second
+   * run of the same night refreshes nothing: quality bar R6, docs/quality-bars.md); undefined
+   * when it was taken that night already, or is gone.
    */
-  claimNight(loginId: string, night: string): Promise<boolean>;
+  takeForNight(customerId: string, loginId: string, night: string): Promise<Login | undefined>;
   /** Scheduled cards with saved credentials not yet taken on `night`, by id after `afterId` (keyset pages). */
   findNightlyCandidates(night: string, afterId: string, limit: number): Promise<Login[]>;
   /** The customer's cards with nightly refresh on (GetNightlyRefreshStatus filters them). */
@@ -162,13 +163,15 @@ const claimFrom = new PrecompiledQuery((db, slot) =>
     .where("id", "=", slot(1))
     .where("live_request_id", "=", slot(2)),
 );
-/** Arguments: night, card. */
-const claimNightRow = new PrecompiledQuery((db, slot) =>
+/** Arguments: night, card, customer. */
+const takeNightRow = new PrecompiledQuery<Selectable<LoginRow>>((db, slot) =>
   db
     .updateTable("logins")
     .set({ nightly_night: slot(0) })
     .where("id", "=", slot(1))
-    .where((eb) => eb.or([eb("nightly_night", "is", null), eb("nightly_night", "<>", slot(0))])),
+    .where("customer_id", "=", slot(2))
+    .where((eb) => eb.or([eb("nightly_night", "is", null), eb("nightly_night", "<>", slot(0))]))
+    .returningAll(),
 );
 /** Arguments: snapshot, refreshed at (ms), login type, card. */
 const recordRefreshRow = new PrecompiledQuery((db, slot) =>
@@ -265,8 +268,9 @@ export class KyselyLoginStore implements LoginStore {
     return result.numUpdatedRows === 1n;
   }
 
-  async claimNight(loginId: string, night: string): Promise<boolean> {
-    return (await claimNightRow.changes(this.db, [night, loginId])) === 1;
+  async takeForNight(customerId: string, loginId: string, night: string): Promise<Login | undefined> {
+    const row = await takeNightRow.first(this.db, [night, loginId, customerId]);
+    return row && loginFromRow(row);
   }
 
   async findNightlyCandidates(night: string, afterId: string, limit: number): Promise<Login[]> {

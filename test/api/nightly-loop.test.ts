@@ -157,3 +157,44 @@ describe.each(["sqlite", "postgres"] as const)("nightly refresh loop (%s)", (sto
     expect(bank.logins).toBe(logins);
   });
 });
+
+describe.each(["sqlite", "postgres"] as const)("a card switched off after its night was enqueued (%s)", (store) => {
+  let t: TestApp;
+  let bank: ScriptedBank;
+  beforeAll(async () => {
+    bank = createScriptedBank();
+    t = await createTestApp({ store, connectors: registryWith(bank), runJobs: false });
+  });
+  afterAll(() => t?.close());
+
+  it("is taken for that night and never sent to the bank; switched on again, it refreshes the next night", async () => {
+    const connected = await t.authorize({ ...CARD, ScheduleRefresh: true });
+    const loginId = connected.json().Login.Id as string;
+    await t.deps.runner.runUntilIdle();
+    const schedule = (IsActivated: boolean) =>
+      t.app.inject({
+        method: "PATCH",
+        url: t.path("SetScheduledRefresh"),
+        headers: t.apiKeyHeaders(),
+        payload: { LoginId: loginId, IsActivated },
+      });
+
+    t.clock.advanceSeconds(3600);
+    expect(await t.deps.nightly.enqueueNight("2026-01-16")).toBe(1);
+    expect((await schedule(false)).statusCode).toBe(200);
+    const logins = bank.logins;
+    await t.deps.runner.runUntilIdle();
+    expect(bank.logins).toBe(logins);
+    const card = await t.deps.storage.logins.find(t.customer.customerId, loginId);
+    expect(card?.lastRefreshAt?.getTime()).toBeLessThan(t.clock.now().getTime() - 3_000_000);
+    expect(card?.nightlyNight).toBe("2026-01-16");
+
+    expect((await schedule(true)).statusCode).toBe(200);
+    expect(await t.deps.nightly.enqueueNight("2026-01-16")).toBe(0);
+    t.clock.advanceSeconds(86_400);
+    expect(await t.deps.nightly.enqueueNight("2026-01-17")).toBe(1);
+    await t.deps.runner.runUntilIdle();
+    expect(bank.logins).toBe(logins + 1);
+    expect((await t.deps.storage.logins.find(t.customer.customerId, loginId))?.lastRefreshAt).toEqual(t.clock.now());
+  });
+});

@@ -537,12 +537,17 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
         });
       });
 
-      it("claimNight takes a card once per night, whoever asks, also 10 callers at once", async () => {
+      it("takeForNight takes a card once per night, whoever asks, also 10 callers at once, and returns it as taken", async () => {
         const login = await h.storage.logins.findOrCreate(loginCandidate());
-        const claims = await Promise.all(Array.from({ length: 10 }, () => h.storage.logins.claimNight(login.id, "2026-01-16")));
-        expect(claims.filter(Boolean)).toHaveLength(1);
-        expect(await h.storage.logins.claimNight(login.id, "2026-01-16")).toBe(false);
-        expect(await h.storage.logins.claimNight(login.id, "2026-01-17")).toBe(true);
+        const take = (night: string, customerId = login.customerId) => h.storage.logins.takeForNight(customerId, login.id, night);
+        const takes = await Promise.all(Array.from({ length: 10 }, () => take("2026-01-16")));
+        const taken = takes.filter((card) => card !== undefined);
+        expect(taken).toHaveLength(1);
+        expect(taken[0]).toEqual({ ...login, nightlyNight: "2026-01-16" });
+        expect(await take("2026-01-16")).toBeUndefined();
+        expect(await take("2026-01-17", newRandomId())).toBeUndefined();
+        expect((await h.storage.logins.find(login.customerId, login.id))?.nightlyNight).toBe("2026-01-16");
+        expect((await take("2026-01-17"))?.nightlyNight).toBe("2026-01-17");
       });
 
       it("holdManyForWrite holds the customer's cards that are still there, in one read, inside a transaction", async () => {
@@ -564,7 +569,7 @@ describe.each(["sqlite", "postgres"] as const)("storage conformance: %s", (store
           await h.storage.logins.saveCredentials(card.id, "v1:key:iv:cipher");
           await h.storage.logins.setScheduledRefresh(customerId, card.id, true);
         }
-        await h.storage.logins.claimNight(cards[0]?.id ?? "", "2026-01-16");
+        await h.storage.logins.takeForNight(customerId, cards[0]?.id ?? "", "2026-01-16");
         const mine = new Set(cards.map((c) => c.id));
         const seen: string[] = [];
         for (let afterId = ""; ; ) {
