@@ -14,8 +14,11 @@ const MEMBER = "bankgate_group_member";
 
 interface Acquisition extends DatabaseConnection {
   readonly inner: DatabaseConnection;
-  /** The transaction this acquisition runs: the one that began the shared one, or one inside it. */
-  member: "first" | "nested" | null;
+  /**
+   * What this acquisition runs in the shared transaction: the transaction that began it, a
+   * transaction inside it (a savepoint), or one statement joining it (no savepoint needed).
+   */
+  member: "first" | "nested" | "statement" | null;
   /** Handed the connection on before its commit: Kysely's release of it is already done. */
   releasedEarly: boolean;
 }
@@ -123,6 +126,8 @@ export class SqliteGroupCommitDriver implements Driver {
       await acquisition.inner.executeQuery(CompiledQuery.raw(`release ${MEMBER}`));
       return;
     }
+    // SQLite undid the failed statement and nothing else: the group goes on.
+    if (member === "statement" && this.sqlite.inTransaction) return;
     // The first member failed, or SQLite ended the shared transaction itself (no space left):
     // nothing of the group survives.
     const group = this.#group ?? [];
@@ -166,10 +171,14 @@ export class SqliteGroupCommitDriver implements Driver {
    * A write outside a transaction, run as a one-statement transaction of the group: while
    * others wait for the connection it shares their COMMIT instead of paying for its own (on a
    * nightly run of concurrent logins, ~3.5 such writes a login at ~25–35 µs of commit each),
-   * and its caller still hears back only once it is durable.
+   * and its caller still hears back only once it is durable. Joining an open group it runs
+   * without a savepoint: SQLite undoes a failed statement by itself (its statement journal)
+   * and leaves the transaction open, unless the failure ended the transaction — which the
+   * rollback below then treats as the whole group's.
    */
   async #asMember<R>(acquisition: Acquisition, query: CompiledQuery): Promise<QueryResult<R>> {
-    await this.beginTransaction(acquisition, {});
+    if (this.#group) acquisition.member = "statement";
+    else await this.beginTransaction(acquisition, {});
     let result: QueryResult<R>;
     try {
       result = await acquisition.inner.executeQuery<R>(query);

@@ -99,6 +99,23 @@ describe("SQLite transactions sharing a commit", () => {
     expect(["a1", "a2", "a3"].map(seenOutside)).toEqual([true, true, true]);
   });
 
+  it("undoes the whole of a write outside a transaction that fails midway in a group, and only it", async () => {
+    await db
+      .insertInto("server_settings")
+      .values(["m1", "m2", "kept"].map((name) => ({ name, value: "v" })))
+      .execute();
+    // Renames m1, then m2 onto a name already taken: the statement fails at its second row.
+    const rename = db
+      .updateTable("server_settings")
+      .set({ name: sql<string>`case name when 'm1' then 'renamed' else 'kept' end` })
+      .where("name", "in", ["m1", "m2"])
+      .execute();
+    const results = await Promise.allSettled([write("first"), rename, write("next")]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(["first", "next", "m1", "m2", "kept"].map(seenOutside)).toEqual([true, true, true, true, true]);
+    expect(seenOutside("renamed")).toBe(false);
+  });
+
   it("rolls back a failing transaction alone, whichever place it has in the group", async () => {
     const failing = db.transaction().execute(async (trx) => {
       await trx.insertInto("server_settings").values({ name: "bad", value: "v" }).execute();
