@@ -22,7 +22,7 @@ interface Corkable {
  * answer: should BEGIN ever fail while the connection lives on, that statement would
  * otherwise run — and commit — on its own. BEGIN's failure is the first statement's, so
  * Kysely rolls the transaction back as for any failed statement. On PostgreSQL every
- * statement is a round trip, the nightly login's ~24 and a live MFA step's ~13 of them
+ * statement is a round trip, the nightly login's ~23 and a live MFA step's ~13 of them
  * (docs/performance.md, "A transaction's BEGIN sent with its first read").
  */
 export function pipelineTransactionStarts(client: ClientBase): void {
