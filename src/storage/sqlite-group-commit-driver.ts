@@ -34,10 +34,10 @@ interface Waiting {
  * after the COMMIT that holds its writes — durable before the answer, as with one commit each.
  * Every transaction after the first runs as a SAVEPOINT inside the shared one, so one that
  * fails rolls back alone. A write outside a transaction joins the group as a transaction of
- * one statement when a group is open or others wait (#asMember); otherwise it commits alone. A read
- * outside a transaction runs in the open group and commits it before its caller hears back,
- * so no answer ever rests on a write that is not durable yet: a read is never held open for
- * others, it must not wait.
+ * one statement when a group is open or others wait (#asMember); otherwise it commits alone.
+ * A read outside a transaction runs in the open group and commits it before its caller hears
+ * back, so no answer ever rests on a write that is not durable yet: a read is never held open
+ * for others, it must not wait.
  */
 export class SqliteGroupCommitDriver implements Driver {
   #waitingForConnection = 0;

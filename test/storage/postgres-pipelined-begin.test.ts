@@ -1,8 +1,8 @@
 /**
  * On PostgreSQL a transaction's BEGIN goes out with its first statement, in the same socket
  * write, when that statement only reads (src/storage/postgres-pipelined-begin.ts): one round
- * trip fewer, the same transaction. A first statement that writes still waits for BEGIN's answer, and BEGIN's
- * failure is the next statement's. The first half drives the wrapper with a client whose
+ * trip fewer, the same transaction. A first statement that writes still waits for BEGIN's
+ * answer, and BEGIN's failure is the next statement's. The first half drives the wrapper with a client whose
  * answers the test releases by hand; the second runs transactions on a real server.
  */
 import { sql } from "kysely";
@@ -25,8 +25,9 @@ function handAnsweredClient() {
     cork: () => corked++,
     uncork() {
       corked--;
-      if (corked === 0 && queued.length > 0) writes.push(queued);
-      if (corked === 0) queued = [];
+      if (corked > 0) return;
+      if (queued.length > 0) writes.push(queued);
+      queued = [];
     },
   };
   const client = {
