@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDi
 import { dialectWithDriver } from "./dialect-with-driver.js";
 import { FaultTranslatingDriver } from "./fault-translating-driver.js";
 import { migrateToLatest } from "./migrate.js";
-import { pipelineTransactionStarts } from "./postgres-pipelined-begin.js";
+import { holdStatementsWithKnownAnswers } from "./postgres-held-statements.js";
 import { PostgresStatementNames } from "./postgres-statement-names.js";
 import type { Database } from "./schema.js";
 import { registerChangeStamp, SqliteChangeStamp } from "./sqlite-change-stamp.js";
@@ -184,7 +184,7 @@ async function openPostgres(connectionString: string, waitMs: number, preparedSt
     connectionTimeoutMillis: waitMs,
     lock_timeout: waitMs,
     // Statements written without waiting for the answer before them: a transaction's BEGIN
-    // goes out with its first read (postgres-pipelined-begin.ts).
+    // and its one-row inserts go out with the statement after them (postgres-held-statements.ts).
     pipeline: true,
     // Epoch-millisecond timestamps are bigint columns; they fit a JS number exactly.
     types: {
@@ -204,7 +204,7 @@ async function openPostgres(connectionString: string, waitMs: number, preparedSt
     pool.on("connect", (client) => names.install(client));
   }
   // After the names: this wrapper must see Kysely's statements first.
-  pool.on("connect", pipelineTransactionStarts);
+  pool.on("connect", holdStatementsWithKnownAnswers);
   const dialect = dialectWithDriver(new PostgresDialect({ pool }), (driver) => new FaultTranslatingDriver(driver, postgresFaultKind));
   return new Kysely<Database>({ dialect });
 }
