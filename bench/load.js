@@ -30,7 +30,7 @@
 // Bounded: no new flow starts after LOAD_SECONDS; flows still running get LOAD_GRACE_SECONDS,
 // every request times out after 30 s (the detail step waits for the aggregation on the
 // server; its poll is bounded too). Exit code 1 when any session was lost or any 5xx seen.
-// docs/performance.md ("Load (R4)") holds the latest figures.
+// docs/performance.md ("Load") holds the latest figures.
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";

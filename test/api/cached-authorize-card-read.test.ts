@@ -2,7 +2,7 @@
  * A cached /Authorize reads its card only inside the group commit that stores its session
  * (SessionStore.insertOnCard): one read of the card for the group, never one per request
  * outside any transaction — that read was a quarter of the request's CPU under load
- * (docs/performance.md, "The card read in the group commit"). Checked on the statements
+ * (docs/performance-history.md, "The card read in the group commit"). Checked on the statements
  * SQLite runs while concurrent cached calls are answered.
  */
 import { afterEach, describe, expect, it } from "vitest";
