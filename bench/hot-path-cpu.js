@@ -7,7 +7,8 @@
 //   node bench/hot-path-cpu.js                          (this build only)
 //   BENCH_BASELINE=/path/to/other/checkout node bench/hot-path-cpu.js
 //   options: BENCH_REQUESTS (20000), BENCH_ROUNDS (3), BENCH_IN_FLIGHT (20),
-//            BENCH_ROUTES (authorize,accounts)
+//            BENCH_ROUTES (authorize,accounts), DATABASE_URL (a PostgreSQL to run on instead of
+//            SQLite: every round of both builds shares its database, which grows; its own CPU is not counted)
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -62,6 +63,7 @@ async function measureRound(root, route) {
     LOG_LEVEL: "silent",
     BANKGATE_DATA_DIR: benchTempDir("hot-path"),
     ...BENCH_CUSTOMER_ENV,
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   });
   const deps = await createDeps(config);
   const app = await buildApp(deps, { logger: false });
