@@ -1,9 +1,8 @@
 import type { ClientBase } from "pg";
+import { TRANSACTION_END } from "./postgres-transaction-end.js";
 
 /** Kysely opens a transaction without settings with exactly this statement. */
 const BEGIN = /^\s*begin\s*;?\s*$/i;
-/** Ends a transaction (not `rollback to savepoint`, which keeps it open). */
-const END = /^\s*(commit|rollback)\s*;?\s*$/i;
 /** Undoes what the held statements did: their failures no longer matter. */
 const ROLLBACK = /^\s*rollback\b/i;
 /** A statement that only reads: harmless even if the BEGIN sent before it failed and it ran on its own. */
@@ -88,7 +87,7 @@ export function holdStatementsWithKnownAnswers(client: ClientBase): void {
       held.push(args);
       return Promise.resolve({ command: "INSERT", rowCount: 1, rows: [] });
     }
-    if (END.test(text)) inTransaction = false;
+    if (TRANSACTION_END.test(text)) inTransaction = false;
     return held.length === 0 ? query(...args) : sendHeld(args);
   };
   (client as { query: unknown }).query = holding;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ClientBase } from "pg";
+import { TRANSACTION_END } from "./postgres-transaction-end.js";
 
 /** Statement texts named per process at most: every pool connection that runs one keeps its plan. */
 const MAX_NAMED = 256;
@@ -7,7 +8,6 @@ const MAX_NAMED = 256;
 const MAX_COUNTED = 4_096;
 
 const TRANSACTION_START = /^\s*(begin|start transaction)\b/i;
-const TRANSACTION_END = /^\s*(commit|rollback)\s*;?\s*$/i;
 
 /**
  * A named statement's server-side copy is no longer usable: the table it reads changed shape
