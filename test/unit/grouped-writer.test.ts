@@ -22,6 +22,37 @@ describe("GroupedWriter (group commit)", () => {
     expect(settled).toEqual([1, 2, 3]);
   });
 
+  it("keeps one write at the store: rows that come meanwhile wait for it, then go together at once", async () => {
+    const writes: number[][] = [];
+    const finishes: Array<() => void> = [];
+    const writer = new GroupedWriter<number>(
+      (rows) =>
+        new Promise((resolve) => {
+          writes.push(rows);
+          finishes.push(resolve);
+        }),
+    );
+    const settled: number[] = [];
+    const write = (n: number) => writer.write(n).then(() => settled.push(n));
+    const first = write(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Written in three later turns of the event loop while the first write is at the store.
+    const later: Promise<number>[] = [];
+    for (const n of [2, 3, 4]) {
+      later.push(write(n));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(writes).toEqual([[1]]);
+    finishes[0]?.();
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual([[1], [2, 3, 4]]);
+    expect(settled).toEqual([1]);
+    finishes[1]?.();
+    await Promise.all(later);
+    expect(settled).toEqual([1, 2, 3, 4]);
+  });
+
   it("caps a write at maxRowsPerWrite rows", async () => {
     const writes: number[][] = [];
     const writer = new GroupedWriter<number>(async (rows) => void writes.push(rows), 2);
