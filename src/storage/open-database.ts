@@ -3,13 +3,15 @@ import { join } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as SqliteDialectDatabase, type SqliteStatement } from "kysely";
 import { dialectWithDriver } from "./dialect-with-driver.js";
+import { registerDirectLane } from "./direct-lane.js";
 import { FaultTranslatingDriver } from "./fault-translating-driver.js";
 import { migrateToLatest } from "./migrate.js";
+import { PostgresDirectLane } from "./postgres-direct-lane.js";
 import { holdStatementsWithKnownAnswers } from "./postgres-held-statements.js";
 import { PostgresStatementNames } from "./postgres-statement-names.js";
 import type { Database } from "./schema.js";
 import { registerChangeStamp, SqliteChangeStamp } from "./sqlite-change-stamp.js";
-import { registerDirectLane, SqliteDirectLane } from "./sqlite-direct-lane.js";
+import { SqliteDirectLane } from "./sqlite-direct-lane.js";
 import { SqliteGroupCommitDriver } from "./sqlite-group-commit-driver.js";
 import { SqliteLockWaitingDriver } from "./sqlite-lock-waiting-driver.js";
 import { postgresFaultKind, sqliteFaultKind } from "./store-fault-kinds.js";
@@ -206,5 +208,7 @@ async function openPostgres(connectionString: string, waitMs: number, preparedSt
   // After the names: this wrapper must see Kysely's statements first.
   pool.on("connect", holdStatementsWithKnownAnswers);
   const dialect = dialectWithDriver(new PostgresDialect({ pool }), (driver) => new FaultTranslatingDriver(driver, postgresFaultKind));
-  return new Kysely<Database>({ dialect });
+  const db = new Kysely<Database>({ dialect });
+  registerDirectLane(db, new PostgresDirectLane(pool, postgresFaultKind));
+  return db;
 }

@@ -1,6 +1,6 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from "kysely";
+import { runDirectly } from "./direct-lane.js";
 import type { Database } from "./schema.js";
-import { runDirectly } from "./sqlite-direct-lane.js";
 
 /** Stands for the i-th argument while the query is built; never reaches the database. */
 const SLOT = "\u0000bankgate-slot:";
@@ -52,10 +52,10 @@ export class PrecompiledQuery<Row> {
     return Number((await this.#run(db, args)).numAffectedRows ?? 0n);
   }
 
-  /** On SQLite's direct lane when it is free (sqlite-direct-lane.ts), else through the drivers. */
+  /** On the store's direct lane where it takes the statement (direct-lane.ts), else through the drivers. */
   async #run(db: Kysely<Database>, args: readonly unknown[]): Promise<QueryResult<Row>> {
     const query = this.#with(db, args);
-    return runDirectly(db, query) ?? (await db.executeQuery(query));
+    return runDirectly(db, query) ?? db.executeQuery(query);
   }
 
   #with(db: Kysely<Database>, args: readonly unknown[]): CompiledQuery<Row> {

@@ -1,6 +1,6 @@
-import type { CompiledQuery, Kysely, QueryResult, SqliteStatement } from "kysely";
+import type { CompiledQuery, QueryResult, SqliteStatement } from "kysely";
+import type { DirectLane } from "./direct-lane.js";
 import { translatedFault } from "./fault-translating-driver.js";
-import type { Database } from "./schema.js";
 import { writes } from "./sqlite-group-commit-driver.js";
 import type { StoreFaultClassifier } from "./store-fault-kinds.js";
 
@@ -30,8 +30,12 @@ export interface SqliteDirectLaneDeps {
  *   group of whatever transactions pile up meanwhile rather than committing alone (run here,
  *   a nightly login's three such writes committed alone: 3.88 commits a login, not 1.25).
  */
-export class SqliteDirectLane {
+export class SqliteDirectLane implements DirectLane {
   constructor(private readonly deps: SqliteDirectLaneDeps) {}
+
+  run<R>(query: CompiledQuery<R>, inTransaction: boolean): QueryResult<R> | undefined {
+    return inTransaction ? this.runInTransaction(query) : this.tryRun(query);
+  }
 
   /** A read's result outside a transaction, or undefined when it must go through the drivers. */
   tryRun<R>(query: CompiledQuery<R>): QueryResult<R> | undefined {
@@ -58,18 +62,4 @@ export class SqliteDirectLane {
     if (statement.reader) return { rows: statement.all(query.parameters) as R[] };
     return { rows: [], numAffectedRows: BigInt(statement.run(query.parameters).changes) };
   }
-}
-
-/** By the database's adapter, which its transactions share: only a store that opened one has a lane. */
-const lanes = new WeakMap<object, SqliteDirectLane>();
-
-export function registerDirectLane(db: Kysely<Database>, lane: SqliteDirectLane): void {
-  lanes.set(db.getExecutor().adapter, lane);
-}
-
-/** The query's result on the direct lane of `db`'s store, or undefined: it goes through the drivers. */
-export function runDirectly<R>(db: Kysely<Database>, query: CompiledQuery<R>): QueryResult<R> | undefined {
-  const lane = lanes.get(db.getExecutor().adapter);
-  if (!lane) return undefined;
-  return db.isTransaction ? lane.runInTransaction(query) : lane.tryRun(query);
 }
