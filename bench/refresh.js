@@ -32,6 +32,9 @@
 // throwaway server like the tests' (test/helpers/ephemeral-postgres.ts, transpiled on the fly;
 // it runs with fsync off, as the tests do). Bounded: each phase has a deadline
 // (BENCH_REFRESH_MAX_SECONDS, default 600) after which the bench stops with what it measured.
+// BENCH_REFRESH_PROBE_MS (off by default): during the night, a read of a card through the store every
+// that many ms, as an API request's first read, and its latency printed: on PostgreSQL it waits for one of
+// the pool's connections behind the jobs' statements. Its reads are left out of the statement counts.
 import { fork } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -47,6 +50,7 @@ import { ManualClock } from "../dist/lib/clock.js";
 import { newRandomId } from "../dist/lib/ids.js";
 import { ephemeralPostgres, freshDatabase } from "./bench-postgres.js";
 import { positiveNumber } from "./harness.js";
+import { percentile } from "./json-client.js";
 
 const SIZES = (process.env.BENCH_REFRESH_CARDS || "1000,10000").split(",").map(Number);
 const STORES = (process.env.BENCH_REFRESH_STORES || "sqlite,postgres").split(",");
@@ -63,6 +67,7 @@ const WARMUP = process.env.BENCH_REFRESH_WARMUP === "0" ? 0 : positiveNumber("BE
 const MAX_SECONDS = positiveNumber("BENCH_REFRESH_MAX_SECONDS", 600);
 const PROFILE_DIR = process.env.BENCH_REFRESH_PROFILE || null;
 const TRACE_TOP = Number(process.env.BENCH_REFRESH_TRACE || 0);
+const PROBE_MS = process.env.BENCH_REFRESH_PROBE_MS ? positiveNumber("BENCH_REFRESH_PROBE_MS", 1) : null;
 const MASTER_KEYS = `bench:${Buffer.alloc(32, 3).toString("base64")}`;
 const START = new Date("2026-01-15T15:00:00.000Z");
 const NIGHT_RUN = new Date("2026-01-16T05:00:00.000Z");
@@ -181,6 +186,27 @@ function machineBusySeconds() {
 }
 
 /** Fails the phase once it runs past MAX_SECONDS: the bench never hangs. */
+/** Reads the card every PROBE_MS until stopped; stop() gives each read's latency in ms, sorted. */
+function startReadProbe(storage, customerId, loginId) {
+  const latencies = [];
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      const started = performance.now();
+      await storage.logins.find(customerId, loginId);
+      latencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, PROBE_MS));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await done;
+      return latencies.sort((a, b) => a - b);
+    },
+  };
+}
+
 async function bounded(label, work) {
   let timer;
   const deadline = new Promise((_, reject) => {
@@ -323,6 +349,7 @@ async function measure(store, cards, serverUrl) {
     const loopDelay = monitorEventLoopDelay({ resolution: 1 });
     loopDelay.enable();
     const loopUseBefore = performance.eventLoopUtilization();
+    const probe = PROBE_MS ? startReadProbe(deps.storage, customerId, (await deps.storage.logins.findScheduled(customerId))[0]?.id) : null;
     const nightly = await bounded("nightly run", async () => {
       const enqueued = await deps.nightly.enqueueNight(NIGHT);
       helpers.go();
@@ -333,7 +360,9 @@ async function measure(store, cards, serverUrl) {
     });
     loopDelay.disable();
     const loopUse = performance.eventLoopUtilization(loopUseBefore);
+    const probeMs = await probe?.stop();
     const countsAfter = statements.read();
+    countsAfter.statements -= probeMs?.length ?? 0;
     if (TRACE_TOP > 0) printTrace(store, cards, statements.stopTrace());
     const written = bytesWritten() - writtenBefore;
     if (profiler) await profiler.stop(join(PROFILE_DIR, `nightly-${store}-${cards}.cpuprofile`));
@@ -372,6 +401,12 @@ async function measure(store, cards, serverUrl) {
       // The share of the night the event loop was busy: below 1, this process waited (locks, timers).
       nightlyLoopBusyShare: loopUse.utilization,
       nightlyLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+      nightlyProbeReadMs: probeMs && {
+        reads: probeMs.length,
+        p50: percentile(probeMs, 50),
+        p99: percentile(probeMs, 99),
+        max: probeMs.at(-1) ?? 0,
+      },
       nightlyRowsAdded: rowsAdded(beforeNight, afterNight),
       storeBytesBefore: beforeNight.bytes,
       storeBytesAfter: afterNight.bytes,
@@ -452,6 +487,15 @@ async function main() {
     console.log(
       `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  p50 ${p50.toFixed(1).padStart(5)}  p99 ${p99.toFixed(1).padStart(5)}  max ${max.toFixed(1).padStart(5)}  ${String(r.jobConcurrency).padStart(3)} at once  busy ${(100 * r.nightlyLoopBusyShare).toFixed(0)}%`,
     );
+  }
+  if (PROBE_MS) {
+    console.log(`\na read of a card through the store every ${PROBE_MS} ms during the nightly run (an API request's first read), ms`);
+    for (const r of results) {
+      const { reads, p50, p99, max } = r.nightlyProbeReadMs;
+      console.log(
+        `${r.store.padEnd(8)} ${String(r.cards).padStart(6)}  p50 ${p50.toFixed(2).padStart(6)}  p99 ${p99.toFixed(2).padStart(6)}  max ${max.toFixed(2).padStart(6)}  ${reads} reads`,
+      );
+    }
   }
   console.log(
     "\nstore     cards  queue jobs/s  nightly logins/s  logins ÷ jobs  nightly s  CPU ms/job  CPU ms/login  machine CPU ms/login  store MB  2nd run: enqueued, commits, rows, bytes",
