@@ -32,8 +32,9 @@ type Query = (...args: unknown[]) => Promise<unknown>;
  * rollback, not an error). Inside a transaction a failed statement aborts it, so whatever was
  * sent behind a held insert cannot take effect either. Not so behind a BEGIN that failed: a
  * statement sent behind it would run, and commit, on its own — so only a read goes with a held
- * BEGIN, and anything else waits for BEGIN's answer. On PostgreSQL every statement is a round
- * trip, mostly CPU on a machine like ours (docs/performance.md, "PostgreSQL's floor").
+ * BEGIN, and anything else waits for BEGIN's answer. What this saves is the wait for each held
+ * answer, not the statement's own work on either side (docs/decisions.md, "On PostgreSQL, a
+ * statement whose answer is known before it comes goes out with the next one").
  */
 export function holdStatementsWithKnownAnswers(client: ClientBase): void {
   const query = client.query.bind(client) as Query;

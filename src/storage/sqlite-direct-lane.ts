@@ -34,11 +34,11 @@ export class SqliteDirectLane implements DirectLane {
   constructor(private readonly deps: SqliteDirectLaneDeps) {}
 
   run<R>(query: CompiledQuery<R>, inTransaction: boolean): QueryResult<R> | undefined {
-    return inTransaction ? this.runInTransaction(query) : this.tryRun(query);
+    return inTransaction ? this.#runInTransaction(query) : this.#tryRun(query);
   }
 
   /** A read's result outside a transaction, or undefined when it must go through the drivers. */
-  tryRun<R>(query: CompiledQuery<R>): QueryResult<R> | undefined {
+  #tryRun<R>(query: CompiledQuery<R>): QueryResult<R> | undefined {
     if (writes(query) || !this.deps.connectionFree()) return undefined;
     try {
       return this.#run(query);
@@ -48,7 +48,7 @@ export class SqliteDirectLane implements DirectLane {
   }
 
   /** The statement's result inside the caller's transaction; undefined if SQLite has none open (the drivers decide then). */
-  runInTransaction<R>(query: CompiledQuery<R>): QueryResult<R> | undefined {
+  #runInTransaction<R>(query: CompiledQuery<R>): QueryResult<R> | undefined {
     if (!this.deps.sqlite.inTransaction) return undefined;
     try {
       return this.#run(query);
